@@ -1,0 +1,46 @@
+import { isError } from '../model/apicallrc.js';
+import type { ApiCallRc } from './types.js';
+
+/** The controller answered with an error status; `rcs` is its ApiCallRc list (may be empty). */
+export class LinstorApiError extends Error {
+  readonly status: number;
+  readonly rcs: ApiCallRc[];
+  readonly method: string;
+  readonly url: string;
+  constructor(status: number, rcs: ApiCallRc[], method: string, url: string, body?: string) {
+    const first = rcs.find((r) => isError(r.ret_code)) ?? rcs[0];
+    super(first?.message ?? `${method} ${url} answered HTTP ${status}${body ? `: ${body.slice(0, 200)}` : ''}`);
+    this.name = 'LinstorApiError';
+    this.status = status;
+    this.rcs = rcs;
+    this.method = method;
+    this.url = url;
+  }
+  /** True when any entry carries this return code (object and operation bits ignored, as golinstor does). */
+  hasCode(code: bigint): boolean {
+    const mask = 0xC000000000000000n | 0x7FFFn;
+    return this.rcs.some((r) => (BigInt.asUintN(64, r.ret_code) & mask) === BigInt.asUintN(64, code));
+  }
+}
+
+/** No controller of the list could be reached. */
+export class LinstorConnectionError extends Error {
+  readonly controllers: string[];
+  readonly causes: string[];
+  constructor(controllers: string[], causes: string[]) {
+    super(`Unable to connect to ${controllers.join(', ')}: ${causes.join('; ')}`);
+    this.name = 'LinstorConnectionError';
+    this.controllers = controllers;
+    this.causes = causes;
+  }
+}
+
+/** Thrown instead of sending when the client runs in curl mode; carries the equivalent command. */
+export class CurlRequested extends Error {
+  readonly command: string;
+  constructor(command: string) {
+    super(command);
+    this.name = 'CurlRequested';
+    this.command = command;
+  }
+}

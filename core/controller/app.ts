@@ -1,0 +1,45 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { rcEntry } from '../model/apicallrc.js';
+import type { ControllerContext } from './context.js';
+import { CONTROLLER_VERSION } from './errors/reporter.js';
+import { sendRcList, sendJson } from './http/reply.js';
+import { createMetrics } from './metrics/metrics.js';
+import { registerRoutes } from './routes/index.js';
+
+export const REST_API_VERSION = '1.28.0';
+
+/** Builds the REST API v1 application on top of a ready context. */
+export function createApp(ctx: ControllerContext) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'extended');
+  const metrics = createMetrics(ctx.state, ctx.runtime);
+  app.use(metrics.middleware);
+  app.use(express.json({ limit: '16mb', type: () => true }));
+  // Unparseable JSON: LINSTOR answers 400 with API_CALL_PARSE_ERROR.
+  app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (err && typeof err === 'object' && 'type' in err && (err as { type: string }).type === 'entity.parse.failed') {
+      sendRcList(res, [rcEntry('API_CALL_PARSE_ERROR', 'Unable to parse the request body as JSON.', { correction: 'Send a valid JSON document.' })], 400);
+      return;
+    }
+    next(err);
+  });
+
+  app.get('/health', (_req, res) => { res.status(200).end(); });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.get('/v1/controller/version', (_req, res) => {
+    sendJson(res, 200, { version: CONTROLLER_VERSION, git_hash: 'linstor-ts', build_time: '2026-11-27T00:00:00+00:00', rest_api_version: REST_API_VERSION });
+  });
+
+  const router = express.Router({ caseSensitive: false });
+  registerRoutes(router, ctx);
+  app.use(router);
+
+  app.use((req: Request, res: Response) => {
+    sendRcList(res, [rcEntry('UNKNOWN_API_CALL', `Unknown API call: ${req.method} ${req.path}`, { correction: 'See the LINSTOR REST API v1 for the available calls.' })], 404);
+  });
+  return app;
+}

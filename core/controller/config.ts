@@ -1,0 +1,27 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'smol-toml';
+
+/** Controller settings from `linstor.toml` in the config directory, as LINSTOR reads them. */
+export interface ControllerConfig {
+  configDirectory: string;
+  db: { connectionUrl: string };
+  http: { enabled: boolean; port: number; listenAddr: string };
+  https: { enabled: boolean; port: number; listenAddr: string };
+  encrypt: { passphrase?: string };
+  logging: { level: string };
+}
+
+export function loadControllerConfig(configDirectory = '/etc/linstor'): ControllerConfig {
+  const file = join(configDirectory, 'linstor.toml');
+  const t = (existsSync(file) ? parse(readFileSync(file, 'utf8')) : {}) as Record<string, Record<string, unknown> | undefined>;
+  const s = (sec: string, key: string): unknown => t[sec]?.[key];
+  return {
+    configDirectory,
+    db: { connectionUrl: String(s('db', 'connection_url') ?? 'sqlite:/var/lib/linstor/linstor.db') },
+    http: { enabled: s('http', 'enabled') !== false, port: Number(s('http', 'port') ?? 3370), listenAddr: String(s('http', 'listen_addr') ?? '::') },
+    https: { enabled: s('https', 'enabled') === true, port: Number(s('https', 'port') ?? 3371), listenAddr: String(s('https', 'listen_addr') ?? '::') },
+    encrypt: { passphrase: (s('encrypt', 'passphrase') as string | undefined) ?? process.env.MASTER_PASSPHRASE },
+    logging: { level: String(s('logging', 'level') ?? process.env.LINSTOR_LOG_LEVEL ?? 'info') },
+  };
+}

@@ -1,0 +1,44 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { rcEntry, type ApiCallRc, type ObjectMask, type OpMask } from '../../model/apicallrc.js';
+import { ApiError } from '../../model/errors.js';
+import type { ErrorReporter } from '../errors/reporter.js';
+import { sendJson, sendRcList } from './reply.js';
+
+/** What a route returns: an ApiCallRc list (mutations) or a JSON body (queries). */
+export type RouteResult =
+  | { rc: ApiCallRc[]; status?: number }
+  | { json: unknown; status?: number }
+  | { raw: () => void };
+
+export interface RouteMeta { obj: ObjectMask; op?: OpMask }
+
+/**
+ * Wraps a route: ApiErrors become ApiCallRc lists with LINSTOR's status mapping; anything
+ * unexpected writes an error report and answers 500 with its id.
+ */
+export function route(reporter: ErrorReporter, meta: RouteMeta, successStatus: number,
+  fn: (req: Request, res: Response) => Promise<RouteResult> | RouteResult): RequestHandler {
+  return async (req: Request, res: Response, _next: NextFunction) => {
+    try {
+      const r = await fn(req, res);
+      if ('raw' in r) return r.raw();
+      if ('rc' in r) return sendRcList(res, r.rc, r.status ?? successStatus);
+      return sendJson(res, r.status ?? successStatus, r.json);
+    } catch (err) {
+      return sendError(reporter, req, res, err, meta);
+    }
+  };
+}
+
+export async function sendError(reporter: ErrorReporter, req: Request, res: Response, err: unknown, meta?: RouteMeta): Promise<void> {
+  if (err instanceof ApiError) {
+    sendRcList(res, [err.toApiCallRc({ obj: meta?.obj, op: meta?.op })], 200);
+    return;
+  }
+  const id = await reporter.report(err, req);
+  const e = rcEntry('FAIL_UNKNOWN_ERROR', `An unexpected error occurred: ${err instanceof Error ? err.message : String(err)}`, {
+    obj: meta?.obj, op: meta?.op, errorReportIds: [id],
+    correction: `See error report ${id} (linstor error-reports show ${id}).`,
+  });
+  sendRcList(res, [e], 500);
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { loadControllerConfig } from './config.js';
+import { startController } from './server.js';
+
+/** `linstor-controller [--config-directory DIR] [--rest-bind ADDR:PORT]` */
+const { values } = parseArgs({
+  options: {
+    'config-directory': { type: 'string', default: '/etc/linstor' },
+    'rest-bind': { type: 'string' },
+    'log-level': { type: 'string' },
+  },
+});
+const config = loadControllerConfig(values['config-directory']);
+if (values['rest-bind']) {
+  const i = values['rest-bind'].lastIndexOf(':');
+  config.http.listenAddr = values['rest-bind'].slice(0, i).replace(/^\[|\]$/g, '') || config.http.listenAddr;
+  config.http.port = Number(values['rest-bind'].slice(i + 1));
+}
+if (values['log-level']) config.logging.level = values['log-level'];
+
+const running = await startController(config);
+// Tests and scripts wait for this line to learn the port.
+process.stdout.write(`LINSTOR controller listening on ${config.http.listenAddr}:${running.port}\n`);
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => { void running.close().then(() => process.exit(0)); });
+}

@@ -1,0 +1,28 @@
+import type { Router } from 'express';
+import type { ControllerContext } from '../context.js';
+import { registerConnectionRoutes } from './connections.js';
+import { registerControllerRoutes } from './controller-props.js';
+import { registerErrorReportRoutes } from './error-reports.js';
+import { registerKeyValueStoreRoutes } from './key-value-store.js';
+import { registerNodeRoutes } from './nodes.js';
+import { registerResourceDefinitionRoutes } from './resource-definitions.js';
+import { registerResourceGroupRoutes } from './resource-groups.js';
+import { registerResourceRoutes } from './resources.js';
+import { registerStoragePoolRoutes } from './storage-pools.js';
+import { registerViewRoutes } from './view.js';
+import { registerVolumeDefinitionRoutes } from './volume-definitions.js';
+
+/** Every route family, one file each. Order matters only where paths overlap (fixed before params). */
+export function registerRoutes(r: Router, ctx: ControllerContext): void {
+  registerControllerRoutes(r, ctx);
+  registerStoragePoolRoutes(r, ctx);
+  registerNodeRoutes(r, ctx);
+  registerResourceGroupRoutes(r, ctx);
+  registerVolumeDefinitionRoutes(r, ctx);
+  registerResourceRoutes(r, ctx);
+  registerConnectionRoutes(r, ctx);
+  registerResourceDefinitionRoutes(r, ctx);
+  registerViewRoutes(r, ctx);
+  registerKeyValueStoreRoutes(r, ctx);
+  registerErrorReportRoutes(r, ctx);
+}

@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
+import type { Router } from 'express';
+import { rcEntry } from '../../model/apicallrc.js';
+import { ApiError, Errors } from '../../model/errors.js';
+import { checkName, nameKey, printable } from '../../model/names.js';
+import { NODE_TYPES, type NetInterface, type Node, type NodeType } from '../../model/types.js';
+import { checkProps, applyPropsModify } from '../../props/modify.js';
+import type { ControllerContext } from '../context.js';
+import { route } from '../http/handler.js';
+import { listParam, nameFilter, page, propsFilter } from '../http/query.js';
+import { getNode, resourcesOnNode } from '../lookup.js';
+import { netInterfaceView, nodeView } from '../views/nodes.js';
+import { bodyOf, optionalInt } from './body.js';
+
+export const DEFAULT_SATELLITE_PORT = 3366;
+export const DEFAULT_SATELLITE_SSL_PORT = 3367;
+
+function checkNodeType(t: unknown): NodeType {
+  const up = typeof t === 'string' ? t.toUpperCase() : '';
+  if (!(NODE_TYPES as readonly string[]).includes(up)) {
+    throw new ApiError('FAIL_INVLD_NODE_TYPE', `Node type '${printable(t)}' is invalid.`, {
+      correction: `Use one of ${NODE_TYPES.join(', ')}.`, obj: 'NODE',
+    });
+  }
+  return up as NodeType;
+}
+
+export function checkNetInterface(raw: unknown): NetInterface {
+  const ni = (raw ?? {}) as Record<string, unknown>;
+  const name = checkName('net-interface', ni.name ?? 'default');
+  if (typeof ni.address !== 'string' || !isIP(ni.address)) {
+    throw new ApiError('FAIL_INVLD_NET_ADDR', `Network address '${printable(ni.address)}' is invalid.`, {
+      cause: 'The address must be an IPv4 or IPv6 address.', correction: 'Give the address as e.g. 192.168.1.10.', obj: 'NET_IF',
+    });
+  }
+  const enc = String(ni.satellite_encryption_type ?? 'PLAIN').toUpperCase();
+  if (enc !== 'PLAIN' && enc !== 'SSL') {
+    throw new ApiError('FAIL_INVLD_NET_TYPE', `Satellite encryption type '${printable(ni.satellite_encryption_type)}' is invalid.`, { correction: 'Use PLAIN or SSL.', obj: 'NET_IF' });
+  }
+  const port = optionalInt(ni.satellite_port, 'satellite_port', 1, 65535);
+  return {
+    name, address: ni.address, uuid: randomUUID(),
+    satelliteEncryptionType: enc as 'PLAIN' | 'SSL',
+    satellitePort: port ?? (enc === 'SSL' ? DEFAULT_SATELLITE_SSL_PORT : DEFAULT_SATELLITE_PORT),
+  };
+}
+
+export function registerNodeRoutes(r: Router, ctx: ControllerContext): void {
+  const { state, runtime, reporter } = ctx;
+  const NODE = { obj: 'NODE' as const };
+
+  r.get('/v1/nodes', route(reporter, NODE, 200, (req) => {
+    const byName = nameFilter(listParam(req, 'nodes'));
+    const byProps = propsFilter(req);
+    return { json: page(req, state.nodes.values(), (n) => byName(n.name) && byProps(n.props), (n) => nodeView(n, runtime)) };
+  }));
+
+  r.get('/v1/nodes/:node', route(reporter, NODE, 200, (req) => ({ json: nodeView(getNode(state, String(req.params.node)), runtime) })));
+
+  r.post('/v1/nodes', route(reporter, { obj: 'NODE', op: 'CRT' }, 201, async (req) => {
+    const b = bodyOf(req);
+    const name = checkName('node', b.name);
+    const type = checkNodeType(b.type ?? 'SATELLITE');
+    const props = checkProps(b.props);
+    const nis = Array.isArray(b.net_interfaces) ? b.net_interfaces.map(checkNetInterface) : [];
+    if (!nis.length && type !== 'AUXILIARY') {
+      throw new ApiError('FAIL_MISSING_NETCOM', `Node '${name}' needs a network interface.`, {
+        correction: 'Give net_interfaces: [{"name": "default", "address": "<ip>"}] (linstor node create NAME IP).', obj: 'NODE',
+      });
+    }
+    if (new Set(nis.map((n) => nameKey(n.name))).size !== nis.length) {
+      throw new ApiError('FAIL_EXISTS_NET_IF', 'Two network interfaces have the same name.', { correction: 'Give each interface its own name.', obj: 'NET_IF' });
+    }
+    const node: Node = { name, type, flags: [], props, netInterfaces: nis, activeNetInterface: nis[0]?.name, uuid: randomUUID() };
+    await state.mutate((tx) => {
+      if (state.nodes.has(nameKey(name))) throw Errors.exists('FAIL_EXISTS_NODE', 'Node', name, { obj: 'NODE', op: 'CRT' });
+      tx.put(state.nodes, nameKey(name), node);
+    });
+    if (type !== 'CONTROLLER' && type !== 'AUXILIARY') ctx.links.connect(nameKey(name));
+    return { rc: [rcEntry('CREATED', `New node '${name}' registered.`, { obj: 'NODE', op: 'CRT', objRefs: { Node: name } })] };
+  }));
+
+  r.put('/v1/nodes/:node', route(reporter, { obj: 'NODE', op: 'MOD' }, 200, async (req) => {
+    const b = bodyOf(req);
+    const node = getNode(state, String(req.params.node));
+    const change = applyPropsModify(node.props, b);
+    const type = b.node_type !== undefined ? checkNodeType(b.node_type) : node.type;
+    await state.mutate((tx) => tx.put(state.nodes, nameKey(node.name), { ...node, type, props: change.props }));
+    const rc = [rcEntry('MODIFIED', `Node '${node.name}' modified.`, { obj: 'NODE', op: 'MOD', objRefs: { Node: node.name } })];
+    for (const k of change.unsetDeletes) rc.push(rcEntry('WARN_DEL_UNSET_PROP', `Could not delete property '${k}' as it did not exist.`, { obj: 'NODE', op: 'MOD' }));
+    return { rc };
+  }));
+
+  r.delete('/v1/nodes/:node', route(reporter, { obj: 'NODE', op: 'DEL' }, 200, async (req) => {
+    const node = getNode(state, String(req.params.node));
+    const placed = resourcesOnNode(state, node.name);
+    if (placed.length) {
+      throw Errors.inUse(`Node '${node.name}' still has resources.`,
+        `Resources on the node: ${placed.slice(0, 10).map((p) => p.name).join(', ')}${placed.length > 10 ? ', ...' : ''}`,
+        'Delete the resources first, or use "node lost" if the node is gone for good.', { obj: 'NODE', op: 'DEL', objRefs: { Node: node.name } });
+    }
+    await state.mutate((tx) => {
+      for (const sp of [...state.storagePools.withPrefix(`${nameKey(node.name)}/`)]) tx.delete(state.storagePools, `${nameKey(node.name)}/${nameKey(sp.name)}`);
+      tx.delete(state.nodes, nameKey(node.name));
+    });
+    ctx.links.disconnect(nameKey(node.name));
+    runtime.nodes.delete(nameKey(node.name));
+    return { rc: [rcEntry('DELETED', `Node '${node.name}' deleted.`, { obj: 'NODE', op: 'DEL', objRefs: { Node: node.name } })] };
+  }));
+
+  r.put('/v1/nodes/:node/reconnect', route(reporter, { obj: 'NODE', op: 'MOD' }, 200, (req) => {
+    const node = getNode(state, String(req.params.node));
+    ctx.links.connect(nameKey(node.name));
+    return { rc: [rcEntry('MODIFIED', `Reconnecting to node '${node.name}'.`, { obj: 'NODE', op: 'MOD', objRefs: { Node: node.name } })] };
+  }));
+
+  // Net interfaces.
+  const NETIF = { obj: 'NET_IF' as const };
+  r.get('/v1/nodes/:node/net-interfaces', route(reporter, NETIF, 200, (req) => {
+    const node = getNode(state, String(req.params.node));
+    const active = node.activeNetInterface ?? node.netInterfaces[0]?.name;
+    return { json: page(req, node.netInterfaces, () => true, (n) => netInterfaceView(n, n.name === active)) };
+  }));
+  r.get('/v1/nodes/:node/net-interfaces/:netif', route(reporter, NETIF, 200, (req) => {
+    const node = getNode(state, String(req.params.node));
+    const ni = findNetIf(node, String(req.params.netif));
+    return { json: netInterfaceView(ni, ni.name === (node.activeNetInterface ?? node.netInterfaces[0]?.name)) };
+  }));
+  r.post('/v1/nodes/:node/net-interfaces', route(reporter, { obj: 'NET_IF', op: 'CRT' }, 201, async (req) => {
+    const node = getNode(state, String(req.params.node));
+    const ni = checkNetInterface(bodyOf(req));
+    await state.mutate((tx) => {
+      const cur = getNode(state, node.name);
+      if (cur.netInterfaces.some((n) => nameKey(n.name) === nameKey(ni.name))) {
+        throw Errors.exists('FAIL_EXISTS_NET_IF', 'Network interface', ni.name, { obj: 'NET_IF', op: 'CRT' });
+      }
+      tx.put(state.nodes, nameKey(cur.name), { ...cur, netInterfaces: [...cur.netInterfaces, ni] });
+    });
+    return { rc: [rcEntry('CREATED', `New network interface '${ni.name}' on node '${node.name}' created.`, { obj: 'NET_IF', op: 'CRT', objRefs: { Node: node.name, NetIf: ni.name } })] };
+  }));
+  r.put('/v1/nodes/:node/net-interfaces/:netif', route(reporter, { obj: 'NET_IF', op: 'MOD' }, 200, async (req) => {
+    const node = getNode(state, String(req.params.node));
+    const old = findNetIf(node, String(req.params.netif));
+    const b = bodyOf(req);
+    const ni = checkNetInterface({ ...netInterfaceView(old, false), ...b, name: old.name });
+    ni.uuid = old.uuid;
+    const makeActive = b.is_active === true;
+    await state.mutate((tx) => tx.put(state.nodes, nameKey(node.name), {
+      ...node,
+      netInterfaces: node.netInterfaces.map((n) => (n.name === old.name ? ni : n)),
+      activeNetInterface: makeActive ? old.name : node.activeNetInterface,
+    }));
+    if (makeActive || (node.activeNetInterface ?? node.netInterfaces[0]?.name) === old.name) ctx.links.connect(nameKey(node.name));
+    return { rc: [rcEntry('MODIFIED', `Network interface '${old.name}' on node '${node.name}' modified.`, { obj: 'NET_IF', op: 'MOD', objRefs: { Node: node.name, NetIf: old.name } })] };
+  }));
+  r.delete('/v1/nodes/:node/net-interfaces/:netif', route(reporter, { obj: 'NET_IF', op: 'DEL' }, 200, async (req) => {
+    const node = getNode(state, String(req.params.node));
+    const ni = findNetIf(node, String(req.params.netif));
+    if ((node.activeNetInterface ?? node.netInterfaces[0]?.name) === ni.name) {
+      throw Errors.inUse(`Network interface '${ni.name}' is the active satellite connection of node '${node.name}'.`,
+        'The controller uses this interface to reach the satellite.', 'Make another interface active first (node interface modify --active).', { obj: 'NET_IF', op: 'DEL' });
+    }
+    await state.mutate((tx) => tx.put(state.nodes, nameKey(node.name), { ...node, netInterfaces: node.netInterfaces.filter((n) => n.name !== ni.name) }));
+    return { rc: [rcEntry('DELETED', `Network interface '${ni.name}' on node '${node.name}' deleted.`, { obj: 'NET_IF', op: 'DEL', objRefs: { Node: node.name, NetIf: ni.name } })] };
+  }));
+}
+
+function findNetIf(node: Node, name: string): NetInterface {
+  const ni = node.netInterfaces.find((n) => nameKey(n.name) === nameKey(name));
+  if (!ni) throw Errors.notFound('FAIL_NOT_FOUND_NET_IF', 'Network interface', name, { obj: 'NET_IF', objRefs: { Node: node.name, NetIf: name } });
+  return ni;
+}

@@ -1,0 +1,6 @@
+import type { Router } from 'express';
+import type { ControllerContext } from '../context.js';
+
+export function registerResourceGroupRoutes(_r: Router, _ctx: ControllerContext): void {
+  // Routes of this family are added here.
+}

@@ -1,0 +1,143 @@
+/**
+ * The controller–satellite protocol: newline-delimited JSON messages over one TCP connection
+ * that the controller opens to the satellite (port 3366), as LINSTOR's controller does.
+ *
+ *   controller → satellite   {type:'hello', version, controllerId, nodeName}
+ *   satellite  → controller  {type:'hello', version, nodeName, uname, providers, layers, ...}
+ *   controller → satellite   {type:'apply', seq, state: DesiredNodeState}   (full state, every time)
+ *   satellite  → controller  {type:'report', seq, report: NodeReport}        (after each apply, and periodically)
+ *   either side              {type:'ping'} / {type:'pong'}
+ *
+ * The satellite keeps nothing on disk of its own: after a restart it gets `apply` again and converges.
+ * A version mismatch (major differs) makes the controller show VERSION_MISMATCH and send nothing else.
+ */
+import type { LayerKind, Props, ProviderKind } from './types.js';
+
+export const PROTOCOL_VERSION = '1.0';
+
+export interface DesiredStoragePool {
+  name: string;
+  providerKind: ProviderKind;
+  /** Effective props of the pool (StorDriver/StorPoolName, StorDriver/FileDir, ...). */
+  props: Props;
+}
+
+export interface DesiredDrbdPeer {
+  nodeName: string;
+  nodeId: number;
+  address: string;
+  port: number;
+  diskless: boolean;
+  /** Resource-connection / node-connection options and paths, already resolved. */
+  connectionProps: Props;
+  /** The peer's `uname -n` when it differs from its node name (`on <host>` must match it). */
+  hostName?: string;
+  /** The peer's network interfaces (name → IP), for `Paths/*` and PrefNic. */
+  netInterfaces?: Record<string, string>;
+  /** Peer resource flags (TIE_BREAKER, DELETE, ...). A DELETE peer is left out of the .res file. */
+  flags?: string[];
+}
+
+export interface DesiredVolume {
+  volumeNumber: number;
+  /** Net size the user asked for (usable size above every layer). */
+  sizeKib: number;
+  storagePool: string;
+  /** Effective props (volume < volume definition < volume group, merged). */
+  props: Props;
+  minorNumber?: number;
+}
+
+export interface DesiredResource {
+  name: string;
+  /** Layers top first, e.g. ['DRBD','STORAGE'] or ['STORAGE']. */
+  layerStack: LayerKind[];
+  /** Resource flags (DISKLESS, DRBD_DISKLESS, TIE_BREAKER, INACTIVE, DELETE ...). */
+  flags: string[];
+  /** Effective resource props (controller < group < definition < resource), merged. */
+  props: Props;
+  volumes: DesiredVolume[];
+  drbd?: {
+    nodeId: number;
+    port: number;
+    secret?: string;
+    peerSlots: number;
+    peers: DesiredDrbdPeer[];
+    /** This node's address for DRBD (its PrefNic / default interface). */
+    address?: string;
+    /** This node's `uname -n` when it differs from the node name. */
+    hostName?: string;
+    /** This node's network interfaces (name → IP), for `Paths/*` of resource/node connections. */
+    netInterfaces?: Record<string, string>;
+    /** Activity-log geometry for create-md (LINSTOR's --al-stripes / --al-stripe-size-kB). */
+    alStripes?: number;
+    alStripeSizeKib?: number;
+  };
+}
+
+export interface DesiredNodeState {
+  nodeName: string;
+  /** Effective node props (controller < node). */
+  props: Props;
+  storagePools: DesiredStoragePool[];
+  resources: DesiredResource[];
+}
+
+export interface ReportedVolume {
+  volumeNumber: number;
+  devicePath?: string;
+  allocatedSizeKib?: number;
+  usableSizeKib?: number;
+  /** DRBD-style disk state: UpToDate, Diskless, Inconsistent, Failed, Created, ... */
+  diskState: string;
+  /** Per layer data, top first, for layer_object / layer_data_list. */
+  layers?: Array<{ type: LayerKind; devicePath?: string; backingDevice?: string; allocatedSizeKib?: number; usableSizeKib?: number; diskState?: string }>;
+  replicationStates?: Record<string, { replication_state: string; done_percentage?: number }>;
+}
+
+export interface ReportedResource {
+  name: string;
+  /** Whether the satellite reached the desired state for this resource. */
+  ready: boolean;
+  inUse?: boolean;
+  volumes: ReportedVolume[];
+  /** Failure of the last apply for this resource, if any. */
+  error?: { message: string; cause?: string; details?: string };
+  drbdConnections?: Record<string, { connected: boolean; message: string }>;
+}
+
+export interface ReportedStoragePool {
+  name: string;
+  providerKind: ProviderKind;
+  freeCapacityKib: number;
+  totalCapacityKib: number;
+  supportsSnapshots: boolean;
+  error?: string;
+}
+
+export interface NodeReport {
+  nodeName: string;
+  storagePools: ReportedStoragePool[];
+  resources: ReportedResource[];
+}
+
+export interface SatelliteHello {
+  type: 'hello';
+  version: string;
+  nodeName: string;
+  uname: string;
+  providers: ProviderKind[];
+  layers: LayerKind[];
+  unsupportedProviders: Record<string, string[]>;
+  unsupportedLayers: Record<string, string[]>;
+}
+
+export type ControllerMessage =
+  | { type: 'hello'; version: string; controllerId: string; nodeName: string }
+  | { type: 'apply'; seq: number; state: DesiredNodeState }
+  | { type: 'ping' } | { type: 'pong' };
+
+export type SatelliteMessage =
+  | SatelliteHello
+  | { type: 'report'; seq: number; report: NodeReport }
+  | { type: 'ping' } | { type: 'pong' };

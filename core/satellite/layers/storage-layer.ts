@@ -1,0 +1,85 @@
+import { ApiError } from '../../model/errors.js';
+import type { DesiredNodeState, DesiredResource } from '../../model/satellite-protocol.js';
+import type { LayerKind } from '../../model/types.js';
+import { parseVolumeName, volumeName, type StorageProvider, type Support } from '../providers/provider.js';
+import type { Layer, LayerApplyInput, LayerResult, LayerVolume } from './layer.js';
+
+const DISKLESS_FLAGS = ['DISKLESS', 'DRBD_DISKLESS', 'NVME_INITIATOR'];
+
+export function isDiskless(resource: DesiredResource): boolean {
+  return resource.flags.some((f) => DISKLESS_FLAGS.includes(f));
+}
+
+/**
+ * STORAGE, the bottom layer: hands each volume to the provider of its storage pool.
+ * The reconciler sets the providers of the current apply before walking resources.
+ */
+export class StorageLayer implements Layer {
+  readonly kind: LayerKind = 'STORAGE';
+  private providers = new Map<string, StorageProvider>();
+
+  setProviders(providers: Map<string, StorageProvider>): void {
+    this.providers = providers;
+  }
+
+  async supported(): Promise<Support> {
+    return { supported: true, reasons: [] };
+  }
+
+  async apply({ resource, sizesKib }: LayerApplyInput): Promise<LayerResult> {
+    const volumes = new Map<number, LayerVolume>();
+    const diskless = isDiskless(resource);
+    for (const v of resource.volumes) {
+      const provider = this.providers.get(v.storagePool);
+      if (!provider && !diskless) {
+        throw new ApiError('FAIL_NOT_FOUND_STOR_POOL', `Storage pool '${v.storagePool}' of volume ${v.volumeNumber} is not known on this satellite.`, {
+          correction: `Create storage pool '${v.storagePool}' on this node or place the resource elsewhere.`,
+        });
+      }
+      if (diskless || !provider || provider.kind === 'DISKLESS') {
+        volumes.set(v.volumeNumber, { volumeNumber: v.volumeNumber, diskState: 'Diskless' });
+        continue;
+      }
+      const size = sizesKib.get(v.volumeNumber) ?? v.sizeKib;
+      const pv = await provider.create(volumeName(resource.name, v.volumeNumber), size, v.props);
+      volumes.set(v.volumeNumber, {
+        volumeNumber: v.volumeNumber,
+        devicePath: pv.devicePath,
+        allocatedSizeKib: pv.allocatedSizeKib,
+        usableSizeKib: pv.usableSizeKib,
+        diskState: 'UpToDate',
+      });
+    }
+    return { volumes };
+  }
+
+  async remove(resourceName: string): Promise<void> {
+    for (const provider of this.providers.values()) {
+      for (const v of await provider.listVolumes()) {
+        if (parseVolumeName(v.name)?.resource === resourceName) await provider.delete(v.name);
+      }
+    }
+  }
+
+  /** Volumes that exist in a pool but are not wanted: left by a crash or a missed delete. */
+  async removeOrphans(state: DesiredNodeState, onError: (pool: string, name: string, e: unknown) => void): Promise<string[]> {
+    const wanted = new Set<string>();
+    for (const r of state.resources) {
+      if (r.flags.includes('DELETE')) continue;
+      for (const v of r.volumes) wanted.add(`${v.storagePool}\u0000${volumeName(r.name, v.volumeNumber)}`);
+    }
+    const removed: string[] = [];
+    for (const [poolName, provider] of this.providers) {
+      let list;
+      try { list = await provider.listVolumes(); } catch (e) { onError(poolName, '', e); continue; }
+      for (const v of list) {
+        if (wanted.has(`${poolName}\u0000${v.name}`)) continue;
+        try {
+          await provider.delete(v.name);
+          removed.push(`${poolName}/${v.name}`);
+        } catch (e) { onError(poolName, v.name, e); }
+      }
+    }
+    return removed;
+  }
+}

@@ -1,0 +1,144 @@
+import { open, readdir, stat, statfs, unlink } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { ApiError } from '../../model/errors.js';
+import type { ProviderKind } from '../../model/types.js';
+import { attachLoop, detachLoop, listLoopDevices, loopDevicesOf } from './loop-devices.js';
+import {
+  commandTimeoutMs, parseVolumeName, requireProp, waitTimeoutAfterCreateMs,
+  type PoolCapacity, type ProviderContext, type ProviderVolume, type StorageProvider, type Support,
+} from './provider.js';
+import { waitForDevice } from './wait-device.js';
+
+const SUFFIX = '.img';
+
+/**
+ * FILE: each volume is a fully allocated file `<FileDir>/<name>.img` attached to a loop device.
+ * The steps (allocate, attach, grow, re-read size) are each safe to repeat after a crash.
+ */
+export class FileProvider implements StorageProvider {
+  readonly kind: ProviderKind = 'FILE';
+  readonly supportsSnapshots = false;
+  protected readonly thin: boolean = false;
+  constructor(protected readonly ctx: ProviderContext) {}
+
+  get pool() { return this.ctx.pool; }
+  protected get dir(): string { return resolve(requireProp(this.ctx, 'FileDir', '/var/lib/linstor-pools/pool1')); }
+  protected file(name: string): string { return join(this.dir, name + SUFFIX); }
+  protected get timeoutMs(): number | undefined { return commandTimeoutMs(this.ctx); }
+
+  async supported(): Promise<Support> {
+    try {
+      await this.ctx.runner.run(['losetup', '--version'], { quiet: true, timeoutMs: 10_000 });
+      return { supported: true, reasons: [] };
+    } catch {
+      return { supported: false, reasons: ["'losetup' utility not found (util-linux)"] };
+    }
+  }
+
+  async capacity(): Promise<PoolCapacity> {
+    const s = await statfs(this.dir).catch((e: NodeJS.ErrnoException) => { throw this.dirError(e); });
+    return {
+      totalCapacityKib: Math.floor((s.blocks * s.bsize) / 1024),
+      freeCapacityKib: Math.floor((s.bavail * s.bsize) / 1024),
+    };
+  }
+
+  async listVolumes(): Promise<ProviderVolume[]> {
+    const entries = await readdir(this.dir).catch((e: NodeJS.ErrnoException) => { throw this.dirError(e); });
+    const loops = await listLoopDevices(this.ctx.runner, this.timeoutMs);
+    const byName = new Map<string, ProviderVolume>();
+    for (const entry of entries) {
+      if (!entry.endsWith(SUFFIX)) continue;
+      const name = entry.slice(0, -SUFFIX.length);
+      if (!parseVolumeName(name)) continue;
+      const loop = loops.find((l) => l.backFile === this.file(name) && !l.deleted);
+      byName.set(name, { ...(await this.sizes(name)), devicePath: loop?.device });
+    }
+    // A loop device left on an unlinked file (crash between rm and detach) is still ours to clean.
+    for (const l of loops) {
+      if (!l.deleted || !l.backFile.startsWith(this.dir + '/') || !l.backFile.endsWith(SUFFIX)) continue;
+      const name = l.backFile.slice(this.dir.length + 1, -SUFFIX.length);
+      if (parseVolumeName(name) && !byName.has(name)) byName.set(name, { name, devicePath: l.device, allocatedSizeKib: 0, usableSizeKib: 0 });
+    }
+    return [...byName.values()];
+  }
+
+  async create(name: string, sizeKib: number): Promise<ProviderVolume> {
+    const path = this.file(name);
+    const existing = await stat(path).catch(() => undefined);
+    if (!existing) {
+      // 'wx' fails if a concurrent or earlier attempt created it meanwhile: then we just grow below.
+      await open(path, 'wx').then((fh) => fh.close()).catch((e: NodeJS.ErrnoException) => {
+        if (e.code !== 'EEXIST') throw this.dirError(e);
+      });
+    }
+    await this.allocate(path, sizeKib);
+    let device = (await loopDevicesOf(this.ctx.runner, path, this.timeoutMs))[0];
+    if (!device) device = await attachLoop(this.ctx.runner, path, this.timeoutMs);
+    else await this.ctx.runner.run(['losetup', '-c', device], { timeoutMs: this.timeoutMs });
+    await waitForDevice(device, waitTimeoutAfterCreateMs(this.ctx));
+    return { ...(await this.sizes(name)), devicePath: device };
+  }
+
+  async resize(name: string, sizeKib: number): Promise<ProviderVolume> {
+    const path = this.file(name);
+    await this.allocate(path, sizeKib);
+    const devices = await loopDevicesOf(this.ctx.runner, path, this.timeoutMs);
+    // `losetup -c` makes the kernel re-read the file size: the device grows while mounted.
+    for (const d of devices) await this.ctx.runner.run(['losetup', '-c', d], { timeoutMs: this.timeoutMs });
+    return { ...(await this.sizes(name)), devicePath: devices[0] };
+  }
+
+  async delete(name: string): Promise<void> {
+    const path = this.file(name);
+    const loops = await listLoopDevices(this.ctx.runner, this.timeoutMs);
+    for (const l of loops) {
+      if (l.backFile === path) await detachLoop(this.ctx.runner, l.device, this.timeoutMs);
+    }
+    await unlink(path).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
+  }
+
+  async devicePath(name: string): Promise<string | undefined> {
+    const path = this.file(name);
+    if (!(await stat(path).catch(() => undefined))) return undefined;
+    return (await loopDevicesOf(this.ctx.runner, path, this.timeoutMs))[0];
+  }
+
+  /** Makes the file at least sizeKib long: fully allocated (thick) or sparse (thin). */
+  protected async allocate(path: string, sizeKib: number): Promise<void> {
+    const bytes = sizeKib * 1024;
+    const current = await stat(path);
+    if (current.size >= bytes) return;
+    if (!this.thin) {
+      const free = (await this.capacity()).freeCapacityKib;
+      const needKib = Math.ceil((bytes - current.blocks * 512) / 1024);
+      if (needKib > free) throw this.noSpace(sizeKib, free);
+      await this.ctx.runner.run(['fallocate', '-l', String(bytes), path], { timeoutMs: this.timeoutMs });
+    } else {
+      const fh = await open(path, 'r+');
+      try { await fh.truncate(bytes); } finally { await fh.close(); }
+    }
+  }
+
+  protected async sizes(name: string): Promise<ProviderVolume> {
+    const s = await stat(this.file(name));
+    const usable = Math.floor(s.size / 1024);
+    return { name, usableSizeKib: usable, allocatedSizeKib: this.thin ? Math.floor((s.blocks * 512) / 1024) : usable };
+  }
+
+  protected noSpace(sizeKib: number, freeKib: number): ApiError {
+    return new ApiError('FAIL_NOT_ENOUGH_FREE_SPACE',
+      `Not enough free space in storage pool '${this.pool.name}': ${sizeKib} KiB requested, ${freeKib} KiB free.`, {
+        cause: `The filesystem holding ${this.dir} has ${freeKib} KiB free.`,
+        correction: 'Free space in the pool, grow its filesystem or choose another storage pool.',
+      });
+  }
+
+  protected dirError(e: NodeJS.ErrnoException): ApiError {
+    return new ApiError('FAIL_STOR_POOL_CONFIGURATION_ERROR',
+      `Directory '${this.ctx.pool.props['StorDriver/FileDir'] ?? ''}' of storage pool '${this.pool.name}' is not usable: ${e.code ?? e.message}.`, {
+        cause: e.message,
+        correction: 'Create the directory on the node (mkdir -p) or fix StorDriver/FileDir of the storage pool.',
+      });
+  }
+}

@@ -1,0 +1,125 @@
+import { ApiError } from '../../model/errors.js';
+import type { Props, ProviderKind } from '../../model/types.js';
+import { ExecError } from '../exec/index.js';
+import {
+  commandTimeoutMs, optionWords, parseKib, parseVolumeName, requireProp, storDriverProp, waitTimeoutAfterCreateMs,
+  type PoolCapacity, type ProviderContext, type ProviderVolume, type StorageProvider, type Support,
+} from './provider.js';
+import { waitForDevice } from './wait-device.js';
+
+/** Columns LINSTOR's LvmUtils asks lvs for, in KiB without suffix so they parse as numbers. */
+export const LVS_COLUMNS = 'lv_name,lv_path,lv_size,vg_name,pool_lv,data_percent,lv_attr';
+const REPORT_OPTS = ['--separator', ';', '--noheadings', '--units', 'k', '--nosuffix'];
+
+/**
+ * LVM: each volume is a logical volume in the volume group named by StorDriver/StorPoolName,
+ * device /dev/<vg>/<name>. lvcreate honours StorDriver/LvcreateOptions.
+ */
+export class LvmProvider implements StorageProvider {
+  readonly kind: ProviderKind = 'LVM';
+  readonly supportsSnapshots: boolean = false;
+  constructor(protected readonly ctx: ProviderContext) {}
+
+  get pool() { return this.ctx.pool; }
+  /** `vg` for LVM; LVM_THIN overrides to split `vg/thinpool`. */
+  get volumeGroup(): string { return requireProp(this.ctx, 'StorPoolName', 'vg0'); }
+  protected get timeoutMs(): number | undefined { return commandTimeoutMs(this.ctx); }
+
+  async supported(): Promise<Support> {
+    try {
+      await this.ctx.runner.run(['lvm', 'version'], { quiet: true, timeoutMs: 10_000 });
+      return { supported: true, reasons: [] };
+    } catch (e) {
+      return { supported: false, reasons: [e instanceof ExecError && e.exitCode !== -1 ? `'lvm version' failed: ${e.stderr.trim()}` : "'lvm' utility not found (install lvm2)"] };
+    }
+  }
+
+  async capacity(): Promise<PoolCapacity> {
+    const { stdout } = await this.run(['vgs', '-o', 'vg_name,vg_extent_size,vg_size,vg_free', ...REPORT_OPTS, this.volumeGroup], true);
+    const cols = stdout.trim().split(';');
+    return { totalCapacityKib: parseKib(cols[2]), freeCapacityKib: parseKib(cols[3]) };
+  }
+
+  async listVolumes(): Promise<ProviderVolume[]> {
+    return (await this.lvs()).filter((lv) => parseVolumeName(lv.name) && this.isOurs(lv)).map((lv) => this.toVolume(lv));
+  }
+
+  async create(name: string, sizeKib: number, volumeProps: Props = {}): Promise<ProviderVolume> {
+    let lv = await this.findLv(name);
+    if (!lv) {
+      await this.run(this.lvcreateArgv(name, sizeKib, volumeProps));
+      lv = await this.findLv(name);
+      if (!lv) throw new ApiError('FAIL_UNKNOWN_ERROR', `lvcreate reported success but '${this.volumeGroup}/${name}' is not listed by lvs.`);
+    } else if (lv.sizeKib < sizeKib) {
+      return this.resize(name, sizeKib);
+    }
+    await waitForDevice(this.deviceOf(name), waitTimeoutAfterCreateMs(this.ctx));
+    return this.toVolume(lv);
+  }
+
+  lvcreateArgv(name: string, sizeKib: number, volumeProps: Props = {}): string[] {
+    const opts = optionWords(volumeProps['StorDriver/LvcreateOptions'] ?? storDriverProp(this.ctx, 'LvcreateOptions'));
+    // --wipesignatures: a reused extent must not show the old filesystem to the layer above.
+    return ['lvcreate', '--size', `${sizeKib}k`, '-n', name, '-y', '--wipesignatures', 'y', ...opts, this.volumeGroup];
+  }
+
+  async resize(name: string, sizeKib: number): Promise<ProviderVolume> {
+    const lv = await this.findLv(name);
+    if (!lv) throw new ApiError('FAIL_NOT_FOUND_VLM', `Logical volume '${this.volumeGroup}/${name}' does not exist.`);
+    if (lv.sizeKib >= sizeKib) return this.toVolume(lv);
+    await this.run(['lvresize', '--size', `${sizeKib}k`, `${this.volumeGroup}/${name}`]);
+    return this.toVolume((await this.findLv(name)) ?? lv);
+  }
+
+  async delete(name: string): Promise<void> {
+    if (!(await this.findLv(name))) return;
+    await this.run(['lvremove', '-f', `${this.volumeGroup}/${name}`]);
+  }
+
+  async devicePath(name: string): Promise<string | undefined> {
+    return (await this.findLv(name)) ? this.deviceOf(name) : undefined;
+  }
+
+  protected deviceOf(name: string): string {
+    return `/dev/${this.volumeGroup}/${name}`;
+  }
+
+  protected isOurs(lv: LvRow): boolean {
+    return lv.poolLv === '';
+  }
+
+  protected toVolume(lv: LvRow): ProviderVolume {
+    return { name: lv.name, devicePath: lv.path || this.deviceOf(lv.name), allocatedSizeKib: lv.sizeKib, usableSizeKib: lv.sizeKib };
+  }
+
+  protected async findLv(name: string): Promise<LvRow | undefined> {
+    return (await this.lvs()).find((lv) => lv.name === name && this.isOurs(lv));
+  }
+
+  protected async lvs(): Promise<LvRow[]> {
+    const { stdout } = await this.run(['lvs', '-o', LVS_COLUMNS, ...REPORT_OPTS, this.volumeGroup], true);
+    return parseLvs(stdout);
+  }
+
+  protected run(argv: string[], quiet = false) {
+    return this.ctx.runner.run(argv, { timeoutMs: this.timeoutMs, quiet });
+  }
+}
+
+export interface LvRow {
+  name: string;
+  path: string;
+  sizeKib: number;
+  vg: string;
+  poolLv: string;
+  dataPercent: number;
+  attr: string;
+}
+
+/** Parses `lvs` output with LVS_COLUMNS, `;`-separated, as the real tool prints it. */
+export function parseLvs(stdout: string): LvRow[] {
+  return stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '').map((l) => {
+    const c = l.split(';').map((x) => x.trim());
+    return { name: c[0]!, path: c[1] ?? '', sizeKib: parseKib(c[2]), vg: c[3] ?? '', poolLv: c[4] ?? '', dataPercent: Number.parseFloat(c[5] ?? '') || 0, attr: c[6] ?? '' };
+  });
+}
