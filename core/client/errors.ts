@@ -27,8 +27,9 @@ export class LinstorApiError extends Error {
 export class LinstorConnectionError extends Error {
   readonly controllers: string[];
   readonly causes: string[];
+  /** `causes[i]` is why `controllers[i]` failed. */
   constructor(controllers: string[], causes: string[]) {
-    super(`Unable to connect to ${controllers.join(', ')}: ${causes.join('; ')}`);
+    super(`Unable to connect to ${controllers.map((c, i) => (causes[i] ? `${c} (${causes[i]})` : c)).join(', ')}`);
     this.name = 'LinstorConnectionError';
     this.controllers = controllers;
     this.causes = causes;

@@ -78,7 +78,8 @@ export class Transport {
     const suffix = `${path}${queryString(opts.query)}`;
     if (this.curl) throw new CurlRequested(curlCommand(method, `${this.controller}${suffix}`, body));
     const causes: string[] = [];
-    for (const base of [...this.controllers]) {
+    const tried = [...this.controllers];
+    for (const base of tried) {
       const url = `${base}${suffix}`;
       let res;
       try {
@@ -89,7 +90,7 @@ export class Transport {
       } catch (err) {
         const code = (err as { code?: string }).code ?? '';
         if (CONNECTION_CODES.has(code) || !(err as { response?: unknown }).response) {
-          causes.push(`${base}: ${(err as Error).message || code}`);
+          causes.push((err as Error).message || code);
           continue;
         }
         throw err;
@@ -107,7 +108,7 @@ export class Transport {
       }
       return { status: res.status, data: data as T, controller: base };
     }
-    throw new LinstorConnectionError(this.controllers, causes);
+    throw new LinstorConnectionError(tried, causes);
   }
 
   async get<T>(path: string, query?: Query): Promise<T> { return (await this.request<T>('GET', path, { query })).data; }

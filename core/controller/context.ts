@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { SatelliteRequest } from '../model/satellite-protocol.js';
 import type { ErrorReporter } from './errors/reporter.js';
 import type { ClusterState } from './state/cluster-state.js';
 import type { RuntimeState } from './state/runtime.js';
@@ -8,9 +9,29 @@ export interface SatelliteLinks {
   /** Starts (or restarts) the connection to a node's satellite. */
   connect(nodeKey: string): void;
   disconnect(nodeKey: string): void;
-  /** Resolves when every named node has applied the current desired state (or times out). */
-  waitApplied(nodeKeys: string[], timeoutMs?: number): Promise<void>;
+  /**
+   * Resolves when every named node (nameKey) has reported applying the desired state as it is
+   * now (default timeout 30 s). Never rejects: nodes that are not connected (or drop during the
+   * wait) are listed in `offline`, nodes that did not answer in time in `timedOut`. The
+   * reports are in `ctx.runtime` before it resolves.
+   */
+  waitApplied(nodeKeys: string[], timeoutMs?: number): Promise<WaitAppliedResult>;
+  /**
+   * Sends a one-off request (physical-storage list, create-device-pool) to an online satellite
+   * and resolves with its result. Rejects with an ApiError: FAIL_NOT_CONNECTED when the node is
+   * not online or does not answer in time (default 60 s), else the satellite's own error.
+   */
+  request<T = unknown>(nodeKey: string, req: DistributiveOmit<SatelliteRequest, 'reqId'>, timeoutMs?: number): Promise<T>;
 }
+
+export interface WaitAppliedResult {
+  /** Node keys that were not connected (or were lost while waiting). */
+  offline: string[];
+  /** Node keys that did not report the applied state in time. */
+  timedOut: string[];
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** Everything a route or service needs, handed in at start (tests pass real ones). */
 export interface ControllerContext {

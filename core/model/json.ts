@@ -15,7 +15,9 @@ export function toJson(value: unknown, space?: number): string {
 
 /** Parses JSON, keeping every `ret_code` exact as a bigint. */
 export function fromJson<T = unknown>(text: string): T {
-  const quoted = text.replace(/("ret_code"\s*:\s*)(-?\d+)/g, `$1"${MARK}$2"`);
+  // The marker goes into the JSON text as the escape `\u0000` (a raw NUL is not valid JSON);
+  // JSON.parse decodes it back to MARK for the reviver.
+  const quoted = text.replace(/("ret_code"\s*:\s*)(-?\d+)/g, `$1"\\u0000BIGINT:$2"`);
   return JSON.parse(quoted, (_k, v) =>
     typeof v === 'string' && v.startsWith(MARK) ? BigInt(v.slice(MARK.length)) : v,
   ) as T;

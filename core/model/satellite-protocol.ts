@@ -46,6 +46,8 @@ export interface DesiredVolume {
   /** Effective props (volume < volume definition < volume group, merged). */
   props: Props;
   minorNumber?: number;
+  /** LUKS layer: the volume's passphrase, decrypted by the controller with the master passphrase. */
+  luks?: { key: string };
 }
 
 export interface DesiredResource {
@@ -104,6 +106,10 @@ export interface ReportedResource {
   /** Failure of the last apply for this resource, if any. */
   error?: { message: string; cause?: string; details?: string };
   drbdConnections?: Record<string, { connected: boolean; message: string }>;
+  /** Set when a layer ran as a dry run (satellite --drbd-dry-run): nothing reached the kernel. */
+  dryRun?: boolean;
+  /** The commands a dry run would have executed, in order. */
+  plan?: string[];
 }
 
 export interface ReportedStoragePool {
@@ -135,9 +141,43 @@ export interface SatelliteHello {
 export type ControllerMessage =
   | { type: 'hello'; version: string; controllerId: string; nodeName: string }
   | { type: 'apply'; seq: number; state: DesiredNodeState }
-  | { type: 'ping' } | { type: 'pong' };
+  | { type: 'ping' } | { type: 'pong' }
+  | SatelliteRequest;
 
 export type SatelliteMessage =
   | SatelliteHello
   | { type: 'report'; seq: number; report: NodeReport }
-  | { type: 'ping' } | { type: 'pong' };
+  | { type: 'ping' } | { type: 'pong' }
+  | SatelliteResponse;
+
+// ---- Requests answered once, matched by reqId (physical-storage list / create-device-pool). ----
+
+/** A device `physical-storage list` offers (filters: > 1 GiB, no signature, not DRBD, no partitions). */
+export interface PhysicalDevice {
+  device: string;
+  sizeBytes: number;
+  rotational: boolean;
+  model?: string;
+  serial?: string;
+  wwn?: string;
+}
+
+export interface DevicePoolRequest {
+  providerKind: 'LVM' | 'LVM_THIN' | 'ZFS' | 'ZFS_THIN';
+  poolName: string;
+  devicePaths: string[];
+  /** Extra words for the tools, as LINSTOR's *_create_arguments. */
+  pvCreateArguments?: string[];
+  vgCreateArguments?: string[];
+  lvCreateArguments?: string[];
+  zpoolCreateArguments?: string[];
+}
+
+export type SatelliteRequest =
+  | { type: 'physical-storage-list'; reqId: number }
+  | { type: 'create-device-pool'; reqId: number; request: DevicePoolRequest };
+
+export type SatelliteResponse =
+  | { type: 'response'; reqId: number; ok: true; result: unknown }
+  /** rc is a LINSTOR return-code name (apiconsts) so the controller can rethrow the same ApiError. */
+  | { type: 'response'; reqId: number; ok: false; error: { rc: string; message: string; cause?: string; correction?: string; details?: string } };

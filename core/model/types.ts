@@ -112,6 +112,8 @@ export interface ResourceDefinition {
 export interface VolumeState {
   props: Props;
   flags: string[];
+  /** Storage pool the volume was placed in when the resource was created (resolved once, kept). */
+  storagePool?: string;
 }
 
 export interface Resource {

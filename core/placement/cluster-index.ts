@@ -1,18 +1,40 @@
 /**
  * Lookup tables over a PlacementCluster snapshot, built once per snapshot object (O(resources))
- * and cached, so repeated decisions on one snapshot cost only O(pools) each.
+ * and cached, so repeated decisions on one snapshot cost only O(pools) each. Everything a
+ * decision would otherwise recompute per pool (name keys, resource counts, free capacity,
+ * do-not-place-with matches) is kept here.
  */
 import { nameKey } from '../model/names.js';
+import { effectiveFreeKib, isDiskful } from './capacity.js';
 import type { PlacementCluster, PlacementNode, PlacementResource, PlacementStoragePool } from './types.js';
 
+export interface PoolEntry {
+  pool: PlacementStoragePool;
+  /** Live resources in this pool: the MinRscCount strategy. */
+  rscCount: number;
+  /** Cached effectiveFreeKib (null = not computed yet). */
+  free: number | undefined | null;
+}
+
+export interface NodeEntry {
+  node: PlacementNode;
+  key: string;
+  layers?: Set<string>;
+  providers?: Set<string>;
+  diskful: PoolEntry[];
+  diskless: PlacementStoragePool[];
+}
+
 export interface ClusterIndex {
-  nodes: Map<string, PlacementNode>;
-  poolsByNode: Map<string, PlacementStoragePool[]>;
-  /** Names of the live (not deleting) resources on each node: do-not-place-with looks here. */
-  rscNamesByNode: Map<string, string[]>;
-  /** Live resources per `nodeKey;poolKey`: the MinRscCount strategy. */
-  rscCountByPool: Map<string, number>;
+  cluster: PlacementCluster;
+  nodes: Map<string, NodeEntry>;
+  /** Nodes sorted by key: the deterministic iteration order. */
+  sortedNodes: NodeEntry[];
   replicasByRsc: Map<string, PlacementResource[]>;
+  /** Live resource names (sorted) -> node keys they are on: do-not-place-with. */
+  nodesByRsc: Map<string, { name: string; nodes: string[] }>;
+  /** Memo of do-not-place-with lookups: filter text -> node key -> blocking resource. */
+  avoidMemo: Map<string, Map<string, string>>;
 }
 
 const cache = new WeakMap<PlacementCluster, ClusterIndex>();
@@ -21,33 +43,69 @@ export function poolKey(nodeName: string, poolName: string): string {
   return `${nameKey(nodeName)};${nameKey(poolName)}`;
 }
 
-function push<V>(map: Map<string, V[]>, key: string, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
-
 export function indexCluster(cluster: PlacementCluster): ClusterIndex {
   const hit = cache.get(cluster);
   if (hit) return hit;
-  const idx: ClusterIndex = {
-    nodes: new Map(),
-    poolsByNode: new Map(),
-    rscNamesByNode: new Map(),
-    rscCountByPool: new Map(),
-    replicasByRsc: new Map(),
-  };
-  for (const n of cluster.nodes) idx.nodes.set(nameKey(n.name), n);
-  for (const p of cluster.storagePools) push(idx.poolsByNode, nameKey(p.nodeName), p);
+  const nodes = new Map<string, NodeEntry>();
+  for (const n of cluster.nodes) {
+    nodes.set(nameKey(n.name), {
+      node: n,
+      key: nameKey(n.name),
+      layers: n.supportedLayers && new Set(n.supportedLayers.map((l) => l.toUpperCase())),
+      providers: n.supportedProviders && new Set(n.supportedProviders.map((l) => l.toUpperCase())),
+      diskful: [],
+      diskless: [],
+    });
+  }
+  const pools = new Map<string, PoolEntry>();
+  for (const p of cluster.storagePools) {
+    const entry = nodes.get(nameKey(p.nodeName));
+    if (!entry) continue;
+    if (isDiskful(p.providerKind)) {
+      const pe: PoolEntry = { pool: p, rscCount: 0, free: null };
+      entry.diskful.push(pe);
+      pools.set(poolKey(p.nodeName, p.name), pe);
+    } else entry.diskless.push(p);
+  }
+  const replicasByRsc = new Map<string, PlacementResource[]>();
+  const byRsc = new Map<string, { name: string; nodes: string[] }>();
   for (const r of cluster.resources) {
-    push(idx.replicasByRsc, nameKey(r.name), r);
+    const rk = nameKey(r.name);
+    const list = replicasByRsc.get(rk);
+    if (list) list.push(r);
+    else replicasByRsc.set(rk, [r]);
     if (r.deleting) continue;
-    push(idx.rscNamesByNode, nameKey(r.nodeName), r.name);
+    const on = byRsc.get(rk) ?? { name: r.name, nodes: [] };
+    on.nodes.push(nameKey(r.nodeName));
+    byRsc.set(rk, on);
     if (r.storagePool !== undefined) {
-      const k = poolKey(r.nodeName, r.storagePool);
-      idx.rscCountByPool.set(k, (idx.rscCountByPool.get(k) ?? 0) + 1);
+      const pe = pools.get(poolKey(r.nodeName, r.storagePool));
+      if (pe) pe.rscCount++;
     }
   }
+  const sortedNodes = [...nodes.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const nodesByRsc = new Map([...byRsc.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+  const idx: ClusterIndex = { cluster, nodes, sortedNodes, replicasByRsc, nodesByRsc, avoidMemo: new Map() };
   cache.set(cluster, idx);
   return idx;
+}
+
+/** Effective free KiB of a pool, computed once per snapshot. */
+export function poolFree(idx: ClusterIndex, pe: PoolEntry): number | undefined {
+  if (pe.free === null) pe.free = effectiveFreeKib(pe.pool, idx.cluster.controllerProps);
+  return pe.free;
+}
+
+/** Node key -> the first (by name) resource matching `match` on that node. Memoised per `memoKey`. */
+export function nodesWithResources(idx: ClusterIndex, memoKey: string, match: (rsc: string) => boolean): Map<string, string> {
+  const memo = idx.avoidMemo.get(memoKey);
+  if (memo) return memo;
+  const out = new Map<string, string>();
+  for (const { name, nodes } of idx.nodesByRsc.values()) {
+    if (!match(name)) continue;
+    for (const n of nodes) if (!out.has(n)) out.set(n, name);
+  }
+  if (idx.avoidMemo.size >= 64) idx.avoidMemo.clear(); // bounded: one snapshot, few distinct filters
+  idx.avoidMemo.set(memoKey, out);
+  return out;
 }

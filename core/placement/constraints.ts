@@ -10,6 +10,8 @@ import type { PlacementNode } from './types.js';
 export interface SameConstraint {
   key: string;
   fixed?: string;
+  /** Existing replicas already sit on another value than the requested `key=value`. */
+  conflict?: string;
 }
 
 /**
@@ -49,11 +51,12 @@ export function buildConstraints(filter: AutoSelectFilter, existing: PlacementNo
   const same: SameConstraint[] = [];
   for (const entry of filter.replicas_on_same ?? []) {
     const [key, value] = splitKv(entry);
+    const seen = [...new Set(existing.map((n) => n.props[key]).filter((v): v is string => v !== undefined))].sort();
     if (value !== undefined) {
-      same.push({ key, fixed: value });
+      const other = seen.find((v) => v !== value);
+      same.push(other === undefined ? { key, fixed: value } : { key, fixed: value, conflict: other });
       continue;
     }
-    const seen = [...new Set(existing.map((n) => n.props[key]).filter((v): v is string => v !== undefined))].sort();
     if (seen.length > 1) {
       throw new ApiError('FAIL_UNDECIDABLE_AUTOPLACMENT', `The property in --replicas-on-same '${key}' is already set on deployed nodes with different values.`, {
         cause: `Existing replicas are on nodes with ${key} = ${seen.join(', ')}; the autoplacer cannot decide which value to continue with.`,
@@ -95,6 +98,7 @@ export function buildConstraints(filter: AutoSelectFilter, existing: PlacementNo
 /** Why a node's props rule it out before selection, or undefined if they do not. */
 export function nodePropsVeto(node: PlacementNode, c: Constraints): string | undefined {
   for (const s of c.same) {
+    if (s.conflict !== undefined) return `cannot join the existing replicas on ${s.key}=${s.conflict} (replicas-on-same ${s.key}=${s.fixed})`;
     const v = node.props[s.key];
     if (v === undefined) return `lacks property '${s.key}' (replicas-on-same)`;
     if (s.fixed !== undefined && v !== s.fixed) return `has ${s.key}=${v} but replicas-on-same needs ${s.key}=${s.fixed}`;

@@ -1,4 +1,5 @@
 import { ApiError } from '../model/errors.js';
+import { checkDrbdOption } from '../model/drbd-options.js';
 import { printable } from '../model/names.js';
 
 /**
@@ -26,7 +27,9 @@ export const MAX_KEY_LENGTH = 512;
 export const MAX_VALUE_LENGTH = 16384;
 
 /** Extra per-namespace value checks (e.g. DRBD options) register here. */
-const valueCheckers: Array<(key: string, value: string) => void> = [];
+const valueCheckers: Array<(key: string, value: string) => void> = [
+  (key, value) => { if (key.startsWith('DrbdOptions/')) checkDrbdOption(key, value); },
+];
 export function registerValueChecker(check: (key: string, value: string) => void): void {
   valueCheckers.push(check);
 }

@@ -1,6 +1,101 @@
-import type { Router } from 'express';
+import type { Request, Router } from 'express';
+import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
+import { ApiError } from '../../model/errors.js';
+import { printable } from '../../model/names.js';
+import { applyPropsModify } from '../../props/modify.js';
+import { loadControllerConfig } from '../config.js';
 import type { ControllerContext } from '../context.js';
+import { route } from '../http/handler.js';
+import { configDirectory, exportPath, storeOf } from '../services/db-export.js';
+import { PROPS_INFO, PROPS_INFO_ALIASES, propsInfo } from '../services/props-info.js';
+import { bodyOf } from './body.js';
 
-export function registerControllerRoutes(_r: Router, _ctx: ControllerContext): void {
-  // Routes of this family are added here.
+const CTRL = 'CTRL_CONF' as const;
+
+export function registerControllerRoutes(r: Router, ctx: ControllerContext): void {
+  const { state, reporter } = ctx;
+
+  r.get('/v1/controller/properties', route(reporter, { obj: CTRL }, 200, () => ({ json: state.ctrlProps })));
+  r.get('/v1/controller/properties/info', route(reporter, { obj: CTRL }, 200, () => ({ json: propsInfo('CONTROLLER') })));
+  r.get('/v1/controller/properties/info/all', route(reporter, { obj: CTRL }, 200, () => ({
+    json: { ...PROPS_INFO, ...Object.fromEntries(Object.entries(PROPS_INFO_ALIASES).map(([k, v]) => [k, PROPS_INFO[v]])) },
+  })));
+
+  r.post('/v1/controller/properties', route(reporter, { obj: CTRL, op: 'CRT' }, 201, async (req) => {
+    const b = bodyOf(req);
+    const before = state.ctrlProps;
+    const change = applyPropsModify(before, b);
+    await state.mutate((tx) => tx.put(state.controllerProps, 'props', change.props));
+    const rc: ApiCallRc[] = [];
+    for (const [k, v] of Object.entries((b.override_props ?? {}) as Record<string, string>)) {
+      rc.push(rcEntry('CREATED', `Successfully set property '${k}' to value '${v}'`, { obj: CTRL, op: 'CRT' }));
+    }
+    for (const k of (b.delete_props ?? []) as string[]) {
+      if (change.unsetDeletes.includes(k)) rc.push(rcEntry('WARN_DEL_UNSET_PROP', `Could not delete property '${k}' as it did not exist.`, { obj: CTRL, op: 'DEL' }));
+      else rc.push(rcEntry('DELETED', `Successfully deleted property '${k}'`, { obj: CTRL, op: 'DEL' }));
+    }
+    for (const ns of (b.delete_namespaces ?? []) as string[]) rc.push(rcEntry('DELETED', `Successfully deleted namespace '${ns}'`, { obj: CTRL, op: 'DEL' }));
+    if (!rc.length) rc.push(rcEntry('INFO_NOOP', 'No controller property was changed.', { obj: CTRL, op: 'MOD' }));
+    return { rc };
+  }));
+
+  // Keys contain '/', so the key is the rest of the path (Express 5 named wildcard).
+  r.delete('/v1/controller/properties/*key', route(reporter, { obj: CTRL, op: 'DEL' }, 200, async (req) => {
+    const parts = (req.params as Record<string, unknown>).key;
+    const key = Array.isArray(parts) ? parts.join('/') : String(parts);
+    const props = state.ctrlProps;
+    if (!(key in props)) {
+      return { rc: [rcEntry('WARN_DEL_UNSET_PROP', `Could not delete property '${printable(key)}' as it did not exist.`, { obj: CTRL, op: 'DEL' })] };
+    }
+    const next = { ...props };
+    delete next[key];
+    await state.mutate((tx) => tx.put(state.controllerProps, 'props', next));
+    return { rc: [rcEntry('DELETED', `Successfully deleted property '${key}'`, { obj: CTRL, op: 'DEL' })] };
+  }));
+
+  r.get('/v1/controller/config', route(reporter, { obj: CTRL }, 200, (req) => ({ json: controllerConfigView(req) })));
+
+  const exportDb = route(reporter, { obj: CTRL, op: 'CRT' }, 201, async (req) => {
+    const b = bodyOf(req, false);
+    const path = exportPath(b.backup_name, configDirectory());
+    try {
+      await storeOf(state).exportTo(path);
+    } catch (err) {
+      throw new ApiError('FAIL_INVLD_DB_EXPORT_FILE', `The database could not be exported to '${path}': ${err instanceof Error ? err.message : String(err)}`, {
+        correction: 'Check that the controller may write to that directory.', obj: CTRL, op: 'CRT',
+      });
+    }
+    return { rc: [rcEntry('CREATED', `Database exported to '${path}'.`, { obj: CTRL, op: 'CRT', details: `Store kind: ${storeOf(state).kind}` })] };
+  });
+  r.post('/v1/controller/database/export', exportDb);
+  r.post('/v1/controller/backup/db', exportDb);
+
+  // Counters (the other families count in their own files).
+  r.get('/v1/stats/nodes', route(reporter, { obj: 'NODE' }, 200, () => ({ json: { count: state.nodes.size } })));
+  r.get('/v1/stats/resource-definitions', route(reporter, { obj: 'RSC_DFN' }, 200, () => ({ json: { count: state.resourceDefinitions.size } })));
+  r.get('/v1/stats/resources', route(reporter, { obj: 'RSC' }, 200, () => ({ json: { count: state.resources.size } })));
+
+  // properties/info of the resource-definition families: registered here, before the
+  // `/:resource/...` routes of those files, so the fixed segment wins.
+  const info = (family: string) => route(reporter, { obj: CTRL }, 200, () => ({ json: propsInfo(family) }));
+  r.get('/v1/resource-definitions/properties/info', info('RESOURCE_DEFINITION'));
+  r.get('/v1/resource-definitions/:resource/volume-definitions/properties/info', info('VOLUME_DEFINITION'));
+  r.get('/v1/resource-definitions/:resource/resources/properties/info', info('RESOURCE'));
+  r.get('/v1/resource-definitions/:resource/resources/:node/volumes/properties/info', info('VOLUME'));
+  r.get('/v1/resource-definitions/:resource/resource-connections/properties/info', info('RSC_CONN'));
+  r.get('/v1/resource-definitions/:resource/drbd-proxy/properties/info', info('DRBD_PROXY'));
+}
+
+/** A minimal ControllerConfig: what this controller was started with (no secrets). */
+function controllerConfigView(req: Request): Record<string, unknown> {
+  const dir = configDirectory();
+  const cfg = loadControllerConfig(dir);
+  const level = (process.env.LINSTOR_LOG_LEVEL ?? cfg.logging.level).toUpperCase();
+  return {
+    config: { dir },
+    log: { level: ['ERROR', 'WARN', 'INFO', 'DEBUG', 'TRACE'].includes(level) ? level : 'INFO', print_stack_trace: false },
+    db: { connection_url: cfg.db.connectionUrl.replace(/\/\/[^@/]*@/, '//***@') },
+    http: { enabled: true, listen_address: req.socket.localAddress ?? cfg.http.listenAddr, port: req.socket.localPort ?? cfg.http.port },
+    https: { enabled: cfg.https.enabled, listen_address: cfg.https.listenAddr, port: cfg.https.port },
+  };
 }

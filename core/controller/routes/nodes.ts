@@ -10,6 +10,9 @@ import type { ControllerContext } from '../context.js';
 import { route } from '../http/handler.js';
 import { listParam, nameFilter, page, propsFilter } from '../http/query.js';
 import { getNode, resourcesOnNode } from '../lookup.js';
+import { propsInfo } from '../services/props-info.js';
+import { DFLT_DISKLESS_STOR_POOL } from '../services/storage-pools.js';
+import type { ClusterState, Transaction } from '../state/cluster-state.js';
 import { netInterfaceView, nodeView } from '../views/nodes.js';
 import { bodyOf, optionalInt } from './body.js';
 
@@ -56,6 +59,7 @@ export function registerNodeRoutes(r: Router, ctx: ControllerContext): void {
     return { json: page(req, state.nodes.values(), (n) => byName(n.name) && byProps(n.props), (n) => nodeView(n, runtime)) };
   }));
 
+  r.get('/v1/nodes/properties/info', route(reporter, NODE, 200, () => ({ json: propsInfo('NODE') })));
   r.get('/v1/nodes/:node', route(reporter, NODE, 200, (req) => ({ json: nodeView(getNode(state, String(req.params.node)), runtime) })));
 
   r.post('/v1/nodes', route(reporter, { obj: 'NODE', op: 'CRT' }, 201, async (req) => {
@@ -76,6 +80,8 @@ export function registerNodeRoutes(r: Router, ctx: ControllerContext): void {
     await state.mutate((tx) => {
       if (state.nodes.has(nameKey(name))) throw Errors.exists('FAIL_EXISTS_NODE', 'Node', name, { obj: 'NODE', op: 'CRT' });
       tx.put(state.nodes, nameKey(name), node);
+      // Every satellite gets the diskless pool, as LINSTOR creates it with the node.
+      if (type === 'SATELLITE' || type === 'COMBINED') addDefaultDisklessPool(state, tx, name);
     });
     if (type !== 'CONTROLLER' && type !== 'AUXILIARY') ctx.links.connect(nameKey(name));
     return { rc: [rcEntry('CREATED', `New node '${name}' registered.`, { obj: 'NODE', op: 'CRT', objRefs: { Node: name } })] };
@@ -170,4 +176,13 @@ function findNetIf(node: Node, name: string): NetInterface {
   const ni = node.netInterfaces.find((n) => nameKey(n.name) === nameKey(name));
   if (!ni) throw Errors.notFound('FAIL_NOT_FOUND_NET_IF', 'Network interface', name, { obj: 'NET_IF', objRefs: { Node: node.name, NetIf: name } });
   return ni;
+}
+
+/** Adds DfltDisklessStorPool (DISKLESS) to a new node, and its definition if missing. */
+function addDefaultDisklessPool(state: ClusterState, tx: Transaction, nodeName: string): void {
+  const pool = DFLT_DISKLESS_STOR_POOL;
+  if (!state.storagePoolDefinitions.has(nameKey(pool))) tx.put(state.storagePoolDefinitions, nameKey(pool), { name: pool, props: {}, uuid: randomUUID() });
+  tx.put(state.storagePools, `${nameKey(nodeName)}/${nameKey(pool)}`, {
+    name: pool, nodeName, providerKind: 'DISKLESS', props: {}, freeSpaceMgrName: `${nodeName};${pool}`, externalLocking: false, uuid: randomUUID(),
+  });
 }

@@ -1,6 +1,34 @@
 import type { Router } from 'express';
 import type { ControllerContext } from '../context.js';
+import { route } from '../http/handler.js';
+import { boolParam, listParam, nameFilter, page, propsFilter } from '../http/query.js';
+import { getResourceDefinition } from '../lookup.js';
+import { createResourceDefinition, deleteResourceDefinition, modifyResourceDefinition } from '../services/resource-definitions.js';
+import { resourceDefinitionView } from '../views/resource-definitions.js';
+import { bodyOf } from './body.js';
 
-export function registerResourceDefinitionRoutes(_r: Router, _ctx: ControllerContext): void {
-  // Routes of this family are added here.
+export function registerResourceDefinitionRoutes(r: Router, ctx: ControllerContext): void {
+  const { state, reporter } = ctx;
+  const RD = { obj: 'RSC_DFN' as const };
+
+  r.get('/v1/resource-definitions', route(reporter, RD, 200, (req) => {
+    const byName = nameFilter(listParam(req, 'resource_definitions'));
+    const byProps = propsFilter(req);
+    const withVds = boolParam(req, 'with_volume_definitions');
+    return { json: page(req, state.resourceDefinitions.values(), (d) => byName(d.name) && byProps(d.props), (d) => resourceDefinitionView(d, withVds)) };
+  }));
+
+  r.get('/v1/resource-definitions/:rd', route(reporter, RD, 200, (req) => ({
+    json: resourceDefinitionView(getResourceDefinition(state, String(req.params.rd)), boolParam(req, 'with_volume_definitions')),
+  })));
+
+  r.post('/v1/resource-definitions', route(reporter, { obj: 'RSC_DFN', op: 'CRT' }, 201, async (req) => ({ rc: await createResourceDefinition(ctx, bodyOf(req)) })));
+
+  r.put('/v1/resource-definitions/:rd', route(reporter, { obj: 'RSC_DFN', op: 'MOD' }, 200, async (req) => ({
+    rc: await modifyResourceDefinition(ctx, String(req.params.rd), bodyOf(req)),
+  })));
+
+  r.delete('/v1/resource-definitions/:rd', route(reporter, { obj: 'RSC_DFN', op: 'DEL' }, 200, async (req) => ({
+    rc: await deleteResourceDefinition(ctx, String(req.params.rd)),
+  })));
 }

@@ -1,6 +1,36 @@
 import type { Router } from 'express';
+import { nameKey } from '../../model/names.js';
+import type { Resource } from '../../model/types.js';
 import type { ControllerContext } from '../context.js';
+import { route } from '../http/handler.js';
+import { listParam, nameFilter, page, propsFilter } from '../http/query.js';
+import { resourceWithVolumesView } from '../views/resources.js';
 
-export function registerViewRoutes(_r: Router, _ctx: ControllerContext): void {
-  // Routes of this family are added here.
+export function registerViewRoutes(r: Router, ctx: ControllerContext): void {
+  const { state, runtime, reporter } = ctx;
+
+  r.get('/v1/view/resources', route(reporter, { obj: 'RSC' }, 200, (req) => {
+    const byNode = nameFilter(listParam(req, 'nodes'));
+    const byRsc = nameFilter(listParam(req, 'resources'));
+    const pools = listParam(req, 'storage_pools').map(nameKey);
+    const byProps = propsFilter(req);
+    const match = (x: Resource): boolean => byNode(x.nodeName) && byRsc(x.name) && byProps(x.props)
+      && (!pools.length || Object.values(x.volumes).some((v) => v.storagePool !== undefined && pools.includes(nameKey(v.storagePool))));
+    return {
+      json: page(req, state.resources.values(), (x) => match(x) && state.resourceDefinitions.has(nameKey(x.name)),
+        (x) => resourceWithVolumesView(state, runtime, state.resourceDefinitions.get(nameKey(x.name))!, x)),
+    };
+  }));
+
+  // Snapshots are not implemented yet: LINSTOR answers an empty list when there are none.
+  r.get('/v1/view/snapshots', route(reporter, { obj: 'SNAPSHOT' }, 200, (req) => {
+    const byNode = nameFilter(listParam(req, 'nodes'));
+    const byRsc = nameFilter(listParam(req, 'resources'));
+    return {
+      json: page(req, state.snapshots.values(), (s) => {
+        const o = s as { resource_name?: string; nodes?: string[] };
+        return byRsc(o.resource_name ?? '') && (!o.nodes?.length || o.nodes.some(byNode));
+      }, (s) => s),
+    };
+  }));
 }

@@ -46,7 +46,10 @@ export class LocalRunner implements CommandRunner {
           resolve(result);
           return;
         }
-        this.log?.warn({ ...entry, stderr: result.stderr.slice(0, 2000), timedOut }, 'command failed');
+        const failLog = { ...entry, stderr: result.stderr.slice(0, 2000), timedOut };
+        // Probes and polling (quiet) fail routinely on nodes without a tool; the caller reports it.
+        if (opts.quiet) this.log?.debug(failLog, 'command failed');
+        else this.log?.warn(failLog, 'command failed');
         const reason = spawnError ? 'could not be started'
           : timedOut ? `timed out after ${timeoutMs} ms`
           : `exited with code ${exitCode}`;

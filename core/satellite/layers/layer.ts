@@ -60,6 +60,9 @@ export interface LayerResult {
   volumes: Map<number, LayerVolume>;
   inUse?: boolean;
   drbdConnections?: ReportedResource['drbdConnections'];
+  /** A dry-run layer says so, with the commands it would have run. */
+  dryRun?: boolean;
+  plan?: string[];
 }
 
 export interface LayerContext {

@@ -76,7 +76,7 @@ export class FileProvider implements StorageProvider {
     let device = (await loopDevicesOf(this.ctx.runner, path, this.timeoutMs))[0];
     if (!device) device = await attachLoop(this.ctx.runner, path, this.timeoutMs);
     else await this.ctx.runner.run(['losetup', '-c', device], { timeoutMs: this.timeoutMs });
-    await waitForDevice(device, waitTimeoutAfterCreateMs(this.ctx));
+    await (this.ctx.waitForDevice ?? waitForDevice)(device, waitTimeoutAfterCreateMs(this.ctx));
     return { ...(await this.sizes(name)), devicePath: device };
   }
 

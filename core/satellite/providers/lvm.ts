@@ -53,7 +53,7 @@ export class LvmProvider implements StorageProvider {
     } else if (lv.sizeKib < sizeKib) {
       return this.resize(name, sizeKib);
     }
-    await waitForDevice(this.deviceOf(name), waitTimeoutAfterCreateMs(this.ctx));
+    await (this.ctx.waitForDevice ?? waitForDevice)(this.deviceOf(name), waitTimeoutAfterCreateMs(this.ctx));
     return this.toVolume(lv);
   }
 

@@ -50,6 +50,8 @@ export interface ProviderContext {
   log?: Logger;
   /** Node props: StorDriver/* may be set on the node and inherited by pools. */
   nodeProps?: Props;
+  /** Replaces the wait for a new device node (tests with recorded outputs have no device node). */
+  waitForDevice?: (path: string, timeoutMs: number) => Promise<void>;
 }
 
 /** LINSTOR reports a diskless pool's capacity as Long.MAX_VALUE KiB (a double here: see report). */

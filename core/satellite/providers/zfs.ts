@@ -59,7 +59,7 @@ export class ZfsProvider implements StorageProvider {
     } else if (z.volsizeKib < sizeKib) {
       return this.resize(name, sizeKib);
     }
-    await waitForDevice(this.deviceOf(name), waitTimeoutAfterCreateMs(this.ctx));
+    await (this.ctx.waitForDevice ?? waitForDevice)(this.deviceOf(name), waitTimeoutAfterCreateMs(this.ctx));
     return this.toVolume(z);
   }
 

@@ -1,0 +1,14 @@
+import type { CmdSpec } from '../spec.js';
+import { controllerCommand, errorReportsCommand, keyValueStoreCommand } from './admin.js';
+import { nodeCommand } from './node.js';
+import { resourceDefinitionCommand, volumeDefinitionCommand } from './resource-definition.js';
+import { resourceGroupCommand, volumeGroupCommand } from './resource-group.js';
+import { resourceCommand, volumeCommand } from './resource.js';
+import { snapshotCommand } from './snapshot.js';
+import { storagePoolCommand } from './storage-pool.js';
+
+export const COMMANDS: CmdSpec[] = [
+  nodeCommand, storagePoolCommand, resourceGroupCommand, volumeGroupCommand, resourceDefinitionCommand,
+  volumeDefinitionCommand, resourceCommand, volumeCommand, snapshotCommand, controllerCommand,
+  keyValueStoreCommand, errorReportsCommand,
+];

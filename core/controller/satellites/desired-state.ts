@@ -1,0 +1,179 @@
+import type {
+  DesiredDrbdPeer, DesiredNodeState, DesiredResource, DesiredStoragePool, DesiredVolume,
+} from '../../model/satellite-protocol.js';
+import { nameKey } from '../../model/names.js';
+import type { LayerKind, Node, Props, Resource, ResourceDefinition, ResourceGroup } from '../../model/types.js';
+import { mergeProps, propValue, type PropLevel } from '../../props/resolver.js';
+import type { ClusterState } from '../state/cluster-state.js';
+
+export const DFLT_STOR_POOL = 'DfltStorPool';
+export const DFLT_DISKLESS_STOR_POOL = 'DfltDisklessStorPool';
+const DEFAULT_PEER_SLOTS = 7;
+const DISKLESS_FLAGS = ['DISKLESS', 'DRBD_DISKLESS', 'NVME_INITIATOR'];
+
+/** The few runtime facts the desired state needs (peers' `uname -n`); pure otherwise. */
+export interface DesiredStateHints {
+  unameOf?: (nodeKey: string) => string | undefined;
+}
+
+/**
+ * The full desired state of one node, computed from the cluster state alone: its storage
+ * pools and its resources with every property already resolved, so the satellite never
+ * needs to know about groups, definitions or inheritance.
+ */
+export function desiredNodeState(state: ClusterState, nodeKey: string, hints: DesiredStateHints = {}): DesiredNodeState | undefined {
+  const node = state.nodes.get(nodeKey);
+  if (!node) return undefined;
+  const ctrl = state.ctrlProps;
+  const storagePools: DesiredStoragePool[] = [];
+  for (const sp of state.storagePools.withPrefix(`${nodeKey}/`)) {
+    const spd = state.storagePoolDefinitions.get(nameKey(sp.name));
+    storagePools.push({
+      name: sp.name,
+      providerKind: sp.providerKind,
+      props: mergeProps([
+        { level: 'controller', props: ctrl }, { level: 'node', props: node.props },
+        { level: 'storage-pool-definition', props: spd?.props ?? {} }, { level: 'storage-pool', props: sp.props },
+      ]),
+    });
+  }
+  // Every node has the diskless pool in LINSTOR; diskless volumes name it.
+  if (!storagePools.some((p) => nameKey(p.name) === nameKey(DFLT_DISKLESS_STOR_POOL))) {
+    storagePools.push({ name: DFLT_DISKLESS_STOR_POOL, providerKind: 'DISKLESS', props: {} });
+  }
+  storagePools.sort((a, b) => a.name.localeCompare(b.name));
+
+  const resources: DesiredResource[] = [];
+  for (const r of state.resources.values()) {
+    if (nameKey(r.nodeName) !== nodeKey) continue;
+    const rd = state.resourceDefinitions.get(nameKey(r.name));
+    if (!rd) continue;
+    resources.push(desiredResource(state, node, r, rd, hints));
+  }
+  resources.sort((a, b) => a.name.localeCompare(b.name));
+  return {
+    nodeName: node.name,
+    props: mergeProps([{ level: 'controller', props: ctrl }, { level: 'node', props: node.props }]),
+    storagePools,
+    resources,
+  };
+}
+
+function desiredResource(state: ClusterState, node: Node, r: Resource, rd: ResourceDefinition, hints: DesiredStateHints): DesiredResource {
+  const rg: ResourceGroup | undefined = state.resourceGroups.get(nameKey(rd.resourceGroup));
+  const ctrl = state.ctrlProps;
+  const rscLevels: PropLevel[] = [
+    { level: 'controller', props: ctrl },
+    { level: 'resource-group', props: rg?.props ?? {} },
+    { level: 'resource-definition', props: rd.props },
+    { level: 'resource', props: r.props },
+  ];
+  const flags = [...r.flags];
+  // A definition being deleted takes all its resources with it.
+  if (rd.flags.includes('DELETE') && !flags.includes('DELETE')) flags.push('DELETE');
+  const layerStack: LayerKind[] = r.layerStack.length ? r.layerStack : rd.layerStack.length ? rd.layerStack : ['DRBD', 'STORAGE'];
+  const diskless = flags.some((f) => DISKLESS_FLAGS.includes(f));
+
+  const volumes: DesiredVolume[] = [];
+  for (const vd of [...rd.volumeDefinitions].sort((a, b) => a.volumeNumber - b.volumeNumber)) {
+    if (vd.flags.includes('DELETE')) continue;
+    const vg = rg ? state.volumeGroups.get(`${nameKey(rg.name)}/${vd.volumeNumber}`) : undefined;
+    const vlm = r.volumes[String(vd.volumeNumber)];
+    const vlmLevels: PropLevel[] = [
+      { level: 'volume-group', props: vg?.props ?? {} },
+      { level: 'volume-definition', props: vd.props },
+      { level: 'volume', props: vlm?.props ?? {} },
+    ];
+    volumes.push({
+      volumeNumber: vd.volumeNumber,
+      sizeKib: vd.sizeKib,
+      storagePool: storagePoolFor(state, node, diskless, [
+        rscLevels[0]!, rscLevels[1]!, vlmLevels[0]!, rscLevels[2]!, vlmLevels[1]!, rscLevels[3]!, vlmLevels[2]!,
+      ], r.props),
+      props: mergeProps(vlmLevels),
+      ...(vd.minorNumber !== undefined ? { minorNumber: vd.minorNumber } : {}),
+    });
+  }
+
+  const out: DesiredResource = { name: rd.name, layerStack, flags, props: mergeProps(rscLevels), volumes };
+  if (layerStack.includes('DRBD')) out.drbd = drbdData(state, node, r, rd, rg, hints);
+  return out;
+}
+
+/** Resource StorPoolName, else volume definition / definition / group, else the default pool. */
+function storagePoolFor(state: ClusterState, node: Node, diskless: boolean, levels: PropLevel[], rscProps: Props): string {
+  if (diskless) {
+    // Only a pool named on the resource itself and diskless on this node overrides the default.
+    const own = rscProps.StorPoolName;
+    const sp = own ? state.storagePools.get(`${nameKey(node.name)}/${nameKey(own)}`) : undefined;
+    return sp?.providerKind === 'DISKLESS' ? sp.name : DFLT_DISKLESS_STOR_POOL;
+  }
+  return propValue('StorPoolName', levels) ?? DFLT_STOR_POOL;
+}
+
+/** The address a node is reached at: the PrefNic interface if it exists, else the active one. */
+export function nodeAddress(node: Node, prefNic?: string): string | undefined {
+  const byName = (n?: string) => (n ? node.netInterfaces.find((i) => nameKey(i.name) === nameKey(n)) : undefined);
+  return (byName(prefNic) ?? byName(node.activeNetInterface) ?? node.netInterfaces[0])?.address;
+}
+
+function netInterfaceMap(node: Node): Record<string, string> {
+  return Object.fromEntries(node.netInterfaces.map((i) => [i.name, i.address]));
+}
+
+function drbdData(state: ClusterState, node: Node, r: Resource, rd: ResourceDefinition, rg: ResourceGroup | undefined, hints: DesiredStateHints): NonNullable<DesiredResource['drbd']> {
+  const ctrl = state.ctrlProps;
+  const prefNicOf = (n: Node, res: Resource) => propValue('PrefNic', [
+    { level: 'controller', props: ctrl }, { level: 'resource-group', props: rg?.props ?? {} },
+    { level: 'resource-definition', props: rd.props }, { level: 'node', props: n.props }, { level: 'resource', props: res.props },
+  ]);
+  const hostNameOf = (n: Node) => {
+    const uname = hints.unameOf?.(nameKey(n.name));
+    return uname && uname !== n.name ? uname : undefined;
+  };
+  const siblings = [...state.resources.withPrefix(`${nameKey(rd.name)}/`)];
+  // Resources created before node ids were assigned get one by creation order.
+  const byAge = [...siblings].sort((a, b) => a.createTimestamp - b.createTimestamp);
+  const nodeIdOf = (res: Resource) => res.drbdNodeId ?? byAge.indexOf(res);
+  const peers: DesiredDrbdPeer[] = [];
+  for (const p of siblings) {
+    if (nameKey(p.nodeName) === nameKey(node.name)) continue;
+    const pn = state.nodes.get(nameKey(p.nodeName));
+    if (!pn) continue;
+    const connectionProps = mergeProps([
+      ...[...state.nodeConnections.values()].filter((c) => samePair(c.nodeA, c.nodeB, node.name, pn.name)).map((c) => ({ level: 'node-connection', props: c.props })),
+      ...[...state.resourceConnections.values()].filter((c) => nameKey(c.resource) === nameKey(rd.name) && samePair(c.nodeA, c.nodeB, node.name, pn.name)).map((c) => ({ level: 'resource-connection', props: c.props })),
+    ]);
+    const hostName = hostNameOf(pn);
+    peers.push({
+      nodeName: pn.name,
+      nodeId: nodeIdOf(p),
+      address: nodeAddress(pn, prefNicOf(pn, p)) ?? '',
+      port: rd.drbd?.port ?? 0,
+      diskless: p.flags.some((f) => DISKLESS_FLAGS.includes(f)),
+      connectionProps,
+      ...(hostName ? { hostName } : {}),
+      netInterfaces: netInterfaceMap(pn),
+      flags: [...p.flags],
+    });
+  }
+  peers.sort((a, b) => a.nodeId - b.nodeId);
+  const hostName = hostNameOf(node);
+  return {
+    nodeId: nodeIdOf(r),
+    port: rd.drbd?.port ?? 0,
+    ...(rd.drbd?.secret ? { secret: rd.drbd.secret } : {}),
+    peerSlots: rd.drbd?.peerSlots ?? rg?.peerSlots ?? DEFAULT_PEER_SLOTS,
+    peers,
+    address: nodeAddress(node, prefNicOf(node, r)),
+    ...(hostName ? { hostName } : {}),
+    netInterfaces: netInterfaceMap(node),
+    ...(rd.drbd?.alStripes !== undefined ? { alStripes: rd.drbd.alStripes } : {}),
+    ...(rd.drbd?.alStripeSizeKib !== undefined ? { alStripeSizeKib: rd.drbd.alStripeSizeKib } : {}),
+  };
+}
+
+function samePair(a: string, b: string, x: string, y: string): boolean {
+  const [ka, kb, kx, ky] = [a, b, x, y].map(nameKey);
+  return (ka === kx && kb === ky) || (ka === ky && kb === kx);
+}

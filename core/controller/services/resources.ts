@@ -1,0 +1,197 @@
+/**
+ * Placing resources of a resource definition on nodes: pool resolution per volume, the
+ * capacity check, DRBD node id / port / minor allocation. Everything here runs inside one
+ * `state.mutate` callback, so a request that fails on its third resource stores nothing.
+ */
+import { randomUUID } from 'node:crypto';
+import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
+import { KEY_STOR_POOL_NAME } from '../../model/apiconsts.js';
+import { ApiError, Errors } from '../../model/errors.js';
+import { nameKey } from '../../model/names.js';
+import type { LayerKind, Props, Resource, ResourceDefinition, StoragePool, VolumeState } from '../../model/types.js';
+import { DFLT_DISKLESS_STOR_POOL, effectiveFreeKib, isThin, resolveStoragePoolName } from '../../placement/index.js';
+import { checkProps } from '../../props/modify.js';
+import type { ControllerContext } from '../context.js';
+import { getNode, resourceKey, resourcesOf, storagePoolKey } from '../lookup.js';
+import type { Transaction } from '../state/cluster-state.js';
+import { optionalInt } from '../routes/body.js';
+import { checkLayerStack, hasDrbd } from './layers.js';
+import { allocateMinor, allocateNodeId, allocateTcpPort } from './numbers.js';
+
+export interface ResourceCreateRequest {
+  nodeName: string;
+  props: Props;
+  diskless: boolean;
+  layerList?: LayerKind[];
+  drbdNodeId?: number;
+}
+
+const DISKLESS_FLAGS = new Set(['DISKLESS', 'DRBD_DISKLESS', 'NVME_INITIATOR', 'DRBD_CLIENT', 'CLIENT']);
+
+/** Parses one ResourceCreate body ({resource: {node_name, props, flags}, layer_list, drbd_node_id}). */
+export function parseResourceCreate(raw: unknown, nodeFromPath?: string): ResourceCreateRequest {
+  const b = (raw ?? {}) as Record<string, unknown>;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ApiError('API_CALL_PARSE_ERROR', 'A ResourceCreate must be a JSON object.', { correction: 'Send {"resource": {"node_name": "n1"}}.' });
+  }
+  const r = (b.resource ?? {}) as Record<string, unknown>;
+  const nodeName = nodeFromPath ?? r.node_name;
+  if (typeof nodeName !== 'string' || !nodeName) {
+    throw new ApiError('API_CALL_PARSE_ERROR', "The resource needs a 'node_name'.", { correction: 'Send {"resource": {"node_name": "n1"}}.' });
+  }
+  const flags = Array.isArray(r.flags) ? r.flags.map((f) => String(f).toUpperCase()) : [];
+  return {
+    nodeName,
+    props: checkProps(r.props),
+    diskless: flags.some((f) => DISKLESS_FLAGS.has(f)) || b.drbd_client === true,
+    layerList: checkLayerStack(b.layer_list),
+    drbdNodeId: optionalInt(b.drbd_node_id, 'drbd_node_id', 0, 31),
+  };
+}
+
+function poolOnNode(ctx: ControllerContext, nodeName: string, pool: string): StoragePool | undefined {
+  const sp = ctx.state.storagePools.get(storagePoolKey(nodeName, pool));
+  if (sp) return sp;
+  // Every LINSTOR node has DfltDisklessStorPool; accept it even if no row was created for it.
+  if (nameKey(pool) === nameKey(DFLT_DISKLESS_STOR_POOL)) {
+    return { name: DFLT_DISKLESS_STOR_POOL, nodeName, providerKind: 'DISKLESS', props: {}, uuid: '' };
+  }
+  return undefined;
+}
+
+/** KiB already promised to volumes in a pool (thin pools count what was promised, not written). */
+function reservedKib(ctx: ControllerContext, nodeName: string, pool: string, extra: Resource[]): number {
+  let sum = 0;
+  const nk = nameKey(nodeName);
+  const pk = nameKey(pool);
+  const all = [...ctx.state.resources.values(), ...extra];
+  for (const r of all) {
+    if (nameKey(r.nodeName) !== nk) continue;
+    const rd = ctx.state.resourceDefinitions.get(nameKey(r.name));
+    if (!rd) continue;
+    for (const vd of rd.volumeDefinitions) {
+      if (nameKey(r.volumes[String(vd.volumeNumber)]?.storagePool ?? '') === pk) sum += vd.sizeKib;
+    }
+  }
+  return sum;
+}
+
+/**
+ * Builds the resources in `tx` and returns them with LINSTOR's "registered" entries.
+ * Throws (rolling everything back) on a missing node or pool, too little space, or a duplicate.
+ */
+export function createResourcesInTx(ctx: ControllerContext, tx: Transaction, rdName: string, reqs: ResourceCreateRequest[], now: number): { created: Resource[]; rc: ApiCallRc[] } {
+  const { state, runtime } = ctx;
+  let rd: ResourceDefinition | undefined = state.resourceDefinitions.get(nameKey(rdName));
+  if (!rd) throw Errors.notFound('FAIL_NOT_FOUND_RSC_DFN', 'Resource definition', rdName, { obj: 'RSC_DFN', objRefs: { RscDfn: rdName } });
+  const rg = state.resourceGroups.get(nameKey(rd.resourceGroup));
+  const existing = resourcesOf(state, rd.name);
+  const usedIds = new Set(existing.map((r) => r.drbdNodeId).filter((n): n is number => n !== undefined));
+  const created: Resource[] = [];
+  const rc: ApiCallRc[] = [];
+  const seen = new Set<string>();
+  for (const req of reqs) {
+    const node = getNode(state, req.nodeName);
+    const key = resourceKey(rd.name, node.name);
+    if (state.resources.has(key) || seen.has(key)) {
+      throw new ApiError('FAIL_EXISTS_RSC', `A resource with the name '${rd.name}' already exists on node '${node.name}'.`, {
+        obj: 'RSC', op: 'CRT', correction: 'Use another node, or delete the existing resource first.', objRefs: { RscDfn: rd.name, Node: node.name },
+      });
+    }
+    seen.add(key);
+    const stack = req.layerList ?? rd.layerStack;
+    const drbd = hasDrbd(stack);
+    // Volumes: pool per volume, then the space check per pool.
+    const volumes: Record<string, VolumeState> = {};
+    const demand = new Map<string, { pool: StoragePool; kib: number; firstVlm: number }>();
+    for (const vd of rd.volumeDefinitions) {
+      let poolName: string;
+      let isDefault = false;
+      if (req.diskless) {
+        const named = req.props[KEY_STOR_POOL_NAME];
+        const sp = named ? poolOnNode(ctx, node.name, named) : undefined;
+        poolName = sp?.providerKind === 'DISKLESS' ? sp.name : DFLT_DISKLESS_STOR_POOL;
+      } else {
+        const resolved = resolveStoragePoolName({
+          resource: req.props, volumeDefinition: vd.props, resourceDefinition: rd.props,
+          volumeGroup: state.volumeGroups.get(`${nameKey(rd.resourceGroup)}/${vd.volumeNumber}`)?.props,
+          resourceGroup: rg?.props, resourceGroupFilter: rg?.selectFilter, node: node.props, controller: state.ctrlProps,
+        });
+        poolName = resolved.name;
+        isDefault = resolved.source === 'default';
+      }
+      const pool = poolOnNode(ctx, node.name, poolName);
+      if (!pool) {
+        throw new ApiError(isDefault ? 'FAIL_NOT_FOUND_DFLT_STOR_POOL' : 'FAIL_NOT_FOUND_STOR_POOL',
+          `The ${isDefault ? 'default ' : ''}storage pool '${poolName}' for resource '${rd.name}' for volume number '${vd.volumeNumber}' is not deployed on node '${node.name}'.`, {
+            obj: 'RSC', op: 'CRT',
+            details: "The storage pool's name for this volume was looked for in the resource's, the volume definition's, the resource definition's and the resource group's properties ('StorPoolName'), then 'DfltStorPool'.",
+            correction: `Create storage pool '${poolName}' on node '${node.name}', or name an existing pool (resource create --storage-pool).`,
+            objRefs: { RscDfn: rd.name, Node: node.name, StorPool: poolName },
+          });
+      }
+      volumes[String(vd.volumeNumber)] = { props: {}, flags: [], storagePool: pool.name };
+      if (pool.providerKind === 'DISKLESS') continue;
+      const d = demand.get(nameKey(pool.name)) ?? { pool, kib: 0, firstVlm: vd.volumeNumber };
+      d.kib += vd.sizeKib;
+      demand.set(nameKey(pool.name), d);
+    }
+    for (const d of demand.values()) {
+      const rep = runtime.pools.get(storagePoolKey(node.name, d.pool.name));
+      if (!rep) continue; // LINSTOR allows the volume when the free capacity is unknown
+      const free = effectiveFreeKib({
+        name: d.pool.name, nodeName: node.name, providerKind: d.pool.providerKind, freeKib: rep.freeCapacityKib, totalKib: rep.totalCapacityKib,
+        props: d.pool.props, definitionProps: state.storagePoolDefinitions.get(nameKey(d.pool.name))?.props,
+        reservedKib: isThin(d.pool.providerKind) ? reservedKib(ctx, node.name, d.pool.name, created) : 0,
+      }, state.ctrlProps) ?? Number.POSITIVE_INFINITY;
+      if (d.kib > free) {
+        throw new ApiError('FAIL_INVLD_VLM_SIZE', `Not enough free space available for volume ${d.firstVlm} of resource '${rd.name}'.`, {
+          obj: 'RSC', op: 'CRT',
+          cause: `Storage pool '${d.pool.name}' on node '${node.name}' can take ${free} KiB${isThin(d.pool.providerKind) ? ' (thin, with its oversubscription ratio)' : ''}; the volumes need ${d.kib} KiB.`,
+          correction: 'Use a smaller volume size or another storage pool, or add space to the pool.',
+          objRefs: { RscDfn: rd.name, Node: node.name, StorPool: d.pool.name },
+        });
+      }
+    }
+    let drbdNodeId: number | undefined;
+    if (drbd) {
+      drbdNodeId = allocateNodeId(usedIds, req.drbdNodeId);
+      usedIds.add(drbdNodeId);
+      rd = ensureDrbdNumbers(ctx, tx, rd);
+    }
+    const flags = req.diskless ? (drbd ? ['DISKLESS', 'DRBD_DISKLESS'] : ['DISKLESS']) : [];
+    const rsc: Resource = {
+      name: rd.name, nodeName: node.name, props: req.props, flags, layerStack: stack, drbdNodeId, volumes, createTimestamp: now, uuid: randomUUID(),
+    };
+    tx.put(state.resources, key, rsc);
+    created.push(rsc);
+    const refs = { RscDfn: rd.name, Node: node.name };
+    rc.push(rcEntry('CREATED', `New resource '${rd.name}' on node '${node.name}' registered.`, { obj: 'RSC', op: 'CRT', details: `Resource '${rd.name}' on node '${node.name}' UUID is: ${rsc.uuid}`, objRefs: refs }));
+    for (const vd of rd.volumeDefinitions) {
+      rc.push(rcEntry('CREATED', `Volume with number '${vd.volumeNumber}' on resource '${rd.name}' on node '${node.name}' successfully registered`, {
+        obj: 'VLM', op: 'CRT', objRefs: { ...refs, VlmNr: String(vd.volumeNumber) },
+      }));
+    }
+  }
+  return { created, rc };
+}
+
+/** Gives the definition its DRBD port and its volume definitions their minors if they lack them. */
+export function ensureDrbdNumbers(ctx: ControllerContext, tx: Transaction, rd: ResourceDefinition): ResourceDefinition {
+  const needPort = rd.drbd?.port === undefined;
+  const needMinor = rd.volumeDefinitions.some((v) => v.minorNumber === undefined);
+  if (!needPort && !needMinor) return rd;
+  const picked: number[] = [];
+  const vds = rd.volumeDefinitions.map((v) => {
+    if (v.minorNumber !== undefined) return v;
+    const m = allocateMinor(ctx.state, undefined, picked);
+    picked.push(m);
+    return { ...v, minorNumber: m };
+  });
+  const next: ResourceDefinition = {
+    ...rd, volumeDefinitions: vds,
+    drbd: { ...rd.drbd, port: rd.drbd?.port ?? allocateTcpPort(ctx.state) },
+  };
+  tx.put(ctx.state.resourceDefinitions, nameKey(rd.name), next);
+  return next;
+}

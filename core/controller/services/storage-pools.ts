@@ -1,0 +1,112 @@
+import { ApiError } from '../../model/errors.js';
+import { nameKey, printable } from '../../model/names.js';
+import { PROVIDER_KINDS, type Props, type ProviderKind, type Resource, type StoragePool } from '../../model/types.js';
+import { propValue, type PropLevel } from '../../props/resolver.js';
+import type { ClusterState } from '../state/cluster-state.js';
+
+export const DFLT_STOR_POOL = 'DfltStorPool';
+export const DFLT_DISKLESS_STOR_POOL = 'DfltDisklessStorPool';
+
+export function checkProviderKind(v: unknown): ProviderKind {
+  const up = typeof v === 'string' ? v.toUpperCase() : '';
+  if (!(PROVIDER_KINDS as readonly string[]).includes(up)) {
+    throw new ApiError('FAIL_INVLD_PROVIDER', `Storage provider kind '${printable(v)}' is invalid.`, {
+      cause: 'The provider_kind is missing or not one this controller supports.',
+      correction: `Use one of ${PROVIDER_KINDS.join(', ')}.`, obj: 'STOR_POOL', op: 'CRT',
+    });
+  }
+  return up as ProviderKind;
+}
+
+// What a backing name may contain before it reaches lvcreate/zfs on a satellite: LVM's
+// VG/LV charset and ZFS dataset names; no leading '-', so it can never read as an option.
+const LVM_NAME = /^[A-Za-z0-9+_.][A-Za-z0-9+_.-]{0,126}$/;
+const ZFS_NAME = /^[A-Za-z0-9_.:][A-Za-z0-9_.:-]*(\/[A-Za-z0-9_.:][A-Za-z0-9_.:-]*)*$/;
+const FILE_DIR = /^\/[A-Za-z0-9_.+@:/-]*$/;
+
+function driverError(kind: ProviderKind, key: string, value: string | undefined, why: string, example: string): ApiError {
+  return new ApiError('FAIL_STOR_POOL_CONFIGURATION_ERROR',
+    value === undefined
+      ? `A ${kind} storage pool needs the property '${key}'.`
+      : `The value '${printable(value)}' of '${key}' is invalid for a ${kind} storage pool.`,
+    { cause: why, correction: `Set ${key}, e.g. "${key}": "${example}" (linstor storage-pool create ${kind.toLowerCase().replace('_', '')} NODE POOL ${example}).`, obj: 'STOR_POOL', op: 'CRT' });
+}
+
+/**
+ * Checks the driver props a provider kind needs (pool props over node props, as the
+ * satellite reads them): LVM a volume group, LVM_THIN `vg/thinpool`, ZFS(_THIN) a zpool or
+ * dataset, FILE(_THIN) an absolute directory. Values are restricted to safe characters.
+ */
+export function checkDriverProps(kind: ProviderKind, poolProps: Props, nodeProps: Props): void {
+  const get = (k: string): string | undefined => poolProps[k] ?? nodeProps[k];
+  const SPN = 'StorDriver/StorPoolName';
+  switch (kind) {
+    case 'DISKLESS': return;
+    case 'LVM': {
+      const v = get(SPN);
+      if (v === undefined || !LVM_NAME.test(v)) throw driverError(kind, SPN, v, 'The volume group that holds the volumes must be named.', 'vg0');
+      return;
+    }
+    case 'LVM_THIN': {
+      const v = get(SPN);
+      const parts = v?.split('/') ?? [];
+      if (v === undefined || parts.length !== 2 || !parts.every((p) => LVM_NAME.test(p))) {
+        throw driverError(kind, SPN, v, 'The thin pool must be given as volumegroup/thinpool.', 'vg0/thinpool');
+      }
+      return;
+    }
+    case 'ZFS': case 'ZFS_THIN': {
+      const v = get(SPN);
+      if (v === undefined || !ZFS_NAME.test(v) || v.length > 255) throw driverError(kind, SPN, v, 'The zpool (or dataset) that holds the zvols must be named.', 'tank');
+      return;
+    }
+    case 'FILE': case 'FILE_THIN': {
+      const k = 'StorDriver/FileDir';
+      const v = get(k);
+      if (v === undefined || !FILE_DIR.test(v) || v.split('/').includes('..') || v.length > 4096) {
+        throw driverError(kind, k, v, 'File pools keep their backing files in an absolute directory on the node.', '/var/lib/linstor-pools/pool1');
+      }
+      return;
+    }
+  }
+}
+
+const DISKLESS_FLAGS = ['DISKLESS', 'DRBD_DISKLESS', 'TIE_BREAKER', 'NVME_INITIATOR'];
+
+/**
+ * The storage pool each volume of a resource uses: StorPoolName resolved through
+ * controller < resource group < resource definition < volume group < volume definition <
+ * resource < volume; unset means DfltDisklessStorPool for diskless resources and
+ * DfltStorPool otherwise (LINSTOR's defaults).
+ */
+export function volumePools(state: ClusterState, rsc: Resource): Array<{ volumeNumber: number; pool: string }> {
+  const rd = state.resourceDefinitions.get(nameKey(rsc.name));
+  if (!rd) return [];
+  const rg = state.resourceGroups.get(nameKey(rd.resourceGroup));
+  const diskless = rsc.flags.some((f) => DISKLESS_FLAGS.includes(f));
+  return rd.volumeDefinitions.map((vd) => {
+    const vg = rg ? state.volumeGroups.get(`${nameKey(rg.name)}/${vd.volumeNumber}`) : undefined;
+    const levels: PropLevel[] = [
+      { level: 'controller', props: state.ctrlProps },
+      { level: 'resource-group', props: rg?.props ?? {} },
+      { level: 'resource-definition', props: rd.props },
+      { level: 'volume-group', props: vg?.props ?? {} },
+      { level: 'volume-definition', props: vd.props },
+      { level: 'resource', props: rsc.props },
+      { level: 'volume', props: rsc.volumes[String(vd.volumeNumber)]?.props ?? {} },
+    ];
+    const explicit = propValue('StorPoolName', levels);
+    return { volumeNumber: vd.volumeNumber, pool: explicit ?? (diskless ? DFLT_DISKLESS_STOR_POOL : DFLT_STOR_POOL) };
+  });
+}
+
+/** Volumes on the pool's node whose resolved storage pool is this pool. */
+export function volumesUsingPool(state: ClusterState, sp: StoragePool): Array<{ resource: string; volumeNumber: number }> {
+  const node = nameKey(sp.nodeName);
+  const out: Array<{ resource: string; volumeNumber: number }> = [];
+  for (const r of state.resources.values()) {
+    if (nameKey(r.nodeName) !== node) continue;
+    for (const v of volumePools(state, r)) if (nameKey(v.pool) === nameKey(sp.name)) out.push({ resource: r.name, volumeNumber: v.volumeNumber });
+  }
+  return out;
+}

@@ -1,0 +1,6 @@
+import type { KeyValueStore } from '../../model/types.js';
+
+/** KeyValueStore on the wire. LINSTOR sends props even when empty for a KVS, so no compaction. */
+export function kvsView(k: KeyValueStore): Record<string, unknown> {
+  return { name: k.name, props: k.props };
+}

@@ -1,0 +1,77 @@
+import { nameKey } from '../../model/names.js';
+import type { ReportedResource } from '../../model/satellite-protocol.js';
+import type { LayerKind, Resource, ResourceDefinition } from '../../model/types.js';
+import { resolveAll } from '../../props/resolver.js';
+import type { ClusterState } from '../state/cluster-state.js';
+import type { RuntimeState } from '../state/runtime.js';
+import { compact } from './compact.js';
+import { DEFAULT_AL_STRIPE_SIZE_KIB, DEFAULT_AL_STRIPES, DEFAULT_PEER_SLOTS, drbdRscDfnData } from './resource-definitions.js';
+import { volumeLayerData, volumeView } from './volumes.js';
+
+function layerObject(rd: ResourceDefinition, rsc: Resource, report: ReportedResource | undefined, i: number): Record<string, unknown> {
+  const t: LayerKind = rsc.layerStack[i]!;
+  const bottom = i === rsc.layerStack.length - 1;
+  const vols = rd.volumeDefinitions.map((vd) => volumeLayerData(rd, rsc, vd, t, report?.volumes.find((v) => v.volumeNumber === vd.volumeNumber), bottom));
+  const obj: Record<string, unknown> = { type: t, resource_name_suffix: '' };
+  if (!bottom) obj.children = [layerObject(rd, rsc, report, i + 1)];
+  if (t === 'DRBD') {
+    obj.drbd = compact({
+      drbd_resource_definition: drbdRscDfnData(rd),
+      node_id: rsc.drbdNodeId,
+      tcp_ports: rd.drbd?.port !== undefined ? [rd.drbd.port] : undefined,
+      peer_slots: rd.drbd?.peerSlots ?? DEFAULT_PEER_SLOTS,
+      al_stripes: rd.drbd?.alStripes ?? DEFAULT_AL_STRIPES,
+      al_size: rd.drbd?.alStripeSizeKib ?? DEFAULT_AL_STRIPE_SIZE_KIB,
+      flags: [],
+      drbd_volumes: vols,
+      connections: report?.drbdConnections,
+    });
+  } else if (t === 'STORAGE') {
+    obj.storage = { storage_volumes: vols };
+  } else if (t === 'LUKS') {
+    obj.luks = { luks_volumes: vols };
+  } else if (t === 'NVME') {
+    obj.nvme = { nvme_volumes: vols };
+  }
+  return obj;
+}
+
+/** Effective props of a resource, controller < resource group < definition < resource. */
+export function resourceEffectiveProps(state: ClusterState, rd: ResourceDefinition, rsc: Resource): Record<string, unknown> {
+  const rg = state.resourceGroups.get(nameKey(rd.resourceGroup));
+  const resolved = resolveAll([
+    { level: 'controller', props: state.ctrlProps },
+    { level: 'resource-group', props: rg?.props ?? {} },
+    { level: 'resource-definition', props: rd.props },
+    { level: 'resource', props: rsc.props },
+  ]);
+  const out: Record<string, unknown> = {};
+  for (const [k, r] of resolved) {
+    out[k] = compact({ type: r.level, value: r.value, other: r.overridden.map((o) => ({ type: o.level, value: o.value })) });
+  }
+  return out;
+}
+
+export function resourceView(state: ClusterState, runtime: RuntimeState, rd: ResourceDefinition, rsc: Resource): Record<string, unknown> {
+  const report = runtime.resources.get(`${nameKey(rsc.name)}/${nameKey(rsc.nodeName)}`);
+  return compact({
+    name: rsc.name,
+    node_name: rsc.nodeName,
+    props: rsc.props,
+    flags: rsc.flags,
+    layer_object: rsc.layerStack.length ? layerObject(rd, rsc, report, 0) : undefined,
+    state: report?.inUse !== undefined ? { in_use: report.inUse } : undefined,
+    uuid: rsc.uuid,
+    create_timestamp: rsc.createTimestamp,
+    effective_props: resourceEffectiveProps(state, rd, rsc),
+  });
+}
+
+/** ResourceWithVolumes, as /v1/view/resources returns it. */
+export function resourceWithVolumesView(state: ClusterState, runtime: RuntimeState, rd: ResourceDefinition, rsc: Resource): Record<string, unknown> {
+  const report = runtime.resources.get(`${nameKey(rsc.name)}/${nameKey(rsc.nodeName)}`);
+  return compact({
+    ...resourceView(state, runtime, rd, rsc),
+    volumes: rd.volumeDefinitions.map((vd) => volumeView(state, rd, rsc, vd, report)),
+  });
+}

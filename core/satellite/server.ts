@@ -1,0 +1,157 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import type { Logger } from 'pino';
+import { ApiError } from '../model/errors.js';
+import {
+  PROTOCOL_VERSION, type ControllerMessage, type DesiredNodeState, type NodeReport, type SatelliteMessage,
+} from '../model/satellite-protocol.js';
+import { helloMessage, type Capabilities } from './capabilities.js';
+import type { CommandRunner } from './exec/index.js';
+import { createDevicePool, listPhysicalDevices } from './physical/physical-storage.js';
+import { ApplyQueue } from './reconciler/apply-queue.js';
+import type { Reconciler } from './reconciler/reconciler.js';
+
+export interface SatelliteServerDeps {
+  log: Logger;
+  runner: CommandRunner;
+  reconciler: Reconciler;
+  capabilities: Capabilities;
+  nodeName: string;
+  reportIntervalMs: number;
+}
+
+/** Lines longer than this are a broken or hostile peer, not a desired state. */
+const MAX_LINE = 64 * 1024 * 1024;
+
+/**
+ * The satellite's end of the controller link: newline-delimited JSON over TCP. Applies are
+ * serialised (ApplyQueue); the report of each run goes to every controller connection.
+ */
+export class SatelliteServer {
+  private readonly server: Server;
+  private readonly peers = new Set<Socket>();
+  private readonly queue: ApplyQueue<{ seq: number; state: DesiredNodeState }, { seq: number; report: NodeReport }>;
+  private nodeName: string;
+  private lastSeq = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: SatelliteServerDeps) {
+    this.nodeName = deps.nodeName;
+    this.queue = new ApplyQueue(async ({ seq, state }) => ({ seq, report: await deps.reconciler.apply(state) }));
+    this.server = createServer((s) => this.accept(s));
+  }
+
+  listen(port: number, host: string): Promise<{ port: number; address: string }> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        const a = this.server.address();
+        if (this.deps.reportIntervalMs > 0) this.timer = setInterval(() => void this.periodicReport(), this.deps.reportIntervalMs);
+        resolve(typeof a === 'object' && a ? { port: a.port, address: a.address } : { port, address: host });
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    for (const p of this.peers) p.destroy();
+    return new Promise((r) => this.server.close(() => r()));
+  }
+
+  private accept(socket: Socket): void {
+    const log = this.deps.log.child({ peer: `${socket.remoteAddress}:${socket.remotePort}` });
+    log.info('controller connected');
+    socket.setNoDelay(true);
+    let buffer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      buffer += chunk;
+      if (buffer.length > MAX_LINE) {
+        log.error('message too long, closing connection');
+        socket.destroy();
+        return;
+      }
+      let nl: number;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl).trim();
+        buffer = buffer.slice(nl + 1);
+        if (line) this.handle(socket, line, log);
+      }
+    });
+    socket.on('close', () => { this.peers.delete(socket); log.info('controller disconnected'); });
+    socket.on('error', (e) => log.warn({ err: e }, 'connection error'));
+  }
+
+  private handle(socket: Socket, line: string, log: Logger): void {
+    let msg: ControllerMessage;
+    try {
+      msg = JSON.parse(line) as ControllerMessage;
+    } catch {
+      log.warn({ line: line.slice(0, 200) }, 'ignoring a line that is not JSON');
+      return;
+    }
+    switch (msg.type) {
+      case 'hello': {
+        if (msg.version.split('.')[0] !== PROTOCOL_VERSION.split('.')[0]) {
+          log.error({ controllerVersion: msg.version, ours: PROTOCOL_VERSION }, 'protocol version mismatch');
+        }
+        if (msg.nodeName) this.nodeName = msg.nodeName;
+        if (this.deps.capabilities.uname !== this.nodeName) {
+          log.warn({ nodeName: this.nodeName, uname: this.deps.capabilities.uname },
+            `Node name '${this.nodeName}' differs from this host's uname '${this.deps.capabilities.uname}'`);
+        }
+        this.peers.add(socket);
+        this.send(socket, helloMessage(this.deps.capabilities, this.nodeName));
+        return;
+      }
+      case 'apply':
+        this.peers.add(socket);
+        this.queue.submit({ seq: msg.seq, state: msg.state }).then(({ seq, report }) => {
+          this.lastSeq = Math.max(this.lastSeq, seq);
+          this.broadcast({ type: 'report', seq, report });
+        }, (e: unknown) => log.error({ err: e, seq: msg.seq }, 'apply failed'));
+        return;
+      case 'ping':
+        this.send(socket, { type: 'pong' });
+        return;
+      case 'pong':
+        return;
+      case 'physical-storage-list':
+        this.answer(socket, msg.reqId, () => listPhysicalDevices(this.deps.runner));
+        return;
+      case 'create-device-pool':
+        this.answer(socket, msg.reqId, () => createDevicePool(this.deps.runner, msg.request));
+        return;
+      default:
+        log.warn({ type: (msg as { type?: unknown }).type }, 'ignoring unknown message type');
+    }
+  }
+
+  private answer(socket: Socket, reqId: number, fn: () => Promise<unknown>): void {
+    fn().then(
+      (result) => this.send(socket, { type: 'response', reqId, ok: true, result }),
+      (e: unknown) => {
+        const err = e instanceof ApiError
+          ? { rc: e.rc, message: e.message, cause: e.opts.cause, correction: e.opts.correction, details: e.opts.details }
+          : { rc: 'FAIL_UNKNOWN_ERROR', message: (e as Error)?.message ?? String(e) };
+        this.send(socket, { type: 'response', reqId, ok: false, error: err });
+      });
+  }
+
+  private async periodicReport(): Promise<void> {
+    if (this.peers.size === 0 || this.queue.busy) return; // the apply's own report follows shortly
+    try {
+      const report = await this.deps.reconciler.currentReport(this.nodeName);
+      this.broadcast({ type: 'report', seq: this.lastSeq, report });
+    } catch (e) {
+      this.deps.log.warn({ err: e }, 'periodic report failed');
+    }
+  }
+
+  private broadcast(msg: SatelliteMessage): void {
+    for (const p of this.peers) this.send(p, msg);
+  }
+
+  private send(socket: Socket, msg: SatelliteMessage): void {
+    if (!socket.destroyed) socket.write(JSON.stringify(msg) + '\n');
+  }
+}

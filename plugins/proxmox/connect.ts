@@ -1,0 +1,48 @@
+/**
+ * Which controller a hook talks to: the `controller` list is tried in order with GET /health
+ * and the first that answers 200 is used (as linstor-proxmox does). TLS (port 3371) is used
+ * when `apica` or `apicrt`+`apikey` are set.
+ */
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
+import { LinstorClient, controllerUrl } from '../../core/client/index.js';
+import type { LinstorStorage } from './linstor-storage.js';
+
+export const USER_AGENT = 'linstor-pve-ts/0.1.0';
+
+export class NoControllerError extends Error {
+  constructor(tried: string[], causes: string[]) {
+    super(`could not connect to any LINSTOR controller (tried ${tried.join(', ')}${causes.length ? `: ${causes.join('; ')}` : ''})`);
+    this.name = 'NoControllerError';
+  }
+}
+
+export function controllerUrls(s: LinstorStorage): string[] {
+  const tls = s.apiCa !== undefined || (s.apiCrt !== undefined && s.apiKey !== undefined);
+  return s.controllers.map((c) => (/^[a-z+]+:\/\//i.test(c) ? controllerUrl(c) : controllerUrl(`${tls ? 'https' : 'http'}://${c}`)));
+}
+
+function configureTls(s: LinstorStorage): void {
+  // core/client has no TLS options yet; the hook is a short-lived process of its own, so
+  // setting the global https agent affects only this storage's calls.
+  const o = https.globalAgent.options;
+  if (s.apiCa) o.ca = readFileSync(s.apiCa);
+  if (s.apiCrt && s.apiKey) { o.cert = readFileSync(s.apiCrt); o.key = readFileSync(s.apiKey); }
+}
+
+export async function connect(s: LinstorStorage, opts: { healthTimeoutMs?: number; timeoutMs?: number } = {}): Promise<LinstorClient> {
+  const urls = controllerUrls(s);
+  if (urls.some((u) => u.startsWith('https:'))) configureTls(s);
+  const causes: string[] = [];
+  for (const url of urls) {
+    const probe = new LinstorClient({ controllers: [url], timeoutMs: opts.healthTimeoutMs ?? 5000, headers: { 'User-Agent': USER_AGENT } });
+    try {
+      await probe.controller.health();
+    } catch (e) {
+      causes.push(`${url}: ${(e as Error).message}`);
+      continue;
+    }
+    return new LinstorClient({ controllers: [url], timeoutMs: opts.timeoutMs ?? 120_000, headers: { 'User-Agent': USER_AGENT } });
+  }
+  throw new NoControllerError(urls, causes);
+}

@@ -1,0 +1,67 @@
+#!/bin/bash
+# Installs the Proxmox VE storage plugin on one PVE node:
+#   - the Perl shim PVE loads:  /usr/share/perl5/PVE/Storage/Custom/LINSTORPlugin.pm
+#   - the hook it runs:         /usr/bin/linstor-pve-hook (runs dist/plugins/proxmox/hook/main.js)
+#   - the status cache folder:  /var/cache/linstor-pve
+# and prints a storage.cfg example. Run `npm run build` in the repository first.
+# Options: --destdir DIR (install under DIR, for packaging and tests), --force (replace a
+# LINSTORPlugin.pm that is not ours, e.g. the one of the linstor-proxmox package).
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$HERE/../.." && pwd)"
+DESTDIR=""
+FORCE=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --destdir) DESTDIR="$2"; shift 2 ;;
+    --force) FORCE=1; shift ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) echo "install.sh: unknown option '$1'" >&2; exit 2 ;;
+  esac
+done
+
+HOOK_JS="$REPO/dist/plugins/proxmox/hook/main.js"
+if [ ! -f "$HOOK_JS" ]; then
+  echo "install.sh: $HOOK_JS is missing; run 'npm run build' in $REPO first" >&2
+  exit 1
+fi
+NODE_BIN="$(command -v node || true)"
+if [ -z "$NODE_BIN" ]; then
+  echo "install.sh: node (>= 20) is not installed" >&2
+  exit 1
+fi
+
+PLUGIN_DIR="$DESTDIR/usr/share/perl5/PVE/Storage/Custom"
+TARGET="$PLUGIN_DIR/LINSTORPlugin.pm"
+if [ -f "$TARGET" ] && ! grep -q 'linstor-pve-hook' "$TARGET" && [ "$FORCE" -ne 1 ]; then
+  cat >&2 <<MSG
+install.sh: $TARGET belongs to another plugin (probably the linstor-proxmox package).
+  Remove it first (apt remove linstor-proxmox), change each 'drbd:' section in
+  /etc/pve/storage.cfg to 'linstor:' and add 'shared 1', or rerun with --force.
+MSG
+  exit 1
+fi
+
+install -d "$PLUGIN_DIR" "$DESTDIR/usr/bin" "$DESTDIR/var/cache/linstor-pve"
+install -m 0644 "$HERE/perl/PVE/Storage/Custom/LINSTORPlugin.pm" "$TARGET"
+cat > "$DESTDIR/usr/bin/linstor-pve-hook" <<WRAPPER
+#!/bin/sh
+# Installed by $HERE/install.sh: the executable the PVE storage plugin runs for every call.
+exec "$NODE_BIN" "$HOOK_JS" "\$@"
+WRAPPER
+chmod 0755 "$DESTDIR/usr/bin/linstor-pve-hook"
+
+echo "Installed $TARGET and $DESTDIR/usr/bin/linstor-pve-hook."
+echo "Restart the PVE services so they load the plugin:"
+echo "  systemctl restart pvedaemon pveproxy pvestatd pvescheduler"
+echo
+echo "Add a section like this to /etc/pve/storage.cfg (sections are separated by a blank line):"
+echo
+cat <<'CFG'
+linstor: linstor_storage
+	resourcegroup pve-rg
+	content images,rootdir
+	controller 10.11.12.13,10.11.12.14,10.11.12.15
+	shared 1
+CFG

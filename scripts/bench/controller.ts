@@ -1,0 +1,94 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import * as http from 'node:http';
+import { startController } from '../../test/helpers/controller.js';
+import { round, summarize, timed } from './stats.js';
+
+/**
+ * Issue [01] benchmark: 10,000 resource definitions with a volume definition each through
+ * the REST API; list latency at 10,000; RSS; cold start; and the HTTP floor (a bare express
+ * handler answering a constant) to express our latency as a ratio to it.
+ */
+export async function benchController(count = 10_000): Promise<Record<string, unknown>> {
+  const ctl = await startController();
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  const call = (method: string, path: string, body?: unknown) => new Promise<number>((resolve, reject) => {
+    const req = http.request(`${ctl.url}${path}`, { method, agent, headers: { 'content-type': 'application/json' } }, (res) => {
+      res.resume(); res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    if (body !== undefined) req.write(JSON.stringify(body));
+    req.end();
+  });
+  try {
+    // Create with 16 requests in flight, as a busy client would.
+    const t0 = Date.now();
+    let next = 0;
+    const worker = async () => {
+      while (next < count) {
+        const i = next++;
+        const name = `bench-rd-${String(i).padStart(5, '0')}`;
+        const s1 = await call('POST', '/v1/resource-definitions', { resource_definition: { name } });
+        const s2 = await call('POST', `/v1/resource-definitions/${name}/volume-definitions`, { volume_definition: { size_kib: 1048576 } });
+        if (s1 !== 201 || s2 >= 300) throw new Error(`create ${name}: ${s1}/${s2}`);
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, worker));
+    const createSecs = (Date.now() - t0) / 1000;
+
+    const listLatency = async (path: string, n: number) => {
+      const samples: number[] = [];
+      for (let i = 0; i < n; i++) samples.push((await timed(() => call('GET', path)))[1]);
+      return summarize(samples);
+    };
+    const rdList = await listLatency('/v1/resource-definitions', 50);
+    const viewRes = await listLatency('/v1/view/resources', 50);
+    const rdPage = await listLatency('/v1/resource-definitions?limit=50&offset=5000', 200);
+    const rssKib = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${ctl.proc.pid}/status`, 'utf8'))?.[1] ?? 0);
+
+    const t1 = Date.now();
+    await ctl.restart();
+    const coldStartSecs = (Date.now() - t1) / 1000;
+
+    const single = await listLatency('/v1/resource-definitions/bench-rd-04242', 500);
+    const floor = await httpFloor(500);
+    return {
+      resourceDefinitions: count,
+      createThroughputPerSec: round((count * 2) / createSecs, 0),
+      createSecs: round(createSecs),
+      listResourceDefinitionsMs: rdList,
+      viewResourcesMs: viewRes,
+      pagedListMs: rdPage,
+      singleGetMs: single,
+      httpFloorMs: floor,
+      ratioSingleGetToFloorP50: round(single.p50 / floor.p50),
+      ratioSingleGetToFloorP99: round(single.p99 / floor.p99),
+      controllerRssMiB: round(rssKib / 1024, 0),
+      coldStartSecs: round(coldStartSecs),
+    };
+  } finally {
+    agent.destroy();
+    await ctl.stop();
+  }
+}
+
+/** A bare express handler answering a constant, in its own process, measured the same way. */
+async function httpFloor(n: number) {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', `
+    import express from 'express';
+    const app = express();
+    app.get('/x', (_q, r) => r.json({ ok: true }));
+    const s = app.listen(0, '127.0.0.1', () => console.log('PORT ' + s.address().port));
+  `], { stdio: ['ignore', 'pipe', 'inherit'], cwd: process.cwd() });
+  const port = await new Promise<number>((res) => child.stdout!.on('data', (d: Buffer) => { const m = /PORT (\d+)/.exec(d.toString()); if (m) res(Number(m[1])); }));
+  const agent = new http.Agent({ keepAlive: true });
+  const samples: number[] = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      samples.push((await timed(() => new Promise<void>((resolve, reject) => {
+        http.get(`http://127.0.0.1:${port}/x`, { agent }, (res) => { res.resume(); res.on('end', () => resolve()); }).on('error', reject);
+      })))[1]);
+    }
+  } finally { agent.destroy(); child.kill(); }
+  return summarize(samples);
+}

@@ -1,0 +1,108 @@
+import test from 'ava';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolve, splitGlobals } from '../../core/cli/run.js';
+import { parseArgs, UsageError } from '../../core/cli/spec.js';
+import { controllerUrl, controllersFromConfig, resolveControllers } from '../../core/client/controllers.js';
+import { splitLine } from '../../core/cli/shell.js';
+import { linstor } from './helpers.js';
+
+test('abbreviations resolve like linstor-client: "n l", "rd c", "sp c filethin", "r l", "s c"', (t) => {
+  t.deepEqual(resolve(['n', 'l']).path, ['node', 'list']);
+  t.deepEqual(resolve(['rd', 'c', 'foo']).path, ['resource-definition', 'create']);
+  t.deepEqual(resolve(['sp', 'c', 'filethin', 'n1', 'p', '/d']).path, ['storage-pool', 'create', 'filethin']);
+  t.deepEqual(resolve(['r', 'l']).path, ['resource', 'list']);
+  t.deepEqual(resolve(['s', 'c', 'r', 's']).path, ['snapshot', 'create']);
+  t.deepEqual(resolve(['c', 'lp']).path, ['controller', 'list-properties']);
+  t.deepEqual(resolve(['rg', 'spawn', 'rg', 'rd', '1G']).path, ['resource-group', 'spawn-resources']);
+});
+
+test('unique prefixes of full names work ("no cr", "resource-d cr", "error-r l")', (t) => {
+  t.deepEqual(resolve(['no', 'cr', 'n1', '10.0.0.1']).path, ['node', 'create']);
+  t.deepEqual(resolve(['resource-d', 'cr', 'x']).path, ['resource-definition', 'create']);
+  t.deepEqual(resolve(['error-r', 'l']).path, ['error-reports', 'list']);
+});
+
+test('an ambiguous or unknown command is an argparse error naming the choices', (t) => {
+  const e = t.throws(() => resolve(['resource-', 'l']), { instanceOf: UsageError });
+  t.regex(e!.message, /ambiguous/);
+  t.throws(() => resolve(['bogus']), { message: /invalid choice: 'bogus'/ });
+});
+
+test('positional arguments: nodes before the resource name, options anywhere, long-option prefixes', (t) => {
+  const { cmd, rest } = resolve(['r', 'c', 'n1', 'n2', 'rsc', '--storage-pool', 'p1', '--layer-list', 'drbd,storage']);
+  const p = parseArgs(cmd, rest);
+  t.deepEqual(p.pos.node_name, ['n1', 'n2']);
+  t.is(p.pos.resource_definition_name, 'rsc');
+  t.deepEqual(p.opt['storage-pool'], ['p1']);
+  t.is(p.opt['layer-list'], 'drbd,storage');
+  const q = resolve(['r', 'c', 'rsc', '--auto-pl', '3']);
+  t.is(parseArgs(q.cmd, q.rest).opt['auto-place'], '3');
+  t.throws(() => parseArgs(q.cmd, ['rsc', '--auto-place', 'x']), { message: /invalid int value/ });
+  t.throws(() => parseArgs(resolve(['n', 'c']).cmd, ['only-name']), { message: /required/ });
+});
+
+test('global options are accepted before or after the command', (t) => {
+  const { g, rest } = splitGlobals(['-m', 'n', 'l', '--no-utf8', '--controllers=a,b', '--output-version', 'v1']);
+  t.true(g.machine);
+  t.false(g.utf8);
+  t.is(g.controllers, 'a,b');
+  t.deepEqual(rest, ['n', 'l']);
+  t.throws(() => splitGlobals(['--output-version', 'v9']), { instanceOf: UsageError });
+});
+
+test('controller entries: host, host:port, http://, linstor://, linstor+ssl://, IPv6', (t) => {
+  t.is(controllerUrl('ctrl1'), 'http://ctrl1:3370');
+  t.is(controllerUrl('ctrl1:4000'), 'http://ctrl1:4000');
+  t.is(controllerUrl('http://10.0.0.1:3370'), 'http://10.0.0.1:3370');
+  t.is(controllerUrl('linstor://ctrl'), 'http://ctrl:3370');
+  t.is(controllerUrl('linstor+ssl://ctrl'), 'https://ctrl:3371');
+  t.is(controllerUrl('[fd00::1]:3370'), 'http://[fd00::1]:3370');
+  t.is(controllerUrl('fd00::1'), 'http://[fd00::1]:3370');
+});
+
+test('controllers come from --controllers, then LS_CONTROLLERS, then linstor-client.conf, then localhost', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'lsconf-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const conf = join(dir, 'linstor-client.conf');
+  writeFileSync(conf, '# comment\n[global]\ncontrollers = c1,c2:4000\n[other]\ncontrollers=zzz\n');
+  t.is(controllersFromConfig('[global]\ncontrollers=x'), 'x');
+  t.deepEqual(resolveControllers({ flag: 'f1', env: { LS_CONTROLLERS: 'e1', LINSTOR_CLIENT_CONF: conf } }), ['http://f1:3370']);
+  t.deepEqual(resolveControllers({ env: { LS_CONTROLLERS: 'e1,e2', LINSTOR_CLIENT_CONF: conf } }), ['http://e1:3370', 'http://e2:3370']);
+  t.deepEqual(resolveControllers({ env: { LINSTOR_CLIENT_CONF: conf } }), ['http://c1:3370', 'http://c2:4000']);
+  t.deepEqual(resolveControllers({ env: { LINSTOR_CLIENT_CONF: join(dir, 'none') } }), ['http://localhost:3370']);
+});
+
+test('the shell splits typed lines with quotes like a POSIX shell', (t) => {
+  t.deepEqual(splitLine(`rd sp r1 Aux/note "two words"  'x y' ''`), ['rd', 'sp', 'r1', 'Aux/note', 'two words', 'x y', '']);
+  t.throws(() => splitLine('a "b'));
+});
+
+test('--curl prints the request with human sizes turned into KiB and sends nothing', async (t) => {
+  const r = await linstor(['--curl', '--controllers', 'ctrl.example:4000', 'rg', 'spawn-resources', 'rg1', 'vm-1', '10G', '512MiB']);
+  t.is(r.code, 0);
+  t.is(r.stdout.trim(), `curl -X POST -H 'Content-Type: application/json' -d '{"resource_definition_name":"vm-1","volume_sizes":[10485760,524288]}' 'http://ctrl.example:4000/v1/resource-groups/rg1/spawn'`);
+  const sp = await linstor(['--curl', 'sp', 'c', 'filethin', 'n1', 'pool1', '/var/lib/pool1']);
+  t.regex(sp.stdout, /"provider_kind":"FILE_THIN"/);
+  t.regex(sp.stdout, /"StorDriver\/StorPoolName":"\/var\/lib\/pool1"/);
+  t.regex(sp.stdout, /'http:\/\/localhost:3370\/v1\/nodes\/n1\/storage-pools'$/m);
+  const ap = await linstor(['--curl', 'r', 'c', 'rsc1', '--auto-place', '2', '-s', 'pool1']);
+  t.regex(ap.stdout, /"select_filter":\{"place_count":2,"storage_pool_list":\["pool1"\]\}/);
+  t.regex(ap.stdout, /\/v1\/resource-definitions\/rsc1\/autoplace'$/m);
+});
+
+test('argument errors exit with 2 (ExitCode.ARGPARSE_ERROR), as linstor-client does', async (t) => {
+  const r = await linstor(['node', 'frobnicate']);
+  t.is(r.code, 2);
+  t.regex(r.stderr, /linstor: error: invalid choice: 'frobnicate'/);
+  const s = await linstor(['vd', 'c', 'rsc', 'ten-gigs']);
+  t.is(s.code, 2);
+  t.regex(s.stderr, /is not a size/);
+});
+
+test('an unreachable controller exits with 20 (ExitCode.CONNECTION_ERROR)', async (t) => {
+  const r = await linstor(['--controllers', '127.0.0.1:1', 'node', 'list']);
+  t.is(r.code, 20);
+  t.regex(r.stderr, /Unable to connect to http:\/\/127\.0\.0\.1:1/);
+});

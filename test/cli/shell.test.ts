@@ -1,0 +1,88 @@
+/**
+ * `linstor` with no arguments on a terminal starts the interactive shell. Driven here in a
+ * real pseudo-terminal (node-pty) against a real controller, typed as a person would.
+ */
+import test from 'ava';
+import pty from 'node-pty';
+import { startController, type TestController } from '../helpers/controller.js';
+import { CLI } from './helpers.js';
+
+let ctl: TestController;
+test.before(async () => { ctl = await startController(); });
+test.after.always(async () => { await ctl?.stop(); });
+
+const strip = (s: string): string => s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').replace(/\r/g, '');
+
+/** Spawns the shell and returns helpers to type a line and wait for the next prompt. */
+function shell(args: string[]) {
+  const p = pty.spawn(process.execPath, [CLI, ...args], {
+    name: 'xterm', cols: 160, rows: 50,
+    env: { ...process.env, LINSTOR_CLIENT_CONF: '/nonexistent', LS_CONTROLLERS: '' } as Record<string, string>,
+  });
+  let out = '';
+  const exited = new Promise<number>((res) => p.onExit((e) => res(e.exitCode)));
+  p.onData((d) => { out += d; });
+  const prompts = () => (strip(out).match(/LINSTOR ==> /g) ?? []).length;
+  const waitPrompt = async (n: number, timeoutMs = 60_000): Promise<void> => {
+    const until = Date.now() + timeoutMs;
+    while (prompts() < n) {
+      if (Date.now() > until) throw new Error(`no prompt #${n}; output so far:\n${strip(out)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  let count = 1;
+  /** Types a line and returns what the shell printed in answer, up to the next prompt. */
+  const type = async (line: string): Promise<string> => {
+    await waitPrompt(count);
+    const before = strip(out).length;
+    p.write(`${line}\r`);
+    count++;
+    await waitPrompt(count);
+    const text = strip(out).slice(before);
+    return text.slice(0, text.lastIndexOf('LINSTOR ==> '));
+  };
+  return { p, type, exited, output: () => strip(out), waitPrompt };
+}
+
+test('the interactive shell takes abbreviated commands, shows help, survives errors and exits', async (t) => {
+  const s = shell(['--controllers', ctl.url]);
+  t.teardown(() => { try { s.p.kill(); } catch { /* already gone */ } });
+  await s.waitPrompt(1);
+  t.regex(s.output(), /Available commands:/);
+
+  const created = await s.type('n c shellnode 127.0.0.9 --port 1');
+  t.regex(created, /New node 'shellnode' registered\./);
+
+  const listed = await s.type('n l');
+  t.regex(listed, /┊ Node +┊ NodeType +┊ Addresses +┊ State +┊/);
+  t.regex(listed, /┊ shellnode ┊ SATELLITE ┊ 127\.0\.0\.9:1 \(PLAIN\) ┊/);
+
+  const help = await s.type('help');
+  t.regex(help, /resource-definition, rd/);
+  t.regex(help, /exit, quit/);
+  t.regex(await s.type('help rd c'), /usage: linstor resource-definition create name/);
+
+  const failed = await s.type('n lp ghost');
+  t.regex(failed, /Node 'ghost' not found\./);
+  t.regex(failed, /exit code 10/);
+  t.regex(await s.type('frobnicate'), /invalid choice: 'frobnicate'/);
+
+  // Still alive after the errors.
+  t.regex(await s.type('rd c shellrsc'), /New resource definition 'shellrsc' created\./);
+
+  s.p.write('exit\r');
+  t.is(await s.exited, 0);
+});
+
+test('`quit` also leaves the shell, and Ctrl-D does too', async (t) => {
+  const a = shell(['--controllers', ctl.url]);
+  t.teardown(() => { try { a.p.kill(); } catch { /* gone */ } });
+  await a.waitPrompt(1);
+  a.p.write('quit\r');
+  t.is(await a.exited, 0);
+  const b = shell(['--controllers', ctl.url]);
+  t.teardown(() => { try { b.p.kill(); } catch { /* gone */ } });
+  await b.waitPrompt(1);
+  b.p.write('\x04');
+  t.is(await b.exited, 0);
+});

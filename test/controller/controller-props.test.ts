@@ -1,0 +1,85 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'ava';
+import Database from 'better-sqlite3';
+import { startController, type TestController } from '../helpers/controller.js';
+import { call, suffix } from '../helpers/controller-rest.js';
+
+let ctl: TestController;
+test.before(async () => { ctl = await startController(); });
+test.after.always(async () => { await ctl?.stop(); });
+
+test('controller properties are set, listed and deleted by keys containing slashes', async (t) => {
+  const key = `Aux/team/${suffix()}`;
+  const set = await call(ctl, 'POST', '/v1/controller/properties', { override_props: { [key]: 'blue', 'DrbdOptions/Net/protocol': 'C' } });
+  t.is(set.status, 201);
+  t.true(set.body.some((e: any) => e.message === `Successfully set property '${key}' to value 'blue'`));
+  t.is((await call(ctl, 'GET', '/v1/controller/properties')).body[key], 'blue');
+  const del = await call(ctl, 'DELETE', `/v1/controller/properties/${key}`);
+  t.is(del.status, 200);
+  t.is(del.body[0].message, `Successfully deleted property '${key}'`);
+  t.false(key in (await call(ctl, 'GET', '/v1/controller/properties')).body);
+  const again = await call(ctl, 'DELETE', `/v1/controller/properties/${key}`);
+  t.is(again.status, 200);
+  t.regex(again.body[0].message, /did not exist/);
+});
+
+test('a controller property with an unknown key or a hostile value is refused and nothing changes', async (t) => {
+  for (const override_props of [{ StorPoolNam: 'x' }, { 'Aux/a;b': 'x' }, { 'Aux/ok': 'x'.repeat(20000) }, { 'Aux/ok': 5 }, { 'Aux/ünï': 'x' }]) {
+    const r = await call(ctl, 'POST', '/v1/controller/properties', { override_props });
+    t.is(r.status, 500, JSON.stringify(override_props).slice(0, 40));
+    t.truthy(r.body[0].correction);
+  }
+  const after = (await call(ctl, 'GET', '/v1/controller/properties')).body;
+  for (const k of ['StorPoolNam', 'Aux/a;b', 'Aux/ok', 'Aux/ünï']) t.false(k in after, k);
+  t.is((await call(ctl, 'POST', '/v1/controller/properties', '{not json')).status, 400);
+});
+
+test('the controller config shows where it runs and the properties catalogue lists known keys', async (t) => {
+  const cfg = await call(ctl, 'GET', '/v1/controller/config');
+  t.is(cfg.status, 200);
+  t.is(cfg.body.http.port, ctl.port);
+  t.regex(cfg.body.db.connection_url, /^sqlite:/);
+  t.is(cfg.body.config.dir, ctl.dir);
+  const info = await call(ctl, 'GET', '/v1/controller/properties/info');
+  t.truthy(info.body.TcpPortAutoRange.info);
+  const all = await call(ctl, 'GET', '/v1/controller/properties/info/all');
+  for (const family of ['CONTROLLER', 'NODE', 'STORAGEPOOL', 'RESOURCE_DEFINITION', 'VOLUME_DEFINITION', 'RESOURCE']) t.truthy(all.body[family], family);
+  for (const path of ['/v1/nodes/properties/info', '/v1/storage-pool-definitions/properties/info', '/v1/nodes/x/storage-pools/properties/info',
+    '/v1/resource-groups/properties/info', '/v1/resource-groups/x/volume-groups/properties/info', '/v1/resource-definitions/properties/info',
+    '/v1/resource-definitions/r/volume-definitions/properties/info', '/v1/resource-definitions/r/resources/properties/info']) {
+    const r = await call(ctl, 'GET', path);
+    t.is(r.status, 200, path);
+    t.true(Object.keys(r.body).length > 0, path);
+  }
+});
+
+test('a database export writes a readable SQLite copy and never overwrites a file', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'linstor-export-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  await call(ctl, 'POST', '/v1/resource-groups', { name: 'exported_rg' });
+  const file = join(dir, 'backup.db');
+  const r = await call(ctl, 'POST', '/v1/controller/database/export', { backup_name: file });
+  t.is(r.status, 201, r.text);
+  t.true(existsSync(file));
+  const db = new Database(file, { readonly: true });
+  const row = db.prepare("SELECT value FROM resource_groups WHERE key = 'EXPORTED_RG'").get() as { value: string } | undefined;
+  db.close();
+  t.is(JSON.parse(row!.value).name, 'exported_rg');
+  const again = await call(ctl, 'POST', '/v1/controller/backup/db', { backup_name: file });
+  t.is(again.status, 500);
+  t.regex(again.body[0].message, /already exists/);
+  const nodir = await call(ctl, 'POST', '/v1/controller/database/export', { backup_name: join(dir, 'missing', 'x.db') });
+  t.is(nodir.status, 500);
+  t.is((await call(ctl, 'POST', '/v1/controller/database/export', {})).status, 500);
+});
+
+test('stats count the objects of each family', async (t) => {
+  for (const family of ['nodes', 'resources', 'resource-definitions', 'resource-groups', 'storage-pools', 'error-reports']) {
+    const r = await call(ctl, 'GET', `/v1/stats/${family}`);
+    t.is(r.status, 200, family);
+    t.is(typeof r.body.count, 'number');
+  }
+  t.true((await call(ctl, 'GET', '/v1/stats/resource-groups')).body.count >= 1, 'DfltRscGrp counts');
+});
