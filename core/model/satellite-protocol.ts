@@ -83,6 +83,34 @@ export interface DesiredNodeState {
   props: Props;
   storagePools: DesiredStoragePool[];
   resources: DesiredResource[];
+  /**
+   * Snapshots this node holds or must take/roll back (see core/controller/snapshots/desired.ts).
+   * Absent: the satellite leaves every snapshot alone; present: snapshots not listed are removed.
+   */
+  snapshots?: DesiredSnapshot[];
+}
+
+/** One snapshot of one resource on this node (volumes named `<resource>_<vlmnr>_<snapshot>`). */
+export interface DesiredSnapshot {
+  resource: string;
+  name: string;
+  volumes: Array<{ volumeNumber: number; storagePool: string; sizeKib: number }>;
+  /** Take it now if it does not exist yet (only while the controller is creating it). */
+  take: boolean;
+  /** Copy the snapshot back over the resource's volumes (only while a rollback is running). */
+  rollback?: boolean;
+  /** The resource uses DRBD here: suspend I/O around taking it so all nodes are consistent. */
+  suspendIo?: boolean;
+}
+
+/** What the satellite did about one snapshot, attached to the resource's report. */
+export interface ReportedSnapshot {
+  name: string;
+  /** Whether all its volumes exist in the pools. */
+  present: boolean;
+  error?: string;
+  /** Commands of a dry run (suspend-io/resume-io without a DRBD kernel module). */
+  plan?: string[];
 }
 
 export interface ReportedVolume {
@@ -110,6 +138,8 @@ export interface ReportedResource {
   dryRun?: boolean;
   /** The commands a dry run would have executed, in order. */
   plan?: string[];
+  /** Snapshots of this resource on this node (only when the desired state lists snapshots). */
+  snapshots?: ReportedSnapshot[];
 }
 
 export interface ReportedStoragePool {
@@ -118,6 +148,8 @@ export interface ReportedStoragePool {
   freeCapacityKib: number;
   totalCapacityKib: number;
   supportsSnapshots: boolean;
+  /** FILE_THIN: snapshots are reflink copies (xfs reflink=1, btrfs) rather than sparse full copies. */
+  reflink?: boolean;
   error?: string;
 }
 

@@ -10,7 +10,7 @@ const FREE_NAMESPACES = ['Aux/'];
 const KNOWN_NAMESPACES = [
   'DrbdOptions/', 'StorDriver/', 'FileSystem/', 'Autoplacer/', 'Satellite/', 'NVMe/', 'Cache/',
   'Writecache/', 'BCache/', 'AutoSnapshot/', 'DrbdProxy/', 'SnapshotShipping/', 'Internal/',
-  'Cluster/', 'Sys/', 'Luks/', 'Encryption/', 'Linstor/', 'ResourceGroup/',
+  'Cluster/', 'Sys/', 'Luks/', 'Encryption/', 'Linstor/', 'ResourceGroup/', 'Paths/',
 ];
 const KNOWN_KEYS = new Set([
   'StorPoolName', 'StorPoolNameDrbdMeta', 'PrefNic', 'AutoplaceTarget', 'TcpPortAutoRange',

@@ -3,6 +3,7 @@
 #   - the Perl shim PVE loads:  /usr/share/perl5/PVE/Storage/Custom/LINSTORPlugin.pm
 #   - the hook it runs:         /usr/bin/linstor-pve-hook (runs dist/plugins/proxmox/hook/main.js)
 #   - the status cache folder:  /var/cache/linstor-pve
+#   - a systemd unit (optional daemon): /etc/systemd/system/linstor-pve-hook.service
 # and prints a storage.cfg example. Run `npm run build` in the repository first.
 # Options: --destdir DIR (install under DIR, for packaging and tests), --force (replace a
 # LINSTORPlugin.pm that is not ours, e.g. the one of the linstor-proxmox package).
@@ -52,8 +53,26 @@ exec "$NODE_BIN" "$HOOK_JS" "\$@"
 WRAPPER
 chmod 0755 "$DESTDIR/usr/bin/linstor-pve-hook"
 
+# Optional daemon: the shim uses its socket when it exists, else it starts the hook per call.
+install -d "$DESTDIR/etc/systemd/system"
+cat > "$DESTDIR/etc/systemd/system/linstor-pve-hook.service" <<'UNIT'
+[Unit]
+Description=LINSTOR storage hooks for Proxmox VE (answers the PVE storage plugin over a local socket)
+Before=pvedaemon.service pvestatd.service pveproxy.service pvescheduler.service
+
+[Service]
+ExecStart=/usr/bin/linstor-pve-hook --serve /run/linstor-pve/hook.sock
+Restart=always
+RestartSec=2
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+
 echo "Installed $TARGET and $DESTDIR/usr/bin/linstor-pve-hook."
-echo "Restart the PVE services so they load the plugin:"
+echo "Restart the PVE services so they load the plugin; the hook daemon is optional but"
+echo "saves starting Node.js for every call:"
+echo "  systemctl daemon-reload && systemctl enable --now linstor-pve-hook"
 echo "  systemctl restart pvedaemon pveproxy pvestatd pvescheduler"
 echo
 echo "Add a section like this to /etc/pve/storage.cfg (sections are separated by a blank line):"

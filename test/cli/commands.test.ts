@@ -23,7 +23,7 @@ test('a node registered with `linstor n c` is listed by `linstor n l` in a LINST
   t.is(c.code, 0, c.stderr);
   t.regex(c.stdout, new RegExp(`SUCCESS:\\nDescription:\\n    New node '${name}' registered\\.`));
   const l = await L('n', 'l');
-  t.is(l.code, 0);
+  t.is(l.code, 0, l.stderr);
   const lines = l.stdout.split('\n');
   t.regex(lines[0]!, /^╭─+╮$/);
   t.regex(lines[1]!, /^┊ Node +┊ NodeType +┊ Addresses +┊ State +┊$/);
@@ -36,7 +36,7 @@ test('`--no-utf8` prints the same table in plain ASCII', async (t) => {
   const name = uniq('ascii-');
   t.is((await L('node', 'create', name, '127.0.0.3', '--port', '1')).code, 0);
   const l = await L('--no-utf8', 'node', 'list', '--nodes', name);
-  t.is(l.code, 0);
+  t.is(l.code, 0, l.stderr);
   t.regex(l.stdout.split('\n')[0]!, /^\+-+\+$/);
   t.regex(l.stdout, new RegExp(`\\| ${name} +\\| SATELLITE +\\|`));
   t.true([...l.stdout].every((ch) => ch.charCodeAt(0) < 128));
@@ -46,7 +46,7 @@ test('`-m` prints the raw REST arrays as JSON, the way linstor-client does', asy
   const name = uniq('json-');
   t.is((await L('n', 'c', name, '127.0.0.4', '--port', '1')).code, 0);
   const m = await L('-m', 'n', 'l');
-  t.is(m.code, 0);
+  t.is(m.code, 0, m.stderr);
   const parsed = JSON.parse(m.stdout) as { name: string; net_interfaces: { address: string }[] }[][];
   t.true(Array.isArray(parsed) && Array.isArray(parsed[0]));
   const node = parsed[0]!.find((n) => n.name === name);
@@ -57,12 +57,12 @@ test('`-m` prints the raw REST arrays as JSON, the way linstor-client does', asy
 
 test('a missing object prints LINSTOR\'s ERROR block and exits with 10 (ExitCode.API_ERROR)', async (t) => {
   const r = await L('node', 'list-properties', 'no-such-node');
-  t.is(r.code, 10);
+  t.is(r.code, 10, r.stderr);
   t.regex(r.stderr, /ERROR:\nDescription:\n    Node 'no-such-node' not found\.\nCause:\n/);
   t.regex(r.stderr, /Correction:\n    /);
   // -m keeps the int64 ret_code exact: MASK_ERROR | MASK_NODE | FAIL_NOT_FOUND_NODE (300).
   const m = await L('-m', 'n', 'lp', 'no-such-node');
-  t.is(m.code, 10);
+  t.is(m.code, 10, m.stderr);
   const rc = fromJson<{ ret_code: bigint }[][]>(m.stdout)[0]![0]!.ret_code;
   t.is(BigInt.asUintN(64, rc) & 0xC000000000007FFFn, 0xC000000000000000n | 300n);
   t.true(m.stdout.includes(`"ret_code": ${rc.toString()}`));
@@ -72,7 +72,7 @@ test('creating an existing node fails with exit code 10 and says it already exis
   const name = uniq('dup-');
   t.is((await L('n', 'c', name, '127.0.0.5', '--port', '1')).code, 0);
   const again = await L('n', 'c', name, '127.0.0.5', '--port', '1');
-  t.is(again.code, 10);
+  t.is(again.code, 10, again.stderr);
   t.regex(again.stderr, /already exists/);
 });
 
@@ -93,6 +93,7 @@ test('`sp c filethin NODE POOL DIR` creates a file-thin pool that `sp l` shows w
   const c = await L('sp', 'c', 'filethin', node, pool, `/var/lib/linstor-pools/${pool}`);
   t.is(c.code, 0, c.stdout + c.stderr);
   const l = await L('sp', 'l', '-n', node);
+  t.is(l.code, 0, l.stderr);
   t.regex(l.stdout.split('\n')[1]!, /^┊ StoragePool +┊ Node +┊ Driver +┊ PoolName +┊ FreeCapacity ┊ TotalCapacity ┊ CanSnapshots ┊ State +┊ SharedName +┊$/);
   t.regex(l.stdout, new RegExp(`┊ ${pool} +┊ ${node} ┊ FILE_THIN ┊ /var/lib/linstor-pools/${pool} ┊`));
 });
@@ -111,14 +112,15 @@ test('resource groups and definitions: `rg c`, `rd c`, `rg l`, `rd l`', async (t
 
 test('key-value store: `kv modify` creates the instance, `kv show` lists its keys', async (t) => {
   const inst = uniq('kv');
-  t.is((await L('kv', 'modify', inst, 'owner', 'team-a')).code, 0);
+  const m = await L('kv', 'modify', inst, 'owner', 'team-a');
+  t.is(m.code, 0, m.stderr);
   t.regex((await L('kv', 'l')).stdout, new RegExp(`┊ ${inst} ┊`));
   t.regex((await L('kv', 's', inst)).stdout, /┊ owner ┊ team-a ┊/);
 });
 
 test('`controller version` answers with the controller\'s version', async (t) => {
   const v = await L('controller', 'version');
-  t.is(v.code, 0);
+  t.is(v.code, 0, v.stderr);
   t.regex(v.stdout, /^linstor controller \d+\.\d+\.\d+/);
 });
 

@@ -81,7 +81,7 @@ test('the shell splits typed lines with quotes like a POSIX shell', (t) => {
 
 test('--curl prints the request with human sizes turned into KiB and sends nothing', async (t) => {
   const r = await linstor(['--curl', '--controllers', 'ctrl.example:4000', 'rg', 'spawn-resources', 'rg1', 'vm-1', '10G', '512MiB']);
-  t.is(r.code, 0);
+  t.is(r.code, 0, r.stderr);
   t.is(r.stdout.trim(), `curl -X POST -H 'Content-Type: application/json' -d '{"resource_definition_name":"vm-1","volume_sizes":[10485760,524288]}' 'http://ctrl.example:4000/v1/resource-groups/rg1/spawn'`);
   const sp = await linstor(['--curl', 'sp', 'c', 'filethin', 'n1', 'pool1', '/var/lib/pool1']);
   t.regex(sp.stdout, /"provider_kind":"FILE_THIN"/);
@@ -94,15 +94,15 @@ test('--curl prints the request with human sizes turned into KiB and sends nothi
 
 test('argument errors exit with 2 (ExitCode.ARGPARSE_ERROR), as linstor-client does', async (t) => {
   const r = await linstor(['node', 'frobnicate']);
-  t.is(r.code, 2);
+  t.is(r.code, 2, r.stderr);
   t.regex(r.stderr, /linstor: error: invalid choice: 'frobnicate'/);
   const s = await linstor(['vd', 'c', 'rsc', 'ten-gigs']);
-  t.is(s.code, 2);
+  t.is(s.code, 2, s.stderr);
   t.regex(s.stderr, /is not a size/);
 });
 
 test('an unreachable controller exits with 20 (ExitCode.CONNECTION_ERROR)', async (t) => {
   const r = await linstor(['--controllers', '127.0.0.1:1', 'node', 'list']);
-  t.is(r.code, 20);
+  t.is(r.code, 20, r.stderr);
   t.regex(r.stderr, /Unable to connect to http:\/\/127\.0\.0\.1:1/);
 });

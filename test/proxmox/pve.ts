@@ -14,11 +14,12 @@ export const HOOK_CMD = `${process.execPath} ${join(REPO_ROOT, 'dist/plugins/pro
 
 export interface PveCall<T = unknown[]> { ok: boolean; result: T; error?: string; notices: string }
 
-export async function pveCall<T = unknown[]>(node: string, cacheDir: string, method: string, args: unknown[]): Promise<PveCall<T>> {
+export async function pveCall<T = unknown[]>(node: string, cacheDir: string, method: string, args: unknown[], env: Record<string, string> = {}): Promise<PveCall<T>> {
   let stdout = '';
   try {
     ({ stdout } = await run('perl', ['-I', DOUBLES_DIR, '-I', SHIM_DIR, join(DOUBLES_DIR, 'pve-call.pl'), method, JSON.stringify(args)], {
-      env: { ...process.env, LINSTOR_PVE_HOOK: HOOK_CMD, LINSTOR_PVE_NODE: node, LINSTOR_PVE_CACHE_DIR: cacheDir },
+      // LINSTOR_PVE_SOCKET '' : one hook process per call unless a test passes a daemon socket.
+      env: { ...process.env, LINSTOR_PVE_HOOK: HOOK_CMD, LINSTOR_PVE_SOCKET: '', LINSTOR_PVE_NODE: node, LINSTOR_PVE_CACHE_DIR: cacheDir, ...env },
       maxBuffer: 16 << 20,
     }));
   } catch (e) {

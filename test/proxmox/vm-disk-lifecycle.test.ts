@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { LinstorApiError } from '../../core/client/index.js';
-import { RC } from '../../core/model/apiconsts.js';
+import { isUnknownApiCall } from '../../plugins/proxmox/context.js';
 import { findSection, parseStorageCfg } from '../../plugins/proxmox/storage-cfg.js';
 import { startPveCluster, waitFor, type PveCluster } from './cluster.js';
 import { pve, pveCall } from './pve.js';
@@ -142,7 +142,7 @@ async function snapshotsUnsupported(t: { log: (...a: unknown[]) => void }): Prom
   try {
     await cl.client.snapshots.list(res);
   } catch (e) {
-    if (e instanceof LinstorApiError && e.hasCode(RC.UNKNOWN_API_CALL)) {
+    if (e instanceof LinstorApiError && isUnknownApiCall(e)) {
       snapshotsAvailable = false;
       t.log(`SKIPPED: the controller answers ${e.status} UNKNOWN_API_CALL for snapshot endpoints; snapshot, rollback and template steps not run`);
       return true;

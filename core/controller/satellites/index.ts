@@ -114,8 +114,11 @@ export function createSatelliteLinks(ctx: ControllerContext): SatelliteLinks {
       online(hello) {
         const name = state.nodes.get(nodeKey)?.name;
         if (name && hello.uname && hello.uname !== name) log.warn({ node: name, uname: hello.uname }, 'node name differs from the satellite\'s uname -n');
+        const unameChanged = rt.hello?.uname !== hello.uname;
         rt.hello = hello;
         rt.status = 'ONLINE';
+        // Peers name this node by its uname in their DRBD configuration.
+        if (unameChanged) for (const k of affectedNodes(state, [{ table: 'nodes', key: nodeKey, value: {} }])) if (k !== nodeKey && conns.has(k)) schedulePush(k);
         lastPushAt.delete(nodeKey);
         sentSeqs.delete(nodeKey);
         clearTimeout(pushTimers.get(nodeKey));

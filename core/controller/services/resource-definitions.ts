@@ -80,7 +80,7 @@ export function ensureDefaultGroup(ctx: ControllerContext, tx: Transaction, name
   const rg = ctx.state.resourceGroups.get(nameKey(name));
   if (rg) return rg;
   if (nameKey(name) !== nameKey(DFLT_RSC_GRP)) return getResourceGroup(ctx.state, name);
-  const dflt: ResourceGroup = { name: DFLT_RSC_GRP, props: {}, selectFilter: {}, uuid: randomUUID() };
+  const dflt: ResourceGroup = { name: DFLT_RSC_GRP, props: {}, selectFilter: { place_count: 2 }, uuid: randomUUID() };
   tx.put(ctx.state.resourceGroups, nameKey(DFLT_RSC_GRP), dflt);
   return dflt;
 }

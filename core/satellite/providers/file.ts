@@ -17,7 +17,7 @@ const SUFFIX = '.img';
  */
 export class FileProvider implements StorageProvider {
   readonly kind: ProviderKind = 'FILE';
-  readonly supportsSnapshots = false;
+  readonly supportsSnapshots: boolean = false;
   protected readonly thin: boolean = false;
   constructor(protected readonly ctx: ProviderContext) {}
 

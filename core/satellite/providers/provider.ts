@@ -25,6 +25,19 @@ export interface StorageProvider {
   /** Removes the volume and everything attached to it; a missing volume is not an error. */
   delete(name: string): Promise<void>;
   devicePath(name: string): Promise<string | undefined>;
+  // ---- Snapshots (absent when supportsSnapshots is false: thick FILE and LVM). ----
+  /** Takes snapshot `snapshot` of volume `volume`; an existing snapshot is kept as it is. */
+  createSnapshot?(volume: string, snapshot: string): Promise<void>;
+  /** Removes the snapshot; a missing one is not an error. */
+  deleteSnapshot?(volume: string, snapshot: string): Promise<void>;
+  /** Snapshots in this pool as `{volume, snapshot}` (volume = `<resource>_<vlmnr>`). */
+  listSnapshots?(): Promise<Array<{ volume: string; snapshot: string }>>;
+  /** Creates volume `target` with the content of `source`'s snapshot (restore, clone). */
+  restoreSnapshot?(source: string, snapshot: string, target: string): Promise<void>;
+  /** Makes `volume` hold the snapshot's content again; the snapshot is kept. */
+  rollbackSnapshot?(volume: string, snapshot: string): Promise<void>;
+  /** FILE_THIN only: whether snapshots are reflink copies on this pool's filesystem. */
+  reflinkSupported?(): Promise<boolean>;
 }
 
 export interface Support {
@@ -63,6 +76,15 @@ const VOLUME_NAME = /^([A-Za-z_][A-Za-z0-9_-]*)_(\d{5})$/;
 export function volumeName(resource: string, volumeNumber: number): string {
   return `${resource}_${String(volumeNumber).padStart(5, '0')}`;
 }
+
+/** LINSTOR names a snapshot volume `<resource>_<vlmnr>_<snapshot>` in every provider (`@` for ZFS). */
+export function snapshotVolumeName(volume: string, snapshot: string): string {
+  return `${volume}_${snapshot}`;
+}
+
+/** Volume props LINSTOR sets on a volume restored from a snapshot (ApiConsts.KEY_VLM_RESTORE_FROM_*). */
+export const RESTORE_FROM_RESOURCE = 'RestoreFromResource';
+export const RESTORE_FROM_SNAPSHOT = 'RestoreFromSnapshot';
 
 export function parseVolumeName(name: string): { resource: string; volumeNumber: number } | undefined {
   const m = VOLUME_NAME.exec(name);

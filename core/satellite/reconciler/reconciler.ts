@@ -9,6 +9,7 @@ import type { Layer, LayerVolume } from '../layers/layer.js';
 import type { LayerRegistry } from '../layers/registry.js';
 import type { StorageProvider } from '../providers/provider.js';
 import { createProvider } from '../providers/registry.js';
+import { applySnapshots } from '../snapshots/apply-snapshots.js';
 
 export interface ReconcilerDeps {
   runner: CommandRunner;
@@ -63,6 +64,8 @@ export class Reconciler {
 
     const resources: ReportedResource[] = [];
     for (const r of desired) resources.push(await this.applyResource(r, state));
+    // Snapshots after resources: restored volumes exist and snapshots see the applied devices.
+    await applySnapshots(state, providers, resources, this.deps).catch((e: unknown) => log.error({ err: e }, 'applying snapshots failed'));
     resources.push(...failedRemovals.values());
     this.lastResources = resources;
 
@@ -137,7 +140,8 @@ export class Reconciler {
   private async poolReport(providers: Map<string, StorageProvider>): Promise<ReportedStoragePool[]> {
     const out: ReportedStoragePool[] = [];
     for (const [name, p] of providers) {
-      const base = { name, providerKind: p.kind, supportsSnapshots: p.supportsSnapshots };
+      const reflink = p.reflinkSupported ? await p.reflinkSupported().catch(() => false) : undefined;
+      const base = { name, providerKind: p.kind, supportsSnapshots: p.supportsSnapshots, ...(reflink !== undefined ? { reflink } : {}) };
       try {
         out.push({ ...base, ...(await p.capacity()) });
       } catch (e) {

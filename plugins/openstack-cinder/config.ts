@@ -1,0 +1,84 @@
+/**
+ * Service configuration: command-line options over a TOML file (`--config`). Example:
+ *
+ *   listen_addr = "0.0.0.0"
+ *   port = 8776
+ *   controllers = "linstor://ctrl1,linstor://ctrl2"
+ *   [auth]
+ *   strategy = "noauth"            # or "token": only the tokens below are accepted
+ *   [auth.tokens.s3cr3t]
+ *   user = "alice"
+ *   project = "p1"
+ *   roles = ["member"]
+ *   [linstor]
+ *   default_layer_list = "drbd,storage"
+ *   default_redundancy = 2
+ *   default_storage_pool = "pool1"
+ *   [quotas]
+ *   volumes = -1
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseToml } from 'smol-toml';
+
+export interface TokenEntry { user: string; project: string; roles: string[] }
+
+export interface CinderConfig {
+  listenAddr: string;
+  port: number;
+  controllers?: string;
+  auth: { strategy: 'noauth' | 'token'; tokens: Record<string, TokenEntry>; noauthAdmin: boolean };
+  linstor: {
+    defaultLayerList: string[];
+    defaultRedundancy: number;
+    defaultStoragePool?: string;
+    /** How long a create waits for the controller before the volume goes to error. */
+    timeoutMs: number;
+  };
+  availabilityZone: string;
+  /** Default quota limits per project; -1 is unlimited. */
+  quotas: Record<string, number>;
+}
+
+export const DEFAULT_QUOTAS: Record<string, number> = {
+  volumes: -1, snapshots: -1, gigabytes: -1, backups: -1, backup_gigabytes: -1, groups: -1, per_volume_gigabytes: -1,
+};
+
+export function defaultConfig(): CinderConfig {
+  return {
+    listenAddr: '0.0.0.0', port: 8776,
+    auth: { strategy: 'noauth', tokens: {}, noauthAdmin: true },
+    linstor: { defaultLayerList: ['drbd', 'storage'], defaultRedundancy: 2, timeoutMs: 120_000 },
+    availabilityZone: 'nova',
+    quotas: { ...DEFAULT_QUOTAS },
+  };
+}
+
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : String(v).split(',')).map((s) => s.trim()).filter(Boolean);
+
+/** Reads a TOML file into a config (unknown keys are ignored, wrong types fail loudly). */
+export function loadConfig(path: string | undefined, base: CinderConfig = defaultConfig()): CinderConfig {
+  if (!path) return base;
+  const t = parseToml(readFileSync(path, 'utf8')) as Record<string, any>;
+  const c: CinderConfig = structuredClone(base);
+  if (t.listen_addr !== undefined) c.listenAddr = String(t.listen_addr);
+  if (t.port !== undefined) c.port = Number(t.port);
+  if (t.controllers !== undefined) c.controllers = String(t.controllers);
+  if (t.availability_zone !== undefined) c.availabilityZone = String(t.availability_zone);
+  const a = t.auth ?? {};
+  if (a.strategy !== undefined) {
+    if (a.strategy !== 'noauth' && a.strategy !== 'token') throw new Error(`auth.strategy must be "noauth" or "token", not ${a.strategy}`);
+    c.auth.strategy = a.strategy;
+  }
+  if (a.noauth_admin !== undefined) c.auth.noauthAdmin = Boolean(a.noauth_admin);
+  for (const [token, e] of Object.entries((a.tokens ?? {}) as Record<string, any>)) {
+    if (!e?.project) throw new Error(`auth.tokens.${token} needs a project`);
+    c.auth.tokens[token] = { user: String(e.user ?? e.project), project: String(e.project), roles: list(e.roles ?? ['member']) };
+  }
+  const l = t.linstor ?? {};
+  if (l.default_layer_list !== undefined) c.linstor.defaultLayerList = list(l.default_layer_list);
+  if (l.default_redundancy !== undefined) c.linstor.defaultRedundancy = Number(l.default_redundancy);
+  if (l.default_storage_pool !== undefined) c.linstor.defaultStoragePool = String(l.default_storage_pool);
+  if (l.timeout_ms !== undefined) c.linstor.timeoutMs = Number(l.timeout_ms);
+  for (const [k, v] of Object.entries((t.quotas ?? {}) as Record<string, unknown>)) c.quotas[k] = Number(v);
+  return c;
+}

@@ -1,0 +1,25 @@
+/**
+ * Who is calling. `noauth` (Cinder's noauth pipeline): the token is `user:project` (project
+ * defaults to user). `token`: only tokens from the config file are accepted. Static tokens
+ * are also honoured in noauth mode, so one service can serve both.
+ */
+import type { CinderConfig } from '../config.js';
+import { CinderFault } from './faults.js';
+
+export interface RequestContext {
+  userId: string;
+  projectId: string;
+  isAdmin: boolean;
+}
+
+export function authenticate(cfg: CinderConfig, token: string | undefined): RequestContext {
+  if (!token) throw new CinderFault(401, 'Authentication required: send X-Auth-Token.');
+  const known = cfg.auth.tokens[token];
+  if (known) return { userId: known.user, projectId: known.project, isAdmin: known.roles.includes('admin') };
+  if (cfg.auth.strategy !== 'noauth') throw new CinderFault(401, 'The request you have made requires authentication.');
+  const i = token.indexOf(':');
+  const user = i < 0 ? token : token.slice(0, i);
+  const project = i < 0 ? token : token.slice(i + 1) || user;
+  if (!user && !project) throw new CinderFault(401, 'Empty noauth token.');
+  return { userId: user || project, projectId: project, isAdmin: cfg.auth.noauthAdmin };
+}

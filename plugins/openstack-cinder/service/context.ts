@@ -1,0 +1,32 @@
+/** Everything a request handler needs, handed in once (config, controller client, store, backend). */
+import type { Logger } from 'pino';
+import type { LinstorClient } from '../../../core/client/index.js';
+import type { CinderConfig } from '../config.js';
+import { LinstorBackend } from '../backend/linstor.js';
+import { CinderStore } from '../state/store.js';
+import { VolumeTypes } from './types.js';
+
+export class CinderService {
+  readonly store: CinderStore;
+  readonly backend: LinstorBackend;
+  readonly types: VolumeTypes;
+  /** Background work (creates, deletes, snapshots) still running; awaited on shutdown. */
+  readonly pending = new Set<Promise<unknown>>();
+
+  constructor(readonly cfg: CinderConfig, readonly client: LinstorClient, readonly log: Logger) {
+    this.store = new CinderStore(client);
+    this.backend = new LinstorBackend(client, log);
+    this.types = new VolumeTypes(this.store, cfg);
+  }
+
+  /** Runs `fn` after the response went out; failures are the fn's own business (it records them). */
+  background(what: string, fn: () => Promise<void>): void {
+    const p = fn().catch((e: unknown) => this.log.error({ err: e, what }, 'background task failed'));
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
+  }
+
+  async drain(): Promise<void> {
+    while (this.pending.size) await Promise.allSettled([...this.pending]);
+  }
+}
