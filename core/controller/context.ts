@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import type { SatelliteRequest } from '../model/satellite-protocol.js';
+import type { Store } from '../store/store.js';
+import type { ControllerConfig } from './config.js';
 import type { ErrorReporter } from './errors/reporter.js';
 import type { ClusterState } from './state/cluster-state.js';
 import type { RuntimeState } from './state/runtime.js';
@@ -35,6 +37,9 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 
 /** Everything a route or service needs, handed in at start (tests pass real ones). */
 export interface ControllerContext {
+  /** The store behind `state` (database export needs it); routes mutate only through `state`. */
+  store: Store;
+  config: ControllerConfig;
   state: ClusterState;
   runtime: RuntimeState;
   log: Logger;

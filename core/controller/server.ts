@@ -8,6 +8,8 @@ import { createApp } from './app.js';
 import type { ControllerConfig } from './config.js';
 import type { ControllerContext, SatelliteLinks } from './context.js';
 import { ErrorReporter } from './errors/reporter.js';
+import { ensureDefaultResourceGroup } from './routes/resource-groups.js';
+import { ensureDefaultStoragePoolDefinitions } from './routes/storage-pools.js';
 import { createSatelliteLinks } from './satellites/index.js';
 import { ClusterState } from './state/cluster-state.js';
 import { RuntimeState } from './state/runtime.js';
@@ -29,7 +31,10 @@ export async function startController(config: ControllerConfig, log: Logger = pi
   const runtime = new RuntimeState();
   const nodeName = hostname();
   const reporter = new ErrorReporter(state, nodeName, log);
-  const ctx: ControllerContext = { state, runtime, log, reporter, nodeName, clock: Date.now, links: undefined as unknown as SatelliteLinks };
+  const ctx: ControllerContext = { state, runtime, log, reporter, nodeName, store, config, clock: Date.now, links: undefined as unknown as SatelliteLinks };
+  // LINSTOR's database starts with DfltRscGrp and the two default storage pool definitions.
+  await ensureDefaultResourceGroup(state);
+  await ensureDefaultStoragePoolDefinitions(state);
   ctx.links = createSatelliteLinks(ctx);
   const app = createApp(ctx);
   const server = createServer(app);

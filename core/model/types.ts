@@ -114,6 +114,8 @@ export interface VolumeState {
   flags: string[];
   /** Storage pool the volume was placed in when the resource was created (resolved once, kept). */
   storagePool?: string;
+  /** DRBD minor on this node when the volume definition's minor is taken here (per-node numbers). */
+  minorNumber?: number;
 }
 
 export interface Resource {
@@ -124,6 +126,8 @@ export interface Resource {
   /** Layers used on this node, top first (e.g. ['DRBD','STORAGE']). */
   layerStack: LayerKind[];
   drbdNodeId?: number;
+  /** DRBD port on this node when the definition's port is taken here (per-node numbers). */
+  drbdPort?: number;
   /** Per volume number: the volume's own props and flags. */
   volumes: Record<string, VolumeState>;
   createTimestamp: number;

@@ -30,6 +30,36 @@ export interface ProxmoxBenchOptions {
   statusCacheSec?: number;
 }
 
+/**
+ * Cost of one PVE call that needs no controller (parse_volname) through the Perl shim with
+ * the real `perl`: starting the hook per call, and asking the hook daemon over its socket.
+ */
+export async function benchHookCallCost(calls = 20): Promise<{ perProcessMs: LatencyStats; perSocketMs: LatencyStats; perlOnlyMs: LatencyStats }> {
+  const { pveCall, DOUBLES_DIR, SHIM_DIR } = await import('../../test/proxmox/pve.js');
+  const { REPO_ROOT } = await import('../../test/helpers/controller.js');
+  const { spawn, execFile } = await import('node:child_process');
+  const { existsSync } = await import('node:fs');
+  const work = mkdtempSync(join(tmpdir(), 'pve-bench-cost-'));
+  const sock = join(work, 'hook.sock');
+  const daemon = spawn(process.execPath, [join(REPO_ROOT, 'dist/plugins/proxmox/hook/main.js'), '--serve', sock], { stdio: 'ignore' });
+  try {
+    for (let i = 0; i < 200 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 50));
+    const time = async (f: () => Promise<unknown>): Promise<number[]> => {
+      const xs: number[] = [];
+      for (let i = 0; i < calls; i++) { const t0 = performance.now(); await f(); xs.push(performance.now() - t0); }
+      return xs;
+    };
+    const perProcess = await time(() => pveCall('n1', work, 'parse_volname', ['pm-0a1b2c3d_100']));
+    const perSocket = await time(() => pveCall('n1', work, 'parse_volname', ['pm-0a1b2c3d_100'], { LINSTOR_PVE_SOCKET: sock }));
+    // What PVE itself does not pay (its daemons have Perl loaded): perl start + loading the shim.
+    const perlOnly = await time(() => new Promise((r) => execFile('perl', ['-I', DOUBLES_DIR, '-I', SHIM_DIR, '-MPVE::Storage::Custom::LINSTORPlugin', '-e', '1'], r)));
+    return { perProcessMs: summarize(perProcess), perSocketMs: summarize(perSocket), perlOnlyMs: summarize(perlOnly) };
+  } finally {
+    daemon.kill('SIGTERM');
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 export interface LatencyStats { p50: number; p99: number; mean: number; n: number }
 export interface ProxmoxBenchResult {
   latencyMs: { alloc_image: LatencyStats; activate_volume: LatencyStats; path: LatencyStats; total: LatencyStats };
@@ -130,7 +160,7 @@ export async function benchProxmox(opts: ProxmoxBenchOptions = {}): Promise<Prox
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  benchProxmox({ iterations: Number(process.argv[2] ?? 10) })
+  (process.argv[2] === 'cost' ? benchHookCallCost() : benchProxmox({ iterations: Number(process.argv[2] ?? 10) }))
     .then((r) => { console.log(JSON.stringify(r, null, 2)); process.exit(0); })
     .catch((e) => { console.error(e); process.exit(1); });
 }

@@ -2,17 +2,23 @@
  * The `linstor` executable against a real controller process (test/helpers/controller.ts):
  * what an operator types, what they see, and the exit codes scripts rely on.
  */
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startController, type TestController } from '../helpers/controller.js';
 import { fromJson } from '../../core/model/json.js';
-import { linstor } from './helpers.js';
+import { linstor, type CliResult } from './helpers.js';
 
 let ctl: TestController;
 const uniq = (p: string): string => `${p}${Math.random().toString(36).slice(2, 8)}`;
 const L = (...args: string[]) => linstor(['--controllers', ctl.url, ...args]);
+/** Asserts a command succeeded, showing its stderr when it did not. */
+async function ok(t: ExecutionContext, run: Promise<CliResult>): Promise<CliResult> {
+  const r = await run;
+  t.is(r.code, 0, `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
+  return r;
+}
 
 test.before(async () => { ctl = await startController(); });
 test.after.always(async () => { await ctl?.stop(); });
@@ -34,7 +40,7 @@ test('a node registered with `linstor n c` is listed by `linstor n l` in a LINST
 
 test('`--no-utf8` prints the same table in plain ASCII', async (t) => {
   const name = uniq('ascii-');
-  t.is((await L('node', 'create', name, '127.0.0.3', '--port', '1')).code, 0);
+  await ok(t, L('node', 'create', name, '127.0.0.3', '--port', '1'));
   const l = await L('--no-utf8', 'node', 'list', '--nodes', name);
   t.is(l.code, 0, l.stderr);
   t.regex(l.stdout.split('\n')[0]!, /^\+-+\+$/);
@@ -44,7 +50,7 @@ test('`--no-utf8` prints the same table in plain ASCII', async (t) => {
 
 test('`-m` prints the raw REST arrays as JSON, the way linstor-client does', async (t) => {
   const name = uniq('json-');
-  t.is((await L('n', 'c', name, '127.0.0.4', '--port', '1')).code, 0);
+  await ok(t, L('n', 'c', name, '127.0.0.4', '--port', '1'));
   const m = await L('-m', 'n', 'l');
   t.is(m.code, 0, m.stderr);
   const parsed = JSON.parse(m.stdout) as { name: string; net_interfaces: { address: string }[] }[][];
@@ -70,7 +76,7 @@ test('a missing object prints LINSTOR\'s ERROR block and exits with 10 (ExitCode
 
 test('creating an existing node fails with exit code 10 and says it already exists', async (t) => {
   const name = uniq('dup-');
-  t.is((await L('n', 'c', name, '127.0.0.5', '--port', '1')).code, 0);
+  await ok(t, L('n', 'c', name, '127.0.0.5', '--port', '1'));
   const again = await L('n', 'c', name, '127.0.0.5', '--port', '1');
   t.is(again.code, 10, again.stderr);
   t.regex(again.stderr, /already exists/);
@@ -78,18 +84,18 @@ test('creating an existing node fails with exit code 10 and says it already exis
 
 test('node properties: `n sp --aux` sets Aux/ keys, `n lp` lists them, omitting the value deletes', async (t) => {
   const name = uniq('props-');
-  t.is((await L('n', 'c', name, '127.0.0.6', '--port', '1')).code, 0);
-  t.is((await L('n', 'sp', name, '--aux', 'rack', 'r12')).code, 0);
+  await ok(t, L('n', 'c', name, '127.0.0.6', '--port', '1'));
+  await ok(t, L('n', 'sp', name, '--aux', 'rack', 'r12'));
   const lp = await L('n', 'lp', name);
   t.regex(lp.stdout, /┊ Aux\/rack ┊ r12 +┊/);
-  t.is((await L('n', 'sp', name, 'Aux/rack')).code, 0);
+  await ok(t, L('n', 'sp', name, 'Aux/rack'));
   t.notRegex((await L('n', 'lp', name)).stdout, /Aux\/rack/);
 });
 
 test('`sp c filethin NODE POOL DIR` creates a file-thin pool that `sp l` shows with its directory', async (t) => {
   const node = uniq('spn-');
   const pool = uniq('pool');
-  t.is((await L('n', 'c', node, '127.0.0.7', '--port', '1')).code, 0);
+  await ok(t, L('n', 'c', node, '127.0.0.7', '--port', '1'));
   const c = await L('sp', 'c', 'filethin', node, pool, `/var/lib/linstor-pools/${pool}`);
   t.is(c.code, 0, c.stdout + c.stderr);
   const l = await L('sp', 'l', '-n', node);
@@ -101,10 +107,10 @@ test('`sp c filethin NODE POOL DIR` creates a file-thin pool that `sp l` shows w
 test('resource groups and definitions: `rg c`, `rd c`, `rg l`, `rd l`', async (t) => {
   const rg = uniq('rg');
   const rd = uniq('rd');
-  t.is((await L('rg', 'c', rg, '--place-count', '2', '--description', 'for tests')).code, 0);
+  await ok(t, L('rg', 'c', rg, '--place-count', '2', '--description', 'for tests'));
   const rgl = await L('rg', 'l');
   t.regex(rgl.stdout, new RegExp(`┊ ${rg} +┊ PlaceCount: 2 +┊ +┊ for tests +┊`));
-  t.is((await L('rd', 'c', rd, '--resource-group', rg)).code, 0);
+  await ok(t, L('rd', 'c', rd, '--resource-group', rg));
   const rdl = await L('rd', 'l');
   t.regex(rdl.stdout.split('\n')[1]!, /^┊ ResourceName +┊ ResourceGroup +┊ Layers +┊ State ┊$/);
   t.regex(rdl.stdout, new RegExp(`┊ ${rd} +┊ ${rg} +┊`));
@@ -137,4 +143,25 @@ test('LS_CONTROLLERS and linstor-client.conf `[global] controllers=` point the C
   writeFileSync(join(dir, 'linstor-client.conf'), `[global]\ncontrollers=127.0.0.1:1, ${ctl.url}\n`);
   const r = await linstor(['n', 'l'], { LINSTOR_CLIENT_CONF: join(dir, 'linstor-client.conf') });
   t.is(r.code, 0, r.stderr);
+});
+
+test('`vd c RSC 512MiB` stores KiB and prints GiB/MiB; `r c NODE RSC --storage-pool P --layer-list storage` shows in `r l` and `v l`', async (t) => {
+  const node = uniq('rn-');
+  const pool = uniq('pool');
+  const rd = uniq('res');
+  await ok(t, L('n', 'c', node, '127.0.0.10', '--port', '1'));
+  await ok(t, L('sp', 'c', 'filethin', node, pool, `/var/lib/linstor-pools/${pool}`));
+  await ok(t, L('rd', 'c', rd));
+  const vd = await L('vd', 'c', rd, '512MiB');
+  t.is(vd.code, 0, vd.stderr);
+  const m = JSON.parse((await L('-m', 'rd', 'l')).stdout) as { name: string }[][];
+  t.true(m[0]!.some((r) => r.name === rd));
+  t.regex((await L('vd', 'l', '-r', rd)).stdout, new RegExp(`┊ ${rd} ┊ 0 +┊ \\d* +┊ 512 MiB ┊`));
+  const rc = await L('r', 'c', node, rd, '--storage-pool', pool, '--layer-list', 'storage');
+  t.is(rc.code, 0, rc.stderr);
+  t.regex(rc.stdout, new RegExp(`New resource '${rd}' on node '${node}' registered`));
+  t.regex((await L('r', 'l', '-r', rd)).stdout, new RegExp(`┊ ${rd} ┊ ${node} ┊ +┊ +┊ \\w+ +┊ \\w+ +┊ \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d ┊`));
+  t.regex((await L('v', 'l', '-r', rd)).stdout, new RegExp(`┊ ${node} ┊ ${rd} ┊ ${pool} ┊ 0 +┊`));
+  const del = await L('r', 'd', node, rd);
+  t.is(del.code, 0, del.stderr);
 });

@@ -20,7 +20,7 @@ async function start(opts: Parameters<typeof startController>[0] = {}): Promise<
 }
 test.after.always(async () => { for (const c of controllers) await c.stop(); });
 
-test('a new controller reports the master passphrase as unset', async (t) => {
+test.serial('a new controller reports the master passphrase as unset', async (t) => {
   const c = await start();
   t.is(await status(c), 'unset');
   const r = await call('GET', c.url + PATH);
@@ -28,7 +28,7 @@ test('a new controller reports the master passphrase as unset', async (t) => {
   t.deepEqual(r.body, [{ status: 'unset' }]);
 });
 
-test('create-passphrase unlocks; after a restart the controller is locked until the right passphrase is entered', async (t) => {
+test.serial('create-passphrase unlocks; after a restart the controller is locked until the right passphrase is entered', async (t) => {
   const c = await start();
   const pw = pass();
   const created = await call('POST', c.url + PATH, { new_passphrase: pw });
@@ -56,7 +56,7 @@ test('create-passphrase unlocks; after a restart the controller is locked until 
   t.is(await status(c), 'unlocked');
 });
 
-test('entering a passphrase before one was created fails with a hint to create it', async (t) => {
+test.serial('entering a passphrase before one was created fails with a hint to create it', async (t) => {
   const c = await start();
   const r = await call('PATCH', c.url + PATH, 'whatever');
   t.is(r.status, 500);
@@ -68,7 +68,7 @@ test('entering a passphrase before one was created fails with a hint to create i
   t.is(await status(c), 'unset');
 });
 
-test('modify-passphrase: the old passphrase stops working, the new one unlocks after a restart', async (t) => {
+test.serial('modify-passphrase: the old passphrase stops working, the new one unlocks after a restart', async (t) => {
   const c = await start();
   const oldPw = pass();
   const newPw = pass();
@@ -85,7 +85,7 @@ test('modify-passphrase: the old passphrase stops working, the new one unlocks a
   t.is(await status(c), 'unlocked');
 });
 
-test('MASTER_PASSPHRASE creates the passphrase at first start and enters it at every later start', async (t) => {
+test.serial('MASTER_PASSPHRASE creates the passphrase at first start and enters it at every later start', async (t) => {
   const pw = pass();
   const c = await start({ env: { MASTER_PASSPHRASE: pw } });
   t.is(await status(c), 'unlocked');
@@ -98,7 +98,7 @@ test('MASTER_PASSPHRASE creates the passphrase at first start and enters it at e
   t.is((await call('PATCH', plain.url + PATH, pw)).status, 200);
 });
 
-test('a wrong MASTER_PASSPHRASE leaves the controller running but locked', async (t) => {
+test.serial('a wrong MASTER_PASSPHRASE leaves the controller running but locked', async (t) => {
   const first = await start();
   const pw = pass();
   await call('POST', first.url + PATH, { new_passphrase: pw });
@@ -108,7 +108,7 @@ test('a wrong MASTER_PASSPHRASE leaves the controller running but locked', async
   t.is((await call('PATCH', c.url + PATH, pw)).status, 200);
 });
 
-test('[encrypt] passphrase in linstor.toml unlocks the controller at start', async (t) => {
+test.serial('[encrypt] passphrase in linstor.toml unlocks the controller at start', async (t) => {
   const pw = pass();
   const c = await start({ extraToml: `[encrypt]\npassphrase = "${pw}"\n` });
   t.is(await status(c), 'unlocked');
@@ -116,7 +116,7 @@ test('[encrypt] passphrase in linstor.toml unlocks the controller at start', asy
   t.is(await status(c), 'unlocked');
 });
 
-test('the master passphrase never reaches the database file in plain text', async (t) => {
+test.serial('the master passphrase never reaches the database file in plain text', async (t) => {
   const c = await start();
   const pw = pass();
   await call('POST', c.url + PATH, { new_passphrase: pw });

@@ -1,5 +1,5 @@
 import { fmtTime, layers, propsModify, showList, showProps, showReplies, type Ctx } from '../context.js';
-import { list, obool, oint, ostr, str, type CmdSpec, type Parsed } from '../spec.js';
+import { UsageError, list, obool, oint, ostr, str, type CmdSpec, type Parsed } from '../spec.js';
 import { Color, type CellValue } from '../table.js';
 import { formatKib } from '../../model/sizes.js';
 import type { ResourceCreate, ResourceWithVolumes, Volume } from '../../client/types.js';
@@ -100,7 +100,7 @@ export const resourceCommand: CmdSpec = {
         { name: 'drbd-diskless', kind: 'bool' }, { name: 'diskless', short: 'd', kind: 'bool' },
       ],
       run: async (ctx, p) => {
-        if (!list(p, 'node_name').length && p.opt['auto-place'] === undefined) throw new Error('Either node names or --auto-place is required.');
+        if (!list(p, 'node_name').length && p.opt['auto-place'] === undefined) throw new UsageError('the following arguments are required: node_name (or --auto-place N)');
         return rscCreate(ctx, p);
       },
     },

@@ -1,5 +1,5 @@
 import { fmtTime, showList, showReplies, type Ctx } from '../context.js';
-import { list, str, type CmdSpec, type Parsed } from '../spec.js';
+import { UsageError, list, str, type CmdSpec, type Parsed } from '../spec.js';
 import { Color, type CellValue } from '../table.js';
 import { formatKib } from '../../model/sizes.js';
 import type { Snapshot } from '../../client/types.js';
@@ -26,7 +26,7 @@ function restoreArgs(p: Parsed): { rsc: string; snap: string; to: string } {
   const rsc = p.opt['from-resource'] as string | undefined;
   const snap = p.opt['from-snapshot'] as string | undefined;
   const to = p.opt['to-resource'] as string | undefined;
-  if (!rsc || !snap || !to) throw new Error('--from-resource, --from-snapshot and --to-resource are required');
+  if (!rsc || !snap || !to) throw new UsageError('the following arguments are required: --from-resource, --from-snapshot, --to-resource');
   return { rsc, snap, to };
 }
 

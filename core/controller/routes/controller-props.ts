@@ -3,10 +3,10 @@ import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
 import { ApiError } from '../../model/errors.js';
 import { printable } from '../../model/names.js';
 import { applyPropsModify } from '../../props/modify.js';
-import { loadControllerConfig } from '../config.js';
+import type { ControllerConfig } from '../config.js';
 import type { ControllerContext } from '../context.js';
 import { route } from '../http/handler.js';
-import { configDirectory, exportPath, storeOf } from '../services/db-export.js';
+import { exportPath } from '../services/db-export.js';
 import { PROPS_INFO, PROPS_INFO_ALIASES, propsInfo } from '../services/props-info.js';
 import { bodyOf } from './body.js';
 
@@ -53,19 +53,19 @@ export function registerControllerRoutes(r: Router, ctx: ControllerContext): voi
     return { rc: [rcEntry('DELETED', `Successfully deleted property '${key}'`, { obj: CTRL, op: 'DEL' })] };
   }));
 
-  r.get('/v1/controller/config', route(reporter, { obj: CTRL }, 200, (req) => ({ json: controllerConfigView(req) })));
+  r.get('/v1/controller/config', route(reporter, { obj: CTRL }, 200, (req) => ({ json: controllerConfigView(req, ctx.config) })));
 
   const exportDb = route(reporter, { obj: CTRL, op: 'CRT' }, 201, async (req) => {
     const b = bodyOf(req, false);
-    const path = exportPath(b.backup_name, configDirectory());
+    const path = exportPath(b.backup_name, ctx.config.configDirectory);
     try {
-      await storeOf(state).exportTo(path);
+      await ctx.store.exportTo(path);
     } catch (err) {
       throw new ApiError('FAIL_INVLD_DB_EXPORT_FILE', `The database could not be exported to '${path}': ${err instanceof Error ? err.message : String(err)}`, {
         correction: 'Check that the controller may write to that directory.', obj: CTRL, op: 'CRT',
       });
     }
-    return { rc: [rcEntry('CREATED', `Database exported to '${path}'.`, { obj: CTRL, op: 'CRT', details: `Store kind: ${storeOf(state).kind}` })] };
+    return { rc: [rcEntry('CREATED', `Database exported to '${path}'.`, { obj: CTRL, op: 'CRT', details: `Store kind: ${ctx.store.kind}` })] };
   });
   r.post('/v1/controller/database/export', exportDb);
   r.post('/v1/controller/backup/db', exportDb);
@@ -87,9 +87,8 @@ export function registerControllerRoutes(r: Router, ctx: ControllerContext): voi
 }
 
 /** A minimal ControllerConfig: what this controller was started with (no secrets). */
-function controllerConfigView(req: Request): Record<string, unknown> {
-  const dir = configDirectory();
-  const cfg = loadControllerConfig(dir);
+function controllerConfigView(req: Request, cfg: ControllerConfig): Record<string, unknown> {
+  const dir = cfg.configDirectory;
   const level = (process.env.LINSTOR_LOG_LEVEL ?? cfg.logging.level).toUpperCase();
   return {
     config: { dir },

@@ -88,7 +88,6 @@ function getVolumeGroup(state: ClusterState, rgName: string, nr: number): Volume
 
 export function registerResourceGroupRoutes(r: Router, ctx: ControllerContext): void {
   const { state, reporter } = ctx;
-  ensureDefaultResourceGroup(state).catch((err) => ctx.log.error({ err }, 'could not create the default resource group'));
 
   r.get('/v1/resource-groups', route(reporter, { obj: RG }, 200, (req) => {
     const byName = nameFilter(listParam(req, 'resource_groups'));

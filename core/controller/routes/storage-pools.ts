@@ -33,8 +33,6 @@ export function ensureDefaultStoragePoolDefinitions(state: ClusterState): Promis
 
 export function registerStoragePoolRoutes(r: Router, ctx: ControllerContext): void {
   const { state, runtime, reporter } = ctx;
-  // Memory changes at once (the callback is synchronous); the store write finishes shortly after.
-  ensureDefaultStoragePoolDefinitions(state).catch((err) => ctx.log.error({ err }, 'could not create the default storage pool definitions'));
 
   // Storage pool definitions.
   r.get('/v1/storage-pool-definitions', route(reporter, { obj: SPD }, 200, (req) => {

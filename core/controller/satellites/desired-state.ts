@@ -87,11 +87,13 @@ function desiredResource(state: ClusterState, node: Node, r: Resource, rd: Resou
     volumes.push({
       volumeNumber: vd.volumeNumber,
       sizeKib: vd.sizeKib,
-      storagePool: storagePoolFor(state, node, diskless, [
+      // The pool recorded when the resource was placed wins: re-resolving could move a volume
+      // if a StorPoolName prop changed later.
+      storagePool: vlm?.storagePool ?? storagePoolFor(state, node, diskless, [
         rscLevels[0]!, rscLevels[1]!, vlmLevels[0]!, rscLevels[2]!, vlmLevels[1]!, rscLevels[3]!, vlmLevels[2]!,
       ], r.props),
       props: mergeProps(vlmLevels),
-      ...(vd.minorNumber !== undefined ? { minorNumber: vd.minorNumber } : {}),
+      ...((vlm?.minorNumber ?? vd.minorNumber) !== undefined ? { minorNumber: vlm?.minorNumber ?? vd.minorNumber } : {}),
     });
   }
 
@@ -149,7 +151,8 @@ function drbdData(state: ClusterState, node: Node, r: Resource, rd: ResourceDefi
       nodeName: pn.name,
       nodeId: nodeIdOf(p),
       address: nodeAddress(pn, prefNicOf(pn, p)) ?? '',
-      port: rd.drbd?.port ?? 0,
+      // Each peer listens on its own port (per-node numbers, see services/numbers.ts).
+      port: p.drbdPort ?? rd.drbd?.port ?? 0,
       diskless: p.flags.some((f) => DISKLESS_FLAGS.includes(f)),
       connectionProps,
       ...(hostName ? { hostName } : {}),
@@ -161,7 +164,7 @@ function drbdData(state: ClusterState, node: Node, r: Resource, rd: ResourceDefi
   const hostName = hostNameOf(node);
   return {
     nodeId: nodeIdOf(r),
-    port: rd.drbd?.port ?? 0,
+    port: r.drbdPort ?? rd.drbd?.port ?? 0,
     ...(rd.drbd?.secret ? { secret: rd.drbd.secret } : {}),
     peerSlots: rd.drbd?.peerSlots ?? rg?.peerSlots ?? DEFAULT_PEER_SLOTS,
     peers,

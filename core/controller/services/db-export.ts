@@ -2,17 +2,6 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ApiError } from '../../model/errors.js';
 import { printable } from '../../model/names.js';
-import type { Store } from '../../store/store.js';
-import type { ClusterState } from '../state/cluster-state.js';
-
-/**
- * The store behind the state. ClusterState keeps it private; a database export is the one
- * route that needs it, so it is read here instead of widening the state's interface.
- * (Lead: exposing `store` on ControllerContext would make this cast unnecessary.)
- */
-export function storeOf(state: ClusterState): Store {
-  return (state as unknown as { store: Store }).store;
-}
 
 /** Where an export named `name` goes: absolute paths as given, others in the config directory. Never overwrites. */
 export function exportPath(name: unknown, configDirectory: string): string {
@@ -36,10 +25,3 @@ export function exportPath(name: unknown, configDirectory: string): string {
   return path;
 }
 
-/** The config directory the controller was started with (main.ts's --config-directory). */
-export function configDirectory(argv: readonly string[] = process.argv): string {
-  const i = argv.indexOf('--config-directory');
-  if (i >= 0 && argv[i + 1]) return argv[i + 1]!;
-  const eq = argv.find((a) => a.startsWith('--config-directory='));
-  return eq ? eq.slice('--config-directory='.length) : '/etc/linstor';
-}

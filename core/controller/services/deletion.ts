@@ -5,7 +5,8 @@
  * device when it reconnects and receives its full desired state (it keeps nothing of its own).
  * A satellite that reports a failure keeps the resource marked DELETE so the user sees it.
  */
-import type { ApiCallRc } from '../../model/apicallrc.js';
+import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
+import { addTieBreakerInTx, pointlessTieBreakers } from '../placement/tie-breaker.js';
 import { nameKey } from '../../model/names.js';
 import type { ControllerContext } from '../context.js';
 import { resourceKey } from '../lookup.js';
@@ -34,5 +35,25 @@ export async function deleteResources(ctx: ControllerContext, rdName: string, no
     }
   });
   for (const n of nodeNames) if (!failed.has(nameKey(n))) ctx.runtime.resources.delete(resourceKey(rdName, n));
+  rc.push(...await adjustTieBreaker(ctx, rdName));
   return { rc, remaining: nodeNames.filter((n) => failed.has(nameKey(n))) };
+}
+
+/**
+ * The quorum side of a delete: a tie-breaker that no longer breaks a tie goes, and a resource
+ * left with two diskful replicas gets one (see placement/tie-breaker.ts).
+ */
+async function adjustTieBreaker(ctx: ControllerContext, rdName: string): Promise<ApiCallRc[]> {
+  const rc: ApiCallRc[] = [];
+  const pointless = pointlessTieBreakers(ctx, rdName);
+  if (pointless.length) {
+    for (const n of pointless) {
+      rc.push(rcEntry('INFO_TIE_BREAKER_DELETING', `Tie breaker resource '${rdName}' on node '${n}' is no longer needed and is being deleted.`, { obj: 'RSC', op: 'DEL', objRefs: { RscDfn: rdName, Node: n } }));
+    }
+    rc.push(...(await deleteResources(ctx, rdName, pointless)).rc);
+    return rc;
+  }
+  const tb = await ctx.state.mutate((tx) => addTieBreakerInTx(ctx, tx, rdName, false));
+  if (tb.created.length) rc.push(...tb.rc, ...await applyAndReport(ctx, tb.created.map((r) => ({ rdName, nodeName: r.nodeName })), 'create'));
+  return rc;
 }

@@ -1,44 +1,139 @@
 /**
- * DRBD numbers for resource definitions, volume definitions and resources. Uses the
- * placement module's NodeNumberAllocator with one pseudo node ('*') so ports and minors stay
- * unique cluster-wide, as LINSTOR's API shows them (one port per RD, one minor per VD).
- * The per-node allocation numbers.ts offers needs per-resource ports in the model; until
- * then this keeps LINSTOR's simpler rule. Built from the state on each call, inside the
- * mutate callback, so two concurrent creates cannot pick the same number.
+ * DRBD numbers for resource definitions, volume definitions and resources, allocated per node.
+ *
+ * The scheme (see core/placement/numbers.ts for the allocator): a TCP port is a listening
+ * socket on one host and a minor is /dev/drbdN on one host, so a number only has to be free on
+ * the nodes that use it, not in the whole cluster. LINSTOR's cluster-wide rule caps a cluster
+ * at ~1,000 resource definitions (TcpPortAutoRange 7000-7999); ours does not:
+ *
+ *  - A resource definition keeps a *preferred* port and each volume definition a preferred
+ *    minor (what the REST API shows). New definitions get the lowest number no other definition
+ *    prefers while the range lasts, so most resources never need anything else; once the range
+ *    is used up, numbers are shared between definitions instead of failing.
+ *  - When the first resources of a definition are placed, the preferred number is moved to one
+ *    free on all their nodes if it is taken on one of them.
+ *  - A resource created on a node where the preferred number is already used there gets its own
+ *    number (Resource.drbdPort, VolumeState.minorNumber); the desired state gives every peer its
+ *    own port in `address ip:port`, which DRBD allows.
+ *
+ * Everything is built from the state inside the mutate callback, so two concurrent creates
+ * cannot pick the same number on the same node.
  */
 import { ApiError } from '../../model/errors.js';
 import { nameKey } from '../../model/names.js';
-import { NodeNumberAllocator } from '../../placement/index.js';
+import type { Resource, ResourceDefinition } from '../../model/types.js';
+import { NodeNumberAllocator, type NumberRange } from '../../placement/index.js';
 import type { ClusterState } from '../state/cluster-state.js';
 
-const ALL = ['*'];
 export const MAX_DRBD_NODE_ID = 31;
 
-function checkPreferred(alloc: NodeNumberAllocator, n: number | undefined, what: string, rc: 'FAIL_INVLD_TCP_PORT' | 'FAIL_INVLD_MINOR_NR'): void {
-  if (n === undefined) return;
-  if (!alloc.isFree('*', n)) {
-    throw new ApiError(rc, `The ${what} '${n}' is already in use.`, { correction: `Choose another ${what}, or leave it out to get a free one.` });
-  }
+/** Lowest number of the range no definition prefers yet; when all are, the least shared one. */
+function leastPreferred(range: NumberRange, used: Map<number, number>): number {
+  for (let n = range.min; n <= range.max; n++) if (!used.has(n)) return n;
+  let best = range.min;
+  for (let n = range.min; n <= range.max; n++) if ((used.get(n) ?? 0) < (used.get(best) ?? 0)) best = n;
+  return best;
 }
 
 export function allocateTcpPort(state: ClusterState, preferred?: number, exceptRd?: string): number {
-  const alloc = NodeNumberAllocator.tcpPorts(state.ctrlProps);
+  const range = NodeNumberAllocator.tcpPorts(state.ctrlProps).getRange();
+  const used = new Map<number, number>();
   for (const rd of state.resourceDefinitions.values()) {
-    if (rd.drbd?.port !== undefined && nameKey(rd.name) !== exceptRd) alloc.markUsed('*', rd.drbd.port);
+    const p = rd.drbd?.port;
+    if (p !== undefined && nameKey(rd.name) !== exceptRd) used.set(p, (used.get(p) ?? 0) + 1);
   }
-  checkPreferred(alloc, preferred, 'TCP port', 'FAIL_INVLD_TCP_PORT');
-  return preferred ?? alloc.allocate(ALL);
+  if (preferred !== undefined) {
+    // An explicitly given port stays exclusive, as in LINSTOR: the user asked for this one.
+    if (used.has(preferred)) throw new ApiError('FAIL_INVLD_TCP_PORT', `The TCP port '${preferred}' is already in use.`, { correction: 'Choose another TCP port, or leave it out to get a free one.' });
+    return preferred;
+  }
+  return leastPreferred(range, used);
 }
 
-/** Minors already used by every volume definition, plus `extra` (minors picked earlier in the same transaction). */
+/** Preferred minor for a new volume definition; `extra` are minors picked earlier in the same transaction. */
 export function allocateMinor(state: ClusterState, preferred?: number, extra: number[] = []): number {
-  const alloc = NodeNumberAllocator.minors(state.ctrlProps);
-  for (const rd of state.resourceDefinitions.values()) {
-    for (const vd of rd.volumeDefinitions) if (vd.minorNumber !== undefined) alloc.markUsed('*', vd.minorNumber);
+  const range = NodeNumberAllocator.minors(state.ctrlProps).getRange();
+  const used = new Map<number, number>();
+  const add = (m: number) => used.set(m, (used.get(m) ?? 0) + 1);
+  for (const rd of state.resourceDefinitions.values()) for (const vd of rd.volumeDefinitions) if (vd.minorNumber !== undefined) add(vd.minorNumber);
+  for (const m of extra) add(m);
+  if (preferred !== undefined) {
+    if (used.has(preferred)) throw new ApiError('FAIL_INVLD_MINOR_NR', `The minor number '${preferred}' is already in use.`, { correction: 'Choose another minor number, or leave it out to get a free one.' });
+    return preferred;
   }
-  for (const m of extra) alloc.markUsed('*', m);
-  checkPreferred(alloc, preferred, 'minor number', 'FAIL_INVLD_MINOR_NR');
-  return preferred ?? alloc.allocate(ALL);
+  return leastPreferred(range, used);
+}
+
+export const portOf = (rd: ResourceDefinition, r: Resource): number | undefined => r.drbdPort ?? rd.drbd?.port;
+export const minorOf = (rd: ResourceDefinition, r: Resource, vlmNr: number): number | undefined =>
+  r.volumes[String(vlmNr)]?.minorNumber ?? rd.volumeDefinitions.find((v) => v.volumeNumber === vlmNr)?.minorNumber;
+
+/** Ports and minors in use on the given nodes (every DRBD resource there, whatever its definition). */
+export class NodeNumbers {
+  readonly ports: NodeNumberAllocator;
+  readonly minors: NodeNumberAllocator;
+  constructor(state: ClusterState, nodes: readonly string[]) {
+    this.ports = NodeNumberAllocator.tcpPorts(state.ctrlProps);
+    this.minors = NodeNumberAllocator.minors(state.ctrlProps);
+    const wanted = new Set(nodes.map(nameKey));
+    for (const r of state.resources.values()) {
+      if (!wanted.has(nameKey(r.nodeName)) || !r.layerStack.includes('DRBD')) continue;
+      const rd = state.resourceDefinitions.get(nameKey(r.name));
+      if (!rd) continue;
+      this.take(rd, r);
+    }
+  }
+
+  take(rd: ResourceDefinition, r: Resource): void {
+    const p = portOf(rd, r);
+    if (p !== undefined) this.ports.markUsed(r.nodeName, p);
+    for (const vd of rd.volumeDefinitions) {
+      const m = minorOf(rd, r, vd.volumeNumber);
+      if (m !== undefined) this.minors.markUsed(r.nodeName, m);
+    }
+  }
+
+  /**
+   * First placement of a definition: move its preferred port and minors to numbers free on all
+   * `nodes` when they are taken on one of them, so its resources share one port as usual.
+   */
+  rebase(rd: ResourceDefinition, nodes: readonly string[]): ResourceDefinition {
+    let next = rd;
+    const port = rd.drbd?.port;
+    if (port !== undefined && !nodes.every((n) => this.ports.isFree(n, port))) {
+      const p = this.ports.lowestFree(nodes);
+      if (p !== undefined) next = { ...next, drbd: { ...next.drbd, port: p } };
+    }
+    // Minors picked for earlier volumes are held while choosing the next, then let go:
+    // assign() takes them for real per node.
+    const held: Array<[string, number]> = [];
+    const vds = next.volumeDefinitions.map((vd) => {
+      let m = vd.minorNumber;
+      if (m === undefined) return vd;
+      if (!nodes.every((n) => this.minors.isFree(n, m!))) m = this.minors.lowestFree(nodes) ?? m;
+      for (const n of nodes) if (this.minors.markUsed(n, m)) held.push([n, m]);
+      return m === vd.minorNumber ? vd : { ...vd, minorNumber: m };
+    });
+    for (const [n, m] of held) this.minors.release(n, m);
+    if (vds.some((v, i) => v !== next.volumeDefinitions[i])) next = { ...next, volumeDefinitions: vds };
+    return next;
+  }
+
+  /** The per-node overrides a new resource on `node` needs, marking its numbers used there. */
+  assign(rd: ResourceDefinition, node: string): { drbdPort?: number; minors: Record<string, number> } {
+    const out: { drbdPort?: number; minors: Record<string, number> } = { minors: {} };
+    const port = rd.drbd?.port;
+    if (port !== undefined) {
+      const p = this.ports.allocateOnNode(node, port);
+      if (p !== port) out.drbdPort = p;
+    }
+    for (const vd of rd.volumeDefinitions) {
+      if (vd.minorNumber === undefined) continue;
+      const m = this.minors.allocateOnNode(node, vd.minorNumber);
+      if (m !== vd.minorNumber) out.minors[String(vd.volumeNumber)] = m;
+    }
+    return out;
+  }
 }
 
 /** DRBD node ids 0..31, unique within one resource definition. */

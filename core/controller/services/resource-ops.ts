@@ -11,13 +11,18 @@ import { applyAndReport } from './apply.js';
 import { deleteResources } from './deletion.js';
 import { checkLayerStack } from './layers.js';
 import { createResourcesInTx, type ResourceCreateRequest } from './resources.js';
+import { addTieBreakerInTx } from '../placement/tie-breaker.js';
 
 const rscDesc = (rd: string, node: string): string => `Resource '${rd}' on node '${node}'`;
 
 export async function createResources(ctx: ControllerContext, rdName: string, reqs: ResourceCreateRequest[]): Promise<ApiCallRc[]> {
   getResourceDefinition(ctx.state, rdName);
   if (!reqs.length) return [];
-  const { created, rc } = await ctx.state.mutate((tx) => createResourcesInTx(ctx, tx, rdName, reqs, ctx.clock()));
+  const { created, rc } = await ctx.state.mutate((tx) => {
+    const out = createResourcesInTx(ctx, tx, rdName, reqs, ctx.clock());
+    const tb = addTieBreakerInTx(ctx, tx, rdName, false);
+    return { created: [...out.created, ...tb.created], rc: [...out.rc, ...tb.rc] };
+  });
   rc.push(...await applyAndReport(ctx, created.map((r) => ({ rdName: r.name, nodeName: r.nodeName })), 'create'));
   return rc;
 }

@@ -16,7 +16,7 @@ import { getNode, resourceKey, resourcesOf, storagePoolKey } from '../lookup.js'
 import type { Transaction } from '../state/cluster-state.js';
 import { optionalInt } from '../routes/body.js';
 import { checkLayerStack, hasDrbd } from './layers.js';
-import { allocateMinor, allocateNodeId, allocateTcpPort } from './numbers.js';
+import { allocateMinor, allocateNodeId, allocateTcpPort, NodeNumbers } from './numbers.js';
 
 export interface ResourceCreateRequest {
   nodeName: string;
@@ -24,6 +24,10 @@ export interface ResourceCreateRequest {
   diskless: boolean;
   layerList?: LayerKind[];
   drbdNodeId?: number;
+  /** Pool for every diskful volume, chosen by the autoplacer or toggle-disk (beats StorPoolName). */
+  storagePool?: string;
+  /** Extra resource flags (TIE_BREAKER, DRBD_CLIENT ...). */
+  extraFlags?: string[];
 }
 
 const DISKLESS_FLAGS = new Set(['DISKLESS', 'DRBD_DISKLESS', 'NVME_INITIATOR', 'DRBD_CLIENT', 'CLIENT']);
@@ -90,6 +94,12 @@ export function createResourcesInTx(ctx: ControllerContext, tx: Transaction, rdN
   const created: Resource[] = [];
   const rc: ApiCallRc[] = [];
   const seen = new Set<string>();
+  const drbdNodes = reqs.filter((q) => hasDrbd(q.layerList ?? rd!.layerStack)).map((q) => q.nodeName);
+  const numbers = drbdNodes.length ? new NodeNumbers(state, drbdNodes) : undefined;
+  if (numbers && !existing.some((r) => !r.flags.includes('DELETE'))) {
+    const rebased = numbers.rebase(rd, drbdNodes);
+    if (rebased !== rd) { rd = rebased; tx.put(state.resourceDefinitions, nameKey(rd.name), rd); }
+  }
   for (const req of reqs) {
     const node = getNode(state, req.nodeName);
     const key = resourceKey(rd.name, node.name);
@@ -101,6 +111,7 @@ export function createResourcesInTx(ctx: ControllerContext, tx: Transaction, rdN
     seen.add(key);
     const stack = req.layerList ?? rd.layerStack;
     const drbd = hasDrbd(stack);
+    checkNodeSupports(ctx, node.name, stack, rd.name);
     // Volumes: pool per volume, then the space check per pool.
     const volumes: Record<string, VolumeState> = {};
     const demand = new Map<string, { pool: StoragePool; kib: number; firstVlm: number }>();
@@ -111,6 +122,8 @@ export function createResourcesInTx(ctx: ControllerContext, tx: Transaction, rdN
         const named = req.props[KEY_STOR_POOL_NAME];
         const sp = named ? poolOnNode(ctx, node.name, named) : undefined;
         poolName = sp?.providerKind === 'DISKLESS' ? sp.name : DFLT_DISKLESS_STOR_POOL;
+      } else if (req.storagePool) {
+        poolName = req.storagePool;
       } else {
         const resolved = resolveStoragePoolName({
           resource: req.props, volumeDefinition: vd.props, resourceDefinition: rd.props,
@@ -154,14 +167,20 @@ export function createResourcesInTx(ctx: ControllerContext, tx: Transaction, rdN
       }
     }
     let drbdNodeId: number | undefined;
+    let drbdPort: number | undefined;
     if (drbd) {
       drbdNodeId = allocateNodeId(usedIds, req.drbdNodeId);
       usedIds.add(drbdNodeId);
       rd = ensureDrbdNumbers(ctx, tx, rd);
+      const own = numbers!.assign(rd, node.name);
+      drbdPort = own.drbdPort;
+      for (const [nr, m] of Object.entries(own.minors)) volumes[nr] = { ...volumes[nr]!, minorNumber: m };
     }
     const flags = req.diskless ? (drbd ? ['DISKLESS', 'DRBD_DISKLESS'] : ['DISKLESS']) : [];
+    for (const f of req.extraFlags ?? []) if (!flags.includes(f)) flags.push(f);
     const rsc: Resource = {
       name: rd.name, nodeName: node.name, props: req.props, flags, layerStack: stack, drbdNodeId, volumes, createTimestamp: now, uuid: randomUUID(),
+      ...(drbdPort !== undefined ? { drbdPort } : {}),
     };
     tx.put(state.resources, key, rsc);
     created.push(rsc);
@@ -176,7 +195,7 @@ export function createResourcesInTx(ctx: ControllerContext, tx: Transaction, rdN
   return { created, rc };
 }
 
-/** Gives the definition its DRBD port and its volume definitions their minors if they lack them. */
+/** Gives the definition its preferred DRBD port and its volume definitions their minors if they lack them. */
 export function ensureDrbdNumbers(ctx: ControllerContext, tx: Transaction, rd: ResourceDefinition): ResourceDefinition {
   const needPort = rd.drbd?.port === undefined;
   const needMinor = rd.volumeDefinitions.some((v) => v.minorNumber === undefined);
@@ -194,4 +213,23 @@ export function ensureDrbdNumbers(ctx: ControllerContext, tx: Transaction, rd: R
   };
   tx.put(ctx.state.resourceDefinitions, nameKey(rd.name), next);
   return next;
+}
+
+/**
+ * A satellite that reported its capabilities and lacks a layer (no DRBD kernel module, and not
+ * started with --drbd-dry-run) cannot host a resource using it: refuse now, not at apply time.
+ */
+export function checkNodeSupports(ctx: ControllerContext, nodeName: string, stack: readonly LayerKind[], rdName: string): void {
+  const hello = ctx.runtime.nodes.get(nameKey(nodeName))?.hello;
+  if (!hello) return;
+  const missing = stack.filter((l) => l !== 'STORAGE' && !hello.layers.includes(l));
+  if (!missing.length) return;
+  const why = missing.flatMap((l) => hello.unsupportedLayers?.[l] ?? []).join('; ');
+  throw new ApiError('FAIL_STLT_DOES_NOT_SUPPORT_LAYER', `Node '${nodeName}' does not support the layer(s) ${missing.join(', ')} needed by resource '${rdName}'.`, {
+    obj: 'RSC', op: 'CRT', cause: why || `The satellite did not report ${missing.join(', ')} as usable.`,
+    correction: missing.includes('DRBD')
+      ? 'Load the DRBD 9 kernel module on that node (or start its satellite with --drbd-dry-run for tests), or use layer list STORAGE.'
+      : 'Install what the layer needs on that node, or use another layer list.',
+    objRefs: { RscDfn: rdName, Node: nodeName },
+  });
 }

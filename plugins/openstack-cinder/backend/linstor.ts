@@ -13,9 +13,9 @@ export const gibToKib = (g: number): number => g * KIB_PER_GIB;
 const is404 = (e: unknown): boolean => e instanceof LinstorApiError && e.status === 404;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** The controller does not know this REST call (yet): it answers 404 "Unknown API call". */
+/** The controller does not know this REST call (yet): it answers "Unknown API call" (404 in LINSTOR; ours said 500). */
 export function isMissingEndpoint(e: unknown): boolean {
-  return e instanceof LinstorApiError && e.status === 404 && e.rcs.some((r) => /unknown api call/i.test(r.message));
+  return e instanceof LinstorApiError && e.rcs.some((r) => /unknown api call/i.test(r.message));
 }
 
 export class LinstorBackend {
@@ -111,7 +111,12 @@ export class LinstorBackend {
   async attach(resource: string, node: string, layers: string[], timeoutMs: number): Promise<{ devicePath: string; createdResource: boolean }> {
     const before = await this.placements(resource, node);
     const drbd = layers.includes('drbd');
-    if (before.length === 0) await this.client.resources.makeAvailable(resource, node, { diskful: !drbd });
+    if (before.length === 0 && drbd) await this.client.resources.makeAvailable(resource, node, { diskful: false });
+    else if (before.length === 0) {
+      // A local replica in the pool the other replicas use (make-available would not know the group's pool).
+      const pool = (await this.placements(resource)).flatMap((r) => r.volumes ?? []).find((v) => v.storage_pool_name && v.provider_kind !== 'DISKLESS')?.storage_pool_name;
+      await this.client.resources.create(resource, [{ resource: { node_name: node, props: pool ? { StorPoolName: pool } : {} }, layer_list: layers.map((l) => l.toUpperCase()) }]);
+    }
     const end = Date.now() + timeoutMs;
     for (;;) {
       const [r] = await this.placements(resource, node);
