@@ -16,7 +16,8 @@ export function createApp(ctx: ControllerContext) {
   app.set('query parser', 'extended');
   const metrics = createMetrics(ctx.state, ctx.runtime);
   app.use(metrics.middleware);
-  app.use(express.json({ limit: '16mb', type: () => true }));
+  // strict: false because python-linstor sends the enter-passphrase body as a bare JSON string.
+  app.use(express.json({ limit: '16mb', type: () => true, strict: false }));
   // Unparseable JSON: LINSTOR answers 400 with API_CALL_PARSE_ERROR.
   app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (err && typeof err === 'object' && 'type' in err && (err as { type: string }).type === 'entity.parse.failed') {

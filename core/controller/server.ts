@@ -8,6 +8,7 @@ import { createApp } from './app.js';
 import type { ControllerConfig } from './config.js';
 import type { ControllerContext, SatelliteLinks } from './context.js';
 import { ErrorReporter } from './errors/reporter.js';
+import { unlockAtStart } from './encryption/index.js';
 import { ensureDefaultResourceGroup } from './routes/resource-groups.js';
 import { ensureDefaultStoragePoolDefinitions } from './routes/storage-pools.js';
 import { createSatelliteLinks } from './satellites/index.js';
@@ -35,6 +36,8 @@ export async function startController(config: ControllerConfig, log: Logger = pi
   // LINSTOR's database starts with DfltRscGrp and the two default storage pool definitions.
   await ensureDefaultResourceGroup(state);
   await ensureDefaultStoragePoolDefinitions(state);
+  // MASTER_PASSPHRASE or [encrypt] passphrase unlocks the volume keys (guide §3.8.2).
+  await unlockAtStart(ctx, config.encrypt.passphrase);
   ctx.links = createSatelliteLinks(ctx);
   const app = createApp(ctx);
   const server = createServer(app);

@@ -156,12 +156,12 @@ test('`vd c RSC 512MiB` stores KiB and prints GiB/MiB; `r c NODE RSC --storage-p
   t.is(vd.code, 0, vd.stderr);
   const m = JSON.parse((await L('-m', 'rd', 'l')).stdout) as { name: string }[][];
   t.true(m[0]!.some((r) => r.name === rd));
-  t.regex((await L('vd', 'l', '-r', rd)).stdout, new RegExp(`┊ ${rd} ┊ 0 +┊ \\d* +┊ 512 MiB ┊`));
+  t.regex((await L('vd', 'l', '-r', rd)).stdout, new RegExp(`┊ ${rd} +┊ 0 +┊ \\d* +┊ 512 MiB ┊`));
   const rc = await L('r', 'c', node, rd, '--storage-pool', pool, '--layer-list', 'storage');
   t.is(rc.code, 0, rc.stderr);
   t.regex(rc.stdout, new RegExp(`New resource '${rd}' on node '${node}' registered`));
-  t.regex((await L('r', 'l', '-r', rd)).stdout, new RegExp(`┊ ${rd} ┊ ${node} ┊ +┊ +┊ \\w+ +┊ \\w+ +┊ \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d ┊`));
-  t.regex((await L('v', 'l', '-r', rd)).stdout, new RegExp(`┊ ${node} ┊ ${rd} ┊ ${pool} ┊ 0 +┊`));
+  t.regex((await L('r', 'l', '-r', rd)).stdout, new RegExp(`┊ ${rd} +┊ ${node} +┊ +┊ +┊ \\w+ +┊ \\w+ +┊ \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d ┊`));
+  t.regex((await L('v', 'l', '-r', rd)).stdout, new RegExp(`┊ ${node} +┊ ${rd} +┊ ${pool} +┊ 0 +┊`));
   const del = await L('r', 'd', node, rd);
   t.is(del.code, 0, del.stderr);
 });

@@ -76,3 +76,28 @@ export function autoplaceInTx(ctx: ControllerContext, tx: Transaction, rd: Resou
   }
   return { created: out.created, rc, placement };
 }
+
+/**
+ * The pool the autoplacer would choose for one diskful replica on `nodeName` (toggle-disk and
+ * make-available without a pool), or undefined when no pool there qualifies: the caller then
+ * falls back to the StorPoolName lookup so the error names the missing pool.
+ */
+export function poolForNode(ctx: ControllerContext, rd: ResourceDefinition, nodeName: string): string | undefined {
+  const rg = ctx.state.resourceGroups.get(nameKey(rd.resourceGroup));
+  const base = effectiveFilter(rg, { additional_place_count: 1 });
+  const existing = [...ctx.state.resources.withPrefix(`${nameKey(rd.name)}/`)]
+    .filter((r) => nameKey(r.nodeName) !== nameKey(nodeName) && !r.flags.includes('DELETE'))
+    .map((r) => ({ nodeName: r.nodeName, diskful: !r.flags.some((f) => f === 'DISKLESS' || f === 'TIE_BREAKER') }));
+  try {
+    const res = autoplace(placementSnapshot(ctx), {
+      resourceName: rd.name,
+      filter: { ...base, node_name_list: [nodeName], layer_stack: rd.layerStack, diskless_on_remaining: false },
+      volumeSizesKib: rd.volumeDefinitions.map((v) => v.sizeKib),
+      existing,
+      allowStoragePoolMixing: true,
+    });
+    return res.diskful[0]?.storagePool;
+  } catch {
+    return undefined;
+  }
+}

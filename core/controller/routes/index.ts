@@ -2,12 +2,14 @@ import type { Router } from 'express';
 import type { ControllerContext } from '../context.js';
 import { registerConnectionRoutes } from './connections.js';
 import { registerControllerRoutes } from './controller-props.js';
+import { registerEncryptionRoutes } from './encryption.js';
 import { registerErrorReportRoutes } from './error-reports.js';
 import { registerKeyValueStoreRoutes } from './key-value-store.js';
 import { registerNodeRoutes } from './nodes.js';
 import { registerResourceDefinitionRoutes } from './resource-definitions.js';
 import { registerResourceGroupRoutes } from './resource-groups.js';
 import { registerResourceRoutes } from './resources.js';
+import { registerSnapshotRoutes } from './snapshots.js';
 import { registerStoragePoolRoutes } from './storage-pools.js';
 import { registerViewRoutes } from './view.js';
 import { registerVolumeDefinitionRoutes } from './volume-definitions.js';
@@ -21,8 +23,10 @@ export function registerRoutes(r: Router, ctx: ControllerContext): void {
   registerVolumeDefinitionRoutes(r, ctx);
   registerResourceRoutes(r, ctx);
   registerConnectionRoutes(r, ctx);
+  registerSnapshotRoutes(r, ctx);
   registerResourceDefinitionRoutes(r, ctx);
   registerViewRoutes(r, ctx);
   registerKeyValueStoreRoutes(r, ctx);
   registerErrorReportRoutes(r, ctx);
+  registerEncryptionRoutes(r, ctx);
 }

@@ -30,7 +30,9 @@ export async function startClone(ctx: ControllerContext, srcName: string, body: 
   const ext = typeof body.external_name === 'string' && body.external_name ? body.external_name : undefined;
   const given = typeof body.name === 'string' && body.name ? checkName('resource', body.name) : undefined;
   if (!given && !ext) throw new ApiError('FAIL_INVLD_RSC_NAME', 'Clone name is missing.', { obj: 'RSC_DFN', op: 'CRT', correction: "Give 'name' or 'external_name'." });
-  const layerStack = checkLayerStack(body.layer_list) ?? src.layerStack;
+  // The clone is laid out like the source's resources (their layer list may differ from the definition's).
+  const firstRsc = [...state.resources.withPrefix(`${nameKey(src.name)}/`)].find((r) => r.layerStack.length);
+  const layerStack = checkLayerStack(body.layer_list) ?? firstRsc?.layerStack ?? src.layerStack;
   const rgName = typeof body.resource_group === 'string' && body.resource_group ? getResourceGroup(state, body.resource_group).name : src.resourceGroup;
   const clone = await state.mutate((tx) => {
     const name = given ?? deriveResourceName(ext!, (n) => state.resourceDefinitions.has(nameKey(n)));

@@ -66,7 +66,7 @@ export async function restoreVolumeDefinitions(ctx: ControllerContext, rdName: s
   const req = parseRestore(body);
   const src = getResourceDefinition(ctx.state, rdName);
   const snap = getSnapshot(ctx.state, src.name, snapName);
-  const rd = await ctx.state.mutate((tx) => restoreVdsInTx(ctx, tx, snap, targetDefinition(ctx, tx, src, req.toResource), true));
+  const rd = await ctx.state.mutate((tx) => restoreVdsInTx(ctx, tx, snap, targetDefinition(ctx, tx, src, req.toResource, { layerStack: snapshotLayers(snap) }), true));
   return rd.volumeDefinitions.map((v) => rcEntry('CREATED', `New volume definition with number '${v.volumeNumber}' of resource definition '${rd.name}' created.`, {
     obj: 'VLM_DFN', op: 'CRT', objRefs: { RscDfn: rd.name, VlmNr: String(v.volumeNumber) },
   }));
@@ -84,7 +84,7 @@ export function restoreResourcesInTx(ctx: ControllerContext, tx: Transaction, sr
       return h;
     })
     : snap.nodes;
-  let rd = targetDefinition(ctx, tx, src, req.toResource, rdOpts);
+  let rd = targetDefinition(ctx, tx, src, req.toResource, { layerStack: snapshotLayers(snap), ...rdOpts });
   if ([...ctx.state.resources.withPrefix(`${nameKey(rd.name)}/`)].length) {
     throw new ApiError('FAIL_EXISTS_RSC', `Resource definition '${rd.name}' already has resources; a snapshot can only be restored into an undeployed resource definition.`, {
       obj: 'RSC', op: 'CRT', objRefs: { RscDfn: rd.name }, correction: 'Restore into a new resource definition.',
@@ -93,7 +93,7 @@ export function restoreResourcesInTx(ctx: ControllerContext, tx: Transaction, sr
   rd = restoreVdsInTx(ctx, tx, snap, rd, false);
   const reqs = holders.map((h) => {
     const pool = h.storagePools[String(snap.volumeDefinitions[0]?.volumeNumber ?? 0)] ?? 'DfltStorPool';
-    return { nodeName: h.nodeName, props: { StorPoolName: req.storPoolRename[pool] ?? pool }, diskless: false, layerList: rd.layerStack };
+    return { nodeName: h.nodeName, props: { StorPoolName: req.storPoolRename[pool] ?? pool }, diskless: false, layerList: h.layerStack as LayerKind[] };
   });
   const { created, rc } = createResourcesInTx(ctx, tx, rd.name, reqs, ctx.clock());
   for (const r of created) {
@@ -103,6 +103,12 @@ export function restoreResourcesInTx(ctx: ControllerContext, tx: Transaction, sr
     tx.put(ctx.state.resources, resourceKey(rd.name, r.nodeName), { ...r, volumes });
   }
   return { rd, rc, nodes: created.map((r) => r.nodeName) };
+}
+
+/** The layers the snapshotted resources had: the restored ones get the same (their data layout). */
+function snapshotLayers(snap: Snapshot): LayerKind[] | undefined {
+  const stack = snap.nodes[0]?.layerStack;
+  return stack?.length ? stack as LayerKind[] : undefined;
 }
 
 export async function restoreResources(ctx: ControllerContext, rdName: string, snapName: string, body: Record<string, unknown>): Promise<ApiCallRc[]> {

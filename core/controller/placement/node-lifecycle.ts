@@ -1,0 +1,126 @@
+/**
+ * Node lifecycle: evacuate (flag, re-place replicas elsewhere, then remove the node's ones),
+ * evict (the same for a node that is gone, used by auto-evict), restore (undo either), and
+ * lost (drop the node and everything on it from the database without contacting it).
+ */
+import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
+import { ApiError } from '../../model/errors.js';
+import { nameKey } from '../../model/names.js';
+import type { Resource } from '../../model/types.js';
+import type { ControllerContext } from '../context.js';
+import { getNode, resourceKey, resourcesOf, resourcesOnNode } from '../lookup.js';
+import { applyAndReport } from '../services/apply.js';
+import { deleteResources } from '../services/deletion.js';
+import { autoplaceInTx, effectiveFilter } from './autoplace.js';
+import { isDiskful } from './snapshot.js';
+
+type AwayFlag = 'EVACUATE' | 'EVICTED';
+
+/** Replicas of a resource that still count: diskful, not deleting, not on an away node. */
+function liveDiskful(ctx: ControllerContext, rdName: string, awayNode: string): Resource[] {
+  return resourcesOf(ctx.state, rdName).filter((r) => isDiskful(r) && !r.flags.includes('DELETE') && nameKey(r.nodeName) !== nameKey(awayNode));
+}
+
+/**
+ * Flags the node, then for each of its diskful resources places a replacement replica with the
+ * group's filter (the flagged replica no longer counts). Once the replacements report ready, the
+ * node's resources are deleted. A resource that cannot be re-placed keeps its replica (warning).
+ */
+export async function moveAway(ctx: ControllerContext, nodeName: string, flag: AwayFlag): Promise<ApiCallRc[]> {
+  const { state } = ctx;
+  const node = getNode(state, nodeName);
+  const rc: ApiCallRc[] = [];
+  await state.mutate((tx) => {
+    const cur = getNode(state, node.name);
+    if (!cur.flags.includes(flag)) tx.put(state.nodes, nameKey(cur.name), { ...cur, flags: [...cur.flags, flag], ...(flag === 'EVICTED' ? { evictionTimestamp: ctx.clock() } : {}) });
+    for (const r of resourcesOnNode(state, cur.name)) {
+      if (!r.flags.includes(flag)) tx.put(state.resources, resourceKey(r.name, r.nodeName), { ...r, flags: [...r.flags, flag] });
+    }
+  });
+  const verb = flag === 'EVACUATE' ? 'evacuating' : 'evicted';
+  rc.push(rcEntry('MODIFIED', `Node '${node.name}' ${flag === 'EVACUATE' ? 'is being evacuated' : 'evicted'}.`, { obj: 'NODE', op: 'MOD', objRefs: { Node: node.name } }));
+  if (flag === 'EVICTED') rc.push(rcEntry('WARN_NODE_EVICTED', `Node '${node.name}' was evicted; its resources are re-placed on other nodes.`, { obj: 'NODE', op: 'MOD', objRefs: { Node: node.name } }));
+
+  const removable: Resource[] = [];
+  for (const r of resourcesOnNode(state, node.name)) {
+    if (r.flags.includes('DELETE')) continue;
+    if (!isDiskful(r)) { removable.push(r); continue; }
+    try {
+      const placed = await state.mutate((tx) => {
+        const rd = state.resourceDefinitions.get(nameKey(r.name));
+        if (!rd) return [];
+        const rg = state.resourceGroups.get(nameKey(rd.resourceGroup));
+        const have = liveDiskful(ctx, rd.name, node.name).length;
+        // Keep the replica count the resource had: at least the group's place count.
+        const filter = effectiveFilter(rg, { place_count: Math.max(have + 1, rg?.selectFilter.place_count ?? 0) });
+        return autoplaceInTx(ctx, tx, rd, filter).created;
+      });
+      if (placed.length) {
+        rc.push(rcEntry('CREATED', `Resource '${r.name}' ${verb} from '${node.name}': new replica on ${placed.map((p) => `'${p.nodeName}'`).join(', ')}.`, { obj: 'RSC', op: 'CRT', objRefs: { RscDfn: r.name } }));
+        const applied = await applyAndReport(ctx, placed.map((p) => ({ rdName: r.name, nodeName: p.nodeName })), 'create');
+        rc.push(...applied.filter((e) => e.ret_code < 0n));
+      }
+      const ready = placed.every((p) => ctx.runtime.resources.get(resourceKey(p.name, p.nodeName))?.ready || ctx.runtime.nodes.get(nameKey(p.nodeName))?.status !== 'ONLINE');
+      if (ready && liveDiskful(ctx, r.name, node.name).length > 0) removable.push(r);
+      else rc.push(rcEntry('WARN_NOT_EVACUATING', `Resource '${r.name}' stays on node '${node.name}' until a replacement is ready.`, { obj: 'RSC', op: 'MOD', objRefs: { RscDfn: r.name, Node: node.name } }));
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      rc.push(rcEntry('WARN_NOT_EVACUATING', `Resource '${r.name}' cannot be moved off node '${node.name}': ${e.message}`, {
+        obj: 'RSC', op: 'MOD', cause: e.opts.cause, correction: e.opts.correction, objRefs: { RscDfn: r.name, Node: node.name },
+      }));
+    }
+  }
+  for (const r of removable) {
+    const del = await deleteResources(ctx, r.name, [r.nodeName]);
+    rc.push(...del.rc.filter((e) => e.ret_code < 0n));
+    rc.push(rcEntry('DELETED', `Resource '${r.name}' removed from node '${node.name}'.`, { obj: 'RSC', op: 'DEL', objRefs: { RscDfn: r.name, Node: node.name } }));
+  }
+  return rc;
+}
+
+export async function restoreNode(ctx: ControllerContext, nodeName: string): Promise<ApiCallRc[]> {
+  const { state } = ctx;
+  const node = getNode(state, nodeName);
+  if (!node.flags.includes('EVACUATE') && !node.flags.includes('EVICTED')) {
+    return [rcEntry('WARN_NOT_EVACUATING', `Node '${node.name}' is neither evacuating nor evicted.`, { obj: 'NODE', op: 'MOD', objRefs: { Node: node.name } })];
+  }
+  const touched = await state.mutate((tx) => {
+    const cur = getNode(state, node.name);
+    const { evictionTimestamp: _gone, ...rest } = cur;
+    tx.put(state.nodes, nameKey(cur.name), { ...rest, flags: cur.flags.filter((f) => f !== 'EVACUATE' && f !== 'EVICTED') });
+    const out: string[] = [];
+    for (const r of resourcesOnNode(state, cur.name)) {
+      if (!r.flags.some((f) => f === 'EVACUATE' || f === 'EVICTED')) continue;
+      tx.put(state.resources, resourceKey(r.name, r.nodeName), { ...r, flags: r.flags.filter((f) => f !== 'EVACUATE' && f !== 'EVICTED') });
+      out.push(r.name);
+    }
+    return out;
+  });
+  const rc = [rcEntry('MODIFIED', `Node '${node.name}' restored.`, { obj: 'NODE', op: 'MOD', objRefs: { Node: node.name } })];
+  if (touched.length) rc.push(...(await applyAndReport(ctx, touched.map((n) => ({ rdName: n, nodeName: node.name })), 'modify')).filter((e) => e.ret_code < 0n));
+  return rc;
+}
+
+/** `node lost`: the node, its pools, resources and connections leave the database at once. */
+export async function nodeLost(ctx: ControllerContext, nodeName: string): Promise<ApiCallRc[]> {
+  const { state, runtime } = ctx;
+  const node = getNode(state, nodeName);
+  const nk = nameKey(node.name);
+  const gone = await state.mutate((tx) => {
+    const rs = resourcesOnNode(state, node.name);
+    for (const r of rs) tx.delete(state.resources, resourceKey(r.name, r.nodeName));
+    for (const [k, sp] of state.storagePools.entries()) if (nameKey(sp.nodeName) === nk) tx.delete(state.storagePools, k);
+    for (const [k, c] of state.nodeConnections.entries()) if (nameKey(c.nodeA) === nk || nameKey(c.nodeB) === nk) tx.delete(state.nodeConnections, k);
+    for (const [k, c] of state.resourceConnections.entries()) if (nameKey(c.nodeA) === nk || nameKey(c.nodeB) === nk) tx.delete(state.resourceConnections, k);
+    tx.delete(state.nodes, nk);
+    return rs;
+  });
+  ctx.links.disconnect(nk);
+  runtime.nodes.delete(nk);
+  for (const r of gone) runtime.resources.delete(resourceKey(r.name, r.nodeName));
+  for (const k of [...runtime.pools.keys()]) if (k.startsWith(`${nk}/`)) runtime.pools.delete(k);
+  const rc = [rcEntry('DELETED', `Node '${node.name}' deleted.`, { obj: 'NODE', op: 'DEL', details: `Node '${node.name}' UUID was: ${node.uuid}`, objRefs: { Node: node.name } })];
+  for (const r of gone) rc.push(rcEntry('DELETED', `Resource '${r.name}' on lost node '${node.name}' removed.`, { obj: 'RSC', op: 'DEL', objRefs: { RscDfn: r.name, Node: node.name } }));
+  // Peers of the removed resources get their new desired state (commit listener pushes it).
+  return rc;
+}

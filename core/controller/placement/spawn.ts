@@ -1,0 +1,127 @@
+/**
+ * `resource-group spawn-resources` and `resource create --auto-place`: the resource definition,
+ * its volume definitions and the placed resources are made in ONE state.mutate, so two spawns of
+ * one name give exactly one definition and the loser sees "already exists"; a placement that
+ * fails leaves nothing behind. Only then are the satellites awaited.
+ */
+import { randomUUID } from 'node:crypto';
+import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
+import { ApiError, Errors } from '../../model/errors.js';
+import { checkName, nameKey, printable } from '../../model/names.js';
+import type { LayerKind, ResourceDefinition, VolumeDefinition } from '../../model/types.js';
+import { checkProps } from '../../props/modify.js';
+import type { ControllerContext } from '../context.js';
+import { getResourceDefinition, getResourceGroup } from '../lookup.js';
+import { optionalInt, optionalString, optionalStringList } from '../routes/body.js';
+import { applyAndReport } from '../services/apply.js';
+import { checkLayerStack, DEFAULT_LAYER_STACK, hasDrbd } from '../services/layers.js';
+import { allocateMinor, allocateTcpPort } from '../services/numbers.js';
+import { deriveResourceName, drbdSecret } from '../services/resource-definitions.js';
+import { checkSelectFilter } from '../services/select-filter.js';
+import { autoplaceInTx, effectiveFilter } from './autoplace.js';
+import { addTieBreakerInTx } from './tie-breaker.js';
+
+const MAX_VLM_SIZE_KIB = 2 ** 53;
+
+function bool(v: unknown, field: string): boolean {
+  if (v === undefined || v === null) return false;
+  if (typeof v !== 'boolean') throw new ApiError('API_CALL_PARSE_ERROR', `'${field}' must be true or false.`, { correction: `Send "${field}": true.` });
+  return v;
+}
+
+function volumeSizes(v: unknown): number[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) throw new ApiError('API_CALL_PARSE_ERROR', "'volume_sizes' must be a list of sizes in KiB.", { correction: 'Send "volume_sizes": [1048576].' });
+  return v.map((s) => {
+    if (typeof s !== 'number' || !Number.isInteger(s) || s < 1 || s > MAX_VLM_SIZE_KIB) {
+      throw new ApiError('FAIL_INVLD_VLM_SIZE', `Volume size '${printable(s)}' is invalid.`, { correction: 'Give each volume size as a positive number of KiB.', obj: 'VLM_DFN', op: 'CRT' });
+    }
+    return s;
+  });
+}
+
+async function pushAndReport(ctx: ControllerContext, rdName: string, nodes: string[], rc: ApiCallRc[]): Promise<ApiCallRc[]> {
+  if (nodes.length) rc.push(...await applyAndReport(ctx, nodes.map((n) => ({ rdName, nodeName: n })), 'create'));
+  return rc;
+}
+
+export async function spawnResources(ctx: ControllerContext, rgName: string, body: Record<string, unknown>): Promise<ApiCallRc[]> {
+  const { state } = ctx;
+  const ext = optionalString(body.resource_definition_external_name, 'resource_definition_external_name');
+  const rawName = body.resource_definition_name;
+  const given = rawName === undefined || rawName === null || rawName === '' ? undefined : checkName('resource', rawName);
+  if (!given && !ext) throw new ApiError('FAIL_INVLD_RSC_NAME', 'Resource name is missing.', { correction: "Give 'resource_definition_name' or 'resource_definition_external_name'.", obj: 'RSC_DFN', op: 'CRT' });
+  const sizes = volumeSizes(body.volume_sizes);
+  const override = checkSelectFilter(body.select_filter);
+  const partial = bool(body.partial, 'partial');
+  const definitionsOnly = bool(body.definitions_only, 'definitions_only');
+  const peerSlots = optionalInt(body.peer_slots, 'peer_slots', 1, 31);
+  const rdProps = checkProps(body.resource_definition_props);
+
+  const out = await state.mutate((tx) => {
+    const rg = getResourceGroup(state, rgName);
+    const name = given ?? deriveResourceName(ext!, (n) => state.resourceDefinitions.has(nameKey(n)));
+    if (state.resourceDefinitions.has(nameKey(name))) throw Errors.exists('FAIL_EXISTS_RSC_DFN', 'Resource definition', name, { obj: 'RSC_DFN', op: 'CRT', objRefs: { RscDfn: name } });
+    if (ext !== undefined && [...state.resourceDefinitions.values()].some((o) => o.externalName === ext)) {
+      throw new ApiError('FAIL_EXISTS_EXT_NAME', `A resource definition with the external name '${printable(ext)}' already exists.`, { obj: 'RSC_DFN', op: 'CRT', correction: 'Use another external name.' });
+    }
+    const vgs = [...state.volumeGroups.withPrefix(`${nameKey(rg.name)}/`)].sort((a, b) => a.volumeNumber - b.volumeNumber);
+    if (!partial && vgs.length && sizes.length !== vgs.length) {
+      throw new ApiError('FAIL_INVLD_VLM_SIZE', `Resource group '${rg.name}' has ${vgs.length} volume group(s), but ${sizes.length} volume size(s) were given.`, {
+        obj: 'RSC_GRP', correction: 'Give one size per volume group, or set "partial": true.', objRefs: { RscGrp: rg.name },
+      });
+    }
+    const filter = effectiveFilter(rg, override);
+    const stack = checkLayerStack(filter.layer_stack, 'layer_stack') ?? [...DEFAULT_LAYER_STACK];
+    const drbd = hasDrbd(stack);
+    // Volume numbers follow the volume groups (their props reach the volumes by inheritance).
+    const used = new Set<number>();
+    const minors: number[] = [];
+    const vds: VolumeDefinition[] = sizes.map((sizeKib, i) => {
+      let nr = vgs[i]?.volumeNumber;
+      if (nr === undefined) { nr = 0; while (used.has(nr) || vgs.some((g) => g.volumeNumber === nr)) nr++; }
+      used.add(nr);
+      const minorNumber = drbd ? allocateMinor(state, undefined, minors) : undefined;
+      if (minorNumber !== undefined) minors.push(minorNumber);
+      return { volumeNumber: nr, sizeKib, props: {}, flags: [...(vgs[i]?.flags ?? [])], uuid: randomUUID(), ...(minorNumber !== undefined ? { minorNumber } : {}) };
+    });
+    const rd: ResourceDefinition = {
+      name, externalName: ext, resourceGroup: rg.name, props: rdProps, flags: [], layerStack: stack,
+      drbd: drbd ? { port: allocateTcpPort(state), secret: drbdSecret(), peerSlots: peerSlots ?? rg.peerSlots } : undefined,
+      volumeDefinitions: vds, uuid: randomUUID(),
+    };
+    tx.put(state.resourceDefinitions, nameKey(name), rd);
+    const rc: ApiCallRc[] = [rcEntry('CREATED', `New resource definition '${name}' created.`, { obj: 'RSC_DFN', op: 'CRT', details: `Resource definition '${name}' UUID is: ${rd.uuid}`, objRefs: { RscDfn: name } })];
+    for (const vd of vds) {
+      rc.push(rcEntry('CREATED', `New volume definition with number '${vd.volumeNumber}' of resource definition '${name}' created.`, { obj: 'VLM_DFN', op: 'CRT', objRefs: { RscDfn: name, VlmNr: String(vd.volumeNumber) } }));
+    }
+    if (definitionsOnly || (filter.place_count === undefined && filter.additional_place_count === undefined)) {
+      rc.push(rcEntry('INFO_NO_RSC_SPAWNED', `No resources were spawned for '${name}'.`, { obj: 'RSC_GRP', details: definitionsOnly ? 'definitions_only was set.' : 'The resource group has no place count.', objRefs: { RscDfn: name } }));
+      return { name, rc, nodes: [] as string[] };
+    }
+    const placed = autoplaceInTx(ctx, tx, rd, filter);
+    const tb = addTieBreakerInTx(ctx, tx, name);
+    rc.push(...placed.rc, ...tb.rc);
+    return { name, rc, nodes: [...placed.created, ...tb.created].map((r) => r.nodeName) };
+  });
+  return pushAndReport(ctx, out.name, out.nodes, out.rc);
+}
+
+/** POST /v1/resource-definitions/{rd}/autoplace (AutoPlaceRequest). */
+export async function autoplaceResource(ctx: ControllerContext, rdName: string, body: Record<string, unknown>): Promise<ApiCallRc[]> {
+  const { state } = ctx;
+  const override = checkSelectFilter(body.select_filter);
+  if (body.diskless_on_remaining === true) override.diskless_on_remaining = true;
+  const layerList = checkLayerStack(optionalStringList(body.layer_list, 'layer_list'));
+  const out = await state.mutate((tx) => {
+    const rd = getResourceDefinition(state, rdName);
+    if (!rd.volumeDefinitions.length) {
+      throw new ApiError('FAIL_INVLD_VLM_SIZE', `Resource definition '${rd.name}' has no volume definitions to place.`, { obj: 'RSC', op: 'CRT', correction: 'Create a volume definition first.', objRefs: { RscDfn: rd.name } });
+    }
+    const filter = effectiveFilter(state.resourceGroups.get(nameKey(rd.resourceGroup)), override);
+    const placed = autoplaceInTx(ctx, tx, rd, filter, layerList as LayerKind[] | undefined);
+    const tb = addTieBreakerInTx(ctx, tx, rd.name);
+    return { name: rd.name, rc: [...placed.rc, ...tb.rc], nodes: [...placed.created, ...tb.created].map((r) => r.nodeName) };
+  });
+  return pushAndReport(ctx, out.name, out.nodes, out.rc);
+}

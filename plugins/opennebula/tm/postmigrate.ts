@@ -1,0 +1,5 @@
+/** tm postmigrate `src_host dst_host dir vmid dsid [calling_tm]`, VM XML base64 on stdin. */
+import { migrationArgs, postmigrate } from '../lib/migrate.js';
+import { runAction } from '../run.js';
+
+await runAction('tm', import.meta.url, (argv) => postmigrate(migrationArgs(argv)));
