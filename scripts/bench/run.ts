@@ -5,10 +5,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import { benchController } from './controller.js';
+import { benchResourceCreate } from './resource-create.js';
 
 type Bench = () => Promise<Record<string, unknown>>;
 const BENCHES: Record<string, Bench> = {
   controller: () => benchController(Number(process.env.BENCH_RD_COUNT ?? 10_000)),
+  'resource-create': () => benchResourceCreate(Number(process.env.BENCH_RSC_COUNT ?? 100)),
 };
 
 const only = process.argv.slice(2);

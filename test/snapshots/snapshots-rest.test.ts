@@ -115,3 +115,21 @@ test.serial('multi-snapshot takes one snapshot of several resources at once', as
   t.is(r.status, 201, JSON.stringify(r.body));
   for (const rd of [a, b]) t.deepEqual((await call(c.ctl, 'GET', `/v1/resource-definitions/${rd}/snapshots/both`)).body.flags, ['SUCCESSFUL']);
 });
+
+test.serial('a snapshot of a resource on a thick FILE pool is refused with LINSTOR\'s message', async (t) => {
+  const n1 = c.nodes[0]!.name;
+  const dir = join(c.nodes[0]!.pool.dir, '..', `thick-${randomSuffix()}`);
+  (await import('node:fs')).mkdirSync(dir);
+  t.is((await call(c.ctl, 'POST', `/v1/nodes/${n1}/storage-pools`, { storage_pool_name: 'thick', provider_kind: 'FILE', props: { 'StorDriver/FileDir': dir } })).status, 201);
+  const pool = await call(c.ctl, 'GET', `/v1/nodes/${n1}/storage-pools/thick`);
+  t.is(pool.body.static_traits.SupportsSnapshots, 'false');
+  const rd = `fat-${randomSuffix()}`;
+  await call(c.ctl, 'POST', '/v1/resource-definitions', { resource_definition: { name: rd } });
+  await call(c.ctl, 'POST', `/v1/resource-definitions/${rd}/volume-definitions`, { volume_definition: { size_kib: 4096 } });
+  await call(c.ctl, 'POST', `/v1/resource-definitions/${rd}/resources`, [{ resource: { node_name: n1, props: { StorPoolName: 'thick' } }, layer_list: ['STORAGE'] }]);
+  const s = await call(c.ctl, 'POST', `/v1/resource-definitions/${rd}/snapshots`, { name: 'nope' });
+  t.is(s.status, 500);
+  t.is(messages(s.body)[0], "Storage driver 'FILE' does not support snapshots.");
+  t.is(s.body[0].details, `Used for storage pool 'thick' on '${n1}'.`);
+  t.is((await call(c.ctl, 'GET', `/v1/resource-definitions/${rd}/snapshots`)).body.length, 0);
+});

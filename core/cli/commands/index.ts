@@ -1,3 +1,4 @@
+import { withExtraCommands } from '../commands-extra/index.js';
 import type { CmdSpec } from '../spec.js';
 import { controllerCommand, errorReportsCommand, keyValueStoreCommand } from './admin.js';
 import { nodeCommand } from './node.js';
@@ -7,8 +8,8 @@ import { resourceCommand, volumeCommand } from './resource.js';
 import { snapshotCommand } from './snapshot.js';
 import { storagePoolCommand } from './storage-pool.js';
 
-export const COMMANDS: CmdSpec[] = [
+export const COMMANDS: CmdSpec[] = withExtraCommands([
   nodeCommand, storagePoolCommand, resourceGroupCommand, volumeGroupCommand, resourceDefinitionCommand,
   volumeDefinitionCommand, resourceCommand, volumeCommand, snapshotCommand, controllerCommand,
   keyValueStoreCommand, errorReportsCommand,
-];
+]);

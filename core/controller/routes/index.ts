@@ -6,6 +6,7 @@ import { registerEncryptionRoutes } from './encryption.js';
 import { registerErrorReportRoutes } from './error-reports.js';
 import { registerKeyValueStoreRoutes } from './key-value-store.js';
 import { registerNodeRoutes } from './nodes.js';
+import { registerPlacementRoutes } from './placement.js';
 import { registerResourceDefinitionRoutes } from './resource-definitions.js';
 import { registerResourceGroupRoutes } from './resource-groups.js';
 import { registerResourceRoutes } from './resources.js';
@@ -19,6 +20,7 @@ export function registerRoutes(r: Router, ctx: ControllerContext): void {
   registerControllerRoutes(r, ctx);
   registerStoragePoolRoutes(r, ctx);
   registerNodeRoutes(r, ctx);
+  registerPlacementRoutes(r, ctx);
   registerResourceGroupRoutes(r, ctx);
   registerVolumeDefinitionRoutes(r, ctx);
   registerResourceRoutes(r, ctx);

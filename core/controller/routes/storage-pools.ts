@@ -95,6 +95,10 @@ export function registerStoragePoolRoutes(r: Router, ctx: ControllerContext): vo
     const name = checkName('storage-pool', b.storage_pool_name);
     const kind = checkProviderKind(b.provider_kind);
     const props = checkProps(b.props);
+    // python-linstor and the linstor client name a file pool's directory in StorDriver/StorPoolName.
+    if ((kind === 'FILE' || kind === 'FILE_THIN') && !props['StorDriver/FileDir'] && props['StorDriver/StorPoolName']) {
+      props['StorDriver/FileDir'] = props['StorDriver/StorPoolName'];
+    }
     checkDriverProps(kind, props, node.props);
     if (b.external_locking !== undefined && typeof b.external_locking !== 'boolean') {
       throw new ApiError('API_CALL_PARSE_ERROR', "'external_locking' must be a boolean.", { correction: 'Give external_locking as true or false.' });

@@ -12,6 +12,8 @@ import { deleteResources } from './deletion.js';
 import { checkLayerStack } from './layers.js';
 import { createResourcesInTx, type ResourceCreateRequest } from './resources.js';
 import { addTieBreakerInTx } from '../placement/tie-breaker.js';
+import { poolForNode } from '../placement/autoplace.js';
+import { rebuildInTx } from '../placement/toggle-disk.js';
 
 const rscDesc = (rd: string, node: string): string => `Resource '${rd}' on node '${node}'`;
 
@@ -97,21 +99,23 @@ export async function makeAvailable(ctx: ControllerContext, rdName: string, node
   const cur = ctx.state.resources.get(resourceKey(rd.name, nodeName));
   const refs = { RscDfn: rd.name, Node: nodeName };
   if (cur && !cur.flags.includes('DELETE')) {
+    // A tie-breaker asked to be made available becomes an ordinary diskless resource (LINSTOR's takeover).
+    if (!diskful && cur.flags.includes('TIE_BREAKER')) {
+      return updateResource(ctx, rd.name, nodeName, (r) => ({ ...r, flags: r.flags.filter((f) => f !== 'TIE_BREAKER') }),
+        (r) => `Tie breaker resource '${r.name}' on node '${r.nodeName}' taken over as a diskless resource.`);
+    }
     if (!(diskful && cur.flags.includes('DISKLESS'))) {
       return [rcEntry('INFO_RSC_ALREADY_EXISTS', `${rscDesc(rd.name, cur.nodeName)} already exists, nothing to do.`, { obj: 'RSC', op: 'CRT', objRefs: refs })];
     }
-    // Toggle into diskful: rebuild the resource with its pools resolved, keeping identity.
-    const { rc } = await ctx.state.mutate((tx) => {
-      tx.delete(ctx.state.resources, resourceKey(rd.name, nodeName));
-      const out = createResourcesInTx(ctx, tx, rd.name, [{ nodeName, props: cur.props, diskless: false, layerList: cur.layerStack, drbdNodeId: cur.drbdNodeId }], cur.createTimestamp);
-      const made = out.created[0]!;
-      tx.put(ctx.state.resources, resourceKey(rd.name, nodeName), { ...made, uuid: cur.uuid, flags: made.flags.concat(cur.flags.filter((f) => f === 'INACTIVE')) });
-      return out;
-    });
-    const res = [rcEntry('MODIFIED', `${rscDesc(rd.name, cur.nodeName)} toggled to diskful.`, { obj: 'RSC', op: 'MOD', objRefs: refs }), ...rc.filter((e) => e.ret_code < 0n)];
+    // Toggle into diskful in the pool the autoplacer picks on that node, keeping identity.
+    const pool = poolForNode(ctx, rd, nodeName);
+    await ctx.state.mutate((tx) => rebuildInTx(ctx, tx, getResource(ctx.state, rd.name, nodeName), false, pool, layerList ?? cur.layerStack));
+    const res = [rcEntry('MODIFIED', `${rscDesc(rd.name, cur.nodeName)} toggled to diskful.`, { obj: 'RSC', op: 'MOD', objRefs: refs })];
     res.push(...await applyAndReport(ctx, [{ rdName: rd.name, nodeName }], 'modify'));
     return res;
   }
+  // A new diskful replica goes where the autoplacer would put it on that node (LINSTOR's makeAvailable).
+  if (diskful) return createResources(ctx, rd.name, [{ nodeName, props: {}, diskless: false, layerList, storagePool: poolForNode(ctx, rd, nodeName) }]);
   return createResources(ctx, rd.name, [{ nodeName, props: {}, diskless: !diskful, layerList }]);
 }
 

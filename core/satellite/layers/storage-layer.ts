@@ -1,7 +1,7 @@
 import { ApiError } from '../../model/errors.js';
 import type { DesiredNodeState, DesiredResource } from '../../model/satellite-protocol.js';
 import type { LayerKind } from '../../model/types.js';
-import { parseVolumeName, volumeName, type StorageProvider, type Support } from '../providers/provider.js';
+import { parseVolumeName, volumeName, type ProviderVolume, type StorageProvider, type Support } from '../providers/provider.js';
 import type { Layer, LayerApplyInput, LayerResult, LayerVolume } from './layer.js';
 
 const DISKLESS_FLAGS = ['DISKLESS', 'DRBD_DISKLESS', 'NVME_INITIATOR'];
@@ -17,9 +17,21 @@ export function isDiskless(resource: DesiredResource): boolean {
 export class StorageLayer implements Layer {
   readonly kind: LayerKind = 'STORAGE';
   private providers = new Map<string, StorageProvider>();
+  /** One listing per pool per apply: checking n existing volumes must not cost n command runs. */
+  private listed = new Map<string, Promise<Map<string, ProviderVolume>>>();
 
   setProviders(providers: Map<string, StorageProvider>): void {
     this.providers = providers;
+    this.listed.clear();
+  }
+
+  private existing(poolName: string, provider: StorageProvider): Promise<Map<string, ProviderVolume>> {
+    let l = this.listed.get(poolName);
+    if (!l) {
+      l = provider.listVolumes().then((vs) => new Map(vs.map((v) => [v.name, v] as const))).catch(() => new Map());
+      this.listed.set(poolName, l);
+    }
+    return l;
   }
 
   async supported(): Promise<Support> {
@@ -41,7 +53,10 @@ export class StorageLayer implements Layer {
         continue;
       }
       const size = sizesKib.get(v.volumeNumber) ?? v.sizeKib;
-      const pv = await provider.create(volumeName(resource.name, v.volumeNumber), size, v.props);
+      const name = volumeName(resource.name, v.volumeNumber);
+      const seen = (await this.existing(v.storagePool, provider)).get(name);
+      // Already there, attached and big enough: nothing to run. Otherwise create() completes it.
+      const pv = seen?.devicePath && seen.usableSizeKib >= size ? seen : await provider.create(name, size, v.props);
       volumes.set(v.volumeNumber, {
         volumeNumber: v.volumeNumber,
         devicePath: pv.devicePath,

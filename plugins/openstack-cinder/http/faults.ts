@@ -5,7 +5,7 @@
  */
 const FAULT_NAMES: Record<number, string> = {
   400: 'badRequest', 401: 'unauthorized', 403: 'forbidden', 404: 'itemNotFound', 405: 'badMethod',
-  406: 'notAcceptable', 409: 'conflictingRequest', 413: 'overLimit', 415: 'badMediaType', 501: 'notImplemented',
+  409: 'conflictingRequest', 413: 'overLimit', 415: 'badMediaType', 501: 'notImplemented',
   503: 'serviceUnavailable',
 };
 

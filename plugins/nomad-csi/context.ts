@@ -1,0 +1,23 @@
+/** What every service of the plugin is handed: the LINSTOR client, this node, the runner, the log. */
+import type { Logger } from 'pino';
+import type { LinstorClient } from '../../core/client/index.js';
+import type { CommandRunner } from '../../core/satellite/exec/index.js';
+import type { OperationLocks } from './locks.js';
+
+export type PluginMode = 'monolith' | 'controller' | 'node';
+
+export interface PluginContext {
+  client: LinstorClient;
+  /** LINSTOR node name of this host (NodeGetInfo node_id). */
+  nodeName: string;
+  pluginName: string;
+  version: string;
+  mode: PluginMode;
+  runner: CommandRunner;
+  log: Logger;
+  locks: OperationLocks;
+  /** How long node calls wait for a device to appear or grow. */
+  deviceWaitMs: number;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

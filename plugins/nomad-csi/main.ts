@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+/**
+ * linstor-csi: the CSI endpoint for Nomad. Takes the arguments of LINSTOR's CSI driver as
+ * the guide's plugin job passes them:
+ *   linstor-csi --csi-endpoint=unix://csi/csi.sock --node=${attr.unique.hostname} \
+ *     --linstor-endpoint=http://ctrl:3370 --log-level=info
+ */
+import { unlinkSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { DEFAULT_PLUGIN_NAME, startPlugin, VERSION } from './plugin.js';
+import type { PluginMode } from './context.js';
+
+const USAGE = `Usage: linstor-csi [options]
+  --csi-endpoint=unix:///csi/csi.sock   gRPC socket (env CSI_ENDPOINT)
+  --node=NAME                           LINSTOR node name of this host (default: hostname)
+  --linstor-endpoint=URL[,URL...]       LINSTOR controllers (env LS_CONTROLLERS)
+  --log-level=info                      trace, debug, info, warn, error
+  --plugin-name=${DEFAULT_PLUGIN_NAME}  must equal csi_plugin.id in the Nomad job
+  --mode=monolith|controller|node       services to serve (default monolith)
+  --version`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'csi-endpoint': { type: 'string' }, node: { type: 'string' }, 'linstor-endpoint': { type: 'string' },
+      'log-level': { type: 'string' }, 'plugin-name': { type: 'string' }, mode: { type: 'string' },
+      help: { type: 'boolean' }, version: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  if (values.help) { process.stdout.write(`${USAGE}\n`); return; }
+  if (values.version) { process.stdout.write(`linstor-csi ${VERSION}\n`); return; }
+  const endpoint = values['csi-endpoint'] ?? process.env.CSI_ENDPOINT;
+  if (!endpoint) { process.stderr.write(`--csi-endpoint or CSI_ENDPOINT is required\n${USAGE}\n`); process.exit(2); }
+  const mode = (values.mode ?? process.env.CSI_MODE ?? 'monolith') as PluginMode;
+  if (!['monolith', 'controller', 'node'].includes(mode)) { process.stderr.write(`unknown mode '${mode}'\n`); process.exit(2); }
+  const p = await startPlugin({
+    endpoint, mode, nodeName: values.node ?? process.env.CSI_NODE_ID, linstorEndpoint: values['linstor-endpoint'] ?? process.env.LS_CONTROLLERS,
+    logLevel: values['log-level'] ?? process.env.LOG_LEVEL ?? 'info', pluginName: values['plugin-name'],
+  });
+  const shutdown = (): void => {
+    p.server.tryShutdown(() => {
+      try { unlinkSync(p.socketPath); } catch { /* already gone */ }
+      process.exit(0);
+    });
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`linstor-csi: ${(e as Error).message}\n`);
+  process.exit(1);
+});

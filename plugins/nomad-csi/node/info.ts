@@ -1,0 +1,78 @@
+/** NodeGetInfo, NodeGetCapabilities, NodeGetVolumeStats, NodeExpandVolume. */
+import { existsSync, statSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
+import { status } from '@grpc/grpc-js';
+import { sleep, type PluginContext } from '../context.js';
+import { CsiError, notFound, orUndefined } from '../errors.js';
+import { deviceSize, mountAt } from './mounts.js';
+import { requireArg } from './stage.js';
+
+export function nodeGetCapabilities(): unknown {
+  return { capabilities: ['STAGE_UNSTAGE_VOLUME', 'GET_VOLUME_STATS', 'EXPAND_VOLUME'].map((type) => ({ rpc: { type } })) };
+}
+
+/** node_id is the LINSTOR node name; topology has linbit.com/hostname and one label per storage pool. */
+export async function nodeGetInfo(ctx: PluginContext): Promise<unknown> {
+  const segments: Record<string, string> = { 'linbit.com/hostname': ctx.nodeName };
+  // Pool labels are a courtesy: a controller that does not answer quickly must not block registration.
+  const pools = await Promise.race([
+    ctx.client.storagePools.listOnNode(ctx.nodeName, { cached: true }).catch(() => []),
+    sleep(5000).then(() => []),
+  ]);
+  for (const p of pools) if (p.provider_kind !== 'DISKLESS') segments[`linbit.com/sp-${p.storage_pool_name}`] = 'true';
+  return { node_id: ctx.nodeName, max_volumes_per_node: '0', accessible_topology: { segments } };
+}
+
+async function requireKnownVolume(ctx: PluginContext, id: string): Promise<void> {
+  if (!(await orUndefined(() => ctx.client.resourceDefinitions.get(id)))) throw notFound(`volume ${id} does not exist`);
+}
+
+export async function nodeGetVolumeStats(ctx: PluginContext, req: { volume_id?: string; volume_path?: string }): Promise<unknown> {
+  const id = requireArg(req.volume_id, 'volume_id');
+  const path = requireArg(req.volume_path, 'volume_path');
+  await requireKnownVolume(ctx, id);
+  if (!existsSync(path)) throw notFound(`volume path ${path} does not exist`);
+  const m = await mountAt(ctx.runner, path);
+  if (!m) throw notFound(`volume ${id} is not mounted at ${path}`);
+  if (!statSync(path).isDirectory()) {
+    return { usage: [{ unit: 'BYTES', total: (await deviceSize(ctx.runner, m.source)).toString() }] };
+  }
+  const s = await statfs(path, { bigint: true });
+  const total = s.blocks * s.bsize;
+  const available = s.bavail * s.bsize;
+  return {
+    usage: [
+      { unit: 'BYTES', total: total.toString(), available: available.toString(), used: ((s.blocks - s.bfree) * s.bsize).toString() },
+      { unit: 'INODES', total: s.files.toString(), available: s.ffree.toString(), used: (s.files - s.ffree).toString() },
+    ],
+  };
+}
+
+/**
+ * Grows the filesystem to the device's size (the satellite grows the device after
+ * ControllerExpandVolume; we wait for it). Repeating it is harmless: the tools no-op.
+ */
+export async function nodeExpandVolume(ctx: PluginContext, req: { volume_id?: string; volume_path?: string; capacity_range?: { required_bytes?: string } | null }): Promise<unknown> {
+  const id = requireArg(req.volume_id, 'volume_id');
+  const path = requireArg(req.volume_path, 'volume_path');
+  await requireKnownVolume(ctx, id);
+  return ctx.locks.with([`vol:${id}`], async () => {
+    const m = await mountAt(ctx.runner, path);
+    if (!m) throw notFound(`volume ${id} is not mounted at ${path}`);
+    const dev = m.source;
+    const want = BigInt(req.capacity_range?.required_bytes ?? '0');
+    const end = Date.now() + ctx.deviceWaitMs;
+    let size = await deviceSize(ctx.runner, dev);
+    while (size < want) {
+      if (Date.now() > end) throw new CsiError(status.UNAVAILABLE, `device ${dev} is ${size} bytes, not yet ${want}`);
+      await sleep(200);
+      size = await deviceSize(ctx.runner, dev);
+    }
+    if (statSync(path).isDirectory()) {
+      if (m.fstype === 'xfs') await ctx.runner.run(['xfs_growfs', path]);
+      else if (m.fstype.startsWith('ext')) await ctx.runner.run(['resize2fs', dev], { timeoutMs: 300_000 });
+      else throw new CsiError(status.INVALID_ARGUMENT, `cannot grow filesystem ${m.fstype}`);
+    }
+    return { capacity_bytes: size.toString() };
+  });
+}

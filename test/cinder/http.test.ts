@@ -1,0 +1,125 @@
+/**
+ * What the cinder CLI does not reach, over raw HTTP against linstor-cinder-api with a real
+ * controller and satellites: discovery, microversion refusal (406), fault bodies, request
+ * ids, routes with and without /{project_id}, static tokens and project isolation,
+ * pagination, metadata and the attachments microversion gate.
+ */
+import test from 'ava';
+import { http, startStack, waitStatus, type Stack } from './harness.js';
+
+let stack: Stack;
+test.before(async () => {
+  stack = await startStack({
+    nodes: 2,
+    tune: (c) => {
+      c.linstor.defaultRedundancy = 1;
+      c.auth.noauthAdmin = false;
+      c.auth.tokens = { 'tok-alice': { user: 'alice', project: 'p1', roles: ['member'] }, 'tok-bob': { user: 'bob', project: 'p2', roles: ['member'] }, 'tok-admin': { user: 'root', project: 'admin', roles: ['admin'] } };
+    },
+  });
+});
+test.after.always(async () => { await stack?.stop(); });
+
+test('GET / answers 300 and GET /v3/ 200 with the microversion range 3.0 .. 3.71', async (t) => {
+  const root = await http(stack.api, 'GET', '/');
+  t.is(root.status, 300);
+  const v3 = await http(stack.api, 'GET', '/v3/');
+  t.is(v3.status, 200);
+  t.like(v3.body.versions[0], { id: 'v3.0', status: 'CURRENT', version: '3.71', min_version: '3.0' });
+});
+
+test('a microversion outside the range is refused with 406, a malformed one with 400, and every answer carries a request id', async (t) => {
+  const hi = await http(stack.api, 'GET', '/v3/volumes', { version: '3.99' });
+  t.is(hi.status, 406);
+  t.is(hi.body.computeFault.code, 406);
+  t.regex(hi.headers.get('x-openstack-request-id') ?? '', /^req-[0-9a-f-]{36}$/);
+  const bad = await http(stack.api, 'GET', '/v3/volumes', { version: 'x.y' });
+  t.is(bad.status, 400);
+  t.is(bad.body.badRequest.code, 400);
+  const ok = await http(stack.api, 'GET', '/v3/volumes', { version: '3.50' });
+  t.is(ok.status, 200);
+  t.is(ok.headers.get('openstack-api-version'), 'volume 3.50');
+});
+
+test('faults are named by status: itemNotFound for an unknown volume, badRequest for a bad size, unauthorized without a token', async (t) => {
+  const nf = await http(stack.api, 'GET', '/v3/volumes/00000000-0000-4000-8000-000000000000');
+  t.is(nf.status, 404);
+  t.deepEqual(Object.keys(nf.body), ['itemNotFound']);
+  const br = await http(stack.api, 'POST', '/v3/volumes', { body: { volume: { size: -3 } } });
+  t.is(br.status, 400);
+  t.regex(br.body.badRequest.message, /size/);
+  const un = await fetch(`${stack.api.url}/v3/volumes`);
+  t.is(un.status, 401);
+  t.truthy(((await un.json()) as any).unauthorized);
+  const noAction = await http(stack.api, 'POST', '/v3/volumes/00000000-0000-4000-8000-000000000000/action', { body: { 'os-frobnicate': {} } });
+  t.is(noAction.status, 400);
+});
+
+test('with static tokens a project never sees another project\'s volumes, with or without /{project_id} in the URL', async (t) => {
+  const c = await http(stack.api, 'POST', '/v3/p1/volumes', { token: 'tok-alice', body: { volume: { size: 1, name: 'alice-vol', metadata: { env: 'prod' } } } });
+  t.is(c.status, 202);
+  const id = c.body.volume.id;
+  t.is((await waitStatus(stack.api, 'volumes', id, ['available', 'error'], { token: 'tok-alice' })).status, 'available');
+  t.is((await http(stack.api, 'GET', `/v3/volumes/${id}`, { token: 'tok-alice' })).status, 200);
+  t.is((await http(stack.api, 'GET', `/v3/p1/volumes/${id}`, { token: 'tok-alice' })).status, 200);
+  t.is((await http(stack.api, 'GET', `/v3/volumes/${id}`, { token: 'tok-bob' })).status, 404);
+  t.deepEqual((await http(stack.api, 'GET', '/v3/volumes/detail?all_tenants=1', { token: 'tok-bob' })).body.volumes, []);
+  t.is((await http(stack.api, 'GET', '/v3/p1/volumes', { token: 'tok-bob' })).status, 400);
+  t.is((await http(stack.api, 'DELETE', `/v3/volumes/${id}`, { token: 'tok-bob' })).status, 404);
+  const unknownToken = await http(stack.api, 'GET', '/v3/volumes', { token: 'bob:p1' });
+  t.is(unknownToken.status, 200, 'noauth tokens still work next to static ones');
+  // Metadata round trip.
+  t.deepEqual((await http(stack.api, 'GET', `/v3/volumes/${id}/metadata`, { token: 'tok-alice' })).body, { metadata: { env: 'prod' } });
+  await http(stack.api, 'PUT', `/v3/volumes/${id}/metadata/owner`, { token: 'tok-alice', body: { meta: { owner: 'alice' } } });
+  t.deepEqual((await http(stack.api, 'GET', `/v3/volumes/${id}`, { token: 'tok-alice' })).body.volume.metadata, { env: 'prod', owner: 'alice' });
+  t.is((await http(stack.api, 'DELETE', `/v3/volumes/${id}`, { token: 'tok-alice' })).status, 202);
+});
+
+test('volume lists page with limit and marker and sort by name', async (t) => {
+  const ids: string[] = [];
+  for (const name of ['c', 'a', 'b']) {
+    const r = await http(stack.api, 'POST', '/v3/volumes', { token: 'pager:pg', body: { volume: { size: 1, name } } });
+    ids.push(r.body.volume.id);
+  }
+  for (const id of ids) await waitStatus(stack.api, 'volumes', id, ['available', 'error'], { token: 'pager:pg' });
+  const p1 = await http(stack.api, 'GET', '/v3/volumes?limit=2&sort=name:asc', { token: 'pager:pg' });
+  t.deepEqual(p1.body.volumes.map((v: any) => v.name), ['a', 'b']);
+  t.regex(p1.body.volumes_links[0].href, /marker=/);
+  const marker = p1.body.volumes[1].id;
+  const p2 = await http(stack.api, 'GET', `/v3/volumes/detail?limit=2&sort=name:asc&marker=${marker}`, { token: 'pager:pg' });
+  t.deepEqual(p2.body.volumes.map((v: any) => v.name), ['c']);
+  const count = await http(stack.api, 'GET', '/v3/volumes?with_count=true&name=a', { token: 'pager:pg', version: '3.45' });
+  t.is(count.body.count, 1);
+  t.is((await http(stack.api, 'GET', '/v3/volumes?sort=bogus', { token: 'pager:pg' })).status, 400);
+});
+
+test('the attachments API needs microversion 3.27; reserve and unreserve move the status', async (t) => {
+  const r = await http(stack.api, 'POST', '/v3/volumes', { token: 'att:pa', body: { volume: { size: 1 } } });
+  const id = r.body.volume.id;
+  await waitStatus(stack.api, 'volumes', id, ['available'], { token: 'att:pa' });
+  t.is((await http(stack.api, 'POST', '/v3/attachments', { token: 'att:pa', body: { attachment: { volume_uuid: id } } })).status, 404);
+  const a = await http(stack.api, 'POST', '/v3/attachments', { token: 'att:pa', version: '3.27', body: { attachment: { volume_uuid: id } } });
+  t.is(a.status, 200);
+  t.is(a.body.attachment.status, 'reserved');
+  t.is((await http(stack.api, 'GET', `/v3/volumes/${id}`, { token: 'att:pa' })).body.volume.status, 'reserved');
+  t.is((await http(stack.api, 'DELETE', `/v3/attachments/${a.body.attachment.id}`, { token: 'att:pa', version: '3.27' })).status, 200);
+  t.is((await http(stack.api, 'POST', `/v3/volumes/${id}/action`, { token: 'att:pa', body: { 'os-reserve': null } })).status, 202);
+  t.is((await http(stack.api, 'GET', `/v3/volumes/${id}`, { token: 'att:pa' })).body.volume.status, 'attaching');
+  t.is((await http(stack.api, 'POST', `/v3/volumes/${id}/action`, { token: 'att:pa', body: { 'os-unreserve': null } })).status, 202);
+  t.is((await http(stack.api, 'GET', `/v3/volumes/${id}`, { token: 'att:pa' })).body.volume.status, 'available');
+});
+
+test('availability zones, services, pools and limits describe the LINSTOR cluster', async (t) => {
+  const az = await http(stack.api, 'GET', '/v3/os-availability-zone');
+  t.is(az.body.availabilityZoneInfo[0].zoneName, 'nova');
+  const sv = await http(stack.api, 'GET', '/v3/os-services', { token: 'admin:admin' });
+  t.is(sv.body.services.filter((s: any) => s.binary === 'cinder-volume' && s.state === 'up').length, 2);
+  const pools = await http(stack.api, 'GET', '/v3/scheduler-stats/get_pools?detail=true', { token: 'tok-alice' });
+  t.is(pools.status, 403, 'pools are for admins');
+  const ap = await http(stack.api, 'GET', '/v3/scheduler-stats/get_pools?detail=true', { token: 'tok-admin' });
+  t.is(ap.status, 200);
+  t.true(ap.body.pools[0].capabilities.total_capacity_gb > 0);
+  t.true(ap.body.pools[0].capabilities.thin_provisioning_support);
+  const lim = await http(stack.api, 'GET', '/v3/limits');
+  t.is(typeof lim.body.limits.absolute.totalVolumesUsed, 'number');
+});

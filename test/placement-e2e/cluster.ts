@@ -1,0 +1,75 @@
+/**
+ * A controller and N real satellites (127.0.0.x, FILE_THIN pools in temp folders) for the
+ * placement tests; `drbdDryRun` starts the satellites with --drbd-dry-run so DRBD resources
+ * can be placed on a machine without the DRBD kernel module.
+ */
+import { startController, type TestController } from '../helpers/controller.js';
+import { makeTempDir, randomSuffix, removeTempDir, startSatellite, type SatelliteProcess } from '../helpers/satellite.js';
+import { call, FAST_LINK_ENV, waitFor } from '../e2e/cluster.js';
+
+export { call, waitFor };
+
+export interface PNode { name: string; address: string; poolDir: string; sat: SatelliteProcess; start(): Promise<void> }
+export interface PCluster {
+  ctl: TestController;
+  nodes: PNode[];
+  pool: string;
+  suffix: string;
+  teardown(): Promise<void>;
+}
+
+export type Rc = Array<{ ret_code: number; message: string; obj_refs?: Record<string, string>; cause?: string }>;
+export const isError = (rc: unknown): boolean => Array.isArray(rc) && (rc as Rc).some((e) => e.ret_code < 0);
+
+export async function startPlacementCluster(count: number, opts: { drbdDryRun?: boolean; env?: Record<string, string>; firstAddress?: number } = {}): Promise<PCluster> {
+  const suffix = randomSuffix();
+  const pool = 'pool1';
+  const ctl = await startController({ env: { ...FAST_LINK_ENV, ...opts.env } });
+  const nodes: PNode[] = [];
+  const teardown = async () => {
+    await ctl.stop().catch(() => {});
+    for (const n of nodes) await n.sat.kill9().catch(() => {});
+    for (const n of nodes) removeTempDir(n.poolDir);
+  };
+  try {
+    for (let i = 1; i <= count; i++) {
+      const name = `pl-${suffix}-n${i}`;
+      const address = `127.0.0.${(opts.firstAddress ?? 1) + i - 1}`;
+      const extraArgs = opts.drbdDryRun ? ['--drbd-dry-run'] : [];
+      const sat = await startSatellite({ address, nodeName: name, reportIntervalMs: 1000, extraArgs });
+      const node: PNode = {
+        name, address, poolDir: makeTempDir(`pl-pool-${suffix}-`), sat,
+        async start() { node.sat = await startSatellite({ address, port: sat.port, nodeName: name, reportIntervalMs: 1000, extraArgs }); },
+      };
+      nodes.push(node);
+      const r = await call(ctl, 'POST', '/v1/nodes', { name, type: 'SATELLITE', net_interfaces: [{ name: 'default', address, satellite_port: sat.port }] });
+      if (r.status !== 201) throw new Error(`node create failed: ${JSON.stringify(r.body)}`);
+      const p = await call(ctl, 'POST', `/v1/nodes/${name}/storage-pools`, { storage_pool_name: pool, provider_kind: 'FILE_THIN', props: { 'StorDriver/FileDir': node.poolDir } });
+      if (p.status !== 201) throw new Error(`storage pool create failed: ${JSON.stringify(p.body)}`);
+    }
+    for (const n of nodes) {
+      await waitFor(`${n.name} ONLINE`, async () => (await call<{ connection_status?: string }>(ctl, 'GET', `/v1/nodes/${n.name}`)).body.connection_status === 'ONLINE');
+      await waitFor(`${n.name} pool capacity`, async () => (await call<Record<string, any>>(ctl, 'GET', `/v1/nodes/${n.name}/storage-pools/${pool}`)).body.total_capacity > 0);
+    }
+    return { ctl, nodes, pool, suffix, teardown };
+  } catch (e) {
+    await teardown();
+    throw e;
+  }
+}
+
+/** Node names a resource definition has resources on, with their flags. */
+export async function placed(c: PCluster, rd: string): Promise<Array<{ node: string; flags: string[] }>> {
+  const r = await call<Array<Record<string, any>>>(c.ctl, 'GET', `/v1/resource-definitions/${rd}/resources`);
+  if (r.status !== 200) return [];
+  return r.body.map((x) => ({ node: x.node_name as string, flags: (x.flags ?? []) as string[] })).sort((a, b) => a.node.localeCompare(b.node));
+}
+
+export async function makeGroup(c: PCluster, name: string, filter: Record<string, unknown>, vgs = 1): Promise<void> {
+  const r = await call(c.ctl, 'POST', '/v1/resource-groups', { name, select_filter: filter });
+  if (r.status >= 300) throw new Error(`rg create: ${JSON.stringify(r.body)}`);
+  for (let i = 0; i < vgs; i++) {
+    const v = await call(c.ctl, 'POST', `/v1/resource-groups/${name}/volume-groups`, { volume_number: i, props: { [`Aux/vg${i}`]: 'yes' } });
+    if (v.status >= 300) throw new Error(`vg create: ${JSON.stringify(v.body)}`);
+  }
+}

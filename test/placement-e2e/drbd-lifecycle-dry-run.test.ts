@@ -1,0 +1,114 @@
+/**
+ * DRBD placement and node lifecycle on four real satellites started with --drbd-dry-run (no
+ * DRBD kernel module here): the controller's decisions are real, the DRBD commands are planned.
+ */
+import test from 'ava';
+import { call, isError, makeGroup, placed, startPlacementCluster, waitFor, type PCluster, type Rc } from './cluster.js';
+
+let c: PCluster;
+test.before(async () => { c = await startPlacementCluster(4, { drbdDryRun: true, firstAddress: 11 }); });
+test.after.always(async () => { await c?.teardown(); });
+
+const MiB = 1024;
+const uniq = (p: string) => `${p}_${Math.random().toString(36).slice(2, 7)}`;
+const diskful = (p: { flags: string[] }) => !p.flags.includes('DISKLESS');
+
+async function spawn(rg: string, rd: string): Promise<Rc> {
+  const r = await call<Rc>(c.ctl, 'POST', `/v1/resource-groups/${rg}/spawn`, { resource_definition_name: rd, volume_sizes: [4 * MiB] });
+  return r.body;
+}
+
+test.serial('(dry run) a DRBD spawn with two replicas gets a TIE_BREAKER on a third node; deleting a replica removes it', async (t) => {
+  const rg = uniq('rgt');
+  await makeGroup(c, rg, { place_count: 2, storage_pool: c.pool });
+  const rd = uniq('tb');
+  const rc = await spawn(rg, rd);
+  t.false(isError(rc), JSON.stringify(rc));
+  t.true(rc.some((e) => /Tie breaker resource/.test(e.message)));
+  let where = await placed(c, rd);
+  t.is(where.filter(diskful).length, 2);
+  const tb = where.find((p) => p.flags.includes('TIE_BREAKER'));
+  t.truthy(tb, JSON.stringify(where));
+  const victim = where.find(diskful)!.node;
+  const del = await call<Rc>(c.ctl, 'DELETE', `/v1/resource-definitions/${rd}/resources/${victim}`);
+  t.false(isError(del.body), JSON.stringify(del.body));
+  where = await placed(c, rd);
+  t.deepEqual(where.filter((p) => p.flags.includes('TIE_BREAKER')), [], 'one diskful replica left: the tie-breaker is pointless');
+  t.is(where.length, 1);
+});
+
+test.serial('(dry run) every DRBD resource of a node gets its own port there; two definitions sharing no node may share a port', async (t) => {
+  const rg = uniq('rgp');
+  await makeGroup(c, rg, { place_count: 2, storage_pool: c.pool, node_name_list: [c.nodes[0]!.name, c.nodes[1]!.name] });
+  const a = uniq('pa');
+  const b = uniq('pb');
+  t.false(isError(await spawn(rg, a)));
+  t.false(isError(await spawn(rg, b)));
+  const port = async (rd: string) => (await call<Record<string, any>>(c.ctl, 'GET', `/v1/resource-definitions/${rd}`)).body.layer_data?.[0]?.data?.port;
+  t.not(await port(a), await port(b), 'resources on the same nodes never share a port');
+});
+
+test.serial('(dry run) toggle-disk turns a diskless resource diskful and back; migrate-disk moves the disk and drops the source', async (t) => {
+  const rg = uniq('rgg');
+  await makeGroup(c, rg, { place_count: 2, storage_pool: c.pool });
+  const rd = uniq('tg');
+  t.false(isError(await spawn(rg, rd)));
+  const where = await placed(c, rd);
+  const free = c.nodes.map((n) => n.name).find((n) => !where.some((p) => p.node === n))!;
+  const mk = await call<Rc>(c.ctl, 'POST', `/v1/resource-definitions/${rd}/resources/${free}/make-available`, { diskful: false });
+  t.false(isError(mk.body), JSON.stringify(mk.body));
+  t.true((await placed(c, rd)).find((p) => p.node === free)!.flags.includes('DISKLESS'));
+  const on = await call<Rc>(c.ctl, 'PUT', `/v1/resource-definitions/${rd}/resources/${free}/toggle-disk`, { operation: 'INTO_DRBD_DISKFUL' });
+  t.false(isError(on.body), JSON.stringify(on.body));
+  t.false((await placed(c, rd)).find((p) => p.node === free)!.flags.includes('DISKLESS'));
+  const vol = await call<Array<Record<string, any>>>(c.ctl, 'GET', `/v1/resource-definitions/${rd}/resources/${free}/volumes`);
+  t.is(vol.body[0]!.storage_pool_name, c.pool);
+  const off = await call<Rc>(c.ctl, 'PUT', `/v1/resource-definitions/${rd}/resources/${free}/toggle-disk/diskless`, {});
+  t.false(isError(off.body), JSON.stringify(off.body));
+  t.true((await placed(c, rd)).find((p) => p.node === free)!.flags.includes('DISKLESS'));
+  const src = where.find(diskful)!.node;
+  const mig = await call<Rc>(c.ctl, 'PUT', `/v1/resource-definitions/${rd}/resources/${free}/migrate-disk/${src}/${c.pool}`, {});
+  t.false(isError(mig.body), JSON.stringify(mig.body));
+  const after = await placed(c, rd);
+  t.false(after.some((p) => p.node === src), 'the source replica is gone');
+  t.true(diskful(after.find((p) => p.node === free)!));
+  const again = await call<Rc>(c.ctl, 'PUT', `/v1/resource-definitions/${rd}/resources/${free}/toggle-disk`, { operation: 'INTO_DRBD_DISKFUL' });
+  t.regex(again.body[0]!.message, /already has a disk/);
+});
+
+test.serial('(dry run) evacuate moves replicas off a node and keeps it out of placement until restore', async (t) => {
+  const rg = uniq('rge');
+  await makeGroup(c, rg, { place_count: 2, storage_pool: c.pool });
+  const rd = uniq('ev');
+  t.false(isError(await spawn(rg, rd)));
+  const node = (await placed(c, rd)).find(diskful)!.node;
+  const ev = await call<Rc>(c.ctl, 'PUT', `/v1/nodes/${node}/evacuate`, {});
+  t.false(isError(ev.body), JSON.stringify(ev.body));
+  const after = await placed(c, rd);
+  t.false(after.some((p) => p.node === node), JSON.stringify(after));
+  t.is(after.filter(diskful).length, 2, 'the replica count is kept');
+  const n = await call<Record<string, any>>(c.ctl, 'GET', `/v1/nodes/${node}`);
+  t.true(n.body.flags.includes('EVACUATE'));
+  const rd2 = uniq('ev2');
+  await makeGroup(c, `${rg}x`, { place_count: 3, storage_pool: c.pool });
+  t.false(isError(await spawn(`${rg}x`, rd2)));
+  t.false((await placed(c, rd2)).some((p) => p.node === node && diskful(p)), 'an evacuating node gets no new replicas');
+  const rs = await call<Rc>(c.ctl, 'PUT', `/v1/nodes/${node}/restore`, {});
+  t.false(isError(rs.body), JSON.stringify(rs.body));
+  t.false((await call<Record<string, any>>(c.ctl, 'GET', `/v1/nodes/${node}`)).body.flags?.includes('EVACUATE') ?? false);
+});
+
+test.serial('(dry run) node lost removes the node and its resources without contacting it; peers keep theirs', async (t) => {
+  const rg = uniq('rgl');
+  const victim = c.nodes[3]!;
+  await makeGroup(c, rg, { place_count: 2, storage_pool: c.pool, node_name_list: [c.nodes[2]!.name, victim.name] });
+  const rd = uniq('lost');
+  t.false(isError(await spawn(rg, rd)));
+  await victim.sat.kill9();
+  await waitFor('victim offline', async () => (await call<Record<string, any>>(c.ctl, 'GET', `/v1/nodes/${victim.name}`)).body.connection_status !== 'ONLINE');
+  const r = await call<Rc>(c.ctl, 'DELETE', `/v1/nodes/${victim.name}/lost`);
+  t.is(r.status, 200, JSON.stringify(r.body));
+  t.is((await call(c.ctl, 'GET', `/v1/nodes/${victim.name}`)).status, 404);
+  const where = await placed(c, rd);
+  t.deepEqual(where.map((p) => p.node), [c.nodes[2]!.name]);
+});
