@@ -40,7 +40,8 @@ export function createApp(ctx: ControllerContext) {
   app.use(router);
 
   app.use((req: Request, res: Response) => {
-    sendRcList(res, [rcEntry('UNKNOWN_API_CALL', `Unknown API call: ${req.method} ${req.path}`, { correction: 'See the LINSTOR REST API v1 for the available calls.' })], 404);
+    // An unknown path is 404 (the status mapping alone would make UNKNOWN_API_CALL a 500).
+    sendJson(res, 404, [rcEntry('UNKNOWN_API_CALL', `Unknown API call: ${req.method} ${req.path}`, { correction: 'See the LINSTOR REST API v1 for the available calls.' })]);
   });
   return app;
 }

@@ -62,7 +62,7 @@ export async function benchHookCallCost(calls = 20): Promise<{ perProcessMs: Lat
 
 export interface LatencyStats { p50: number; p99: number; mean: number; n: number }
 export interface ProxmoxBenchResult {
-  latencyMs: { alloc_image: LatencyStats; activate_volume: LatencyStats; path: LatencyStats; total: LatencyStats };
+  latencyMs: Record<'hookProcessPerCall' | 'hookDaemon', { alloc_image: LatencyStats; activate_volume: LatencyStats; path: LatencyStats; total: LatencyStats }>;
   statusPolling: { nodes: number; statusCalls: number; durationSec: number; statusCacheSec: number; controllerRequests: Record<string, number>; controllerRequestsPerMinute: number; boundPerMinute: number };
 }
 
@@ -104,24 +104,39 @@ export async function benchProxmox(opts: ProxmoxBenchOptions = {}): Promise<Prox
     if (!rg || !nodes?.length) throw new Error('benchProxmox: resourceGroup and nodes are required with controllerUrl');
     const { pve } = await import('../../test/proxmox/pve.js');
     const scfg = { type: 'linstor', resourcegroup: rg, controller: controllerUrl.replace(/^https?:\/\//, ''), content: { images: 1 }, shared: 1 };
-    const lat = { alloc_image: [] as number[], activate_volume: [] as number[], path: [] as number[], total: [] as number[] };
-    const made: string[] = [];
     const iterations = opts.iterations ?? 10;
-    for (let i = 0; i < iterations; i++) {
-      const node = nodes[i % nodes.length]!;
-      const other = nodes[(i + 1) % nodes.length]!;
-      const cache = join(work, `cache-${node}`);
-      const t0 = performance.now();
-      const [vol] = await pve<[string]>(node, cache, 'alloc_image', ['bench', scfg, 1000 + i, 'raw', null, opts.sizeKib ?? 8192]);
-      const t1 = performance.now();
-      made.push(vol);
-      await pve(other, cache, 'activate_volume', ['bench', scfg, vol, null, {}]);
-      const t2 = performance.now();
-      await pve(other, cache, 'path', [scfg, vol, 'bench', null]);
-      const t3 = performance.now();
-      lat.alloc_image.push(t1 - t0); lat.activate_volume.push(t2 - t1); lat.path.push(t3 - t2); lat.total.push(t3 - t0);
-    }
-    for (const vol of made) await pve(nodes[0]!, join(work, 'cache-free'), 'free_image', ['bench', scfg, vol, 0, 'raw']).catch(() => undefined);
+    const runLatency = async (env: Record<string, string>) => {
+      const lat = { alloc_image: [] as number[], activate_volume: [] as number[], path: [] as number[], total: [] as number[] };
+      const made: string[] = [];
+      for (let i = 0; i < iterations; i++) {
+        const node = nodes![i % nodes!.length]!;
+        const other = nodes![(i + 1) % nodes!.length]!;
+        const cache = join(work, `cache-${node}`);
+        const t0 = performance.now();
+        const [vol] = await pve<[string]>(node, cache, 'alloc_image', ['bench', scfg, 1000 + i, 'raw', null, opts.sizeKib ?? 8192], env);
+        const t1 = performance.now();
+        made.push(vol);
+        await pve(other, cache, 'activate_volume', ['bench', scfg, vol, null, {}], env);
+        const t2 = performance.now();
+        await pve(other, cache, 'path', [scfg, vol, 'bench', null], env);
+        const t3 = performance.now();
+        lat.alloc_image.push(t1 - t0); lat.activate_volume.push(t2 - t1); lat.path.push(t3 - t2); lat.total.push(t3 - t0);
+      }
+      for (const vol of made) await pve(nodes![0]!, join(work, 'cache-free'), 'free_image', ['bench', scfg, vol, 0, 'raw'], env).catch(() => undefined);
+      return { alloc_image: stats(lat.alloc_image), activate_volume: stats(lat.activate_volume), path: stats(lat.path), total: stats(lat.total) };
+    };
+    const perProcess = await runLatency({});
+    // The same through the hook daemon (LINSTOR_PVE_NODE is per call, so one daemon serves all simulated nodes).
+    const { spawn } = await import('node:child_process');
+    const { existsSync } = await import('node:fs');
+    const { REPO_ROOT } = await import('../../test/helpers/controller.js');
+    const sock = join(work, 'hook.sock');
+    const daemon = spawn(process.execPath, [join(REPO_ROOT, 'dist/plugins/proxmox/hook/main.js'), '--serve', sock], { stdio: 'ignore' });
+    let perSocket;
+    try {
+      for (let i = 0; i < 200 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 50));
+      perSocket = await runLatency({ LINSTOR_PVE_SOCKET: sock });
+    } finally { daemon.kill('SIGTERM'); }
 
     // Status polling: every simulated node runs the status hook as a fresh process would
     // (new context, cache only on disk), in-process so 2 cores can simulate 10 nodes.
@@ -144,7 +159,7 @@ export async function benchProxmox(opts: ProxmoxBenchOptions = {}): Promise<Prox
     await proxy.close();
     const total = Object.values(proxy.counts).reduce((a, b) => a + b, 0);
     return {
-      latencyMs: { alloc_image: stats(lat.alloc_image), activate_volume: stats(lat.activate_volume), path: stats(lat.path), total: stats(lat.total) },
+      latencyMs: { hookProcessPerCall: perProcess, hookDaemon: perSocket },
       statusPolling: {
         nodes: pollNodes, statusCalls: calls, durationSec: duration / 1000, statusCacheSec: cacheSec,
         controllerRequests: proxy.counts,

@@ -1,20 +1,35 @@
 #!/usr/bin/env node
 /**
- * `npm run bench`: runs every benchmark and prints one JSON document of figures.
- * `npm run bench -- controller placement` runs only the named ones.
+ * `npm run bench`: runs every benchmark and prints one JSON document of figures (also written
+ * to bench-results.json). `npm run bench -- controller placement` runs only the named ones.
  */
 import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { benchCinder } from './cinder.js';
 import { benchController } from './controller.js';
+import { benchPlacement } from './placement.js';
+import { benchProxmox } from './proxmox.js';
 import { benchResourceCreate } from './resource-create.js';
+import { benchSnapshots } from './snapshots.js';
 
-type Bench = () => Promise<Record<string, unknown>>;
+const env = (name: string, dflt: number) => Number(process.env[name] ?? dflt);
+type Bench = () => Promise<unknown>;
 const BENCHES: Record<string, Bench> = {
-  controller: () => benchController(Number(process.env.BENCH_RD_COUNT ?? 10_000)),
-  'resource-create': () => benchResourceCreate(Number(process.env.BENCH_RSC_COUNT ?? 100)),
+  controller: () => benchController(env('BENCH_RD_COUNT', 10_000)),
+  'resource-create': () => benchResourceCreate(env('BENCH_RSC_COUNT', 100)),
+  placement: () => benchPlacement(env('BENCH_PLACEMENT_DECISIONS', 2000)),
+  snapshots: () => benchSnapshots(env('BENCH_SNAPSHOT_MIB', 1024), 3),
+  proxmox: () => benchProxmox(),
+  cinder: () => benchCinder(env('BENCH_CINDER_COUNT', 100), 20),
 };
 
 const only = process.argv.slice(2);
-const results: Record<string, unknown> = { date: new Date().toISOString(), cpus: (await import('node:os')).cpus().length };
+const unknown = only.filter((n) => !(n in BENCHES));
+if (unknown.length) {
+  process.stderr.write(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(BENCHES).join(', ')}\n`);
+  process.exit(2);
+}
+const results: Record<string, unknown> = { date: new Date().toISOString(), cpus: cpus().length, loadAverageAtStart: loadavg()[0] };
 for (const [name, fn] of Object.entries(BENCHES)) {
   if (only.length && !only.includes(name)) continue;
   process.stderr.write(`bench ${name} ...\n`);

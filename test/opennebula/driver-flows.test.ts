@@ -32,7 +32,10 @@ test.before(async () => {
   cli = new FakeOneCli();
   work = mkdtempSync(join(tmpdir(), 'one-flows-'));
   const nodes = cluster.nodes.map((n) => n.name);
-  await call(cluster.ctl, 'POST', '/v1/resource-groups', { name: rg, select_filter: { place_count: 2, storage_pool: cluster.pool, layer_stack: ['STORAGE'] } });
+  await call(cluster.ctl, 'POST', '/v1/resource-groups', { name: rg, select_filter: { place_count: 3, storage_pool: cluster.pool, layer_stack: ['STORAGE'] } });
+  // Every node holds a replica: without DRBD a host can only use data it holds itself.
+  await call(cluster.ctl, 'POST', '/v1/resource-groups', { name: `${rg}one`, select_filter: { place_count: 1, storage_pool: cluster.pool, layer_stack: ['STORAGE'] } });
+  await call(cluster.ctl, 'POST', `/v1/resource-groups/${rg}one/volume-groups`, {});
   await call(cluster.ctl, 'POST', `/v1/resource-groups/${rg}/volume-groups`, {});
   dsTemplate = { LINSTOR_RESOURCE_GROUP: rg, LINSTOR_CONTROLLERS: cluster.ctl.url.replace('http://', ''), BRIDGE_LIST: nodes.slice(0, 2).join(' ') };
   cli.setDatastore(DS, datastoreXml(DS, dsTemplate));
@@ -104,9 +107,9 @@ test.serial('clone copies an image into a new image with the same bytes', async 
   t.true(readDev(dev, data.length).equals(data));
 });
 
-test.serial('ln attaches a persistent image to a host and links disk.0 in the VM folder; mvds takes it away again', async (t) => {
+test.serial('ln links a persistent image into the VM folder on a host holding its data; mvds takes it away again', async (t) => {
   if (!imageSource) { t.log('skipped: no image'); t.pass(); return; }
-  const host = cluster.nodes[2]!.name;
+  const host = (await deviceOn(imageSource)).node;
   const vmDir = join(work, 'sys', String(SYS_DS), '7');
   cli.setVm(7, vmXml(7, [{ diskId: 0, source: imageSource, persistent: true, imageId: base }]));
   const r = await tm('ln', [`frontend:${imageSource}`, `${host}:${vmDir}/disk.0`, '7', String(DS)]);
@@ -119,6 +122,21 @@ test.serial('ln attaches a persistent image to a host and links disk.0 in the VM
   const m = await tm('mvds', [`${host}:${vmDir}/disk.0`, `frontend:${imageSource}`, '7', String(DS)]);
   t.is(m.code, 0, m.stderr);
   t.false(existsSync(link), 'the link is gone');
+});
+
+test.serial('ln to a host without the data fails with an ERROR naming the nodes that have it (STORAGE-only layer stack, no DRBD here)', async (t) => {
+  if (!spawnWorks) { t.log('skipped: spawn missing'); t.pass(); return; }
+  const single = { ...dsTemplate, LINSTOR_RESOURCE_GROUP: `${rg}one` };
+  cli.setDatastore(151, datastoreXml(151, single));
+  const id = base + 7;
+  const mk = await runDriver('datastore', 'mkfs', [String(id)], { stdin: b64(drvAction(datastoreXml(151, single), imageXml({ id, size: 8 }, 151))), env });
+  t.is(mk.code, 0, mk.stderr);
+  const name = `OpenNebula-Image-${id}`;
+  const { body } = await call<Array<{ node_name: string }>>(cluster.ctl, 'GET', `/v1/view/resources?resources=${name}`);
+  const other = cluster.nodes.map((n) => n.name).find((n) => !body.some((r) => r.node_name === n))!;
+  const r = await tm('ln', [`frontend:${name}`, `${other}:${join(work, 'sys', '0', '11')}/disk.0`, '11', '151']);
+  t.not(r.code, 0);
+  t.regex(r.stderr, /ERROR: tm\/linstor\/ln: .*no DRBD or NVMe layer.*Fix: add DRBD to the layer stack/);
 });
 
 test.serial('disk snapshots: snap_create, a write, snap_revert brings the old data back, snap_delete removes it', async (t) => {
@@ -172,16 +190,16 @@ test.serial('a volatile swap disk from the system datastore is created, formatte
   t.is(spawnSync('blkid', ['-o', 'value', '-s', 'TYPE', dev], { encoding: 'utf8' }).stdout.trim(), 'swap');
 });
 
-test.serial('datastore and system-datastore monitor report the pools of the resource group divided by the replica count', async (t) => {
+test.serial('datastore and system-datastore monitor report the pools of the resource group divided by the replica count (3)', async (t) => {
   const r = await runDriver('datastore', 'monitor', [String(DS)], { stdin: b64(drvAction(datastoreXml(DS, dsTemplate))), env });
   t.is(r.code, 0, r.stderr);
   const m = /^USED_MB=(\d+)\nTOTAL_MB=(\d+)\nFREE_MB=(\d+)\n$/.exec(r.stdout);
   t.truthy(m, r.stdout);
   const { body: pools } = await call<Array<{ provider_kind: string; storage_pool_name: string; total_capacity: number; free_capacity: number }>>(cluster.ctl, 'GET', '/v1/view/storage-pools');
   const mine = pools.filter((p) => p.storage_pool_name === cluster.pool);
-  const total = Math.floor(mine.reduce((s, p) => s + p.total_capacity, 0) / 2 / 1024);
+  const total = Math.floor(mine.reduce((s, p) => s + p.total_capacity, 0) / 3 / 1024);
   t.is(Number(m![2]), total);
-  t.true(Math.abs(Number(m![3]) - Math.floor(mine.reduce((s, p) => s + p.free_capacity, 0) / 2 / 1024)) <= 16, 'free space matches the pools');
+  t.true(Math.abs(Number(m![3]) - Math.floor(mine.reduce((s, p) => s + p.free_capacity, 0) / 3 / 1024)) <= 16, 'free space matches the pools');
   const sys = await runDriver('tm', 'monitor', [String(SYS_DS)], { stdin: b64(drvAction(datastoreXml(SYS_DS, dsTemplate, 1))), env });
   t.is(sys.code, 0, sys.stderr);
   t.regex(sys.stdout, /^USED_MB=\d+\nTOTAL_MB=\d+\nFREE_MB=\d+\n$/);

@@ -4,6 +4,9 @@
  * can be placed on a machine without the DRBD kernel module.
  */
 import { startController, type TestController } from '../helpers/controller.js';
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { makeTempDir, randomSuffix, removeTempDir, startSatellite, type SatelliteProcess } from '../helpers/satellite.js';
 import { call, FAST_LINK_ENV, waitFor } from '../e2e/cluster.js';
 
@@ -21,6 +24,43 @@ export interface PCluster {
 export type Rc = Array<{ ret_code: number; message: string; obj_refs?: Record<string, string>; cause?: string }>;
 export const isError = (rc: unknown): boolean => Array.isArray(rc) && (rc as Rc).some((e) => e.ret_code < 0);
 
+const SATELLITE_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'core', 'satellite', 'main.js');
+
+/**
+ * A satellite in its own UTS and mount namespace whose hostname is the node name, as on a
+ * separate machine: DRBD's .res file names every host by `uname -n`, and satellites sharing
+ * this machine's hostname (and /var/lib/linstor.d) would clash in `on <host>` sections.
+ */
+async function startOwnHostSatellite(address: string, nodeName: string, port: number, extraArgs: string[]): Promise<SatelliteProcess> {
+  const args = [SATELLITE_MAIN, '--bind-address', address, '--port', String(port), '--node-name', nodeName,
+    '--config-directory', '/nonexistent-linstor-config', '--report-interval-ms', '1000', ...extraArgs];
+  // Own mount namespace too: each "machine" keeps its own /var/lib/linstor.d (.res files).
+  const script = `mkdir -p /var/lib/linstor.d && mount -t tmpfs tmpfs /var/lib/linstor.d && hostname "$0" && exec "${process.execPath}" "$@"`;
+  const proc = spawn('unshare', ['--uts', '--mount', 'sh', '-c', script, nodeName, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const logs: string[] = [];
+  let partial = '';
+  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  const listening = new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      for (const l of lines) { if (l) logs.push(l); if (/linstor-satellite listening on/.test(l)) resolve(l); }
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', onData);
+    void exited.then(() => reject(new Error(`satellite exited:\n${logs.slice(-10).join('\n')}`)));
+    setTimeout(() => reject(new Error('satellite did not start')), 15_000).unref();
+  });
+  const line = await listening;
+  const kill = async (sig: NodeJS.Signals) => { if (proc.exitCode === null && proc.signalCode === null) { proc.kill(sig); await exited; } };
+  return {
+    proc, address, port: (JSON.parse(line) as { port: number }).port, nodeName, logs,
+    waitForLog: async () => line,
+    stop: () => kill('SIGTERM'),
+    kill9: () => kill('SIGKILL'),
+  };
+}
+
 export async function startPlacementCluster(count: number, opts: { drbdDryRun?: boolean; env?: Record<string, string>; firstAddress?: number } = {}): Promise<PCluster> {
   const suffix = randomSuffix();
   const pool = 'pool1';
@@ -36,10 +76,13 @@ export async function startPlacementCluster(count: number, opts: { drbdDryRun?: 
       const name = `pl-${suffix}-n${i}`;
       const address = `127.0.0.${(opts.firstAddress ?? 1) + i - 1}`;
       const extraArgs = opts.drbdDryRun ? ['--drbd-dry-run'] : [];
-      const sat = await startSatellite({ address, nodeName: name, reportIntervalMs: 1000, extraArgs });
+      const start = (port: number) => opts.drbdDryRun
+        ? startOwnHostSatellite(address, name, port, extraArgs)
+        : startSatellite({ address, port, nodeName: name, reportIntervalMs: 1000, extraArgs });
+      const sat = await start(0);
       const node: PNode = {
         name, address, poolDir: makeTempDir(`pl-pool-${suffix}-`), sat,
-        async start() { node.sat = await startSatellite({ address, port: sat.port, nodeName: name, reportIntervalMs: 1000, extraArgs }); },
+        async start() { node.sat = await start(sat.port); },
       };
       nodes.push(node);
       const r = await call(ctl, 'POST', '/v1/nodes', { name, type: 'SATELLITE', net_interfaces: [{ name: 'default', address, satellite_port: sat.port }] });

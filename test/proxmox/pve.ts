@@ -32,8 +32,8 @@ export async function pveCall<T = unknown[]>(node: string, cacheDir: string, met
 }
 
 /** Like pveCall but throws PVE's die message. */
-export async function pve<T = unknown[]>(node: string, cacheDir: string, method: string, args: unknown[]): Promise<T> {
-  const r = await pveCall<T>(node, cacheDir, method, args);
+export async function pve<T = unknown[]>(node: string, cacheDir: string, method: string, args: unknown[], env: Record<string, string> = {}): Promise<T> {
+  const r = await pveCall<T>(node, cacheDir, method, args, env);
   if (!r.ok) throw new Error(`${method} died: ${r.error}`);
   return r.result;
 }

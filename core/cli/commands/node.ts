@@ -1,5 +1,6 @@
 import { propsModify, showList, showProps, showReplies, type Ctx } from '../context.js';
-import { list, ostr, str, type CmdSpec, type Parsed } from '../spec.js';
+import { list, obool, ostr, str, UsageError, type CmdSpec, type OptSpec, type Parsed } from '../spec.js';
+import { nodeInfo } from './node-info.js';
 import { Color, type CellValue } from '../table.js';
 import type { Node } from '../../client/types.js';
 import { CREATE, DELETE, LIST, LISTPROP, MODIFY, SETPROP, listOpts, setPropOpts } from './common.js';
@@ -27,6 +28,27 @@ async function nodeList(ctx: Ctx, p: Parsed): Promise<number> {
 
 const ENC = (s: string | undefined): string => ((s ?? 'plain').toLowerCase() === 'ssl' ? 'SSL' : 'PLAIN');
 
+const NETIF_OPTS: OptSpec[] = [
+  { name: 'port', short: 'p', kind: 'int', help: 'Port to use for satellite connections' },
+  { name: 'communication-type', kind: 'str', help: 'plain or ssl (default: plain)' },
+  { name: 'active', kind: 'bool', help: 'Use this interface for the satellite connection' },
+];
+
+/** A port makes the interface a satellite-connection candidate; the encryption type goes with it. */
+function netIfPort(p: Parsed): { satellite_port?: number; satellite_encryption_type?: string } {
+  const ct = ostr(p, 'communication-type');
+  if (ct !== undefined && !['plain', 'ssl'].includes(ct.toLowerCase())) throw new UsageError(`argument --communication-type: invalid choice: '${ct}' (choose from 'plain', 'ssl')`);
+  return p.opt.port === undefined ? {} : { satellite_port: Number(p.opt.port), satellite_encryption_type: ENC(ct) };
+}
+
+/** As linstor-client: the node's name heads the first column, whose cells mark the satellite connection. */
+async function netIfList(ctx: Ctx, p: Parsed): Promise<number> {
+  const node = str(p, 'node_name');
+  const nifs = await ctx.client.nodes.listNetInterfaces(node);
+  return showList(ctx, nifs, [node, 'NetInterface', 'IP', 'Port', 'EncryptionType'],
+    nifs.map((i) => [{ text: i.is_active ? '+ StltCon' : '+', color: Color.GREEN }, i.name, i.address, i.satellite_port ?? '', i.satellite_encryption_type ?? '']));
+}
+
 export const nodeCommand: CmdSpec = {
   name: 'node', aliases: ['n'], help: 'Node subcommands',
   sub: [
@@ -49,6 +71,11 @@ export const nodeCommand: CmdSpec = {
       },
     },
     { ...LIST, help: 'Prints a list of all cluster nodes known to LINSTOR.', opts: listOpts, run: nodeList },
+    {
+      name: 'info', help: 'Prints the storage providers and resource layers each node supports.',
+      opts: [{ name: 'full', short: 'f', kind: 'bool', help: 'Also show why providers/layers are unsupported' }, { name: 'nodes', short: 'n', kind: 'list' }, { name: 'pastable', short: 'p', kind: 'bool' }],
+      run: nodeInfo,
+    },
     { ...DELETE, help: 'Removes a node from the LINSTOR cluster.', args: [{ name: 'node_name' }], run: async (ctx, p) => showReplies(ctx, await ctx.client.nodes.delete(str(p, 'node_name'))) },
     { name: 'lost', help: 'Removes an unrecoverable node from the cluster.', args: [{ name: 'node_name' }], run: async (ctx, p) => showReplies(ctx, await ctx.client.nodes.lost(str(p, 'node_name'))) },
     {
@@ -73,23 +100,28 @@ export const nodeCommand: CmdSpec = {
       name: 'interface', aliases: ['i'], help: 'Node interface subcommands',
       sub: [
         {
-          ...CREATE, help: 'Creates a network interface on a node.', args: [{ name: 'node_name' }, { name: 'interface_name' }, { name: 'ip' }],
-          opts: [{ name: 'port', kind: 'int' }, { name: 'communication-type', kind: 'str' }, { name: 'active', kind: 'bool' }],
+          ...CREATE, help: 'Creates a network interface on a node (with --port it is used for satellite connections).', args: [{ name: 'node_name' }, { name: 'interface_name' }, { name: 'ip' }],
+          opts: NETIF_OPTS,
           run: async (ctx, p) => showReplies(ctx, await ctx.client.nodes.createNetInterface(str(p, 'node_name'), {
-            name: str(p, 'interface_name'), address: str(p, 'ip'),
-            ...(p.opt.port ? { satellite_port: Number(p.opt.port), satellite_encryption_type: ENC(ostr(p, 'communication-type')) } : {}),
-            ...(p.opt.active ? { is_active: true } : {}),
+            name: str(p, 'interface_name'), address: str(p, 'ip'), ...netIfPort(p), ...(obool(p, 'active') ? { is_active: true } : {}),
           })),
         },
         {
-          ...LIST, help: 'Lists network interfaces of a node.', args: [{ name: 'node_name' }],
+          ...MODIFY, help: 'Modifies a network interface: address, satellite port, communication type, active connection.', args: [{ name: 'node_name' }, { name: 'interface_name' }],
+          opts: [...NETIF_OPTS, { name: 'ip', kind: 'str', help: 'New IP address of the interface' }],
+          run: async (ctx, p) => showReplies(ctx, await ctx.client.nodes.modifyNetInterface(str(p, 'node_name'), str(p, 'interface_name'), {
+            name: str(p, 'interface_name'), ...(ostr(p, 'ip') ? { address: ostr(p, 'ip') } : {}), ...netIfPort(p), ...(obool(p, 'active') ? { is_active: true } : {}),
+          })),
+        },
+        { ...LIST, help: 'Lists network interfaces of a node.', args: [{ name: 'node_name' }], opts: [{ name: 'pastable', short: 'p', kind: 'bool' }], run: netIfList },
+        {
+          ...DELETE, help: 'Deletes network interfaces of a node.', args: [{ name: 'node_name' }, { name: 'interface_name', variadic: '+' }],
           run: async (ctx, p) => {
-            const nifs = await ctx.client.nodes.listNetInterfaces(str(p, 'node_name'));
-            return showList(ctx, nifs, ['Node', 'NetInterface', 'IP', 'Port', 'EncryptionType'],
-              nifs.map((i) => [str(p, 'node_name'), `${i.is_active ? '+ StltCon ' : ''}${i.name}`, i.address, i.satellite_port ?? '', i.satellite_encryption_type ?? '']));
+            const rcs = [];
+            for (const nif of list(p, 'interface_name')) rcs.push(...await ctx.client.nodes.deleteNetInterface(str(p, 'node_name'), nif));
+            return showReplies(ctx, rcs);
           },
         },
-        { ...DELETE, help: 'Deletes network interfaces of a node.', args: [{ name: 'node_name' }, { name: 'interface_name' }], run: async (ctx, p) => showReplies(ctx, await ctx.client.nodes.deleteNetInterface(str(p, 'node_name'), str(p, 'interface_name'))) },
       ],
     },
   ],

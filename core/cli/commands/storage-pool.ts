@@ -5,6 +5,7 @@ import { formatKib } from '../../model/sizes.js';
 import { isError } from '../../model/apicallrc.js';
 import type { StoragePool } from '../../client/types.js';
 import { CREATE, DELETE, LIST, LISTPROP, SETPROP, setPropOpts } from './common.js';
+import { groupbyOpt, groupRows } from './groupby.js';
 
 /** Long.MAX: what diskless pools report as capacity; printed empty like linstor-client. */
 const SPACE_ENOUGH = 9223372036854775807;
@@ -23,8 +24,8 @@ function poolName(sp: StoragePool): string {
 
 async function spList(ctx: Ctx, p: Parsed): Promise<number> {
   const pools = await ctx.client.storagePools.list({ nodes: list(p, 'nodes'), storage_pools: list(p, 'storage-pools'), props: list(p, 'props') });
-  return showList(ctx, pools, ['StoragePool', 'Node', 'Driver', 'PoolName', 'FreeCapacity', 'TotalCapacity', 'CanSnapshots', 'State', 'SharedName'],
-    pools.map((sp) => {
+  const headers = ['StoragePool', 'Node', 'Driver', 'PoolName', 'FreeCapacity', 'TotalCapacity', 'CanSnapshots', 'State', 'SharedName'];
+  return showList(ctx, pools, headers, groupRows(headers, pools.map((sp) => {
       const reports = sp.reports ?? [];
       const state = reports.some((r) => isError(r.ret_code)) ? { text: 'Error', color: Color.RED }
         : reports.length ? { text: 'Warning', color: Color.YELLOW } : { text: 'Ok', color: Color.GREEN };
@@ -32,7 +33,7 @@ async function spList(ctx: Ctx, p: Parsed): Promise<number> {
         cap(sp, sp.free_capacity), cap(sp, sp.total_capacity), String(sp.supports_snapshots ?? false),
         state,
         sp.shared_space ?? sp.free_space_mgr_name ?? `${sp.node_name};${sp.storage_pool_name}`];
-    }));
+    }), list(p, 'groupby')));
 }
 
 function driverKeys(kind: string, name: string): Record<string, string> {
@@ -89,7 +90,7 @@ export const storagePoolCommand: CmdSpec = {
     },
     {
       ...LIST, help: 'Prints a list of all storage pools known to LINSTOR.',
-      opts: [{ name: 'nodes', short: 'n', kind: 'list' }, { name: 'storage-pools', short: 's', kind: 'list' }, { name: 'props', kind: 'list' }],
+      opts: [{ name: 'nodes', short: 'n', kind: 'list' }, { name: 'storage-pools', short: 's', kind: 'list' }, { name: 'props', kind: 'list' }, groupbyOpt],
       run: spList,
     },
     { ...DELETE, help: 'Deletes a storage pool.', args: [{ name: 'node_name' }, { name: 'name' }], run: async (ctx, p) => showReplies(ctx, await ctx.client.storagePools.delete(str(p, 'node_name'), str(p, 'name'))) },

@@ -6,6 +6,7 @@ import { registerEncryptionRoutes } from './encryption.js';
 import { registerErrorReportRoutes } from './error-reports.js';
 import { registerKeyValueStoreRoutes } from './key-value-store.js';
 import { registerNodeRoutes } from './nodes.js';
+import { registerPhysicalStorageRoutes } from './physical-storage.js';
 import { registerPlacementRoutes } from './placement.js';
 import { registerResourceDefinitionRoutes } from './resource-definitions.js';
 import { registerResourceGroupRoutes } from './resource-groups.js';
@@ -31,4 +32,5 @@ export function registerRoutes(r: Router, ctx: ControllerContext): void {
   registerKeyValueStoreRoutes(r, ctx);
   registerErrorReportRoutes(r, ctx);
   registerEncryptionRoutes(r, ctx);
+  registerPhysicalStorageRoutes(r, ctx);
 }

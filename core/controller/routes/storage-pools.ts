@@ -3,17 +3,18 @@ import type { Router } from 'express';
 import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
 import { ApiError, Errors } from '../../model/errors.js';
 import { checkName, nameKey } from '../../model/names.js';
-import type { StoragePool, StoragePoolDefinition } from '../../model/types.js';
+import type { StoragePoolDefinition } from '../../model/types.js';
 import { applyPropsModify, checkProps } from '../../props/modify.js';
 import type { ControllerContext } from '../context.js';
 import { route } from '../http/handler.js';
 import { listParam, nameFilter, page, propsFilter } from '../http/query.js';
 import { getNode, getStoragePool, getStoragePoolDefinition, storagePoolKey } from '../lookup.js';
 import { propsInfo } from '../services/props-info.js';
-import { checkDriverProps, checkProviderKind, DFLT_DISKLESS_STOR_POOL, DFLT_STOR_POOL, volumesUsingPool } from '../services/storage-pools.js';
+import { createStoragePool } from '../services/storage-pool-create.js';
+import { checkDriverProps, DFLT_DISKLESS_STOR_POOL, DFLT_STOR_POOL, volumesUsingPool } from '../services/storage-pools.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import { storagePoolDefinitionView, storagePoolView } from '../views/storage-pools.js';
-import { bodyOf, optionalString } from './body.js';
+import { bodyOf } from './body.js';
 
 const SPD = 'STOR_POOL_DFN' as const;
 const SP = 'STOR_POOL' as const;
@@ -89,42 +90,9 @@ export function registerStoragePoolRoutes(r: Router, ctx: ControllerContext): vo
     json: storagePoolView(getStoragePool(state, String(req.params.node), String(req.params.sp)), runtime),
   })));
 
-  r.post('/v1/nodes/:node/storage-pools', route(reporter, { obj: SP, op: 'CRT' }, 201, async (req) => {
-    const b = bodyOf(req);
-    const node = getNode(state, String(req.params.node));
-    const name = checkName('storage-pool', b.storage_pool_name);
-    const kind = checkProviderKind(b.provider_kind);
-    const props = checkProps(b.props);
-    // python-linstor and the linstor client name a file pool's directory in StorDriver/StorPoolName.
-    if ((kind === 'FILE' || kind === 'FILE_THIN') && !props['StorDriver/FileDir'] && props['StorDriver/StorPoolName']) {
-      props['StorDriver/FileDir'] = props['StorDriver/StorPoolName'];
-    }
-    checkDriverProps(kind, props, node.props);
-    if (b.external_locking !== undefined && typeof b.external_locking !== 'boolean') {
-      throw new ApiError('API_CALL_PARSE_ERROR', "'external_locking' must be a boolean.", { correction: 'Give external_locking as true or false.' });
-    }
-    const shared = optionalString(b.free_space_mgr_name, 'free_space_mgr_name');
-    const sp: StoragePool = {
-      name, nodeName: node.name, providerKind: kind, props, uuid: randomUUID(), externalLocking: b.external_locking === true,
-      freeSpaceMgrName: shared && !shared.includes(';') ? shared : `${node.name};${name}`,
-    };
-    const key = storagePoolKey(node.name, name);
-    await state.mutate((tx) => {
-      if (!state.nodes.has(nameKey(node.name))) throw Errors.notFound('FAIL_NOT_FOUND_NODE', 'Node', node.name, { obj: 'NODE' });
-      if (state.storagePools.has(key)) {
-        throw new ApiError('FAIL_EXISTS_STOR_POOL', `A storage pool with the name '${name}' already exists on node '${node.name}'.`, {
-          obj: SP, op: 'CRT', objRefs: { Node: node.name, StorPoolDfn: name },
-          correction: 'Use a different name, or delete the existing storage pool first.',
-        });
-      }
-      // The storage pool definition is created implicitly, as in LINSTOR.
-      if (!state.storagePoolDefinitions.has(nameKey(name))) tx.put(state.storagePoolDefinitions, nameKey(name), { name, props: {}, uuid: randomUUID() });
-      tx.put(state.storagePools, key, sp);
-    });
-    return { rc: [rcEntry('CREATED', `New storage pool '${name}' on node '${node.name}' registered.`, {
-      obj: SP, op: 'CRT', objRefs: { Node: node.name, StorPoolDfn: name }, details: `Storage pool '${name}' on node '${node.name}' UUID is: ${sp.uuid}`,
-    })] };
-  }));
+  r.post('/v1/nodes/:node/storage-pools', route(reporter, { obj: SP, op: 'CRT' }, 201, async (req) => ({
+    rc: await createStoragePool(state, String(req.params.node), bodyOf(req)),
+  })));
 
   r.put('/v1/nodes/:node/storage-pools/:sp', route(reporter, { obj: SP, op: 'MOD' }, 200, async (req) => {
     const b = bodyOf(req);

@@ -97,7 +97,7 @@ export async function getCapacity(ctx: PluginContext, req: { volume_capabilities
     kib += sp.free_capacity ?? 0;
     largest = Math.max(largest, sp.free_capacity ?? 0);
   }
-  return { available_capacity: kibToBytes(kib), maximum_volume_size: kibToBytes(largest) };
+  return { available_capacity: kibToBytes(kib), maximum_volume_size: { value: kibToBytes(largest) } };
 }
 
 export async function controllerGetVolume(ctx: PluginContext, req: { volume_id?: string }): Promise<unknown> {

@@ -19,7 +19,7 @@ export async function cloneResource(ctx: CloneContext, src: string, dst: string,
   if (ctx.cfg.cloneMode !== 'copy') {
     logInfo(`cloning ${src} to ${dst} with LINSTOR's clone API`);
     cloned = await ctx.linstor.cloneWithApi(src, dst);
-    if (!cloned) logInfo('the controller has no clone API; copying the data instead');
+    
   }
   if (!cloned) await copyClone(ctx, src, dst, srcSize);
   if (size > srcSize) {

@@ -5,7 +5,7 @@
  */
 import { LinstorApiError, LinstorClient, type ResourceLayer, type ResourceWithVolumes } from '../../../core/client/index.js';
 import type { DatastoreConfig } from './datastore-config.js';
-import { DriverError, logInfo } from './log.js';
+import { DriverError, logInfo, logWarn } from './log.js';
 
 const KiB_PER_MiB = 1024;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -112,9 +112,16 @@ export class OneLinstor {
   /** make-available on host: a diskless attachment (or nothing when a replica is there); returns the device. */
   async attach(name: string, host: string): Promise<string> {
     if (!(await this.exists(name))) throw new DriverError(`LINSTOR resource ${name} does not exist`, `check the image SOURCE; 'linstor resource-definition list' shows what exists`);
-    const diskless = await this.supportsDiskless(name);
-    if (!diskless) logInfo(`layer stack of ${name} has no DRBD/NVMe layer: ${host} gets a diskful replica instead of a diskless attachment`);
-    await this.client.resources.makeAvailable(name, host, { diskful: !diskless });
+    if (!(await this.supportsDiskless(name))) {
+      // Without DRBD/NVMe a new replica would be an empty, unconnected volume: refuse instead.
+      const replicas = await this.diskfulNodes(name);
+      if (!replicas.includes(host)) {
+        throw new DriverError(`${name} has no DRBD or NVMe layer, so only the nodes holding its data (${replicas.join(', ') || 'none'}) can use it, not ${host}`,
+          `add DRBD to the layer stack of resource group ${this.cfg.resourceGroup ?? '(datastore)'} (linstor rg modify ... --layer-list drbd,storage) or run the VM on ${replicas[0] ?? 'a storage node'}`);
+      }
+      return this.devicePath(name, host);
+    }
+    await this.client.resources.makeAvailable(name, host, { diskful: false });
     return this.devicePath(name, host);
   }
 
@@ -163,7 +170,12 @@ export class OneLinstor {
     for (;;) {
       const st = await this.client.resourceDefinitions.cloneStatus(src, dst);
       if (st.status === 'COMPLETE') return true;
-      if (st.status === 'FAILED') throw new DriverError(`LINSTOR could not clone ${src} to ${dst}`, `see 'linstor error-reports list' on the controller`);
+      if (st.status === 'FAILED') {
+        // The data copy below still gives the user a working image; the controller keeps the reason.
+        logWarn(`LINSTOR's clone of ${src} to ${dst} failed (see 'linstor error-reports list'); copying the data instead`);
+        await this.remove(dst).catch(() => {});
+        return false;
+      }
       if (Date.now() > end) throw new DriverError(`clone of ${src} to ${dst} did not finish within 30 minutes`);
       await sleep(500);
     }

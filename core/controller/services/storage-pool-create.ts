@@ -1,0 +1,76 @@
+/**
+ * Creating a storage pool on a node: shared by `POST /v1/nodes/{node}/storage-pools` and
+ * `POST /v1/physical-storage/{node}` with `with_storage_pool`, so both validate and store
+ * the same way. `prepareStoragePool` only validates (no side effects), so a caller that must
+ * do something irreversible first (create a VG on a satellite) can fail early.
+ */
+import { randomUUID } from 'node:crypto';
+import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
+import { ApiError, Errors } from '../../model/errors.js';
+import { checkName, nameKey } from '../../model/names.js';
+import type { StoragePool } from '../../model/types.js';
+import { checkProps } from '../../props/modify.js';
+import { getNode, storagePoolKey } from '../lookup.js';
+import type { ClusterState } from '../state/cluster-state.js';
+import { checkDriverProps, checkProviderKind } from './storage-pools.js';
+
+export interface StoragePoolCreateInput {
+  storage_pool_name?: unknown;
+  provider_kind?: unknown;
+  props?: unknown;
+  free_space_mgr_name?: unknown;
+  external_locking?: unknown;
+}
+
+const SP = 'STOR_POOL' as const;
+
+function existsError(name: string, node: string): ApiError {
+  return new ApiError('FAIL_EXISTS_STOR_POOL', `A storage pool with the name '${name}' already exists on node '${node}'.`, {
+    obj: SP, op: 'CRT', objRefs: { Node: node, StorPoolDfn: name },
+    correction: 'Use a different name, or delete the existing storage pool first.',
+  });
+}
+
+/** Validates a creation request against the current state and builds the pool; stores nothing. */
+export function prepareStoragePool(state: ClusterState, nodeName: string, b: StoragePoolCreateInput): StoragePool {
+  const node = getNode(state, nodeName);
+  const name = checkName('storage-pool', b.storage_pool_name);
+  const kind = checkProviderKind(b.provider_kind);
+  const props = checkProps(b.props);
+  // python-linstor and the linstor client name a file pool's directory in StorDriver/StorPoolName.
+  if ((kind === 'FILE' || kind === 'FILE_THIN') && !props['StorDriver/FileDir'] && props['StorDriver/StorPoolName']) {
+    props['StorDriver/FileDir'] = props['StorDriver/StorPoolName'];
+  }
+  checkDriverProps(kind, props, node.props);
+  if (b.external_locking !== undefined && typeof b.external_locking !== 'boolean') {
+    throw new ApiError('API_CALL_PARSE_ERROR', "'external_locking' must be a boolean.", { correction: 'Give external_locking as true or false.' });
+  }
+  if (b.free_space_mgr_name != null && typeof b.free_space_mgr_name !== 'string') {
+    throw new ApiError('API_CALL_PARSE_ERROR', "'free_space_mgr_name' must be a string.", { correction: 'Give free_space_mgr_name as a JSON string.' });
+  }
+  const shared = b.free_space_mgr_name ?? undefined;
+  if (state.storagePools.has(storagePoolKey(node.name, name))) throw existsError(name, node.name);
+  return {
+    name, nodeName: node.name, providerKind: kind, props, uuid: randomUUID(), externalLocking: b.external_locking === true,
+    freeSpaceMgrName: shared && !shared.includes(';') ? shared : `${node.name};${name}`,
+  };
+}
+
+/** Stores a prepared pool (re-checking existence inside the transaction) and answers as LINSTOR does. */
+export async function storeStoragePool(state: ClusterState, sp: StoragePool): Promise<ApiCallRc[]> {
+  const key = storagePoolKey(sp.nodeName, sp.name);
+  await state.mutate((tx) => {
+    if (!state.nodes.has(nameKey(sp.nodeName))) throw Errors.notFound('FAIL_NOT_FOUND_NODE', 'Node', sp.nodeName, { obj: 'NODE' });
+    if (state.storagePools.has(key)) throw existsError(sp.name, sp.nodeName);
+    // The storage pool definition is created implicitly, as in LINSTOR.
+    if (!state.storagePoolDefinitions.has(nameKey(sp.name))) tx.put(state.storagePoolDefinitions, nameKey(sp.name), { name: sp.name, props: {}, uuid: randomUUID() });
+    tx.put(state.storagePools, key, sp);
+  });
+  return [rcEntry('CREATED', `New storage pool '${sp.name}' on node '${sp.nodeName}' registered.`, {
+    obj: SP, op: 'CRT', objRefs: { Node: sp.nodeName, StorPoolDfn: sp.name }, details: `Storage pool '${sp.name}' on node '${sp.nodeName}' UUID is: ${sp.uuid}`,
+  })];
+}
+
+export async function createStoragePool(state: ClusterState, nodeName: string, b: StoragePoolCreateInput): Promise<ApiCallRc[]> {
+  return storeStoragePool(state, prepareStoragePool(state, nodeName, b));
+}
