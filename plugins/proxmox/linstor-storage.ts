@@ -29,7 +29,7 @@ export interface LinstorStorage {
 /** Keys PVE accepts for this type (PVE-wide ones plus the plugin's own). */
 export const KNOWN_KEYS = new Set([
   'controller', 'resourcegroup', 'preferlocal', 'exactsize', 'allowtwoprimaries', 'statuscache',
-  'apica', 'apicrt', 'apikey', 'clusterlocktimeout', 'content', 'shared', 'disable', 'nodes',
+  'apica', 'apicrt', 'apikey', 'content', 'shared', 'disable', 'nodes',
 ]);
 // PVE adds these to the parsed hash it hands to a plugin; they are not storage.cfg keys.
 const PVE_INTERNAL_KEYS = new Set(['type', 'digest', 'storage']);

@@ -22,7 +22,8 @@ export interface PCluster {
 }
 
 export type Rc = Array<{ ret_code: number; message: string; obj_refs?: Record<string, string>; cause?: string }>;
-export const isError = (rc: unknown): boolean => Array.isArray(rc) && (rc as Rc).some((e) => e.ret_code < 0);
+/** LINSTOR's masks: errors are 0xC000... (in [-2^62, 0) as signed int64), warnings 0x8000... (below -2^62). */
+export const isError = (rc: unknown): boolean => Array.isArray(rc) && (rc as Rc).some((e) => e.ret_code < 0 && e.ret_code >= -(2 ** 62));
 
 const SATELLITE_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'core', 'satellite', 'main.js');
 

@@ -55,3 +55,10 @@ test('the shim declares what PVE checks: type linstor, an API version inside API
   t.is((await run('perl', args, opts('13'))).stdout.split(' ').slice(1, 3).join(' '), '13 1', 'an older PVE is told its own version');
   t.is((await run('perl', args, opts('18'))).stdout.split(' ').slice(1, 3).join(' '), '15 1', 'a newer PVE within APIAGE accepts 15');
 });
+
+test('every key the shim lets PVE accept in storage.cfg is one the hooks understand, and the other way round', async (t) => {
+  const { KNOWN_KEYS } = await import('../../plugins/proxmox/linstor-storage.js');
+  const { stdout } = await run('perl', ['-I', DOUBLES_DIR, '-I', join(REPO_ROOT, 'plugins/proxmox/perl'), '-MPVE::Storage::Custom::LINSTORPlugin',
+    '-e', 'print join(",", sort keys %{ PVE::Storage::Custom::LINSTORPlugin->options }), "\\n"']);
+  t.deepEqual(stdout.trim().split(','), [...KNOWN_KEYS].sort());
+});

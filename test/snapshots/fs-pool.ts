@@ -26,8 +26,9 @@ export function makeFsPool(fs: 'xfs' | 'ext4', sizeMib = 512): FsPool {
   return {
     dir, fs,
     cleanup() {
-      cleanupLoopDevices(dir);
-      spawnSync('umount', ['-l', mnt]);
+      cleanupLoopDevices(mnt); // volumes of every pool directory on this filesystem
+      // A plain umount first: a lazy one leaves the loop device busy, and it would outlive the test.
+      if (spawnSync('umount', [mnt]).status !== 0) spawnSync('umount', ['-l', mnt]);
       spawnSync('losetup', ['-d', dev]);
       removeTempDir(base);
     },

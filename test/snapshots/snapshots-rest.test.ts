@@ -133,3 +133,21 @@ test.serial('a snapshot of a resource on a thick FILE pool is refused with LINST
   t.is(s.body[0].details, `Used for storage pool 'thick' on '${n1}'.`);
   t.is((await call(c.ctl, 'GET', `/v1/resource-definitions/${rd}/snapshots`)).body.length, 0);
 });
+
+test.serial('snapshots survive a controller restart and are never re-taken from newer data', async (t) => {
+  const rd = `keep-${randomSuffix()}`;
+  const n1 = c.nodes[0]!.name;
+  const dev = await deploy(c, rd, 8 * 1024, [n1]);
+  writePattern(dev[n1]!, 'before', MIB);
+  const before = checksum(dev[n1]!, MIB);
+  t.is((await call(c.ctl, 'POST', `/v1/resource-definitions/${rd}/snapshots`, { name: 'kept' })).status, 201);
+  writePattern(dev[n1]!, 'after', MIB);
+  await c.ctl.restart();
+  await waitFor('node online again', async () => (await call(c.ctl, 'GET', `/v1/nodes/${n1}`)).body.connection_status === 'ONLINE');
+  const s = await call(c.ctl, 'GET', `/v1/resource-definitions/${rd}/snapshots/kept`);
+  t.deepEqual(s.body.flags, ['SUCCESSFUL']);
+  const rs = await call(c.ctl, 'POST', `/v1/resource-definitions/${rd}/snapshot-restore-resource/kept`, { to_resource: `${rd}-r`, nodes: [n1] });
+  t.is(rs.status, 200, JSON.stringify(rs.body));
+  const restored = await devices(c, `${rd}-r`, [n1]);
+  t.is(checksum(restored[n1]!, MIB), before);
+});

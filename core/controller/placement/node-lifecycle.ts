@@ -10,7 +10,7 @@ import type { Resource } from '../../model/types.js';
 import type { ControllerContext } from '../context.js';
 import { getNode, resourceKey, resourcesOf, resourcesOnNode } from '../lookup.js';
 import { applyAndReport } from '../services/apply.js';
-import { deleteResources } from '../services/deletion.js';
+import { adjustTieBreaker, deleteResources } from '../services/deletion.js';
 import { autoplaceInTx, effectiveFilter } from './autoplace.js';
 import { isDiskful } from './snapshot.js';
 
@@ -121,6 +121,8 @@ export async function nodeLost(ctx: ControllerContext, nodeName: string): Promis
   for (const k of [...runtime.pools.keys()]) if (k.startsWith(`${nk}/`)) runtime.pools.delete(k);
   const rc = [rcEntry('DELETED', `Node '${node.name}' deleted.`, { obj: 'NODE', op: 'DEL', details: `Node '${node.name}' UUID was: ${node.uuid}`, objRefs: { Node: node.name } })];
   for (const r of gone) rc.push(rcEntry('DELETED', `Resource '${r.name}' on lost node '${node.name}' removed.`, { obj: 'RSC', op: 'DEL', objRefs: { RscDfn: r.name, Node: node.name } }));
-  // Peers of the removed resources get their new desired state (commit listener pushes it).
+  // Peers of the removed resources get their new desired state (commit listener pushes it);
+  // a tie-breaker left beside a single diskful replica goes too.
+  for (const name of new Set(gone.map((r) => r.name))) rc.push(...await adjustTieBreaker(ctx, name));
   return rc;
 }

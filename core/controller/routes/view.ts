@@ -21,16 +21,4 @@ export function registerViewRoutes(r: Router, ctx: ControllerContext): void {
         (x) => resourceWithVolumesView(state, runtime, state.resourceDefinitions.get(nameKey(x.name))!, x)),
     };
   }));
-
-  // Snapshots are not implemented yet: LINSTOR answers an empty list when there are none.
-  r.get('/v1/view/snapshots', route(reporter, { obj: 'SNAPSHOT' }, 200, (req) => {
-    const byNode = nameFilter(listParam(req, 'nodes'));
-    const byRsc = nameFilter(listParam(req, 'resources'));
-    return {
-      json: page(req, state.snapshots.values(), (s) => {
-        const o = s as { resource_name?: string; nodes?: string[] };
-        return byRsc(o.resource_name ?? '') && (!o.nodes?.length || o.nodes.some(byNode));
-      }, (s) => s),
-    };
-  }));
 }

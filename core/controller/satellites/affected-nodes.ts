@@ -36,6 +36,9 @@ export function affectedNodes(state: ClusterState, changes: readonly RowChange[]
         add(nodesOfDefinition(state, rd));
         break;
       }
+      case 'snapshots':
+        add(nodesOfDefinition(state, c.key.split('/')[0]!));
+        break;
       case 'resource_definitions':
         add(nodesOfDefinition(state, c.key));
         break;

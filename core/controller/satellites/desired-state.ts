@@ -4,6 +4,7 @@ import type {
 import { nameKey } from '../../model/names.js';
 import type { LayerKind, Node, Props, Resource, ResourceDefinition, ResourceGroup } from '../../model/types.js';
 import { mergeProps, propValue, type PropLevel } from '../../props/resolver.js';
+import { desiredSnapshots } from '../snapshots/desired.js';
 import type { ClusterState } from '../state/cluster-state.js';
 
 export const DFLT_STOR_POOL = 'DfltStorPool';
@@ -56,6 +57,7 @@ export function desiredNodeState(state: ClusterState, nodeKey: string, hints: De
     props: mergeProps([{ level: 'controller', props: ctrl }, { level: 'node', props: node.props }]),
     storagePools,
     resources,
+    snapshots: desiredSnapshots(state, nodeKey),
   };
 }
 

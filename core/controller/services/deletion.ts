@@ -43,7 +43,7 @@ export async function deleteResources(ctx: ControllerContext, rdName: string, no
  * The quorum side of a delete: a tie-breaker that no longer breaks a tie goes, and a resource
  * left with two diskful replicas gets one (see placement/tie-breaker.ts).
  */
-async function adjustTieBreaker(ctx: ControllerContext, rdName: string): Promise<ApiCallRc[]> {
+export async function adjustTieBreaker(ctx: ControllerContext, rdName: string): Promise<ApiCallRc[]> {
   const rc: ApiCallRc[] = [];
   const pointless = pointlessTieBreakers(ctx, rdName);
   if (pointless.length) {

@@ -2,6 +2,7 @@ import type {
   ErrorReport, KeyValueStore, Node, Props, Resource, ResourceDefinition, ResourceGroup,
   StoragePool, StoragePoolDefinition, VolumeGroup,
 } from '../../model/types.js';
+import type { Snapshot } from '../../model/snapshot.js';
 import type { RowChange, Store, TableName } from '../../store/store.js';
 import { Table } from './table.js';
 
@@ -52,7 +53,8 @@ export class ClusterState {
   readonly resourceDefinitions = new Table<ResourceDefinition>('resource_definitions');
   /** key: RD/NODE */
   readonly resources = new Table<Resource>('resources');
-  readonly snapshots = new Table<unknown>('snapshots');
+  /** key: RD/SNAP */
+  readonly snapshots = new Table<Snapshot>('snapshots');
   readonly nodeConnections = new Table<{ nodeA: string; nodeB: string; props: Props }>('node_connections');
   readonly resourceConnections = new Table<{ resource: string; nodeA: string; nodeB: string; props: Props }>('resource_connections');
   readonly keyValueStores = new Table<KeyValueStore>('key_value_stores');

@@ -34,6 +34,10 @@ export class FileSnapshots {
     let ok = false;
     try {
       await writeFile(src, 'probe');
+    } catch {
+      return false; // the directory is not usable (yet): probe again next time
+    }
+    try {
       await this.runner.run(['cp', '--reflink=always', src, dst], { quiet: true, timeoutMs: 10_000 });
       ok = true;
     } catch {

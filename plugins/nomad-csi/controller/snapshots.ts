@@ -32,7 +32,14 @@ export async function createSnapshot(ctx: PluginContext, req: { name?: string; s
       return { snapshot: csiSnapshot(existing) };
     }
     await requireVolume(ctx, source);
-    await ctx.client.snapshots.create(source, snapName);
+    try {
+      await ctx.client.snapshots.create(source, snapName);
+    } catch (e) {
+      // A snapshot that failed on a node stays registered in LINSTOR; remove it so that it
+      // neither shows in ListSnapshots nor keeps its volume's definition alive.
+      await ctx.client.snapshots.delete(source, snapName).catch(() => {});
+      throw e;
+    }
     const s = await ctx.client.snapshots.get(source, snapName);
     return { snapshot: csiSnapshot(s) };
   });

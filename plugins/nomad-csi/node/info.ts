@@ -35,7 +35,8 @@ export async function nodeGetVolumeStats(ctx: PluginContext, req: { volume_id?: 
   const m = await mountAt(ctx.runner, path);
   if (!m) throw notFound(`volume ${id} is not mounted at ${path}`);
   if (!statSync(path).isDirectory()) {
-    return { usage: [{ unit: 'BYTES', total: (await deviceSize(ctx.runner, m.source)).toString() }] };
+    // A block target is the device node itself (bind-mounted from devtmpfs).
+    return { usage: [{ unit: 'BYTES', total: (await deviceSize(ctx.runner, path)).toString() }] };
   }
   const s = await statfs(path, { bigint: true });
   const total = s.blocks * s.bsize;
@@ -59,7 +60,8 @@ export async function nodeExpandVolume(ctx: PluginContext, req: { volume_id?: st
   return ctx.locks.with([`vol:${id}`], async () => {
     const m = await mountAt(ctx.runner, path);
     if (!m) throw notFound(`volume ${id} is not mounted at ${path}`);
-    const dev = m.source;
+    const isDir = statSync(path).isDirectory();
+    const dev = isDir ? m.source : path;
     const want = BigInt(req.capacity_range?.required_bytes ?? '0');
     const end = Date.now() + ctx.deviceWaitMs;
     let size = await deviceSize(ctx.runner, dev);
@@ -68,10 +70,17 @@ export async function nodeExpandVolume(ctx: PluginContext, req: { volume_id?: st
       await sleep(200);
       size = await deviceSize(ctx.runner, dev);
     }
-    if (statSync(path).isDirectory()) {
+    if (isDir) {
       if (m.fstype === 'xfs') await ctx.runner.run(['xfs_growfs', path]);
-      else if (m.fstype.startsWith('ext')) await ctx.runner.run(['resize2fs', dev], { timeoutMs: 300_000 });
-      else throw new CsiError(status.INVALID_ARGUMENT, `cannot grow filesystem ${m.fstype}`);
+      else if (m.fstype.startsWith('ext')) {
+        await ctx.runner.run(['resize2fs', dev], { timeoutMs: 300_000 }).catch((e: unknown) => {
+          // Online ext4 growth needs CAP_SYS_RESOURCE; without it the volume grows at its next stage.
+          if (/Permission denied to resize/.test((e as Error).message)) {
+            throw new CsiError(status.FAILED_PRECONDITION, `online resize of ${dev} refused (the plugin lacks CAP_SYS_RESOURCE); unstage and stage the volume to grow it offline`);
+          }
+          throw e;
+        });
+      } else throw new CsiError(status.INVALID_ARGUMENT, `cannot grow filesystem ${m.fstype}`);
     }
     return { capacity_bytes: size.toString() };
   });

@@ -9,7 +9,7 @@ import type { PluginContext } from '../context.js';
 import { alreadyExists, invalid } from '../errors.js';
 import { nodeOptions } from '../params.js';
 import { localDevice } from './device.js';
-import { fsTypeOf, mkfs, mount, mountAt, umount } from './mounts.js';
+import { deviceSize, fsTypeOf, mkfs, mount, mountAt, umount } from './mounts.js';
 
 export interface NodeStageRequest {
   volume_id?: string; staging_target_path?: string; volume_capability?: VolumeCapability | null;
@@ -42,6 +42,7 @@ export async function nodeStageVolume(ctx: PluginContext, req: NodeStageRequest)
       await mkfs(run, wanted, dev, opts.fsOpts);
       fs = wanted;
     }
+    else if (fs.startsWith('ext')) await growExtOffline(ctx, dev);
     mkdirSync(staging, { recursive: true });
     const options = [...(cap.mount?.mount_flags ?? []), ...(opts.mountOpts ?? '').split(',')].map((s) => s.trim()).filter(Boolean);
     // Restored snapshots share the XFS UUID of their origin; without nouuid the second mount fails.
@@ -61,4 +62,20 @@ export async function nodeUnstageVolume(ctx: PluginContext, req: { volume_id?: s
     while (await mountAt(ctx.runner, staging)) await umount(ctx.runner, staging);
     return {};
   });
+}
+
+/**
+ * A volume expanded while it was not staged (or where online growth is not permitted) has a
+ * filesystem smaller than its device: grow it now, before it is mounted.
+ */
+async function growExtOffline(ctx: PluginContext, dev: string): Promise<void> {
+  const info = await ctx.runner.run(['dumpe2fs', '-h', dev], { quiet: true });
+  const count = /^Block count:\s+(\d+)/m.exec(info.stdout)?.[1];
+  const bsize = /^Block size:\s+(\d+)/m.exec(info.stdout)?.[1];
+  if (!count || !bsize) return;
+  const fsBytes = BigInt(count) * BigInt(bsize);
+  if ((await deviceSize(ctx.runner, dev)) - fsBytes < BigInt(bsize) * 64n) return;
+  await ctx.runner.run(['e2fsck', '-f', '-p', dev], { okExitCodes: [0, 1], timeoutMs: 300_000 });
+  await ctx.runner.run(['resize2fs', dev], { timeoutMs: 300_000 });
+  ctx.log.info({ dev }, 'filesystem grown offline before mounting');
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { dsContext, imageField, imageSizeMiB, storageNode } from '../lib/context.js';
+import { dataNodes, dsContext, imageField, imageSizeMiB } from '../lib/context.js';
 import { requireBridgeList } from '../lib/datastore-config.js';
 import { imageResourceName } from '../lib/linstor.js';
 import { DriverError, logInfo } from '../lib/log.js';
@@ -35,11 +35,11 @@ export async function cp(argv: string[]): Promise<string> {
   try {
     await ctx.linstor.deploy(name, size);
     try {
-      const node = await storageNode(ctx, name);
-      const device = await ctx.linstor.devicePath(name, node);
-      const runner = await ctx.hosts.runner(node);
-      const fmt = await importFileToDevice(runner, src.file, device);
-      logInfo(`imported ${path} (${fmt}) into ${name} on ${node}`);
+      for (const node of await dataNodes(ctx, name)) {
+        const device = await ctx.linstor.devicePath(name, node);
+        const fmt = await importFileToDevice(await ctx.hosts.runner(node), src.file, device);
+        logInfo(`imported ${path} (${fmt}) into ${name} on ${node}`);
+      }
     } catch (e) {
       await ctx.linstor.remove(name).catch(() => {});
       throw e;

@@ -1,6 +1,6 @@
 /** datastore mkfs: an empty datablock `OpenNebula-Image-<id>` of IMAGE/SIZE MB, with IMAGE/FS if given; prints SOURCE. */
 import { makeFilesystem } from '../lib/copy.js';
-import { dsContext, imageSizeMiB, storageNode } from '../lib/context.js';
+import { dataNodes, dsContext, imageSizeMiB } from '../lib/context.js';
 import { imageResourceName } from '../lib/linstor.js';
 import { runAction } from '../run.js';
 import { text } from '../lib/xml.js';
@@ -13,9 +13,9 @@ export async function mkfs(argv: string[]): Promise<string> {
   await ctx.linstor.deploy(name, size);
   try {
     if (fs && fs !== 'raw') {
-      const node = await storageNode(ctx, name);
-      const device = await ctx.linstor.devicePath(name, node);
-      await makeFilesystem(await ctx.hosts.runner(node), device, fs);
+      for (const node of await dataNodes(ctx, name)) {
+        await makeFilesystem(await ctx.hosts.runner(node), await ctx.linstor.devicePath(name, node), fs);
+      }
     }
   } catch (e) {
     await ctx.linstor.remove(name).catch(() => {});

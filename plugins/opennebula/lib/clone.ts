@@ -4,7 +4,7 @@
  * controller has no clone API; the copy runs `qemu-img`/`dd` on a node holding both.
  */
 import { copyDevice } from './copy.js';
-import { storageNode } from './context.js';
+import { dataNodes } from './context.js';
 import type { DatastoreConfig } from './datastore-config.js';
 import type { Hosts } from './hosts.js';
 import type { OneLinstor } from './linstor.js';
@@ -31,13 +31,14 @@ export async function cloneResource(ctx: CloneContext, src: string, dst: string,
 async function copyClone(ctx: CloneContext, src: string, dst: string, sizeMiB: number): Promise<void> {
   await ctx.linstor.deploy(dst, sizeMiB);
   try {
-    const node = await storageNode(ctx, dst);
-    // The copy node needs the source too: a diskless attachment or an existing replica.
-    const srcDev = await ctx.linstor.attach(src, node);
-    const dstDev = await ctx.linstor.devicePath(dst, node);
-    logInfo(`copying ${src} (${srcDev}) to ${dst} (${dstDev}) on ${node}`);
-    await copyDevice(await ctx.hosts.runner(node), srcDev, dstDev);
-    await ctx.linstor.detach(src, node);
+    for (const node of await dataNodes(ctx, dst)) {
+      // The copy node needs the source too: a diskless attachment or an existing replica.
+      const srcDev = await ctx.linstor.attach(src, node);
+      const dstDev = await ctx.linstor.devicePath(dst, node);
+      logInfo(`copying ${src} (${srcDev}) to ${dst} (${dstDev}) on ${node}`);
+      await copyDevice(await ctx.hosts.runner(node), srcDev, dstDev);
+      await ctx.linstor.detach(src, node);
+    }
   } catch (e) {
     await ctx.linstor.remove(dst).catch(() => {});
     throw e;

@@ -45,3 +45,14 @@ export async function storageNode(ctx: { cfg: DatastoreConfig; linstor: OneLinst
   if (!bridged.length && ctx.cfg.bridgeList.length) logInfo(`no BRIDGE_LIST host holds ${name}; copying on ${node}`);
   return node;
 }
+
+/**
+ * The nodes whose device must receive written data: one storage node when DRBD replicates,
+ * every replica when the layer stack has no replication (each replica is its own volume).
+ */
+export async function dataNodes(ctx: { cfg: DatastoreConfig; linstor: OneLinstor }, name: string): Promise<string[]> {
+  if (await ctx.linstor.supportsDiskless(name)) return [await storageNode(ctx, name)];
+  const nodes = await ctx.linstor.diskfulNodes(name);
+  if (nodes.length > 1) logInfo(`${name} has no replication layer: writing the data to each of its ${nodes.length} replicas`);
+  return nodes;
+}

@@ -5,7 +5,7 @@
  */
 import { diskIdOf, hostPath, intArg, requireArg } from '../lib/args.js';
 import { makeFilesystem } from '../lib/copy.js';
-import { storageNode, tmContext } from '../lib/context.js';
+import { dataNodes, tmContext } from '../lib/context.js';
 import { DriverError, logInfo } from '../lib/log.js';
 import { linkOnHost } from '../lib/tm.js';
 import { runAction } from '../run.js';
@@ -23,8 +23,9 @@ export async function makeVolatile(sizeMiB: number, format: string, dstArg: stri
     else {
       await ctx.linstor.deploy(name, sizeMiB);
       if (!NO_FS.has(format)) {
-        const node = await storageNode(ctx, name);
-        await makeFilesystem(await ctx.hosts.runner(node), await ctx.linstor.devicePath(name, node), format);
+        for (const node of await dataNodes(ctx, name)) {
+          await makeFilesystem(await ctx.hosts.runner(node), await ctx.linstor.devicePath(name, node), format);
+        }
       }
     }
     const device = await ctx.linstor.attach(name, dst.host);
