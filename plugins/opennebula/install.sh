@@ -51,6 +51,7 @@ if [ ! -f "$CONF" ]; then
 # ONE_LINSTOR_SSH_KEY=/var/lib/one/.ssh/id_rsa
 # ONE_LINSTOR_KNOWN_HOSTS=/var/lib/one/.ssh/known_hosts
 # LINSTOR_CONTROLLERS=ctrl1:3370,ctrl2:3370   (default when a datastore has no LINSTOR_CONTROLLERS)
+# ONE_LINSTOR_LAYER_LIST=drbd,storage         (layer list for the deprecated LINSTOR_AUTO_PLACE/DEPLOYMENT_NODES placement)
 CONF
 fi
 if [ -z "$DESTDIR" ] && id oneadmin >/dev/null 2>&1; then

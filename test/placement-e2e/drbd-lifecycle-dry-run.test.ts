@@ -42,8 +42,8 @@ test.serial('(dry run) every DRBD resource of a node gets its own port there; tw
   await makeGroup(c, rg, { place_count: 2, storage_pool: c.pool, node_name_list: [c.nodes[0]!.name, c.nodes[1]!.name] });
   const a = uniq('pa');
   const b = uniq('pb');
-  t.false(isError(await spawn(rg, a)));
-  t.false(isError(await spawn(rg, b)));
+  { const sp = await spawn(rg, a); t.false(isError(sp), JSON.stringify(sp.filter((e) => e.ret_code < 0))); }
+  { const sp = await spawn(rg, b); t.false(isError(sp), JSON.stringify(sp.filter((e) => e.ret_code < 0))); }
   const port = async (rd: string) => (await call<Record<string, any>>(c.ctl, 'GET', `/v1/resource-definitions/${rd}`)).body.layer_data?.[0]?.data?.port;
   t.not(await port(a), await port(b), 'resources on the same nodes never share a port');
 });
@@ -52,7 +52,7 @@ test.serial('(dry run) toggle-disk turns a diskless resource diskful and back; m
   const rg = uniq('rgg');
   await makeGroup(c, rg, { place_count: 2, storage_pool: c.pool });
   const rd = uniq('tg');
-  t.false(isError(await spawn(rg, rd)));
+  { const sp = await spawn(rg, rd); t.false(isError(sp), JSON.stringify(sp.filter((e) => e.ret_code < 0))); }
   const where = await placed(c, rd);
   const free = c.nodes.map((n) => n.name).find((n) => !where.some((p) => p.node === n))!;
   const mk = await call<Rc>(c.ctl, 'POST', `/v1/resource-definitions/${rd}/resources/${free}/make-available`, { diskful: false });
@@ -80,7 +80,7 @@ test.serial('(dry run) evacuate moves replicas off a node and keeps it out of pl
   const rg = uniq('rge');
   await makeGroup(c, rg, { place_count: 2, storage_pool: c.pool });
   const rd = uniq('ev');
-  t.false(isError(await spawn(rg, rd)));
+  { const sp = await spawn(rg, rd); t.false(isError(sp), JSON.stringify(sp.filter((e) => e.ret_code < 0))); }
   const node = (await placed(c, rd)).find(diskful)!.node;
   const ev = await call<Rc>(c.ctl, 'PUT', `/v1/nodes/${node}/evacuate`, {});
   t.false(isError(ev.body), JSON.stringify(ev.body));
@@ -91,7 +91,7 @@ test.serial('(dry run) evacuate moves replicas off a node and keeps it out of pl
   t.true(n.body.flags.includes('EVACUATE'));
   const rd2 = uniq('ev2');
   await makeGroup(c, `${rg}x`, { place_count: 3, storage_pool: c.pool });
-  t.false(isError(await spawn(`${rg}x`, rd2)));
+  { const sp = await spawn(`${rg}x`, rd2); t.false(isError(sp), JSON.stringify(sp.filter((e) => e.ret_code < 0))); }
   t.false((await placed(c, rd2)).some((p) => p.node === node && diskful(p)), 'an evacuating node gets no new replicas');
   const rs = await call<Rc>(c.ctl, 'PUT', `/v1/nodes/${node}/restore`, {});
   t.false(isError(rs.body), JSON.stringify(rs.body));
@@ -103,7 +103,7 @@ test.serial('(dry run) node lost removes the node and its resources without cont
   const victim = c.nodes[3]!;
   await makeGroup(c, rg, { place_count: 2, storage_pool: c.pool, node_name_list: [c.nodes[2]!.name, victim.name] });
   const rd = uniq('lost');
-  t.false(isError(await spawn(rg, rd)));
+  { const sp = await spawn(rg, rd); t.false(isError(sp), JSON.stringify(sp.filter((e) => e.ret_code < 0))); }
   await victim.sat.kill9();
   await waitFor('victim offline', async () => (await call<Record<string, any>>(c.ctl, 'GET', `/v1/nodes/${victim.name}`)).body.connection_status !== 'ONLINE');
   const r = await call<Rc>(c.ctl, 'DELETE', `/v1/nodes/${victim.name}/lost`);

@@ -135,14 +135,17 @@ export function registerNodeRoutes(r: Router, ctx: ControllerContext): void {
   }));
   r.post('/v1/nodes/:node/net-interfaces', route(reporter, { obj: 'NET_IF', op: 'CRT' }, 201, async (req) => {
     const node = getNode(state, String(req.params.node));
-    const ni = checkNetInterface(bodyOf(req));
+    const b = bodyOf(req);
+    const ni = checkNetInterface(b);
+    const makeActive = b.is_active === true;
     await state.mutate((tx) => {
       const cur = getNode(state, node.name);
       if (cur.netInterfaces.some((n) => nameKey(n.name) === nameKey(ni.name))) {
         throw Errors.exists('FAIL_EXISTS_NET_IF', 'Network interface', ni.name, { obj: 'NET_IF', op: 'CRT' });
       }
-      tx.put(state.nodes, nameKey(cur.name), { ...cur, netInterfaces: [...cur.netInterfaces, ni] });
+      tx.put(state.nodes, nameKey(cur.name), { ...cur, netInterfaces: [...cur.netInterfaces, ni], activeNetInterface: makeActive ? ni.name : cur.activeNetInterface });
     });
+    if (makeActive) ctx.links.connect(nameKey(node.name));
     return { rc: [rcEntry('CREATED', `New network interface '${ni.name}' on node '${node.name}' created.`, { obj: 'NET_IF', op: 'CRT', objRefs: { Node: node.name, NetIf: ni.name } })] };
   }));
   r.put('/v1/nodes/:node/net-interfaces/:netif', route(reporter, { obj: 'NET_IF', op: 'MOD' }, 200, async (req) => {

@@ -59,7 +59,10 @@ export class OneLinstor {
 
   private async deployLegacy(name: string, sizeKib: number): Promise<void> {
     const pool = this.cfg.storagePool!;
-    await this.client.resourceDefinitions.create({ resource_definition: { name } });
+    // The resource-group path carries its own layer stack; this one takes LINSTOR's default
+    // unless the driver setting ONE_LINSTOR_LAYER_LIST (e.g. "drbd,storage") names one.
+    const layers = (process.env.ONE_LINSTOR_LAYER_LIST ?? '').split(',').map((x) => x.trim().toUpperCase()).filter(Boolean);
+    await this.client.resourceDefinitions.create({ resource_definition: { name, ...(layers.length ? { layer_data: layers.map((type) => ({ type })) } : {}) } });
     await this.client.resourceDefinitions.createVolumeDefinition(name, { volume_definition: { size_kib: sizeKib, props: { StorPoolName: pool } } });
     if (this.cfg.deploymentNodes?.length) {
       logInfo(`placing ${name} on ${this.cfg.deploymentNodes.join(', ')} (LINSTOR_DEPLOYMENT_NODES)`);
