@@ -19,7 +19,8 @@ export class LinstorApiError extends Error {
   /** True when any entry carries this return code (object and operation bits ignored, as golinstor does). */
   hasCode(code: bigint): boolean {
     const mask = 0xC000000000000000n | 0x7FFFn;
-    return this.rcs.some((r) => (BigInt.asUintN(64, r.ret_code) & mask) === BigInt.asUintN(64, code));
+    const want = BigInt.asUintN(64, code) & mask;
+    return this.rcs.some((r) => (BigInt.asUintN(64, r.ret_code) & mask) === want);
   }
 }
 

@@ -64,5 +64,5 @@ export function resourcesOf(state: ClusterState, rdName: string): Resource[] {
 /** Resources placed on one node. */
 export function resourcesOnNode(state: ClusterState, nodeName: string): Resource[] {
   const k = nameKey(nodeName);
-  return [...state.resources.values()].filter((r) => nameKey(r.nodeName) === k);
+  return [...state.resources.withSegment(1, k)];
 }

@@ -59,15 +59,5 @@ export async function ignoreNotFound<T>(f: () => Promise<T>): Promise<T | undefi
 export const isNoController = (e: unknown): boolean => e instanceof Error && e.name === 'NoControllerError';
 
 /** The controller does not implement the call (LINSTOR answers 404 UNKNOWN_API_CALL). */
-export const isUnknownApiCall = (e: unknown): boolean => hasRc(e, RC.UNKNOWN_API_CALL);
+export const isUnknownApiCall = (e: unknown): boolean => isApiError(e) && e.hasCode(RC.UNKNOWN_API_CALL);
 
-/**
- * Compares severity and code bits on both sides (LinstorApiError.hasCode masks only the
- * answer, so codes that carry object bits, like UNKNOWN_API_CALL, never match there).
- */
-export function hasRc(e: unknown, code: bigint): boolean {
-  if (!isApiError(e)) return false;
-  const mask = 0xC000000000000000n | 0x7FFFn;
-  const want = BigInt.asUintN(64, code) & mask;
-  return e.rcs.some((r) => (BigInt.asUintN(64, BigInt(r.ret_code)) & mask) === want);
-}

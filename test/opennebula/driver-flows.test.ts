@@ -145,6 +145,7 @@ test.serial('disk snapshots: snap_create, a write, snap_revert brings the old da
   const disk = `${cluster.nodes[0]!.name}:${join(work, 'sys', '0', '8')}/disk.0`;
   const c = await tm('snap_create', [disk, '3', '8', String(DS)]);
   if (c.code !== 0 && /Unknown API call/i.test(c.stderr)) { t.log(`snapshots missing: ${c.stderr}`); t.pass(); return; }
+  if (c.code !== 0) t.log(cluster.nodes.flatMap((n) => n.sat.logs.filter((l) => /snapshot/i.test(l))).slice(-5).join('\n'));
   t.is(c.code, 0, c.stderr);
   const { dev } = await deviceOn(imageSource);
   spawnSync('dd', ['if=/dev/zero', `of=${dev}`, 'bs=1M', 'count=1', 'conv=fsync', 'status=none']);

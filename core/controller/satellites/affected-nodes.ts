@@ -23,7 +23,7 @@ export function affectedNodes(state: ClusterState, changes: readonly RowChange[]
       case 'nodes': {
         out.add(c.key);
         // A node's address appears in its DRBD peers' configuration.
-        const rds = new Set([...state.resources.entries()].filter(([, r]) => nameKey(r.nodeName) === c.key).map(([k]) => k.split('/')[0]!));
+        const rds = new Set([...state.resources.withSegment(1, c.key)].map((r) => nameKey(r.name)));
         for (const rd of rds) add(nodesOfDefinition(state, rd));
         break;
       }

@@ -45,8 +45,7 @@ export function desiredNodeState(state: ClusterState, nodeKey: string, hints: De
   storagePools.sort((a, b) => a.name.localeCompare(b.name));
 
   const resources: DesiredResource[] = [];
-  for (const r of state.resources.values()) {
-    if (nameKey(r.nodeName) !== nodeKey) continue;
+  for (const r of state.resources.withSegment(1, nodeKey)) {
     const rd = state.resourceDefinitions.get(nameKey(r.name));
     if (!rd) continue;
     resources.push(desiredResource(state, node, r, rd, hints));
