@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { benchCinder } from './cinder.js';
 import { benchController } from './controller.js';
+import { benchCsi } from './csi.js';
 import { benchPlacement } from './placement.js';
 import { benchProxmox } from './proxmox.js';
 import { benchResourceCreate } from './resource-create.js';
@@ -21,6 +22,7 @@ const BENCHES: Record<string, Bench> = {
   snapshots: () => benchSnapshots(env('BENCH_SNAPSHOT_MIB', 1024), 3),
   proxmox: () => benchProxmox(),
   cinder: () => benchCinder(env('BENCH_CINDER_COUNT', 100), 20),
+  csi: () => benchCsi(env('BENCH_CSI_COUNT', 20), 50),
 };
 
 const only = process.argv.slice(2);

@@ -18,8 +18,10 @@ test('abbreviations resolve like linstor-client: "n l", "rd c", "sp c filethin",
   t.deepEqual(resolve(['rg', 'spawn', 'rg', 'rd', '1G']).path, ['resource-group', 'spawn-resources']);
 });
 
-test('unique prefixes of full names work ("no cr", "resource-d cr", "error-r l")', (t) => {
-  t.deepEqual(resolve(['no', 'cr', 'n1', '10.0.0.1']).path, ['node', 'create']);
+test('unique prefixes of full names work ("node-c l", "resource-d cr", "error-r l"), and an exact name wins over a longer one', (t) => {
+  t.deepEqual(resolve(['node-c', 'l']).path, ['node-connection', 'list']);
+  t.deepEqual(resolve(['node', 'cr', 'n1', '10.0.0.1']).path, ['node', 'create']);
+  t.throws(() => resolve(['no', 'cr', 'n1', '10.0.0.1']), { message: /ambiguous choice: 'no' could match node, node-connection/ });
   t.deepEqual(resolve(['resource-d', 'cr', 'x']).path, ['resource-definition', 'create']);
   t.deepEqual(resolve(['error-r', 'l']).path, ['error-reports', 'list']);
 });

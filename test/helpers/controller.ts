@@ -39,7 +39,7 @@ export async function startController(opts: { dir?: string; port?: number; env?:
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     port = await new Promise<number>((res, rej) => {
-      const timer = setTimeout(() => rej(new Error(`controller did not start:\n${out}`)), 20_000);
+      const timer = setTimeout(() => rej(new Error(`controller did not start:\n${out}`)), 60_000);
       proc.stdout!.on('data', (d: Buffer) => {
         out += d.toString();
         const m = /listening on .*:(\d+)/.exec(out);
