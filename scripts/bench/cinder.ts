@@ -3,6 +3,9 @@
  * layer list `storage` since there is no DRBD module here):
  *  - create → available latency (p50/p99) for `count` volumes of 1 GiB, created one after another;
  *  - `concurrent` creates at once: all must reach available.
+ * `trend` compares the first and last quarter of the sequential creates: a create's cost
+ * grows with the resources already on the nodes (each satellite apply walks all of them).
+ * Latency is seen through the API as a client sees it (status polled every 150 ms).
  * Run: node dist/scripts/bench/cinder.js [count] [concurrent]
  */
 import { http, startStack, waitStatus } from '../../test/cinder/harness.js';
@@ -10,6 +13,7 @@ import { round, summarize } from './stats.js';
 
 export interface CinderBenchResult {
   createToAvailableMs: { p50: number; p99: number; mean: number; n: number };
+  trend: { firstQuarterMeanMs: number; lastQuarterMeanMs: number };
   concurrent: { requested: number; available: number; errors: number; wallMs: number };
 }
 
@@ -33,9 +37,13 @@ export async function benchCinder(count = 100, concurrent = 20): Promise<CinderB
     const t0 = performance.now();
     const all = await Promise.all(Array.from({ length: concurrent }, (_, i) => createAndWait(stack, `par-${i}`)));
     const wallMs = performance.now() - t0;
-    const s = summarize(samples.sort((a, b) => a - b));
+    const q = Math.max(1, Math.floor(samples.length / 4));
+    const mean = (xs: number[]): number => round(xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
+    const trend = { firstQuarterMeanMs: mean(samples.slice(0, q)), lastQuarterMeanMs: mean(samples.slice(-q)) };
+    const s = summarize([...samples].sort((a, b) => a - b));
     return {
       createToAvailableMs: { p50: round(s.p50), p99: round(s.p99), mean: round(s.mean), n: s.n },
+      trend,
       concurrent: { requested: concurrent, available: all.filter((x) => x.status === 'available').length, errors: all.filter((x) => x.status !== 'available').length, wallMs: round(wallMs) },
     };
   } finally {

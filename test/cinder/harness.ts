@@ -92,10 +92,3 @@ export async function waitStatus(api: RunningService, kind: 'volumes' | 'snapsho
     await new Promise((res) => setTimeout(res, 150));
   }
 }
-
-/** Whether the controller implements snapshots yet (it answered 404 UNKNOWN_API_CALL before). */
-export async function controllerHasSnapshots(stack: Stack): Promise<boolean> {
-  const r = await fetch(`${stack.cluster.ctl.url}/v1/resource-definitions/probe-none/snapshots`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"x"}' });
-  const t = await r.text();
-  return !/Unknown API call/i.test(t);
-}

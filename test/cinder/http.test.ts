@@ -123,3 +123,32 @@ test('availability zones, services, pools and limits describe the LINSTOR cluste
   const lim = await http(stack.api, 'GET', '/v3/limits');
   t.is(typeof lim.body.limits.absolute.totalVolumesUsed, 'number');
 });
+
+test('volumes created at the same moment with a brand-new volume type all become available in one resource group', async (t) => {
+  const ty = await http(stack.api, 'POST', '/v3/types', { token: 'tok-admin', body: { volume_type: { name: `burst-${Date.now()}`, extra_specs: { 'linstor:redundancy': '1' } } } });
+  t.is(ty.status, 200, JSON.stringify(ty.body));
+  const typeId = ty.body.volume_type.id;
+  // The first creates of a type race to make its group; none of them may end in error.
+  const made = await Promise.all([0, 1, 2, 3].map((i) => http(stack.api, 'POST', '/v3/volumes', { token: 'tok-alice', body: { volume: { size: 1, name: `burst-${i}`, volume_type: typeId } } })));
+  t.deepEqual(made.map((r) => r.status), [202, 202, 202, 202]);
+  const done = await Promise.all(made.map((r) => waitStatus(stack.api, 'volumes', r.body.volume.id, ['available', 'error'], { token: 'tok-alice' })));
+  t.deepEqual(done.map((v) => v.status), ['available', 'available', 'available', 'available'], JSON.stringify(done.map((v) => v.status)));
+  const rg = await (await fetch(`${stack.cluster.ctl.url}/v1/resource-groups/cinder-${typeId}`)).json() as any;
+  t.is(rg.select_filter.place_count, 1);
+  for (const r of made) t.is((await http(stack.api, 'DELETE', `/v3/volumes/${r.body.volume.id}`, { token: 'tok-alice' })).status, 202);
+});
+
+test('a volume type whose resource group was deleted in LINSTOR behind the service\'s back still creates volumes', async (t) => {
+  const ty = await http(stack.api, 'POST', '/v3/types', { token: 'tok-admin', body: { volume_type: { name: `gone-${Date.now()}`, extra_specs: { 'linstor:redundancy': '1' } } } });
+  const typeId = ty.body.volume_type.id;
+  const first = await http(stack.api, 'POST', '/v3/volumes', { token: 'tok-alice', body: { volume: { size: 1, volume_type: typeId } } });
+  t.is((await waitStatus(stack.api, 'volumes', first.body.volume.id, ['available', 'error'], { token: 'tok-alice' })).status, 'available');
+  await http(stack.api, 'DELETE', `/v3/volumes/${first.body.volume.id}`, { token: 'tok-alice' });
+  await waitStatus(stack.api, 'volumes', first.body.volume.id, ['deleted'], { token: 'tok-alice' });
+  const del = await fetch(`${stack.cluster.ctl.url}/v1/resource-groups/cinder-${typeId}`, { method: 'DELETE' });
+  t.is(del.status, 200, await del.text());
+  const second = await http(stack.api, 'POST', '/v3/volumes', { token: 'tok-alice', body: { volume: { size: 1, volume_type: typeId } } });
+  const v = await waitStatus(stack.api, 'volumes', second.body.volume.id, ['available', 'error'], { token: 'tok-alice' });
+  t.is(v.status, 'available', JSON.stringify(v));
+  t.is((await fetch(`${stack.cluster.ctl.url}/v1/resource-groups/cinder-${typeId}`)).status, 200);
+});

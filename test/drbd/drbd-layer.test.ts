@@ -89,11 +89,17 @@ test('a .res file drbdadm rejects never replaces the current one (real drbdadm d
 });
 
 test('DRBD is reported unsupported on this machine with the reason "DRBD kernel module not loaded" (real drbdadm --version)', async (t) => {
-  const layer = new DrbdLayer({ runner, nodeName: 'alpha', dryRun: true, procDrbd: '/proc/drbd' });
+  const layer = new DrbdLayer({ runner, nodeName: 'alpha', dryRun: false, procDrbd: '/proc/drbd' });
   const s = await layer.supported();
   if (existsSync('/proc/drbd')) return t.pass('this machine has DRBD');
   t.false(s.supported);
   t.deepEqual(s.reasons, ['DRBD kernel module not loaded']);
+});
+
+test('a satellite in dry-run mode offers DRBD without the kernel module and says it is a dry run', async (t) => {
+  const s = await new DrbdLayer({ runner, nodeName: 'alpha', dryRun: true, procDrbd: '/nonexistent' }).supported();
+  t.true(s.supported);
+  t.regex(s.reasons.join(' '), /dry run/);
 });
 
 test('with a loaded module (recorded drbdadm --version output) DRBD is supported', async (t) => {

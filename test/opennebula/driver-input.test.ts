@@ -102,3 +102,18 @@ test('VM disks map to addon-linstor resource names (image, per-VM copy, volatile
   ])), 'VM')!);
   t.deepEqual(vm.disks.map((d) => diskResourceName('42', d)), ['OpenNebula-Image-7-vm42-disk0', 'OpenNebula-Image-8', 'OpenNebula-Volatile-vm42-disk2']);
 });
+
+test('tm context hands over to the ssh driver and says so when it is not installed', async (t) => {
+  const r = await runDriver('tm', 'context', ['/tmp/context.sh', 'host:/var/lib/one/datastores/0/5/disk.1', '5', '0'], { env: { ONE_LINSTOR_REMOTES: '/nonexistent-remotes' } });
+  t.not(r.code, 0);
+  t.regex(r.stderr, /ERROR: tm\/linstor\/context: \/nonexistent-remotes\/tm\/ssh\/context is missing\. Fix: install OpenNebula's ssh transfer driver/);
+});
+
+test('tm actions with missing arguments name the argument to fix', async (t) => {
+  const r = await runDriver('tm', 'resize', ['host:/var/lib/one/datastores/0/5/disk.0', 'big', '5', '0']);
+  t.not(r.code, 0);
+  t.regex(r.stderr, /ERROR: tm\/linstor\/resize: argument \$2 \(size in MB\) must be an integer, got 'big'/);
+  const m = await runDriver('tm', 'mkimage', ['64']);
+  t.not(m.code, 0);
+  t.regex(m.stderr, /ERROR: tm\/linstor\/mkimage: missing argument \$2 \(format\)/);
+});

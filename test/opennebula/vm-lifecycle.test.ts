@@ -133,3 +133,52 @@ test.serial('install.sh places the launchers under remotes/, prints the oned.con
   t.is(mon.status, 0, mon.stderr);
   t.regex(mon.stdout, /^USED_MB=\d+\nTOTAL_MB=\d+\nFREE_MB=\d+\n$/);
 });
+
+test.serial('image snapshots from the datastore side: snap_revert, snap_delete and snap_flatten (the image keeps the snapshot\'s data and no history)', async (t) => {
+  const id = base + 3;
+  const f = join(w.work, 'snapimg.raw');
+  const v0 = randomBytes(1048576);
+  writeFileSync(f, v0);
+  const cp = await w.ds('cp', id, { id, path: f, size: 4 });
+  t.is(cp.code, 0, cp.stderr);
+  const name = `OpenNebula-Image-${id}`;
+  w.cli.setVm(34, vmXml(34, [{ diskId: 0, source: name, persistent: true }]));
+  const disk = `${host(0)}:${join(w.work, 'snap', '34')}/disk.0`;
+  const devs = async () => (await call<Array<{ volumes: Array<{ device_path: string }> }>>(w.cluster.ctl, 'GET', `/v1/view/resources?resources=${name}`)).body.map((r) => r.volumes[0]!.device_path);
+  const writeAll = async (buf: Buffer) => { for (const d of await devs()) spawnSync('dd', [`of=${d}`, 'bs=1M', 'count=1', 'iflag=fullblock', 'conv=fsync', 'status=none'], { input: buf }); };
+  const c0 = await w.tm('snap_create', [disk, '0', '34', String(w.DS)]);
+  t.is(c0.code, 0, c0.stderr);
+  const v1 = randomBytes(1048576);
+  await writeAll(v1);
+  t.is((await w.tm('snap_create', [disk, '1', '34', String(w.DS)])).code, 0);
+  const v2 = randomBytes(1048576);
+  await writeAll(v2);
+  const rv = await w.ds('snap_revert', id, { id, source: name, targetSnapshot: 1 });
+  t.is(rv.code, 0, rv.stderr);
+  const which = (b: Buffer) => (b.equals(v0) ? 'v0' : b.equals(v1) ? 'v1' : b.equals(v2) ? 'v2' : 'other');
+  for (const d of await devs()) t.is(which(readDev(d, v1.length)), 'v1', `reverted to snapshot 1 on ${d}: ${rv.stderr}`);
+  const fl = await w.ds('snap_flatten', id, { id, source: name, targetSnapshot: 0 });
+  t.is(fl.code, 0, fl.stderr);
+  for (const d of await devs()) t.true(readDev(d, v0.length).equals(v0), 'flattened to snapshot 0');
+  const snaps = await call<unknown[]>(w.cluster.ctl, 'GET', `/v1/resource-definitions/${name}/snapshots`);
+  t.deepEqual(snaps.body, [], 'no snapshot history is left');
+  const del = await w.ds('snap_delete', id, { id, source: name, targetSnapshot: 0 });
+  t.is(del.code, 0, `deleting a snapshot that is gone is not an error: ${del.stderr}`);
+  const bad = await w.ds('snap_revert', id, { id, source: name });
+  t.not(bad.code, 0);
+  t.regex(bad.stderr, /ERROR: .*TARGET_SNAPSHOT '-1' is not a snapshot id/);
+});
+
+test.serial('LINSTOR_CLONE_MODE=copy (deprecated) clones by copying the data on each replica, with a warning', async (t) => {
+  const id = base + 4;
+  const tpl = { ...w.dsTemplate, LINSTOR_CLONE_MODE: 'copy' };
+  const { datastoreXml, drvAction, imageXml } = await import('./one-env.js');
+  const r = await runDriver('datastore', 'clone', [String(id)], { stdin: b64(drvAction(datastoreXml(w.DS, tpl), imageXml({ id, path: image, size: 12, cloningId: base }, w.DS))), env: w.env });
+  t.is(r.code, 0, r.stderr);
+  t.is(r.stdout, `OpenNebula-Image-${id} raw\n`);
+  t.regex(r.stderr, /WARN: .*LINSTOR_CLONE_MODE is deprecated/);
+  t.regex(r.stderr, /INFO: .*copying OpenNebula-Image-\d+ .* to OpenNebula-Image-\d+/);
+  const { body } = await call<Array<{ volumes: Array<{ device_path: string }> }>>(w.cluster.ctl, 'GET', `/v1/view/resources?resources=OpenNebula-Image-${id}`);
+  t.is(body.length, 3);
+  for (const x of body) t.true(readDev(x.volumes[0]!.device_path, data.length).equals(data));
+});

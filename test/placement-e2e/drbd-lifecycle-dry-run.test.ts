@@ -98,6 +98,29 @@ test.serial('(dry run) evacuate moves replicas off a node and keeps it out of pl
   t.false((await call<Record<string, any>>(c.ctl, 'GET', `/v1/nodes/${node}`)).body.flags?.includes('EVACUATE') ?? false);
 });
 
+test.serial('(dry run) no cluster-wide port ceiling: with TcpPortAutoRange of two ports, disjoint node pairs each hold two resources', async (t) => {
+  const set = await call(c.ctl, 'POST', '/v1/controller/properties', { override_props: { TcpPortAutoRange: '7700-7701' } });
+  t.true(set.status < 300, JSON.stringify(set.body));
+  t.teardown(async () => { await call(c.ctl, 'POST', '/v1/controller/properties', { delete_props: ['TcpPortAutoRange'] }); });
+  const [n1, n2, n3, n4] = c.nodes.map((n) => n.name);
+  const pairs = [[n1!, n2!], [n3!, n4!]];
+  const rgs = pairs.map((_, i) => uniq(`rgr${i}`));
+  for (const [i, p] of pairs.entries()) await makeGroup(c, rgs[i]!, { place_count: 2, storage_pool: c.pool, node_name_list: p, layer_stack: ['DRBD', 'STORAGE'] });
+  const made: string[] = [];
+  for (const rg of rgs) {
+    for (let k = 0; k < 2; k++) {
+      const rd = uniq('rng');
+      const rc = await spawn(rg, rd);
+      t.false(isError(rc), JSON.stringify(rc.filter((e) => e.ret_code < 0)));
+      made.push(rd);
+    }
+  }
+  const third = await spawn(rgs[0]!, uniq('full'));
+  t.true(isError(third), 'a third resource on the same two nodes finds no free port there');
+  t.regex(JSON.stringify(third), /No free TCP port/);
+  for (const rd of made) await call(c.ctl, 'DELETE', `/v1/resource-definitions/${rd}`);
+});
+
 test.serial('(dry run) node lost removes the node and its resources without contacting it; peers keep theirs', async (t) => {
   const rg = uniq('rgl');
   const victim = c.nodes[3]!;

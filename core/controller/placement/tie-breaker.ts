@@ -35,9 +35,12 @@ function live(rs: Resource[]): Resource[] {
 /** A node that can host the tie-breaker: online, placeable, DRBD-capable, without this resource. */
 function tieBreakerNode(ctx: ControllerContext, rd: ResourceDefinition, placed: Resource[]): string | undefined {
   const taken = new Set(placed.map((r) => nameKey(r.nodeName)));
+  // The group's node list bounds the tie-breaker too: a resource pinned to nodes stays there.
+  const allowed = ctx.state.resourceGroups.get(nameKey(rd.resourceGroup))?.selectFilter.node_name_list?.map(nameKey);
   const nodes = [...ctx.state.nodes.values()].sort((a, b) => a.name.localeCompare(b.name));
   for (const n of nodes) {
     if (taken.has(nameKey(n.name)) || n.type === 'CONTROLLER' || n.type === 'AUXILIARY') continue;
+    if (allowed?.length && !allowed.includes(nameKey(n.name))) continue;
     if (n.flags.some((f) => NODE_AWAY_FLAGS.includes(f) || f === 'DELETE')) continue;
     const rt = ctx.runtime.nodes.get(nameKey(n.name));
     if (rt?.status !== 'ONLINE' || (rt.hello && !rt.hello.layers.includes('DRBD'))) continue;

@@ -5,7 +5,7 @@
  */
 import { LinstorApiError, type LinstorClient, type ResourceGroup, type ResourceWithVolumes } from '../../../core/client/index.js';
 import type { Logger } from 'pino';
-import { spawnWithoutSpawn } from './place.js';
+import { RC } from '../../../core/model/apiconsts.js';
 
 const KIB_PER_GIB = 1024 * 1024;
 export const gibToKib = (g: number): number => g * KIB_PER_GIB;
@@ -13,41 +13,72 @@ export const gibToKib = (g: number): number => g * KIB_PER_GIB;
 const is404 = (e: unknown): boolean => e instanceof LinstorApiError && e.status === 404;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** The controller does not know this REST call (yet): it answers "Unknown API call" (404 in LINSTOR; ours said 500). */
-export function isMissingEndpoint(e: unknown): boolean {
-  return e instanceof LinstorApiError && e.rcs.some((r) => /unknown api call/i.test(r.message));
-}
+/** The controller already has it: LINSTOR answers "exists" with HTTP 500 and a FAIL_EXISTS_* code, not 409. */
+const isExists = (e: unknown, code: bigint): boolean => e instanceof LinstorApiError && (e.status === 409 || e.hasCode(code));
 
 export class LinstorBackend {
+  /**
+   * Groups this process already brought in line, with the definition it sent: a create of a
+   * volume of an unchanged type then costs no group call at all. A changed type (other
+   * extra specs) misses the cache and is modified; a group deleted behind our back is
+   * recreated when spawn reports it missing.
+   */
+  private readonly ensured = new Map<string, Promise<string>>();
+
   constructor(readonly client: LinstorClient, private readonly log: Logger) {}
 
-  /** Creates the group or brings it in line with the type (second call: a modify with the same values). */
+  /** Creates the group or brings it in line with the type; concurrent callers share one round of calls. */
   async ensureResourceGroup(rg: ResourceGroup): Promise<void> {
-    let exists = true;
-    try { await this.client.resourceGroups.get(rg.name); } catch (e) { if (is404(e)) exists = false; else throw e; }
-    if (!exists) {
-      try {
-        await this.client.resourceGroups.create(rg);
-      } catch (e) {
-        // Two creates raced: the other one made it, so modify below.
-        if (!(e instanceof LinstorApiError && e.status === 409)) throw e;
-      }
-      await this.client.resourceGroups.createVolumeGroup(rg.name, { volume_number: 0 }).catch((e) => {
-        if (!(e instanceof LinstorApiError && e.status === 409)) throw e;
-      });
-      return;
+    const want = JSON.stringify(rg);
+    for (let cur = this.ensured.get(rg.name); cur; ) {
+      if ((await cur.catch(() => undefined)) === want) return;
+      const next = this.ensured.get(rg.name);
+      if (next === cur) break; // nothing newer is running: sync below
+      cur = next;
     }
-    await this.client.resourceGroups.modify(rg.name, { description: rg.description, select_filter: rg.select_filter, override_props: rg.props });
+    const p = this.syncResourceGroup(rg).then(() => want);
+    this.ensured.set(rg.name, p);
+    p.catch(() => { if (this.ensured.get(rg.name) === p) this.ensured.delete(rg.name); });
+    await p;
   }
 
-  /** Spawns `resource` from the group (a second call fails with 409 from the controller). */
-  async spawn(rg: ResourceGroup, resource: string, sizeGib: number, props: Record<string, string>): Promise<void> {
+  /** Forget what the cache knows about a group (it was deleted or changed elsewhere). */
+  forgetResourceGroup(name: string): void { this.ensured.delete(name); }
+
+  /** Removes a type's group; LINSTOR refuses while it has resources, and absent is success. */
+  async deleteResourceGroup(name: string): Promise<void> {
+    this.forgetResourceGroup(name);
+    try { await this.client.resourceGroups.delete(name); } catch (e) { this.log.debug({ err: e, rg: name }, 'resource group not deleted'); }
+  }
+
+  /** Create, or modify when it exists (a second call is a modify with the same values). */
+  private async syncResourceGroup(rg: ResourceGroup): Promise<void> {
     try {
-      await this.client.resourceGroups.spawn(rg.name, { resource_definition_name: resource, volume_sizes: [gibToKib(sizeGib)], resource_definition_props: props });
+      await this.client.resourceGroups.create(rg);
     } catch (e) {
-      if (!isMissingEndpoint(e)) throw e;
-      this.log.warn({ rg: rg.name }, 'controller has no spawn call; placing the resource step by step');
-      await spawnWithoutSpawn(this.client, rg, resource, gibToKib(sizeGib), props);
+      if (!isExists(e, RC.FAIL_EXISTS_RSC_GRP)) throw e;
+      await this.client.resourceGroups.modify(rg.name, { description: rg.description, select_filter: rg.select_filter, override_props: rg.props });
+    }
+    await this.client.resourceGroups.createVolumeGroup(rg.name, { volume_number: 0 }).catch((e) => {
+      if (!isExists(e, RC.FAIL_EXISTS_VLM_GRP)) throw e;
+    });
+  }
+
+  /**
+   * Spawns `resource` from the group: definition, volume 0 and the placed replicas in one call
+   * (python-linstor's `ResourceGroup.spawn`); the controller answers once the satellites
+   * deployed them. A second call fails with "exists" from the controller.
+   */
+  async spawn(rg: ResourceGroup, resource: string, sizeGib: number, props: Record<string, string>): Promise<void> {
+    const body = { resource_definition_name: resource, volume_sizes: [gibToKib(sizeGib)], resource_definition_props: props };
+    try {
+      await this.client.resourceGroups.spawn(rg.name, body);
+    } catch (e) {
+      // The group was deleted behind our back (cache says it exists): make it again, once.
+      if (!(e instanceof LinstorApiError && e.hasCode(RC.FAIL_NOT_FOUND_RSC_GRP))) throw e;
+      this.forgetResourceGroup(rg.name);
+      await this.ensureResourceGroup(rg);
+      await this.client.resourceGroups.spawn(rg.name, body);
     }
   }
 
@@ -91,15 +122,19 @@ export class LinstorBackend {
     return this.client.resources.view({ resources: [resource], ...(node ? { nodes: [node] } : {}) });
   }
 
-  /** Waits until every resource of `resource` has its volume 0 with a device path. */
+  /**
+   * Waits until every diskful resource of `resource` has its volume 0 with a device path.
+   * Spawn and restore answer once the satellites deployed, so the first look normally
+   * succeeds; the short first intervals keep a late report from costing a full poll period.
+   */
   async waitReady(resource: string, timeoutMs: number): Promise<void> {
     const end = Date.now() + timeoutMs;
-    for (;;) {
+    for (let wait = 25; ; wait = Math.min(wait * 2, 250)) {
       const rs = await this.placements(resource);
       const diskful = rs.filter((r) => !(r.flags ?? []).some((f) => /DISKLESS/.test(f)));
       if (diskful.length > 0 && diskful.every((r) => r.volumes?.some((v) => v.device_path))) return;
       if (Date.now() > end) throw new Error(`resource ${resource} was not deployed within ${timeoutMs / 1000} s (${diskful.length} diskful replicas)`);
-      await sleep(200);
+      await sleep(wait);
     }
   }
 

@@ -3,6 +3,7 @@ import type { Router } from 'express';
 import { h, type Call } from '../http/app.js';
 import { badRequest, forbidden, notFound } from '../http/faults.js';
 import { typeView } from '../http/views.js';
+import { resourceGroupName } from '../backend/volume-types.js';
 import { checkSpecs } from '../service/types.js';
 
 const admin = (c: Call, what: string): void => { if (!c.ctx.isAdmin) throw forbidden(`Policy doesn't allow volume_extension:${what} to be performed.`); };
@@ -42,7 +43,7 @@ export function registerTypeRoutes(r: Router): void {
     const inUse = (await c.svc.store.volumes.list()).some((v) => v.volumeTypeId === t.id);
     await c.svc.types.delete(t.id, inUse);
     // The group the driver made for this type goes too; LINSTOR refuses while it has resources.
-    await c.svc.client.resourceGroups.delete(`cinder-${t.id}`).catch(() => undefined);
+    await c.svc.backend.deleteResourceGroup(resourceGroupName(t.id));
     res.status(202).end();
   }));
 

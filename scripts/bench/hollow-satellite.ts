@@ -1,0 +1,109 @@
+/**
+ * Hollow satellites (benchmark only, as Kubernetes' kubemark hollow nodes): they speak the real
+ * controller–satellite protocol (core/model/satellite-protocol.ts) — hello, apply -> report,
+ * ping/pong — and acknowledge every desired state at once without touching a disk. Many run in
+ * one process, each on its own 127.0.x.y address.
+ *
+ * Run standalone: node dist/scripts/bench/hollow-satellite.js COUNT [FIRST_ADDRESS=127.0.1.1]
+ * (prints one line per satellite: "<node> <address> <port>").
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import {
+  PROTOCOL_VERSION, type ControllerMessage, type DesiredNodeState, type NodeReport, type SatelliteMessage,
+} from '../../core/model/satellite-protocol.js';
+
+const CAPACITY_KIB = 1024 ** 3; // 1 TiB per pool
+
+export interface HollowSatellite {
+  nodeName: string;
+  address: string;
+  port: number;
+  /** Applies acknowledged so far. */
+  applies: number;
+  /** Drops every controller connection (the controller reconnects). */
+  dropConnections(): void;
+  close(): Promise<void>;
+}
+
+function reportFor(nodeName: string, state: DesiredNodeState): NodeReport {
+  return {
+    nodeName,
+    storagePools: state.storagePools.map((p) => ({
+      name: p.name, providerKind: p.providerKind, supportsSnapshots: false,
+      freeCapacityKib: p.providerKind === 'DISKLESS' ? 0 : CAPACITY_KIB, totalCapacityKib: p.providerKind === 'DISKLESS' ? 0 : CAPACITY_KIB,
+    })),
+    resources: state.resources.filter((r) => !r.flags.includes('DELETE')).map((r) => ({
+      name: r.name, ready: true, inUse: false,
+      volumes: r.volumes.map((v) => ({
+        volumeNumber: v.volumeNumber, diskState: r.flags.includes('DISKLESS') ? 'Diskless' : 'UpToDate',
+        devicePath: v.minorNumber !== undefined ? `/dev/drbd${v.minorNumber}` : `/dev/hollow/${r.name}_${v.volumeNumber}`,
+        allocatedSizeKib: v.sizeKib, usableSizeKib: v.sizeKib,
+      })),
+    })),
+  };
+}
+
+export async function startHollowSatellite(nodeName: string, address: string, port = 0): Promise<HollowSatellite> {
+  const sockets = new Set<Socket>();
+  const send = (s: Socket, m: SatelliteMessage) => { if (!s.destroyed) s.write(`${JSON.stringify(m)}\n`); };
+  const sat: HollowSatellite = {
+    nodeName, address, port, applies: 0,
+    dropConnections() { for (const s of sockets) s.destroy(); sockets.clear(); },
+    close: () => new Promise<void>((r) => { sat.dropConnections(); server.close(() => r()); }),
+  };
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.setNoDelay(true);
+    socket.setEncoding('utf8');
+    let buf = '';
+    socket.on('data', (chunk: string) => {
+      buf += chunk;
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        if (!line.trim()) continue;
+        const msg = JSON.parse(line) as ControllerMessage;
+        if (msg.type === 'hello') {
+          send(socket, {
+            type: 'hello', version: PROTOCOL_VERSION, nodeName, uname: nodeName,
+            providers: ['DISKLESS', 'FILE', 'FILE_THIN', 'LVM', 'LVM_THIN'], layers: ['DRBD', 'STORAGE'],
+            unsupportedProviders: {}, unsupportedLayers: {},
+          });
+        } else if (msg.type === 'apply') {
+          sat.applies++;
+          send(socket, { type: 'report', seq: msg.seq, report: reportFor(nodeName, msg.state) });
+        } else if (msg.type === 'ping') {
+          send(socket, { type: 'pong' });
+        } else if (msg.type === 'physical-storage-list' || msg.type === 'create-device-pool') {
+          send(socket, { type: 'response', reqId: msg.reqId, ok: true, result: [] });
+        }
+      }
+    });
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(port, address, () => resolve()); });
+  sat.port = (server.address() as { port: number }).port;
+  return sat;
+}
+
+/** `count` hollow satellites on consecutive addresses from `firstAddress` (e.g. 127.0.1.1). */
+export async function startHollowSatellites(count: number, prefix: string, firstAddress = '127.0.1.1'): Promise<HollowSatellite[]> {
+  const parts = firstAddress.split('.').map(Number);
+  const base = (parts[2]! << 8) + parts[3]!;
+  const out: HollowSatellite[] = [];
+  for (let i = 0; i < count; i++) {
+    const n = base + i;
+    out.push(await startHollowSatellite(`${prefix}${i + 1}`, `${parts[0]}.${parts[1]}.${n >> 8}.${n & 255}`));
+  }
+  return out;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const count = Number(process.argv[2] ?? 10);
+  const sats = await startHollowSatellites(count, 'hollow-', process.argv[3] ?? '127.0.1.1');
+  for (const s of sats) process.stdout.write(`${s.nodeName} ${s.address} ${s.port}\n`);
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => { void Promise.all(sats.map((s) => s.close())).then(() => process.exit(0)); });
+}
