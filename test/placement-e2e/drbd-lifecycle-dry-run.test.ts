@@ -37,7 +37,7 @@ test.serial('(dry run) a DRBD spawn with two replicas gets a TIE_BREAKER on a th
   t.is(where.length, 1);
 });
 
-test.serial('(dry run) every DRBD resource of a node gets its own port there; two definitions sharing no node may share a port', async (t) => {
+test.serial('(dry run) two DRBD definitions placed on the same nodes never share a port there', async (t) => {
   const rg = uniq('rgp');
   await makeGroup(c, rg, { place_count: 2, storage_pool: c.pool, node_name_list: [c.nodes[0]!.name, c.nodes[1]!.name] });
   const a = uniq('pa');
