@@ -2,12 +2,14 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { rcEntry, type ApiCallRc, type ObjectMask, type OpMask } from '../../model/apicallrc.js';
 import { ApiError } from '../../model/errors.js';
 import type { ErrorReporter } from '../errors/reporter.js';
-import { sendJson, sendRcList } from './reply.js';
+import { sendJson, sendRawJson, sendRcList } from './reply.js';
 
 /** What a route returns: an ApiCallRc list (mutations) or a JSON body (queries). */
 export type RouteResult =
   | { rc: ApiCallRc[]; status?: number }
   | { json: unknown; status?: number }
+  /** A JSON array given as already serialised elements (see views/json-cache.ts). */
+  | { jsonArray: string[]; status?: number }
   | { raw: () => void };
 
 export interface RouteMeta { obj: ObjectMask; op?: OpMask }
@@ -23,6 +25,7 @@ export function route(reporter: ErrorReporter, meta: RouteMeta, successStatus: n
       const r = await fn(req, res);
       if ('raw' in r) return r.raw();
       if ('rc' in r) return sendRcList(res, r.rc, r.status ?? successStatus);
+      if ('jsonArray' in r) return sendRawJson(res, r.status ?? successStatus, `[${r.jsonArray.join(',')}]`);
       return sendJson(res, r.status ?? successStatus, r.json);
     } catch (err) {
       return sendError(reporter, req, res, err, meta);

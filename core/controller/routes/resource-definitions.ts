@@ -4,6 +4,7 @@ import { route } from '../http/handler.js';
 import { boolParam, listParam, nameFilter, page, propsFilter } from '../http/query.js';
 import { getResourceDefinition } from '../lookup.js';
 import { createResourceDefinition, deleteResourceDefinition, modifyResourceDefinition } from '../services/resource-definitions.js';
+import { cachedJson } from '../views/json-cache.js';
 import { resourceDefinitionView } from '../views/resource-definitions.js';
 import { bodyOf } from './body.js';
 
@@ -15,7 +16,7 @@ export function registerResourceDefinitionRoutes(r: Router, ctx: ControllerConte
     const byName = nameFilter(listParam(req, 'resource_definitions'));
     const byProps = propsFilter(req);
     const withVds = boolParam(req, 'with_volume_definitions');
-    return { json: page(req, state.resourceDefinitions.values(), (d) => byName(d.name) && byProps(d.props), (d) => resourceDefinitionView(d, withVds)) };
+    return { jsonArray: page(req, state.resourceDefinitions.values(), (d) => byName(d.name) && byProps(d.props), (d) => cachedJson(d, withVds ? 'vd' : '', () => resourceDefinitionView(d, withVds))) };
   }));
 
   r.get('/v1/resource-definitions/:rd', route(reporter, RD, 200, (req) => ({
