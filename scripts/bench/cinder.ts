@@ -3,8 +3,8 @@
  * layer list `storage` since there is no DRBD module here):
  *  - create → available latency (p50/p99) for `count` volumes of 1 GiB, created one after another;
  *  - `concurrent` creates at once: all must reach available.
- * `trend` compares the first and last quarter of the sequential creates: a create's cost
- * grows with the resources already on the nodes (each satellite apply walks all of them).
+ * `trend` compares the first and last quarter of the sequential creates, to see whether a
+ * create's cost grows with the volumes already on the nodes (each satellite apply walks all).
  * Latency is seen through the API as a client sees it (status polled every 150 ms).
  * Run: node dist/scripts/bench/cinder.js [count] [concurrent]
  */

@@ -12,6 +12,7 @@ import { benchPlacement } from './placement.js';
 import { benchProxmox } from './proxmox.js';
 import { benchResourceCreate } from './resource-create.js';
 import { benchSnapshots } from './snapshots.js';
+import { benchSpawn } from './spawn.js';
 
 const env = (name: string, dflt: number) => Number(process.env[name] ?? dflt);
 type Bench = () => Promise<unknown>;
@@ -19,6 +20,7 @@ const BENCHES: Record<string, Bench> = {
   controller: () => benchController(env('BENCH_RD_COUNT', 10_000)),
   'resource-create': () => benchResourceCreate(env('BENCH_RSC_COUNT', 100)),
   placement: () => benchPlacement(env('BENCH_PLACEMENT_DECISIONS', 2000)),
+  spawn: () => benchSpawn(env('BENCH_SPAWN_COUNT', 1000), 100),
   snapshots: () => benchSnapshots(env('BENCH_SNAPSHOT_MIB', 1024), 3),
   proxmox: () => benchProxmox(),
   cinder: () => benchCinder(env('BENCH_CINDER_COUNT', 100), 20),
