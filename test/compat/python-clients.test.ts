@@ -91,7 +91,15 @@ test('openstack-cinder: create_volume, copy_volume_to_image device lookup, stats
   const rd = `volume-${randomSuffix()}${randomSuffix()}`;
   const host = names()[2]!;
   const fx = loadFixture('openstack-cinder', 'create_and_attach');
-  const a = await replay(cluster.ctl.url, fx, { rg, rd, host, pool: cluster.pool, sizeKib: 16 * MiB });
+  const vars = { rg, rd, host, pool: cluster.pool, sizeKib: 16 * MiB };
+  const first = await replay(cluster.ctl.url, { ...fx, requests: fx.requests.slice(0, 9) }, vars);
+  // A diskless attachment on a STORAGE-only stack has no data path (that needs DRBD or NVMe),
+  // so the copy runs on a cinder host that holds a replica, where device_path is a real device.
+  const attach = await waitFor('a diskful replica with a device', async () => {
+    const v = await call<any[]>(cluster.ctl, 'GET', `/v1/view/resources?resources=${rd}`);
+    return v.body.find((r) => typeof r.volumes?.[0]?.device_path === 'string')?.node_name as string | undefined;
+  }, 30_000);
+  const a = [...first, ...await replay(cluster.ctl.url, { ...fx, requests: fx.requests.slice(9) }, { ...vars, attach })];
   const [version, hostNodes, rgBefore, , , , spawn, rdList, rscView, activate, hostView, pools, stats, delRd, delRg] = a;
   t.true(versionAtLeast(version!.body.rest_api_version, '1.4.0'), 'the driver needs REST API >= 1.4.0');
   t.is((hostNodes!.body as any[]).length, 1, 'node_list_raise([host]) returns the host');
@@ -107,7 +115,8 @@ test('openstack-cinder: create_volume, copy_volume_to_image device lookup, stats
   const vol = (hostView!.body as any[])[0]?.volumes?.[0];
   t.truthy(vol, hostView!.text);
   const symlinks = Object.entries(vol.props ?? {}).filter(([k, v]) => k.startsWith('Satellite/Device/Symlinks/') && String(v).includes('by-res'));
-  t.true(symlinks.length > 0 || 'device_path' in vol, JSON.stringify(vol));
+  const devicePath = symlinks.length > 0 ? String(symlinks[0]![1]) : vol.device_path;
+  t.true(typeof devicePath === 'string' && existsSync(devicePath) && statSync(devicePath).isBlockDevice(), JSON.stringify(vol));
   // stats: diskless pools skipped by provider_kind; free/total summed as numbers
   for (const p of pools!.body as any[]) {
     t.is(typeof p.provider_kind, 'string');

@@ -36,6 +36,8 @@ export interface Fixture {
   encoding: BodyEncoding;
   /** Headers every request of this client carries. */
   headers: Record<string, string>;
+  /** Content-Type the client adds only when a request has a body (golinstor's newRequest). */
+  contentTypeWithBody?: string;
   requests: RecordedRequest[];
 }
 
@@ -93,7 +95,10 @@ export async function send<T = any>(baseUrl: string, fx: Fixture, req: RecordedR
   const path = fill(req.path, vars);
   const headers: Record<string, string> = { ...fx.headers, ...(req.headers ?? {}) };
   const init: RequestInit = { method: req.method, headers };
-  if (req.body !== undefined) init.body = encodeBody(fill(req.body, vars), fx.encoding);
+  if (req.body !== undefined) {
+    init.body = encodeBody(fill(req.body, vars), fx.encoding);
+    if (fx.contentTypeWithBody) headers['Content-Type'] = fx.contentTypeWithBody;
+  }
   const res = await fetch(`${baseUrl}${path}`, init);
   const text = await res.text();
   let body: unknown;

@@ -78,7 +78,6 @@ test.serial('(dry run) a spawned DRBD resource with a diskless client gets consi
   const addr = (n: string) => c.nodes.find((x) => x.name === n)!.address;
   for (const node of c.nodes.filter((n) => byNode.has(n.name))) {
     const text = await waitFor(`${node.name} .res`, () => resFile(node, rd));
-    if (node === n1) t.log(text, JSON.stringify([...byNode], null, 0), JSON.stringify([...ports]));
     const dump = await drbdadmDump(node, rd);
     t.is(dump.code, 0, `drbdadm dump on ${node.name}: ${dump.stderr}`);
     const flags = byNode.get(node.name)!;

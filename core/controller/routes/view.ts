@@ -4,7 +4,8 @@ import type { Resource } from '../../model/types.js';
 import type { ControllerContext } from '../context.js';
 import { route } from '../http/handler.js';
 import { listParam, nameFilter, page, propsFilter } from '../http/query.js';
-import { resourceWithVolumesView } from '../views/resources.js';
+import { cachedJsonWithDeps } from '../views/json-cache.js';
+import { resourceViewDeps, resourceWithVolumesView } from '../views/resources.js';
 
 export function registerViewRoutes(r: Router, ctx: ControllerContext): void {
   const { state, runtime, reporter } = ctx;
@@ -17,8 +18,10 @@ export function registerViewRoutes(r: Router, ctx: ControllerContext): void {
     const match = (x: Resource): boolean => byNode(x.nodeName) && byRsc(x.name) && byProps(x.props)
       && (!pools.length || Object.values(x.volumes).some((v) => v.storagePool !== undefined && pools.includes(nameKey(v.storagePool))));
     return {
-      json: page(req, state.resources.values(), (x) => match(x) && state.resourceDefinitions.has(nameKey(x.name)),
-        (x) => resourceWithVolumesView(state, runtime, state.resourceDefinitions.get(nameKey(x.name))!, x)),
+      jsonArray: page(req, state.resources.values(), (x) => match(x) && state.resourceDefinitions.has(nameKey(x.name)), (x) => {
+        const rd = state.resourceDefinitions.get(nameKey(x.name))!;
+        return cachedJsonWithDeps(x, 'with-volumes', resourceViewDeps(state, runtime, rd, x), () => resourceWithVolumesView(state, runtime, rd, x));
+      }),
     };
   }));
 }

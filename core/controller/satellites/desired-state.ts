@@ -4,6 +4,7 @@ import type {
 import { nameKey } from '../../model/names.js';
 import type { LayerKind, Node, Props, Resource, ResourceDefinition, ResourceGroup } from '../../model/types.js';
 import { mergeProps, propValue, type PropLevel } from '../../props/resolver.js';
+import { autoQuorumProps, quorumVoters } from './auto-quorum.js';
 import { desiredSnapshots } from '../snapshots/desired.js';
 import type { ClusterState } from '../state/cluster-state.js';
 
@@ -99,7 +100,11 @@ function desiredResource(state: ClusterState, node: Node, r: Resource, rd: Resou
   }
 
   const out: DesiredResource = { name: rd.name, layerStack, flags, props: mergeProps(rscLevels), volumes };
-  if (layerStack.includes('DRBD')) out.drbd = drbdData(state, node, r, rd, rg, hints);
+  if (layerStack.includes('DRBD')) {
+    out.drbd = drbdData(state, node, r, rd, rg, hints);
+    const voters = quorumVoters([...state.resources.withPrefix(`${nameKey(rd.name)}/`)]);
+    out.props = { ...out.props, ...autoQuorumProps(rscLevels, voters) };
+  }
   return out;
 }
 

@@ -16,3 +16,20 @@ export function cachedJson(obj: object, variant: string, build: () => unknown): 
   }
   return text;
 }
+
+const depCache = new WeakMap<object, Map<string, { deps: readonly unknown[]; text: string }>>();
+
+/**
+ * Like cachedJson, for views that also read other objects (a resource's view reads its
+ * definition, group, controller props, pools and the satellite's report): the cached text is
+ * reused only while every one of `deps` is the very same object as when it was built.
+ */
+export function cachedJsonWithDeps(obj: object, variant: string, deps: readonly unknown[], build: () => unknown): string {
+  let byVariant = depCache.get(obj);
+  if (!byVariant) { byVariant = new Map(); depCache.set(obj, byVariant); }
+  const hit = byVariant.get(variant);
+  if (hit && hit.deps.length === deps.length && hit.deps.every((d, i) => d === deps[i])) return hit.text;
+  const text = JSON.stringify(build());
+  byVariant.set(variant, { deps, text });
+  return text;
+}

@@ -18,7 +18,8 @@ function layerObject(rd: ResourceDefinition, rsc: Resource, report: ReportedReso
     obj.drbd = compact({
       drbd_resource_definition: drbdRscDfnData(rd),
       node_id: rsc.drbdNodeId,
-      tcp_ports: rd.drbd?.port !== undefined ? [rd.drbd.port] : undefined,
+      // Ports are per node: this resource's own port when it has one, else the definition's.
+      tcp_ports: (rsc.drbdPort ?? rd.drbd?.port) !== undefined ? [rsc.drbdPort ?? rd.drbd!.port!] : undefined,
       peer_slots: rd.drbd?.peerSlots ?? DEFAULT_PEER_SLOTS,
       al_stripes: rd.drbd?.alStripes ?? DEFAULT_AL_STRIPES,
       al_size: rd.drbd?.alStripeSizeKib ?? DEFAULT_AL_STRIPE_SIZE_KIB,
@@ -65,6 +66,21 @@ export function resourceView(state: ClusterState, runtime: RuntimeState, rd: Res
     create_timestamp: rsc.createTimestamp,
     effective_props: resourceEffectiveProps(state, rd, rsc),
   });
+}
+
+/**
+ * Every object a resource's view reads, for cachedJsonWithDeps: the definition, its group,
+ * the controller props, the satellite's report and the storage pools of its volumes.
+ */
+export function resourceViewDeps(state: ClusterState, runtime: RuntimeState, rd: ResourceDefinition, rsc: Resource): unknown[] {
+  const nodeKey = nameKey(rsc.nodeName);
+  const deps: unknown[] = [
+    rd, state.resourceGroups.get(nameKey(rd.resourceGroup)), state.controllerProps.get('props'),
+    runtime.resources.get(`${nameKey(rsc.name)}/${nodeKey}`),
+  ];
+  for (const v of Object.values(rsc.volumes)) if (v.storagePool) deps.push(state.storagePools.get(`${nodeKey}/${nameKey(v.storagePool)}`));
+  deps.push(state.storagePools.get(`${nodeKey}/DFLTSTORPOOL`), state.storagePools.get(`${nodeKey}/DFLTDISKLESSSTORPOOL`));
+  return deps;
 }
 
 /** ResourceWithVolumes, as /v1/view/resources returns it. */

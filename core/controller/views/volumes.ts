@@ -12,8 +12,10 @@ export function volumeUuid(rsc: Resource, vlmNr: number): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-export function drbdDevicePath(vd: VolumeDefinition): string | undefined {
-  return vd.minorNumber === undefined ? undefined : `/dev/drbd${vd.minorNumber}`;
+/** /dev/drbd<minor>, with the minor this node uses (per-node minors) or the definition's. */
+export function drbdDevicePath(vd: VolumeDefinition, rsc?: Resource): string | undefined {
+  const minor = rsc?.volumes[String(vd.volumeNumber)]?.minorNumber ?? vd.minorNumber;
+  return minor === undefined ? undefined : `/dev/drbd${minor}`;
 }
 
 function layerReport(rep: ReportedVolume | undefined, t: LayerKind) {
@@ -27,7 +29,7 @@ export function volumeLayerData(rd: ResourceDefinition, rsc: Resource, vd: Volum
   if (t === 'DRBD') {
     return compact({
       drbd_volume_definition: (volumeDefinitionView(rd, vd).layer_data as Array<{ type: string; data?: unknown }>).find((x) => x.type === 'DRBD')?.data,
-      device_path: l?.devicePath ?? drbdDevicePath(vd),
+      device_path: l?.devicePath ?? drbdDevicePath(vd, rsc),
       backing_device: l?.backingDevice,
       meta_disk: diskless ? undefined : 'internal',
       allocated_size_kib: l?.allocatedSizeKib,
@@ -55,7 +57,7 @@ export function volumeView(state: ClusterState, rd: ResourceDefinition, rsc: Res
   const pool = state.storagePools.get(`${nameKey(rsc.nodeName)}/${nameKey(poolName)}`);
   const provider: ProviderKind | undefined = pool?.providerKind ?? (nameKey(poolName) === 'DFLTDISKLESSSTORPOOL' ? 'DISKLESS' : undefined);
   const top = rsc.layerStack[0];
-  const topDevice = top === 'DRBD' ? (layerReport(rep, 'DRBD')?.devicePath ?? drbdDevicePath(vd)) : rep?.devicePath;
+  const topDevice = top === 'DRBD' ? (layerReport(rep, 'DRBD')?.devicePath ?? drbdDevicePath(vd, rsc)) : rep?.devicePath;
   return compact({
     volume_number: vd.volumeNumber,
     storage_pool_name: poolName,
