@@ -173,3 +173,45 @@ test('opennebula: datastore monitor, deploy with prefer node, attach/detach and 
   t.is(onNodes.length, 3);
   t.true(Array.isArray(snaps!.body));
 });
+
+/**
+ * Keys python-linstor's response classes (linstor/responses.py) read with `data["key"]`, so a
+ * missing one is a KeyError in every client built on it; `.get()` reads are not listed.
+ */
+const PY_HARD_KEYS: Record<string, string[]> = {
+  node: ['name', 'type'], netif: ['name', 'address'], pool: ['storage_pool_name', 'node_name'],
+  rd: ['name'], vd: ['volume_number', 'size_kib'], rg: ['name'], vg: ['volume_number'],
+  rsc: ['name', 'node_name'], vlm: ['volume_number', 'provider_kind'],
+  snap: ['name', 'resource_name', 'nodes'], snapVd: ['volume_number', 'size_kib'], rc: ['ret_code'],
+};
+
+function missing(kind: string, objs: any[]): string[] {
+  return objs.flatMap((o, i) => PY_HARD_KEYS[kind]!.filter((k) => !(k in o)).map((k) => `${kind}[${i}] lacks '${k}': ${JSON.stringify(o).slice(0, 200)}`));
+}
+
+test('python-linstor: every key its response classes read with data["key"] is present', async (t) => {
+  const rg = `pyk_${randomSuffix()}`;
+  const rd = `pyk${randomSuffix()}`;
+  await call(cluster.ctl, 'POST', '/v1/resource-groups', { name: rg, select_filter: { place_count: 1, storage_pool_list: [cluster.pool], layer_stack: ['STORAGE'] } });
+  await call(cluster.ctl, 'POST', `/v1/resource-groups/${rg}/volume-groups`, { volume_number: 0 });
+  const spawn = await call(cluster.ctl, 'POST', `/v1/resource-groups/${rg}/spawn`, { resource_definition_name: rd, volume_sizes: [4 * MiB] });
+  t.teardown(async () => { await call(cluster.ctl, 'DELETE', `/v1/resource-definitions/${rd}`); await call(cluster.ctl, 'DELETE', `/v1/resource-groups/${rg}`); });
+  await waitFor('deployed', async () => (await call<any[]>(cluster.ctl, 'GET', `/v1/view/resources?resources=${rd}`)).body[0]?.volumes?.[0]?.device_path);
+  const snap = await call(cluster.ctl, 'POST', `/v1/resource-definitions/${rd}/snapshots`, { name: 'pysnap' });
+  const get = async (p: string) => (await call<any[]>(cluster.ctl, 'GET', p)).body;
+  const nodes = await get('/v1/nodes');
+  const rds = await get(`/v1/resource-definitions?with_volume_definitions=true&resource_definitions=${rd}`);
+  const view = await get(`/v1/view/resources?resources=${rd}`);
+  const snaps = await get(`/v1/view/snapshots?resources=${rd}`);
+  const problems = [
+    ...missing('node', nodes), ...missing('netif', nodes.flatMap((n) => n.net_interfaces ?? [])),
+    ...missing('pool', await get('/v1/view/storage-pools')),
+    ...missing('rd', rds), ...missing('vd', rds.flatMap((d) => d.volume_definitions ?? [])),
+    ...missing('rg', await get(`/v1/resource-groups?resource_groups=${rg}`)), ...missing('vg', await get(`/v1/resource-groups/${rg}/volume-groups`)),
+    ...missing('rsc', view), ...missing('vlm', view.flatMap((r) => r.volumes ?? [])),
+    ...missing('snap', snaps), ...missing('snapVd', snaps.flatMap((s) => s.volume_definitions ?? [])),
+    ...missing('rc', [...(spawn.body as any[]), ...(snap.body as any[])]),
+  ];
+  t.deepEqual(problems, []);
+  t.is(snaps.length, 1);
+});

@@ -8,7 +8,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fromJson } from '../../core/model/json.js';
 import { REPO_ROOT } from '../helpers/controller.js';
 
 /** How the client's JSON library writes a body (differences a lenient server must accept). */
@@ -50,6 +49,38 @@ export interface Answer<T = any> {
   text: string;
   /** Parsed with ret_code kept exact (bigint). */
   body: T;
+}
+
+/**
+ * JSON.parse that keeps integers beyond 2^53 exact as bigint (ret_code, Long.MAX capacities of
+ * diskless pools): a Go or Python client reads them exactly, so the checks must too.
+ */
+export function parseExact<T = unknown>(text: string): T {
+  const MARK = '@@exact-int@@';
+  // Only number tokens after ':' '[' or ',' outside strings: walk the text once.
+  let out = '';
+  let inStr = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (inStr) {
+      out += c;
+      if (c === '\\') { out += text[++i] ?? ''; } else if (c === '"') inStr = false;
+      continue;
+    }
+    if (c === '"') { inStr = true; out += c; continue; }
+    const m = /^-?\d{16,}(?![.eE\d])/.exec(text.slice(i, i + 40));
+    if (m && !/[\d.]/.test(text[i - 1] ?? '')) {
+      out += `"${MARK}${m[0]}"`;
+      i += m[0].length - 1;
+      continue;
+    }
+    out += c;
+  }
+  return JSON.parse(out, (_k, v) => {
+    if (typeof v !== 'string' || !v.startsWith(MARK)) return v;
+    const big = BigInt(v.slice(MARK.length));
+    return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
+  }) as T;
 }
 
 export function loadFixture(client: string, name: string): Fixture {
@@ -102,7 +133,7 @@ export async function send<T = any>(baseUrl: string, fx: Fixture, req: RecordedR
   const res = await fetch(`${baseUrl}${path}`, init);
   const text = await res.text();
   let body: unknown;
-  try { body = text ? fromJson(text) : undefined; } catch { body = text; }
+  try { body = text ? parseExact(text) : undefined; } catch { body = text; }
   return { call: req.call, method: req.method, path, status: res.status, headers: res.headers, text, body: body as T };
 }
 

@@ -8,8 +8,8 @@ import { sendJson, sendRawJson, sendRcList } from './reply.js';
 export type RouteResult =
   | { rc: ApiCallRc[]; status?: number }
   | { json: unknown; status?: number }
-  /** A JSON array given as already serialised elements (see views/json-cache.ts). */
-  | { jsonArray: string[]; status?: number }
+  /** A whole JSON document, already serialised. */
+  | { jsonText: string; status?: number }
   | { raw: () => void };
 
 export interface RouteMeta { obj: ObjectMask; op?: OpMask }
@@ -25,7 +25,7 @@ export function route(reporter: ErrorReporter, meta: RouteMeta, successStatus: n
       const r = await fn(req, res);
       if ('raw' in r) return r.raw();
       if ('rc' in r) return sendRcList(res, r.rc, r.status ?? successStatus);
-      if ('jsonArray' in r) return sendRawJson(res, r.status ?? successStatus, `[${r.jsonArray.join(',')}]`);
+      if ('jsonText' in r) return sendRawJson(res, r.status ?? successStatus, r.jsonText);
       return sendJson(res, r.status ?? successStatus, r.json);
     } catch (err) {
       return sendError(reporter, req, res, err, meta);

@@ -8,7 +8,7 @@
  *    (Primary) that long becomes diskful; with `DrbdOptions/auto-diskful-allow-cleanup` a diskful
  *    replica beyond the place count is then removed from a node where it is not in use.
  * Test hooks: LINSTOR_AUTO_EVICT_AFTER_SECONDS / LINSTOR_AUTO_DISKFUL_AFTER_SECONDS override the
- * minute props with seconds; LINSTOR_AUTOMATISMS_TICK_MS sets the check interval.
+ * minute props with seconds (auto-diskful still only where its prop is set); LINSTOR_AUTOMATISMS_TICK_MS sets the check interval.
  */
 import { nameKey } from '../../model/names.js';
 import type { Node } from '../../model/types.js';
@@ -88,7 +88,10 @@ async function autoDiskful(ctx: ControllerContext, primarySince: Map<string, num
       { level: 'controller', props: state.ctrlProps }, { level: 'resource-group', props: rg?.props ?? {} },
       { level: 'resource-definition', props: rd.props }, { level: 'resource', props: r.props },
     ];
-    const after = seconds(process.env.LINSTOR_AUTO_DISKFUL_AFTER_SECONDS, propValue('DrbdOptions/auto-diskful', levels));
+    // Off unless the prop is set; the test hook only changes its unit to seconds.
+    const minutes = propValue('DrbdOptions/auto-diskful', levels);
+    if (minutes === undefined) continue;
+    const after = seconds(process.env.LINSTOR_AUTO_DISKFUL_AFTER_SECONDS, minutes);
     if (after === undefined) continue;
     if (!primarySince.has(key)) primarySince.set(key, now);
     if (now - primarySince.get(key)! < after) continue;

@@ -12,6 +12,7 @@ import { getNode, resourceKey, resourcesOf, resourcesOnNode } from '../lookup.js
 import { applyAndReport } from '../services/apply.js';
 import { adjustTieBreaker, deleteResources } from '../services/deletion.js';
 import { autoplaceInTx, effectiveFilter } from './autoplace.js';
+import { propValue } from '../../props/resolver.js';
 import { isDiskful } from './snapshot.js';
 
 type AwayFlag = 'EVACUATE' | 'EVICTED';
@@ -19,6 +20,17 @@ type AwayFlag = 'EVACUATE' | 'EVICTED';
 /** Replicas of a resource that still count: diskful, not deleting, not on an away node. */
 function liveDiskful(ctx: ControllerContext, rdName: string, awayNode: string): Resource[] {
   return resourcesOf(ctx.state, rdName).filter((r) => isDiskful(r) && !r.flags.includes('DELETE') && nameKey(r.nodeName) !== nameKey(awayNode));
+}
+
+/** `DrbdOptions/AutoEvictMinReplicaCount` (controller < group < definition), else the group's place count, else 2. */
+export function minReplicaCount(ctx: ControllerContext, rdName: string): number {
+  const rd = ctx.state.resourceDefinitions.get(nameKey(rdName));
+  const rg = rd ? ctx.state.resourceGroups.get(nameKey(rd.resourceGroup)) : undefined;
+  const v = propValue('DrbdOptions/AutoEvictMinReplicaCount', [
+    { level: 'controller', props: ctx.state.ctrlProps }, { level: 'resource-group', props: rg?.props ?? {} }, { level: 'resource-definition', props: rd?.props ?? {} },
+  ]);
+  const n = v !== undefined ? Number(v) : Number.NaN;
+  return Number.isInteger(n) && n > 0 ? n : (rg?.selectFilter.place_count ?? 2);
 }
 
 /**
@@ -51,8 +63,11 @@ export async function moveAway(ctx: ControllerContext, nodeName: string, flag: A
         if (!rd) return [];
         const rg = state.resourceGroups.get(nameKey(rd.resourceGroup));
         const have = liveDiskful(ctx, rd.name, node.name).length;
-        // Keep the replica count the resource had: at least the group's place count.
-        const filter = effectiveFilter(rg, { place_count: Math.max(have + 1, rg?.selectFilter.place_count ?? 0) });
+        // Evacuate keeps the replica count the resource had (at least the group's place count);
+        // auto-evict only tops up to DrbdOptions/AutoEvictMinReplicaCount (default: place count).
+        const want = flag === 'EVICTED' ? minReplicaCount(ctx, rd.name) : Math.max(have + 1, rg?.selectFilter.place_count ?? 0);
+        if (have >= want) return [];
+        const filter = effectiveFilter(rg, { place_count: want });
         return autoplaceInTx(ctx, tx, rd, filter).created;
       });
       if (placed.length) {

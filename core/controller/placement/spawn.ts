@@ -17,6 +17,7 @@ import { applyAndReport } from '../services/apply.js';
 import { checkLayerStack, DEFAULT_LAYER_STACK, hasDrbd } from '../services/layers.js';
 import { allocateMinor, allocateTcpPort } from '../services/numbers.js';
 import { deriveResourceName, drbdSecret } from '../services/resource-definitions.js';
+import { ensureVolumeKeysInTx } from '../services/volume-keys.js';
 import { checkSelectFilter } from '../services/select-filter.js';
 import { autoplaceInTx, effectiveFilter } from './autoplace.js';
 import { addTieBreakerInTx } from './tie-breaker.js';
@@ -91,6 +92,7 @@ export async function spawnResources(ctx: ControllerContext, rgName: string, bod
       volumeDefinitions: vds, uuid: randomUUID(),
     };
     tx.put(state.resourceDefinitions, nameKey(name), rd);
+    ensureVolumeKeysInTx(ctx, tx, rd); // LUKS keys commit with the volume definitions
     const rc: ApiCallRc[] = [rcEntry('CREATED', `New resource definition '${name}' created.`, { obj: 'RSC_DFN', op: 'CRT', details: `Resource definition '${name}' UUID is: ${rd.uuid}`, objRefs: { RscDfn: name } })];
     for (const vd of vds) {
       rc.push(rcEntry('CREATED', `New volume definition with number '${vd.volumeNumber}' of resource definition '${name}' created.`, { obj: 'VLM_DFN', op: 'CRT', objRefs: { RscDfn: name, VlmNr: String(vd.volumeNumber) } }));

@@ -4,19 +4,22 @@ import { route } from '../http/handler.js';
 import { boolParam, listParam, nameFilter, page, propsFilter } from '../http/query.js';
 import { getResourceDefinition } from '../lookup.js';
 import { createResourceDefinition, deleteResourceDefinition, modifyResourceDefinition } from '../services/resource-definitions.js';
+import { ListCache } from '../http/list-cache.js';
 import { cachedJson } from '../views/json-cache.js';
 import { resourceDefinitionView } from '../views/resource-definitions.js';
 import { bodyOf } from './body.js';
 
 export function registerResourceDefinitionRoutes(r: Router, ctx: ControllerContext): void {
   const { state, reporter } = ctx;
+  const lists = new ListCache();
   const RD = { obj: 'RSC_DFN' as const };
 
   r.get('/v1/resource-definitions', route(reporter, RD, 200, (req) => {
     const byName = nameFilter(listParam(req, 'resource_definitions'));
     const byProps = propsFilter(req);
     const withVds = boolParam(req, 'with_volume_definitions');
-    return { jsonArray: page(req, state.resourceDefinitions.values(), (d) => byName(d.name) && byProps(d.props), (d) => cachedJson(d, withVds ? 'vd' : '', () => resourceDefinitionView(d, withVds))) };
+    const build = () => `[${page(req, state.resourceDefinitions.values(), (d) => byName(d.name) && byProps(d.props), (d) => cachedJson(d, withVds ? 'vd' : '', () => resourceDefinitionView(d, withVds))).join(',')}]`;
+    return { jsonText: lists.get(req.originalUrl, [state.version], build) };
   }));
 
   r.get('/v1/resource-definitions/:rd', route(reporter, RD, 200, (req) => ({

@@ -5,6 +5,7 @@ import { nameKey } from '../../model/names.js';
 import type { LayerKind, Node, Props, Resource, ResourceDefinition, ResourceGroup } from '../../model/types.js';
 import { mergeProps, propValue, type PropLevel } from '../../props/resolver.js';
 import { autoQuorumProps, quorumVoters } from './auto-quorum.js';
+import { getVolumeKey } from '../encryption/index.js';
 import { desiredSnapshots } from '../snapshots/desired.js';
 import type { ClusterState } from '../state/cluster-state.js';
 
@@ -75,6 +76,7 @@ function desiredResource(state: ClusterState, node: Node, r: Resource, rd: Resou
   if (rd.flags.includes('DELETE') && !flags.includes('DELETE')) flags.push('DELETE');
   const layerStack: LayerKind[] = r.layerStack.length ? r.layerStack : rd.layerStack.length ? rd.layerStack : ['DRBD', 'STORAGE'];
   const diskless = flags.some((f) => DISKLESS_FLAGS.includes(f));
+  const luks = layerStack.includes('LUKS');
 
   const volumes: DesiredVolume[] = [];
   for (const vd of [...rd.volumeDefinitions].sort((a, b) => a.volumeNumber - b.volumeNumber)) {
@@ -96,6 +98,8 @@ function desiredResource(state: ClusterState, node: Node, r: Resource, rd: Resou
       ], r.props),
       props: mergeProps(vlmLevels),
       ...((vlm?.minorNumber ?? vd.minorNumber) !== undefined ? { minorNumber: vlm?.minorNumber ?? vd.minorNumber } : {}),
+      // Without the key (controller locked) the satellite's LUKS layer refuses the volume with that reason.
+      ...(luks ? withKey(state, rd.name, vd.volumeNumber) : {}),
     });
   }
 
@@ -106,6 +110,11 @@ function desiredResource(state: ClusterState, node: Node, r: Resource, rd: Resou
     out.props = { ...out.props, ...autoQuorumProps(rscLevels, voters) };
   }
   return out;
+}
+
+function withKey(state: ClusterState, rd: string, vlmNr: number): Pick<DesiredVolume, 'luks'> {
+  const key = getVolumeKey({ state }, rd, vlmNr);
+  return key !== undefined ? { luks: { key } } : {};
 }
 
 /** Resource StorPoolName, else volume definition / definition / group, else the default pool. */

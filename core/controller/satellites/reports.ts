@@ -21,22 +21,26 @@ export function recordReport(runtime: RuntimeState, nodeKey: string, report: Nod
   for (const r of report.resources ?? []) {
     const key = `${nameKey(r.name)}/${nodeKey}`;
     resources.add(key);
-    runtime.resources.set(key, r);
+    // An unchanged report keeps its old object, so views cached against it stay valid.
+    const old = runtime.resources.get(key);
+    if (!old || JSON.stringify(old) !== JSON.stringify(r)) { runtime.resources.set(key, r); runtime.version++; }
   }
   for (const key of [...runtime.resources.keys()]) {
-    if (key.endsWith(`/${nodeKey}`) && !resources.has(key)) runtime.resources.delete(key);
+    if (key.endsWith(`/${nodeKey}`) && !resources.has(key)) { runtime.resources.delete(key); runtime.version++; }
   }
   runtime.node(nodeKey).lastReportAt = now;
 }
 
 /** Drops what a node reported about objects that are no longer desired at all. */
 export function forgetDeleted(runtime: RuntimeState, table: string, key: string): void {
+  runtime.version++;
   if (table === 'resources') runtime.resources.delete(key);
   else if (table === 'storage_pools') runtime.pools.delete(key);
 }
 
 /** A node that is not connected reports nothing: its capacities and volume states are unknown. */
 export function forgetNode(runtime: RuntimeState, nodeKey: string): void {
+  runtime.version++;
   for (const key of [...runtime.pools.keys()]) if (key.startsWith(`${nodeKey}/`)) runtime.pools.delete(key);
   for (const key of [...runtime.resources.keys()]) if (key.endsWith(`/${nodeKey}`)) runtime.resources.delete(key);
 }

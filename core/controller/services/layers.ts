@@ -32,3 +32,7 @@ export function checkLayerStack(raw: unknown, field = 'layer_list'): LayerKind[]
 export function hasDrbd(stack: readonly LayerKind[]): boolean {
   return stack.includes('DRBD');
 }
+
+export function hasLuks(stack: readonly LayerKind[]): boolean {
+  return stack.includes('LUKS');
+}

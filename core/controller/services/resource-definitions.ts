@@ -1,4 +1,5 @@
 /** Resource definitions: create (with LINSTOR's external-name derivation), modify, delete. */
+import { deleteVolumeKeys } from '../encryption/index.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
 import { ApiError, Errors } from '../../model/errors.js';
@@ -193,6 +194,7 @@ export async function deleteResourceDefinition(ctx: ControllerContext, rdName: s
   if (del.remaining.length) return rc; // a satellite refused: the definition stays, marked DELETE
   await state.mutate((tx) => {
     tx.delete(state.resourceDefinitions, nameKey(rd.name));
+    deleteVolumeKeys(ctx, tx, rd.name);
     for (const [k, c] of state.resourceConnections.entries()) if (nameKey(c.resource) === nameKey(rd.name)) tx.delete(state.resourceConnections, k);
   });
   rc.push(rcEntry('DELETED', `Resource definition '${rd.name}' deleted.`, { obj: 'RSC_DFN', op: 'DEL', details: `Resource definition '${rd.name}' UUID was: ${rd.uuid}`, objRefs: refs }));

@@ -3,6 +3,7 @@
  * capacity check, DRBD node id / port / minor allocation. Everything here runs inside one
  * `state.mutate` callback, so a request that fails on its third resource stores nothing.
  */
+import { ensureVolumeKeysInTx } from './volume-keys.js';
 import { randomUUID } from 'node:crypto';
 import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
 import { KEY_STOR_POOL_NAME } from '../../model/apiconsts.js';
@@ -192,6 +193,8 @@ export function createResourcesInTx(ctx: ControllerContext, tx: Transaction, rdN
       }));
     }
   }
+  // Encrypted volumes: the keys commit with the first LUKS resource (or fail it when locked).
+  ensureVolumeKeysInTx(ctx, tx, rd, reqs.map((q) => q.layerList ?? rd!.layerStack));
   return { created, rc };
 }
 

@@ -11,7 +11,9 @@ import type { ControllerContext } from '../context.js';
 import { getResourceDefinition, getVolumeDefinition, resourcesOf, storagePoolKey } from '../lookup.js';
 import { optionalInt } from '../routes/body.js';
 import { applyAndReport } from './apply.js';
+import { deleteVolumeKeys } from '../encryption/index.js';
 import { hasDrbd } from './layers.js';
+import { ensureVolumeKeysInTx } from './volume-keys.js';
 import { allocateMinor } from './numbers.js';
 
 export const MAX_VOLUME_NUMBER = 65535;
@@ -88,6 +90,8 @@ export async function createVolumeDefinition(ctx: ControllerContext, rdName: str
     checkGrowth(ctx, cur, nr, size, poolOf);
     const next: ResourceDefinition = { ...cur, volumeDefinitions: [...cur.volumeDefinitions, def].sort((a, b) => a.volumeNumber - b.volumeNumber) };
     tx.put(state.resourceDefinitions, nameKey(cur.name), next);
+    // The LUKS key is created with the volume definition, in this same mutation.
+    ensureVolumeKeysInTx(ctx, tx, next);
     // Existing resources get the new volume, in the pool their first volume uses.
     for (const r of placed) {
       tx.put(state.resources, `${nameKey(r.name)}/${nameKey(r.nodeName)}`, { ...r, volumes: { ...r.volumes, [String(nr)]: { props: {}, flags: [], storagePool: poolOf(r) } } });
@@ -157,6 +161,7 @@ export async function deleteVolumeDefinition(ctx: ControllerContext, rdName: str
   await state.mutate((tx) => {
     const cur = getResourceDefinition(state, rd0.name);
     tx.put(state.resourceDefinitions, nameKey(cur.name), { ...cur, volumeDefinitions: cur.volumeDefinitions.filter((x) => x.volumeNumber !== vlmNr) });
+    deleteVolumeKeys(ctx, tx, cur.name, vlmNr);
     for (const r of resourcesOf(state, cur.name)) {
       const { [String(vlmNr)]: _gone, ...rest } = r.volumes;
       tx.put(state.resources, `${nameKey(r.name)}/${nameKey(r.nodeName)}`, { ...r, volumes: rest });

@@ -64,6 +64,8 @@ export class ClusterState {
   readonly secrets = new Table<unknown>('secrets');
 
   private readonly listeners: CommitListener[] = [];
+  /** Bumped by every commit that changed something: list caches compare it. */
+  version = 0;
 
   constructor(private readonly store: Store) {}
 
@@ -103,7 +105,10 @@ export class ClusterState {
       tx.rollback();
       throw err;
     }
-    if (tx.changes.length) for (const l of this.listeners) l(tx.changes);
+    if (tx.changes.length) {
+      this.version++;
+      for (const l of this.listeners) l(tx.changes);
+    }
     return result;
   }
 }

@@ -23,6 +23,8 @@ export class RuntimeState {
   readonly pools = new Map<string, ReportedStoragePool>();
   /** key RD/NODE */
   readonly resources = new Map<string, ReportedResource>();
+  /** Bumped whenever a reported pool or resource changes: list caches compare it. */
+  version = 0;
 
   node(key: string): NodeRuntime {
     let n = this.nodes.get(key);

@@ -35,6 +35,9 @@ export interface DrbdLayerOptions {
 /** What DRBD adds to the generic layer result: the dry-run marker and the plan drbdadm printed. */
 export type DrbdLayerResult = LayerResult;
 
+/** Test-only resource prop honoured in dry-run mode only: report the resource as Primary (in use). */
+export const DRY_RUN_PRIMARY_PROP = 'Aux/test/primary';
+
 /** Message every dry-run answer carries, so nobody mistakes it for replicated storage. */
 export const DRY_RUN_NOTE = 'DRBD dry run (--drbd-dry-run): commands were printed by drbdadm -d, not executed; no kernel state changed.';
 
@@ -109,10 +112,16 @@ export class DrbdLayer implements Layer {
     const newVolumes: number[] = [];
     if (!diskless) {
       for (const v of resource.volumes) {
-        if (await this.hasMetadata(t, resource.name, v.volumeNumber)) continue;
         const d = resource.drbd!;
         const argv = drbdadm.createMd({ ...t, dryRun: false }, resource.name, v.volumeNumber, d.peerSlots,
           { stripes: d.alStripes, stripeSizeKib: d.alStripeSizeKib });
+        // A layer below that also ran dry (LUKS open without device-mapper) has no device to write to.
+        const backing = devices[v.volumeNumber]?.backingDevice;
+        if (this.opts.dryRun && backing && !existsSync(backing)) {
+          plan.push(`# not executed (${backing} exists only in the dry run of the layer below): ${argv.join(' ')}`);
+          continue;
+        }
+        if (await this.hasMetadata(t, resource.name, v.volumeNumber)) continue;
         await this.opts.runner.run(argv);
         plan.push(`# executed: ${argv.join(' ')}`);
         newVolumes.push(v.volumeNumber);
@@ -130,8 +139,15 @@ export class DrbdLayer implements Layer {
     }
 
     if (this.opts.dryRun) {
+      // Nothing is ever Primary in a dry run; tests that need an in-use resource (auto-diskful)
+      // set Aux/test/primary on it, and the plan shows the promotion that stands in for a real one.
+      const standInPrimary = (resource.props[DRY_RUN_PRIMARY_PROP] ?? '').toLowerCase() === 'true';
+      if (standInPrimary) {
+        plan.push(`# ${DRY_RUN_PRIMARY_PROP}=true: reported as Primary (in use) although nothing was promoted`);
+        plan.push(...await this.kernel(drbdadm.primary(t, resource.name)));
+      }
       this.plans.set(resource.name, plan);
-      return { ...dryRunResult(resource, lower), dryRun: true, plan };
+      return { ...dryRunResult(resource, lower), dryRun: true, plan, ...(standInPrimary ? { inUse: true } : {}) };
     }
     const drbdState = await this.status(resource.name);
     return stateToLayerResult(resource, drbdState, lower);

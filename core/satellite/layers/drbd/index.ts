@@ -1,7 +1,7 @@
 import type { Layer, LayerContext } from '../layer.js';
 import { DrbdLayer } from './drbd-layer.js';
 
-export { DrbdLayer, DEFAULT_RES_DIR, DRY_RUN_NOTE, type DrbdLayerOptions, type DrbdLayerResult } from './drbd-layer.js';
+export { DrbdLayer, DEFAULT_RES_DIR, DRY_RUN_NOTE, DRY_RUN_PRIMARY_PROP, type DrbdLayerOptions, type DrbdLayerResult } from './drbd-layer.js';
 export { buildResFile } from './res-file.js';
 export { parseEvents2, Events2State } from './events2.js';
 

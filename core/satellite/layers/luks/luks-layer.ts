@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { ApiError } from '../../../model/errors.js';
 import type { DesiredResource, DesiredVolume } from '../../../model/satellite-protocol.js';
@@ -14,6 +15,17 @@ export interface LuksLayerOptions {
   dryRun: boolean;
   /** Extra luksFormat arguments, e.g. ['--pbkdf', 'pbkdf2'] (tests use a cheap key derivation). */
   formatArgs?: string[];
+  /** Where the kernel lists its misc devices; device-mapper shows up there once dm_mod is loaded (tests point it elsewhere). */
+  procMisc?: string;
+}
+
+/** Said by every dry-run answer of this layer: the header is real, the mapping is not. */
+export const LUKS_DRY_RUN_NOTE = 'LUKS dry run: luksFormat ran for real; open/close/resize were recorded, not run (no device-mapper).';
+
+/** Whether the kernel's device-mapper driver is loaded (cryptsetup open needs it). */
+export async function deviceMapperLoaded(procMisc = '/proc/misc'): Promise<boolean> {
+  const text = await readFile(procMisc, 'utf8').catch(() => '');
+  return /\bdevice-mapper\b/.test(text);
 }
 
 /** The passphrase of one volume, decrypted by the controller from the master passphrase. */
@@ -42,17 +54,23 @@ export class LuksLayer implements Layer {
   async supported(): Promise<Support> {
     try {
       await this.opts.runner.run(['cryptsetup', '--version'], { quiet: true, timeoutMs: 10_000 });
-      return { supported: true, reasons: [] };
     } catch {
       return { supported: false, reasons: ["'cryptsetup' not found (install cryptsetup)"] };
     }
+    if (this.opts.dryRun) return { supported: true, reasons: [LUKS_DRY_RUN_NOTE] };
+    // Without device-mapper `cryptsetup open` fails on every volume: say so up front, so the
+    // controller refuses LUKS resources here instead of formatting disks it can never open.
+    if (!(await deviceMapperLoaded(this.opts.procMisc))) {
+      return { supported: false, reasons: ["the kernel's device-mapper driver is not loaded (no 'device-mapper' in /proc/misc), so 'cryptsetup open' cannot create /dev/mapper devices; load dm_mod (dm-crypt), or run the satellite with --drbd-dry-run to record the open for tests"] };
+    }
+    return { supported: true, reasons: [] };
   }
 
   lowerSizeKib(_r: DesiredResource, _v: DesiredVolume, usableKib: number): number {
     return usableKib + LUKS2_HEADER_KIB;
   }
 
-  async apply({ resource, lower }: LayerApplyInput): Promise<LayerResult & { dryRun?: true }> {
+  async apply({ resource, lower }: LayerApplyInput): Promise<LayerResult> {
     const volumes = new Map<number, LayerVolume>();
     const plan: string[][] = [];
     for (const v of resource.volumes) {
@@ -78,7 +96,7 @@ export class LuksLayer implements Layer {
     }
     if (this.opts.dryRun) {
       this.plans.set(resource.name, plan);
-      return { volumes, dryRun: true };
+      return { volumes, dryRun: true, plan: [`# ${LUKS_DRY_RUN_NOTE}`, ...plan.map((a) => a.join(' '))] };
     }
     return { volumes };
   }
