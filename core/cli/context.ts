@@ -42,7 +42,7 @@ export function formatRc(rc: ApiCallRc): string {
 /** Prints an ApiCallRc list and returns API_ERROR if any entry is an error. */
 export function showReplies(ctx: Ctx, rcs: ApiCallRc[] | unknown): number {
   const list = Array.isArray(rcs) ? (rcs as ApiCallRc[]) : [];
-  if (ctx.machine) ctx.out(toJson([list], 2) + '\n');
+  if (ctx.machine) ctx.out(toJson(list, 2) + '\n');
   else for (const rc of list) ctx.out(formatRc(rc) + '\n');
   return list.some((r) => isError(r.ret_code)) ? ExitCode.API_ERROR : ExitCode.OK;
 }

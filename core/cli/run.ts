@@ -103,7 +103,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     const parsed = parseArgs(cmd, tail);
     const controllers = resolveControllers({ flag: g.controllers, env: io.env });
     const ctx: Ctx = {
-      client: new LinstorClient({ controllers, curl: g.curl, ...(g.timeout ? { timeoutMs: g.timeout * 1000 } : {}) }),
+      client: new LinstorClient({ controllers, curl: g.curl, exactIntegers: g.machine, ...(g.timeout ? { timeoutMs: g.timeout * 1000 } : {}) }),
       machine: g.machine, outputVersion: g.outputVersion,
       style: { utf8: g.utf8, color: g.color && io.isTTY && !io.env.NO_COLOR },
       out: io.out, err: io.err,

@@ -17,6 +17,8 @@ export interface TransportOptions {
   /** Do not send: throw CurlRequested with the equivalent curl command. */
   curl?: boolean;
   headers?: Record<string, string>;
+  /** Keep integers beyond 2^53 exact (as bigint), for printing responses unchanged. */
+  exactIntegers?: boolean;
 }
 
 export interface RequestOptions {
@@ -55,11 +57,13 @@ export class Transport {
   private controllers: string[];
   private readonly http: AxiosInstance;
   private readonly curl: boolean;
+  private readonly exactIntegers: boolean;
 
   constructor(opts: TransportOptions) {
     if (!opts.controllers.length) throw new Error('No controller given');
     this.controllers = [...opts.controllers];
     this.curl = opts.curl ?? false;
+    this.exactIntegers = opts.exactIntegers ?? false;
     this.http = axios.create({
       timeout: opts.timeoutMs ?? 300_000,
       responseType: 'text',
@@ -100,7 +104,7 @@ export class Transport {
       const text = typeof res.data === 'string' ? res.data : '';
       let data: unknown = undefined;
       if (text.trim()) {
-        try { data = fromJson(text); } catch { data = text; }
+        try { data = fromJson(text, { exactIntegers: this.exactIntegers }); } catch { data = text; }
       }
       if (res.status >= 400) {
         const rcs = Array.isArray(data) ? (data as ApiCallRc[]).filter((x) => x && typeof x === 'object' && 'ret_code' in x) : [];

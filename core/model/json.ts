@@ -13,11 +13,17 @@ export function toJson(value: unknown, space?: number): string {
   return text === undefined ? 'null' : text.replace(/"\\u0000BIGINT:(-?\d+)"/g, '$1');
 }
 
-/** Parses JSON, keeping every `ret_code` exact as a bigint. */
-export function fromJson<T = unknown>(text: string): T {
+/**
+ * Parses JSON, keeping every `ret_code` exact as a bigint. With `exactIntegers`, every integer
+ * too big for a double (e.g. the 9223372036854775807 capacity of diskless pools) becomes a
+ * bigint too: for printing responses unchanged (`linstor -m`), not for arithmetic.
+ */
+export function fromJson<T = unknown>(text: string, opts: { exactIntegers?: boolean } = {}): T {
   // The marker goes into the JSON text as the escape `\u0000` (a raw NUL is not valid JSON);
   // JSON.parse decodes it back to MARK for the reviver.
-  const quoted = text.replace(/("ret_code"\s*:\s*)(-?\d+)/g, `$1"\\u0000BIGINT:$2"`);
+  let quoted = text.replace(/("ret_code"\s*:\s*)(-?\d+)/g, `$1"\\u0000BIGINT:$2"`);
+  if (opts.exactIntegers) quoted = quoted.replace(/([:[,]\s*)(-?\d{16,})(?=\s*[,}\]])/g, (m, pre: string, digits: string) =>
+    (Number.isSafeInteger(Number(digits)) ? m : `${pre}"\\u0000BIGINT:${digits}"`));
   return JSON.parse(quoted, (_k, v) =>
     typeof v === 'string' && v.startsWith(MARK) ? BigInt(v.slice(MARK.length)) : v,
   ) as T;

@@ -69,7 +69,7 @@ test('a missing object prints LINSTOR\'s ERROR block and exits with 10 (ExitCode
   // -m keeps the int64 ret_code exact: MASK_ERROR | MASK_NODE | FAIL_NOT_FOUND_NODE (300).
   const m = await L('-m', 'n', 'lp', 'no-such-node');
   t.is(m.code, 10, m.stderr);
-  const rc = fromJson<{ ret_code: bigint }[][]>(m.stdout)[0]![0]!.ret_code;
+  const rc = fromJson<{ ret_code: bigint }[]>(m.stdout)[0]!.ret_code;
   t.is(BigInt.asUintN(64, rc) & 0xC000000000007FFFn, 0xC000000000000000n | 300n);
   t.true(m.stdout.includes(`"ret_code": ${rc.toString()}`));
 });

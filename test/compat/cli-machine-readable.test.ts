@@ -58,9 +58,7 @@ test.serial('linstor -m node list prints [[Node, ...]] exactly as the real clien
   t.is(r.stdout.trim(), pythonIndent2(printed), 'formatting matches json.dumps(indent=2)');
 });
 
-// Known gap (core/model/json.ts fromJson keeps only ret_code exact, so the CLI prints
-// 9223372036854776000, which overflows a Go int64): passes once every integer beyond 2^53 is kept exact.
-test.serial.failing('linstor -m storage-pool list keeps Long.MAX capacities of diskless pools exact', async (t) => {
+test.serial('linstor -m storage-pool list keeps Long.MAX capacities of diskless pools exact', async (t) => {
   const r = await L('-m', 'storage-pool', 'list');
   t.is(r.code, 0, r.stderr);
   const printed = parseExact<any[][]>(r.stdout);
@@ -87,9 +85,8 @@ test.serial('linstor -m resource list prints [[ResourceWithVolumes, ...]] from /
   t.regex(rsc.volumes[0].device_path, /^\/dev\//);
 });
 
-// Known gap (core/cli/context.ts showReplies prints toJson([list]), i.e. [[rc]]): the real client
-// prints json.dumps([r.data_v1 for r in replies]) = a flat [rc, ...] for mutations.
-test.serial.failing('linstor -m on a mutation prints the flat ApiCallRc list with exact int64 ret_codes, as the real client does', async (t) => {
+// The real client prints json.dumps([r.data_v1 for r in replies]) = a flat [rc, ...] for mutations.
+test.serial('linstor -m on a mutation prints the flat ApiCallRc list with exact int64 ret_codes, as the real client does', async (t) => {
   const rd = `cli${randomSuffix()}`;
   const ok = await L('-m', 'resource-definition', 'create', rd);
   t.is(ok.code, 0, ok.stderr);

@@ -215,3 +215,30 @@ test('python-linstor: every key its response classes read with data["key"] is pr
   t.deepEqual(problems, []);
   t.is(snaps.length, 1);
 });
+
+test('opennebula: cloning an image answers the clone location, COMPLETE status and synced_on_all', async (t) => {
+  const src = `OpenNebula-Image-${Math.floor(Math.random() * 1e6)}`;
+  const clone = `${src}-clone`;
+  await call(cluster.ctl, 'POST', '/v1/resource-definitions', { resource_definition: { name: src } });
+  await call(cluster.ctl, 'POST', `/v1/resource-definitions/${src}/volume-definitions`, { volume_definition: { size_kib: 8 * MiB } });
+  await call(cluster.ctl, 'POST', `/v1/resource-definitions/${src}/resources`, [{ resource: { node_name: names()[0]!, props: { StorPoolName: cluster.pool } }, layer_list: ['STORAGE'] }]);
+  t.teardown(async () => { await call(cluster.ctl, 'DELETE', `/v1/resource-definitions/${clone}`); await call(cluster.ctl, 'DELETE', `/v1/resource-definitions/${src}`); });
+  await waitFor('source deployed', async () => (await call<any[]>(cluster.ctl, 'GET', `/v1/view/resources?resources=${src}`)).body[0]?.volumes?.[0]?.device_path);
+  const fx = loadFixture('opennebula', 'clone');
+  const vars = { src, clone, newSizeKib: 16 * MiB };
+  const [started] = await replay(cluster.ctl.url, { ...fx, requests: fx.requests.slice(0, 1) }, vars);
+  const b = started!.body;
+  t.is(b.source_name, src);
+  t.is(b.clone_name, clone);
+  t.is(b.location, `/v1/resource-definitions/${src}/clone/${clone}`);
+  t.true(Array.isArray(b.messages));
+  // resource_dfn_clone_wait_complete polls until the status leaves CLONING
+  const status = await waitFor('clone finished', async () => {
+    const s = await send(cluster.ctl.url, fx, fx.requests[1]!, vars);
+    return s.body?.status !== 'CLONING' ? s.body.status as string : undefined;
+  }, 30_000, 1000);
+  t.is(status, 'COMPLETE');
+  const [sync, grow] = await replay(cluster.ctl.url, { ...fx, requests: fx.requests.slice(2) }, vars);
+  t.is(sync!.body.synced_on_all, true);
+  t.false((grow!.body as any[]).some((r) => pyIsError(r.ret_code)), grow!.text);
+});

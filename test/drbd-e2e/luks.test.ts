@@ -143,9 +143,18 @@ test.serial('after a controller restart the master passphrase is locked: new enc
   const cr = await call<Rc>(c.ctl, 'POST', `/v1/resource-definitions/${before}/resources`, [{ resource: { node_name: free, props: { StorPoolName: c.pool } } }]);
   t.true(isError(cr.body), JSON.stringify(cr.body));
   t.regex(JSON.stringify(cr.body), /master passphrase is locked/);
-  // Entering it unlocks everything again.
+  const vd = await call<Rc>(c.ctl, 'POST', `/v1/resource-definitions/${before}/volume-definitions`, { volume_definition: { size_kib: 20 * MiB } });
+  t.true(isError(vd.body), JSON.stringify(vd.body));
+  t.regex(JSON.stringify(vd.body), /master passphrase is locked/);
+  t.is((await call<Json[]>(c.ctl, 'GET', `/v1/resource-definitions/${before}/volume-definitions`)).body.length, 1, 'the refused volume definition was not made');
+  // The satellite got the existing encrypted resource without its key and says why.
+  const holder = c.nodes.find((n) => n.name === where[0])!;
+  await waitFor('satellite refuses the keyless volume', () => holder.sat.logs.some((l) => l.includes('No encryption key') && l.includes(before)));
+  // Entering it unlocks everything again, and the satellites get the keys.
+  const mark = holder.sat.logs.length;
   const ent = await call(c.ctl, 'PATCH', '/v1/encryption/passphrase', PASS);
   t.is(ent.status, 200, JSON.stringify(ent.body));
+  await waitFor('satellite opens the volume again (recorded)', () => holder.sat.logs.slice(mark).some((l) => /LUKS dry run: command recorded/.test(l) && l.includes(`${before}_00000`)));
   const ok = await call<Rc>(c.ctl, 'POST', `/v1/resource-groups/${rg}/spawn`, { resource_definition_name: rd, volume_sizes: [32 * MiB] });
   t.false(isError(ok.body), JSON.stringify(ok.body));
 });

@@ -73,7 +73,7 @@ test.serial('(dry run) a spawned DRBD resource with a diskless client gets consi
   const minor = rowOf(n1!.name).layer_object.drbd.drbd_volumes[0].device_path as string;
   t.regex(minor, /^\/dev\/drbd\d+$/);
   t.true(rows.every((r) => r.layer_object.drbd.drbd_volumes[0].device_path === minor), 'one minor for the volume on every node');
-  t.regex(JSON.stringify(rowOf(n1!.name).layer_object.drbd.connections), /DryRun/, 'the satellite says it ran dry');
+  t.regex(JSON.stringify(rowOf(n1!.name).layer_object.drbd.connections), /Dry run/, 'the satellite says it ran dry');
 
   const addr = (n: string) => c.nodes.find((x) => x.name === n)!.address;
   for (const node of c.nodes.filter((n) => byNode.has(n.name))) {
@@ -127,4 +127,40 @@ test.serial('(dry run) a spawned DRBD resource with a diskless client gets consi
   t.regex(list.stdout, /Conns/);
   t.regex(list.stdout, /State/);
   t.regex(list.stdout, new RegExp(`${n4!.name}.*Diskless`));
+  t.regex(list.stdout, new RegExp(`${n1!.name}.*Unused.*Dry run \\(--drbd-dry-run\\)\\(${n2!.name}\\).*UpToDate`), 'the dry run shows in Conns');
+  t.regex(list.stdout, new RegExp(`${n3!.name}.*TieBreaker`));
+});
+
+test.serial('(dry run) when no port is free on every node of a resource, each host listens on its own port and the peers\' .res files say so', async (t) => {
+  const [n1, , n3] = c.nodes;
+  const set = await call(c.ctl, 'POST', '/v1/controller/properties', { override_props: { TcpPortAutoRange: '7900-7901' } });
+  t.true(set.status < 300, JSON.stringify(set.body));
+  t.teardown(async () => { await call(c.ctl, 'POST', '/v1/controller/properties', { delete_props: ['TcpPortAutoRange'] }); });
+  const made: string[] = [];
+  t.teardown(async () => { for (const rd of made) await call(c.ctl, 'DELETE', `/v1/resource-definitions/${rd}`); });
+  const place = async (nodes: string[]): Promise<string> => {
+    const rd = uniq('pp');
+    made.push(rd);
+    t.true((await call(c.ctl, 'POST', '/v1/resource-definitions', { resource_definition: { name: rd } })).status < 300);
+    t.true((await call(c.ctl, 'POST', `/v1/resource-definitions/${rd}/volume-definitions`, { volume_definition: { size_kib: 4096 } })).status < 300);
+    const r = await call<Rc>(c.ctl, 'POST', `/v1/resource-definitions/${rd}/resources`, nodes.map((n) => ({ resource: { node_name: n, props: { StorPoolName: c.pool } } })));
+    t.false(isError(r.body), JSON.stringify(r.body));
+    return rd;
+  };
+  // 7900 is taken on n1, 7901 on n3: a resource on both gets a different port on each.
+  await place([n1!.name]);
+  await place([n3!.name]);
+  const rd = await place([n1!.name, n3!.name]);
+  const rows = await waitFor('reported', async () => {
+    const v = await view(rd);
+    return v.filter((r) => r.layer_object?.drbd?.tcp_ports?.length).length === v.length && v.length >= 2 ? v : undefined;
+  });
+  const portOf = (n: string) => rows.find((r) => r.node_name === n)!.layer_object.drbd.tcp_ports[0] as number;
+  t.not(portOf(n1!.name), portOf(n3!.name));
+  for (const node of [n1!, n3!]) {
+    const text = await waitFor(`${node.name} .res`, () => resFile(node, rd));
+    t.regex(text, new RegExp(`host "${n1!.name}" address ipv4 ${n1!.address.replace(/\./g, '\\.')}:${portOf(n1!.name)};`));
+    t.regex(text, new RegExp(`host "${n3!.name}" address ipv4 127\\.0\\.2\\.3:${portOf(n3!.name)};`), 'n3 keeps its PrefNic from the first test');
+    t.is((await drbdadmDump(node, rd)).code, 0);
+  }
 });

@@ -98,6 +98,19 @@ export async function enterPassphrase(ctx: EncryptionCtx, passphrase: unknown): 
     throw e;
   }
   ctx.log?.info('master passphrase entered');
+  await resendEncryptedResources(ctx.state);
+}
+
+/**
+ * While locked, satellites got their LUKS resources without keys (and refused them). Re-writing
+ * those rows unchanged is a commit like any other, so their nodes get the desired state again,
+ * now with the keys.
+ */
+async function resendEncryptedResources(state: ClusterState): Promise<void> {
+  const luks = (stack: readonly string[]) => stack.includes('LUKS');
+  const rows = [...state.resources.entries()].filter(([, r]) => luks(r.layerStack) || luks(state.resourceDefinitions.get(nameKey(r.name))?.layerStack ?? []));
+  if (!rows.length) return;
+  await state.mutate((tx) => { for (const [k, r] of rows) if (state.resources.get(k) === r) tx.put(state.resources, k, { ...r }); });
 }
 
 /** PUT: re-seals the same master key under a new passphrase; volume keys are untouched. */

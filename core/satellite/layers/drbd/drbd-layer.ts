@@ -146,6 +146,7 @@ export class DrbdLayer implements Layer {
         plan.push(`# ${DRY_RUN_PRIMARY_PROP}=true: reported as Primary (in use) although nothing was promoted`);
         plan.push(...await this.kernel(drbdadm.primary(t, resource.name)));
       }
+      plan.unshift(`# ${DRY_RUN_NOTE}`);
       this.plans.set(resource.name, plan);
       return { ...dryRunResult(resource, lower), dryRun: true, plan, ...(standInPrimary ? { inUse: true } : {}) };
     }
@@ -254,6 +255,8 @@ function dryRunResult(resource: DesiredResource, lower: Map<number, LayerVolume>
     });
   }
   const conns: NonNullable<LayerResult['drbdConnections']> = {};
-  for (const p of resource.drbd?.peers ?? []) conns[p.nodeName] = { connected: false, message: `DryRun: ${DRY_RUN_NOTE}` };
-  return { volumes, drbdConnections: conns };
+  // Short, as `resource list` prints it per peer; the plan carries the full note.
+  for (const p of resource.drbd?.peers ?? []) conns[p.nodeName] = { connected: false, message: 'Dry run (--drbd-dry-run)' };
+  // Nothing is promoted in a dry run: the resource is reported unused (not "unknown").
+  return { volumes, drbdConnections: conns, inUse: false };
 }
