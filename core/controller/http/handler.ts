@@ -9,7 +9,7 @@ export type RouteResult =
   | { rc: ApiCallRc[]; status?: number }
   | { json: unknown; status?: number }
   /** A whole JSON document, already serialised. */
-  | { jsonText: string; status?: number }
+  | { jsonText: string | Buffer; status?: number }
   | { raw: () => void };
 
 export interface RouteMeta { obj: ObjectMask; op?: OpMask }

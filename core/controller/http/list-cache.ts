@@ -4,18 +4,25 @@
  * linstor client, CSI, monitoring) then get it without rebuilding 10,000 objects.
  */
 export class ListCache {
-  private readonly entries = new Map<string, { versions: string; text: string }>();
-  constructor(private readonly maxEntries = 32) {}
+  private readonly entries = new Map<string, { versions: string; body: Buffer }>();
+  private bytes = 0;
+  constructor(private readonly maxEntries = 32, private readonly maxBytes = 64 * 1024 * 1024) {}
 
-  get(key: string, versions: readonly number[], build: () => string): string {
+  /** The response body as bytes, so a hit also skips encoding megabytes of text again. */
+  get(key: string, versions: readonly number[], build: () => string): Buffer {
     const v = versions.join(':');
     const hit = this.entries.get(key);
-    if (hit && hit.versions === v) return hit.text;
-    const text = build();
-    this.entries.delete(key);
-    this.entries.set(key, { versions: v, text });
-    // Oldest first in a Map: drop it when full.
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    return text;
+    if (hit && hit.versions === v) return hit.body;
+    const body = Buffer.from(build());
+    if (hit) { this.entries.delete(key); this.bytes -= hit.body.length; }
+    this.entries.set(key, { versions: v, body });
+    this.bytes += body.length;
+    // Oldest first in a Map: drop entries while over the count or size limit (never the new one).
+    while (this.entries.size > 1 && (this.entries.size > this.maxEntries || this.bytes > this.maxBytes)) {
+      const [oldKey, old] = this.entries.entries().next().value!;
+      this.entries.delete(oldKey);
+      this.bytes -= old.body.length;
+    }
+    return body;
   }
 }

@@ -7,7 +7,7 @@ export function sendJson(res: Response, status: number, body: unknown): void {
 }
 
 /** Sends JSON text that is already serialised. */
-export function sendRawJson(res: Response, status: number, text: string): void {
+export function sendRawJson(res: Response, status: number, text: string | Buffer): void {
   res.status(status).type('application/json').send(text);
 }
 

@@ -1,5 +1,4 @@
 /** Resource definitions: create (with LINSTOR's external-name derivation), modify, delete. */
-import { deleteVolumeKeys } from '../encryption/index.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
 import { ApiError, Errors } from '../../model/errors.js';
@@ -14,6 +13,7 @@ import { applyAndReport } from './apply.js';
 import { deleteResources } from './deletion.js';
 import { checkLayerStack, DEFAULT_LAYER_STACK, hasDrbd } from './layers.js';
 import { allocateTcpPort } from './numbers.js';
+import { deleteVolumeKeys } from '../encryption/index.js';
 
 export const DFLT_RSC_GRP = 'DfltRscGrp';
 const TRANSPORTS = ['IP', 'RDMA', 'ROCE'];

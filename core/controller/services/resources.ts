@@ -3,7 +3,6 @@
  * capacity check, DRBD node id / port / minor allocation. Everything here runs inside one
  * `state.mutate` callback, so a request that fails on its third resource stores nothing.
  */
-import { ensureVolumeKeysInTx } from './volume-keys.js';
 import { randomUUID } from 'node:crypto';
 import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
 import { KEY_STOR_POOL_NAME } from '../../model/apiconsts.js';
@@ -18,6 +17,7 @@ import type { Transaction } from '../state/cluster-state.js';
 import { optionalInt } from '../routes/body.js';
 import { checkLayerStack, hasDrbd } from './layers.js';
 import { allocateMinor, allocateNodeId, allocateTcpPort, NodeNumbers } from './numbers.js';
+import { ensureVolumeKeysInTx } from './volume-keys.js';
 
 export interface ResourceCreateRequest {
   nodeName: string;
