@@ -48,8 +48,22 @@ export async function benchController(count = 10_000): Promise<Record<string, un
       for (let i = 0; i < n; i++) samples.push((await timed(() => call('GET', path)))[1]);
       return summarize(samples);
     };
-    const rdList = await listLatency('/v1/resource-definitions', 50);
-    const viewRes = await listLatency('/v1/view/resources', 50);
+    // The first list after start builds every object's JSON; later ones reuse it (or the whole
+    // cached response while nothing changed). Measured separately, and also right after a write.
+    const [, rdListFirstMs] = await timed(() => call('GET', '/v1/resource-definitions'));
+    const [, viewResFirstMs] = await timed(() => call('GET', '/v1/view/resources'));
+    const rdList = await listLatency('/v1/resource-definitions', 100);
+    const viewRes = await listLatency('/v1/view/resources', 100);
+    const afterWrite = async (path: string, n: number) => {
+      const samples: number[] = [];
+      for (let i = 0; i < n; i++) {
+        await call('PUT', '/v1/key-value-store/bench', { override_props: { [`Aux/k${i % 4}`]: String(i) } });
+        samples.push((await timed(() => call('GET', path)))[1]);
+      }
+      return summarize(samples);
+    };
+    const rdListAfterWrite = await afterWrite('/v1/resource-definitions', 50);
+    const viewResAfterWrite = await afterWrite('/v1/view/resources', 50);
     const rdPage = await listLatency('/v1/resource-definitions?limit=50&offset=5000', 200);
     const rssKib = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${ctl.proc.pid}/status`, 'utf8'))?.[1] ?? 0);
 
@@ -64,8 +78,12 @@ export async function benchController(count = 10_000): Promise<Record<string, un
       createRequestsPerSec: round((count * 3) / createSecs, 0),
       resources: count,
       createSecs: round(createSecs),
+      listResourceDefinitionsFirstMs: round(rdListFirstMs),
+      viewResourcesFirstMs: round(viewResFirstMs),
       listResourceDefinitionsMs: rdList,
       viewResourcesMs: viewRes,
+      listResourceDefinitionsAfterWriteMs: rdListAfterWrite,
+      viewResourcesAfterWriteMs: viewResAfterWrite,
       pagedListMs: rdPage,
       singleGetMs: single,
       httpFloorMs: floor,
