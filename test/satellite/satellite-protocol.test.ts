@@ -74,7 +74,7 @@ test('a resource created through the link is a real writable device, grows, and 
   t.deepEqual(loopDevicesUnder(dir), [], 'loop devices freed');
 });
 
-test('a resource whose layer stack needs a layer the satellite does not have (WRITECACHE) fails with a clear error, others are still created', async (t) => {
+test('a resource whose layer stack needs a layer the satellite does not have (BCACHE) fails with a clear error, others are still created', async (t) => {
   const dir = makeTempDir();
   t.teardown(() => removeTempDir(dir));
   const sat = await startSatellite({ address: '127.0.0.2' });
@@ -83,11 +83,11 @@ test('a resource whose layer stack needs a layer the satellite does not have (WR
   t.teardown(() => ctrl.close());
   const report = await ctrl.apply({
     nodeName: sat.nodeName, props: {}, storagePools: [fileThinPool('thinpool', dir)],
-    resources: [storageResource('cached', 'thinpool', [4096], { layerStack: ['WRITECACHE', 'STORAGE'] }), storageResource('plain', 'thinpool', [4096])],
+    resources: [storageResource('cached', 'thinpool', [4096], { layerStack: ['BCACHE', 'STORAGE'] }), storageResource('plain', 'thinpool', [4096])],
   });
   const cached = report.resources.find((r) => r.name === 'cached')!;
   t.false(cached.ready);
-  t.is(cached.error?.message, 'layer WRITECACHE not available on this satellite');
+  t.is(cached.error?.message, 'layer BCACHE not available on this satellite');
   t.deepEqual(loopDevicesUnder(dir).map((l) => l.backFile), [join(dir, 'plain_00000.img')], 'nothing was created for the failed resource');
   t.true(report.resources.find((r) => r.name === 'plain')!.ready, 'other resources are still created');
 });
