@@ -9,11 +9,11 @@ export class ListCache {
   constructor(private readonly maxEntries = 32, private readonly maxBytes = 64 * 1024 * 1024) {}
 
   /** The response body as bytes, so a hit also skips encoding megabytes of text again. */
-  get(key: string, versions: readonly number[], build: () => string): Buffer {
+  get(key: string, versions: readonly number[], build: () => Buffer): Buffer {
     const v = versions.join(':');
     const hit = this.entries.get(key);
     if (hit && hit.versions === v) return hit.body;
-    const body = Buffer.from(build());
+    const body = build();
     if (hit) { this.entries.delete(key); this.bytes -= hit.body.length; }
     this.entries.set(key, { versions: v, body });
     this.bytes += body.length;

@@ -5,7 +5,7 @@ import { boolParam, listParam, nameFilter, page, propsFilter } from '../http/que
 import { getResourceDefinition } from '../lookup.js';
 import { createResourceDefinition, deleteResourceDefinition, modifyResourceDefinition } from '../services/resource-definitions.js';
 import { ListCache } from '../http/list-cache.js';
-import { cachedJson } from '../views/json-cache.js';
+import { cachedJson, jsonArray } from '../views/json-cache.js';
 import { resourceDefinitionView } from '../views/resource-definitions.js';
 import { bodyOf } from './body.js';
 
@@ -18,7 +18,7 @@ export function registerResourceDefinitionRoutes(r: Router, ctx: ControllerConte
     const byName = nameFilter(listParam(req, 'resource_definitions'));
     const byProps = propsFilter(req);
     const withVds = boolParam(req, 'with_volume_definitions');
-    const build = () => `[${page(req, state.resourceDefinitions.values(), (d) => byName(d.name) && byProps(d.props), (d) => cachedJson(d, withVds ? 'vd' : '', () => resourceDefinitionView(d, withVds))).join(',')}]`;
+    const build = () => jsonArray(page(req, state.resourceDefinitions.values(), (d) => byName(d.name) && byProps(d.props), (d) => cachedJson(d, withVds ? 'vd' : '', () => resourceDefinitionView(d, withVds))));
     return { jsonText: lists.get(req.originalUrl, [state.version], build) };
   }));
 

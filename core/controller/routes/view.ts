@@ -5,7 +5,7 @@ import type { ControllerContext } from '../context.js';
 import { route } from '../http/handler.js';
 import { listParam, nameFilter, page, propsFilter } from '../http/query.js';
 import { ListCache } from '../http/list-cache.js';
-import { cachedJsonWithDeps } from '../views/json-cache.js';
+import { cachedJsonWithDeps, jsonArray } from '../views/json-cache.js';
 import { resourceViewDeps, resourceWithVolumesView } from '../views/resources.js';
 
 export function registerViewRoutes(r: Router, ctx: ControllerContext): void {
@@ -19,10 +19,10 @@ export function registerViewRoutes(r: Router, ctx: ControllerContext): void {
     const byProps = propsFilter(req);
     const match = (x: Resource): boolean => byNode(x.nodeName) && byRsc(x.name) && byProps(x.props)
       && (!pools.length || Object.values(x.volumes).some((v) => v.storagePool !== undefined && pools.includes(nameKey(v.storagePool))));
-    const build = () => `[${page(req, state.resources.values(), (x) => match(x) && state.resourceDefinitions.has(nameKey(x.name)), (x) => {
+    const build = () => jsonArray(page(req, state.resources.values(), (x) => match(x) && state.resourceDefinitions.has(nameKey(x.name)), (x) => {
       const rd = state.resourceDefinitions.get(nameKey(x.name))!;
       return cachedJsonWithDeps(x, 'with-volumes', resourceViewDeps(state, runtime, rd, x), () => resourceWithVolumesView(state, runtime, rd, x));
-    }).join(',')}]`;
+    }));
     return { jsonText: lists.get(req.originalUrl, [state.version, runtime.version], build) };
   }));
 }
