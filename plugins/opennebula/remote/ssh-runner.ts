@@ -115,6 +115,34 @@ export class SshRunner implements CommandRunner {
     });
   }
 
+  /**
+   * Starts argv remotely and hands back its stdout as a stream (for host-to-host copies
+   * through the front-end, e.g. tar | tar); `done` settles when the command has exited.
+   */
+  async readable(argv: readonly string[]): Promise<{ stdout: NodeJS.ReadableStream; done: Promise<RunResult> }> {
+    const client = await this.connect();
+    const command = argv.map(shellQuote).join(' ');
+    const started = Date.now();
+    return new Promise((resolve, reject) => {
+      client.exec(command, (err, ch) => {
+        if (err) { reject(new ExecError(argv, `could not be started on ${this.name}: ${err.message}`)); return; }
+        const errb: Buffer[] = [];
+        ch.stderr.on('data', (b: Buffer) => errb.push(b));
+        let exitCode = -1;
+        ch.on('exit', (code: number | null) => { exitCode = code ?? 128; });
+        const done = new Promise<RunResult>((res, rej) => {
+          ch.on('close', () => {
+            const result: RunResult = { stdout: '', stderr: Buffer.concat(errb).toString('utf8'), exitCode, durationMs: Date.now() - started };
+            if (exitCode === 0) res(result); else rej(new ExecError(argv, `exited with code ${exitCode} on ${this.name}`, result));
+          });
+        });
+        done.catch(() => {});
+        ch.end();
+        resolve({ stdout: ch, done });
+      });
+    });
+  }
+
   /** Copies a local file to the remote path over SFTP, reporting transferred bytes. */
   async upload(localPath: string, remotePath: string, onProgress?: (done: number, total: number) => void): Promise<void> {
     const client = await this.connect();
