@@ -133,3 +133,20 @@ test.serial('deleting a resource frees its loop device and its file', async (t) 
   t.is((await call(cluster.ctl, 'GET', `/v1/resource-definitions/${rd}/resources/${n.name}`)).status, 404);
   t.false(spawnSync('losetup', ['--list', '--noheadings', '-O', 'NAME'], { encoding: 'utf8' }).stdout.split('\n').map((s) => s.trim()).includes(dev) && loopsOn(1).some((f) => f.includes(rd)));
 });
+
+test.serial('a thin volume\'s allocated size in the volume list follows the data written to it (periodic report)', async (t) => {
+  const rd = `alloc${randomSuffix()}`;
+  const node = cluster.nodes[0]!.name;
+  await createDefinition(t, rd, 64 * MiB);
+  t.false(isError((await createOn(rd, node)).body));
+  const dev = await readyDevice(rd, node);
+  const before = (await volumeOf(rd, node))!.allocated_size_kib as number;
+  const w = spawnSync('dd', ['if=/dev/urandom', `of=${dev}`, 'bs=1M', 'count=16', 'conv=fsync', 'status=none']);
+  t.is(w.status, 0, w.stderr?.toString());
+  const after = await waitFor('allocated size to grow', async () => {
+    const v = await volumeOf(rd, node);
+    return (v?.allocated_size_kib ?? 0) >= 16 * MiB ? v!.allocated_size_kib as number : undefined;
+  }, 20_000);
+  t.true(after > before, `${before} -> ${after}`);
+  await call(cluster.ctl, 'DELETE', `/v1/resource-definitions/${rd}`);
+});

@@ -7,7 +7,7 @@ import type { LayerKind } from '../../model/types.js';
 import type { CommandRunner } from '../exec/index.js';
 import type { Layer, LayerVolume } from '../layers/layer.js';
 import type { LayerRegistry } from '../layers/registry.js';
-import type { StorageProvider } from '../providers/provider.js';
+import { volumeName, type StorageProvider } from '../providers/provider.js';
 import { createProvider } from '../providers/registry.js';
 import { applySnapshots } from '../snapshots/apply-snapshots.js';
 
@@ -77,7 +77,43 @@ export class Reconciler {
   /** Fresh capacities with the resource states of the last apply (the periodic report). */
   async currentReport(nodeName: string): Promise<NodeReport> {
     const providers = this.lastState ? this.providersFor(this.lastState) : new Map<string, StorageProvider>();
-    return { nodeName, storagePools: await this.poolReport(providers), resources: this.lastResources };
+    return { nodeName, storagePools: await this.poolReport(providers), resources: await this.refreshAllocated(providers) };
+  }
+
+  /**
+   * Thin volumes fill up as data is written: the periodic report re-reads the allocated size of
+   * volumes whose top layer is STORAGE (one listing per pool), so `volume list` does not show
+   * the size they had when created.
+   */
+  private async refreshAllocated(providers: Map<string, StorageProvider>): Promise<ReportedResource[]> {
+    const desired = new Map((this.lastState?.resources ?? []).map((r) => [r.name, r] as const));
+    const listings = new Map<string, Map<string, number>>();
+    const allocatedOf = async (pool: string, volume: string): Promise<number | undefined> => {
+      let l = listings.get(pool);
+      if (!l) {
+        const vs = await providers.get(pool)?.listVolumes().catch(() => []) ?? [];
+        l = new Map(vs.map((v) => [v.name, v.allocatedSizeKib] as const));
+        listings.set(pool, l);
+      }
+      return l.get(volume);
+    };
+    const out: ReportedResource[] = [];
+    for (const r of this.lastResources) {
+      const d = desired.get(r.name);
+      const storageOnTop = (d?.layerStack.length ? d.layerStack[0] : 'STORAGE') === 'STORAGE';
+      if (!d || !storageOnTop || r.error) { out.push(r); continue; }
+      const volumes: ReportedVolume[] = [];
+      for (const v of r.volumes) {
+        const pool = d.volumes.find((x) => x.volumeNumber === v.volumeNumber)?.storagePool;
+        const allocated = pool ? await allocatedOf(pool, volumeName(r.name, v.volumeNumber)) : undefined;
+        volumes.push(allocated === undefined || allocated === v.allocatedSizeKib ? v : {
+          ...v, allocatedSizeKib: allocated, layers: v.layers?.map((l) => (l.type === 'STORAGE' ? { ...l, allocatedSizeKib: allocated } : l)),
+        });
+      }
+      out.push({ ...r, volumes });
+    }
+    // Not stored back: an apply running meanwhile owns lastResources.
+    return out;
   }
 
   private async applyResource(resource: DesiredResource, state: DesiredNodeState): Promise<ReportedResource> {
