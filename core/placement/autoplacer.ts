@@ -12,8 +12,8 @@ import { filterStoragePools } from './filter.js';
 import { selectReplicas, type Rated } from './selector.js';
 import { rateCandidates, readWeights } from './strategies.js';
 import type { DisklessChoice, PlacementCluster, PlacementNode, PlacementRequest, PlacementResult } from './types.js';
+import { DFLT_DISKLESS_STOR_POOL } from '../model/defaults.js';
 
-export const DFLT_DISKLESS_STOR_POOL = 'DfltDisklessStorPool';
 
 function checkCount(name: string, v: number | undefined): number | undefined {
   if (v === undefined || v === null) return undefined;

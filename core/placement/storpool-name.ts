@@ -6,8 +6,8 @@
  */
 import { KEY_STOR_POOL_NAME } from '../model/apiconsts.js';
 import type { AutoSelectFilter, Props } from '../model/types.js';
+import { DFLT_STOR_POOL } from '../model/defaults.js';
 
-export const DFLT_STOR_POOL = 'DfltStorPool';
 
 export interface StoragePoolLevels {
   /** `resource create --storage-pool` given on this request. */

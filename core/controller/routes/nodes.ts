@@ -11,10 +11,10 @@ import { route } from '../http/handler.js';
 import { listParam, nameFilter, page, propsFilter } from '../http/query.js';
 import { getNode, resourcesOnNode } from '../lookup.js';
 import { propsInfo } from '../services/props-info.js';
-import { DFLT_DISKLESS_STOR_POOL } from '../services/storage-pools.js';
 import type { ClusterState, Transaction } from '../state/cluster-state.js';
 import { netInterfaceView, nodeView } from '../views/nodes.js';
 import { bodyOf, optionalInt } from './body.js';
+import { DFLT_DISKLESS_STOR_POOL } from '../../model/defaults.js';
 
 export const DEFAULT_SATELLITE_PORT = 3366;
 export const DEFAULT_SATELLITE_SSL_PORT = 3367;

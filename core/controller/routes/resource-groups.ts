@@ -14,8 +14,8 @@ import { checkSelectFilter, mergeSelectFilter, unknownPools } from '../services/
 import type { ClusterState } from '../state/cluster-state.js';
 import { resourceGroupView, volumeGroupView } from '../views/resource-groups.js';
 import { bodyOf, optionalInt, optionalString } from './body.js';
+import { DFLT_RSC_GRP } from '../../model/defaults.js';
 
-export const DFLT_RSC_GRP = 'DfltRscGrp';
 const RG = 'RSC_GRP' as const;
 const VG = 'VLM_GRP' as const;
 const MAX_VLM_NR = 65535;

@@ -11,10 +11,11 @@ import { listParam, nameFilter, page, propsFilter } from '../http/query.js';
 import { getNode, getStoragePool, getStoragePoolDefinition, storagePoolKey } from '../lookup.js';
 import { propsInfo } from '../services/props-info.js';
 import { createStoragePool } from '../services/storage-pool-create.js';
-import { checkDriverProps, DFLT_DISKLESS_STOR_POOL, DFLT_STOR_POOL, volumesUsingPool } from '../services/storage-pools.js';
+import { checkDriverProps, volumesUsingPool } from '../services/storage-pools.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import { storagePoolDefinitionView, storagePoolView } from '../views/storage-pools.js';
 import { bodyOf } from './body.js';
+import { DFLT_DISKLESS_STOR_POOL, DFLT_STOR_POOL } from '../../model/defaults.js';
 
 const SPD = 'STOR_POOL_DFN' as const;
 const SP = 'STOR_POOL' as const;

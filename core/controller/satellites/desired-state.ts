@@ -8,9 +8,8 @@ import { autoQuorumProps, quorumVoters } from './auto-quorum.js';
 import { getVolumeKey } from '../encryption/index.js';
 import { desiredSnapshots } from '../snapshots/desired.js';
 import type { ClusterState } from '../state/cluster-state.js';
+import { DFLT_DISKLESS_STOR_POOL, DFLT_STOR_POOL } from '../../model/defaults.js';
 
-export const DFLT_STOR_POOL = 'DfltStorPool';
-export const DFLT_DISKLESS_STOR_POOL = 'DfltDisklessStorPool';
 const DEFAULT_PEER_SLOTS = 7;
 const DISKLESS_FLAGS = ['DISKLESS', 'DRBD_DISKLESS', 'NVME_INITIATOR'];
 

@@ -14,8 +14,8 @@ import { deleteResources } from './deletion.js';
 import { checkLayerStack, DEFAULT_LAYER_STACK, hasDrbd } from './layers.js';
 import { allocateTcpPort } from './numbers.js';
 import { deleteVolumeKeys } from '../encryption/index.js';
+import { DFLT_RSC_GRP } from '../../model/defaults.js';
 
-export const DFLT_RSC_GRP = 'DfltRscGrp';
 const TRANSPORTS = ['IP', 'RDMA', 'ROCE'];
 const SECRET_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 

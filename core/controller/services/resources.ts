@@ -9,7 +9,7 @@ import { KEY_STOR_POOL_NAME } from '../../model/apiconsts.js';
 import { ApiError, Errors } from '../../model/errors.js';
 import { nameKey } from '../../model/names.js';
 import type { LayerKind, Props, Resource, ResourceDefinition, StoragePool, VolumeState } from '../../model/types.js';
-import { DFLT_DISKLESS_STOR_POOL, effectiveFreeKib, isThin, resolveStoragePoolName } from '../../placement/index.js';
+import { effectiveFreeKib, isThin, resolveStoragePoolName } from '../../placement/index.js';
 import { checkProps } from '../../props/modify.js';
 import type { ControllerContext } from '../context.js';
 import { getNode, resourceKey, resourcesOf, storagePoolKey } from '../lookup.js';
@@ -18,6 +18,7 @@ import { optionalInt } from '../routes/body.js';
 import { checkLayerStack, hasDrbd } from './layers.js';
 import { allocateMinor, allocateNodeId, allocateTcpPort, NodeNumbers } from './numbers.js';
 import { ensureVolumeKeysInTx } from './volume-keys.js';
+import { DFLT_DISKLESS_STOR_POOL } from '../../model/defaults.js';
 
 export interface ResourceCreateRequest {
   nodeName: string;

@@ -3,9 +3,8 @@ import { nameKey, printable } from '../../model/names.js';
 import { PROVIDER_KINDS, type Props, type ProviderKind, type Resource, type StoragePool } from '../../model/types.js';
 import { propValue, type PropLevel } from '../../props/resolver.js';
 import type { ClusterState } from '../state/cluster-state.js';
+import { DFLT_DISKLESS_STOR_POOL, DFLT_STOR_POOL } from '../../model/defaults.js';
 
-export const DFLT_STOR_POOL = 'DfltStorPool';
-export const DFLT_DISKLESS_STOR_POOL = 'DfltDisklessStorPool';
 
 export function checkProviderKind(v: unknown): ProviderKind {
   const up = typeof v === 'string' ? v.toUpperCase() : '';

@@ -15,6 +15,7 @@ import { deleteVolumeKeys } from '../encryption/index.js';
 import { hasDrbd } from './layers.js';
 import { ensureVolumeKeysInTx } from './volume-keys.js';
 import { allocateMinor } from './numbers.js';
+import { DFLT_DISKLESS_STOR_POOL, DFLT_STOR_POOL } from '../../model/defaults.js';
 
 export const MAX_VOLUME_NUMBER = 65535;
 const VD_FLAGS = ['ENCRYPTED', 'GROSS_SIZE'];
@@ -86,7 +87,7 @@ export async function createVolumeDefinition(ctx: ControllerContext, rdName: str
       minorNumber: hasDrbd(cur.layerStack) || minor !== undefined ? allocateMinor(state, minor) : undefined,
     };
     const placed = resourcesOf(state, cur.name);
-    const poolOf = (r: Resource): string => Object.values(r.volumes)[0]?.storagePool ?? (r.flags.includes('DISKLESS') ? 'DfltDisklessStorPool' : 'DfltStorPool');
+    const poolOf = (r: Resource): string => Object.values(r.volumes)[0]?.storagePool ?? (r.flags.includes('DISKLESS') ? DFLT_DISKLESS_STOR_POOL : DFLT_STOR_POOL);
     checkGrowth(ctx, cur, nr, size, poolOf);
     const next: ResourceDefinition = { ...cur, volumeDefinitions: [...cur.volumeDefinitions, def].sort((a, b) => a.volumeNumber - b.volumeNumber) };
     tx.put(state.resourceDefinitions, nameKey(cur.name), next);

@@ -15,6 +15,7 @@ import type { Transaction } from '../state/cluster-state.js';
 import {
   findSnapshot, isOnline, notSupported, reportedSnapshot, SNAPSHOT_CAPABLE, snapshotsOf, snapshotTable, touchNodes, waitNodes,
 } from './common.js';
+import { DFLT_STOR_POOL } from '../../model/defaults.js';
 
 export interface SnapshotRequest {
   resourceName: string;
@@ -55,7 +56,7 @@ function buildSnapshot(ctx: ControllerContext, req: SnapshotRequest, sequence: n
   const nodes: SnapshotNode[] = chosen.map((r) => {
     const pools: Record<string, string> = {};
     for (const vd of vds) {
-      const poolName = r.volumes[String(vd.volumeNumber)]?.storagePool ?? r.props.StorPoolName ?? 'DfltStorPool';
+      const poolName = r.volumes[String(vd.volumeNumber)]?.storagePool ?? r.props.StorPoolName ?? DFLT_STOR_POOL;
       const sp = state.storagePools.get(storagePoolKey(r.nodeName, poolName));
       const reported = ctx.runtime.pools.get(storagePoolKey(r.nodeName, poolName));
       const kind = sp?.providerKind ?? reported?.providerKind ?? 'UNKNOWN';

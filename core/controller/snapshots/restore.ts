@@ -19,6 +19,7 @@ import { allocateTcpPort } from '../services/numbers.js';
 import { createResourcesInTx } from '../services/resources.js';
 import type { Transaction } from '../state/cluster-state.js';
 import { getSnapshot } from './common.js';
+import { DFLT_STOR_POOL } from '../../model/defaults.js';
 
 export interface RestoreRequest {
   toResource: string;
@@ -92,7 +93,7 @@ export function restoreResourcesInTx(ctx: ControllerContext, tx: Transaction, sr
   }
   rd = restoreVdsInTx(ctx, tx, snap, rd, false);
   const reqs = holders.map((h) => {
-    const pool = h.storagePools[String(snap.volumeDefinitions[0]?.volumeNumber ?? 0)] ?? 'DfltStorPool';
+    const pool = h.storagePools[String(snap.volumeDefinitions[0]?.volumeNumber ?? 0)] ?? DFLT_STOR_POOL;
     return { nodeName: h.nodeName, props: { StorPoolName: req.storPoolRename[pool] ?? pool }, diskless: false, layerList: h.layerStack as LayerKind[] };
   });
   const { created, rc } = createResourcesInTx(ctx, tx, rd.name, reqs, ctx.clock());

@@ -7,6 +7,7 @@ import type { RuntimeState } from '../state/runtime.js';
 import { compact } from './compact.js';
 import { DEFAULT_AL_STRIPE_SIZE_KIB, DEFAULT_AL_STRIPES, DEFAULT_PEER_SLOTS, drbdRscDfnData } from './resource-definitions.js';
 import { volumeLayerData, volumeView } from './volumes.js';
+import { DFLT_DISKLESS_STOR_POOL, DFLT_STOR_POOL } from '../../model/defaults.js';
 
 function layerObject(rd: ResourceDefinition, rsc: Resource, report: ReportedResource | undefined, i: number): Record<string, unknown> {
   const t: LayerKind = rsc.layerStack[i]!;
@@ -79,7 +80,7 @@ export function resourceViewDeps(state: ClusterState, runtime: RuntimeState, rd:
     runtime.resources.get(`${nameKey(rsc.name)}/${nodeKey}`),
   ];
   for (const v of Object.values(rsc.volumes)) if (v.storagePool) deps.push(state.storagePools.get(`${nodeKey}/${nameKey(v.storagePool)}`));
-  deps.push(state.storagePools.get(`${nodeKey}/DFLTSTORPOOL`), state.storagePools.get(`${nodeKey}/DFLTDISKLESSSTORPOOL`));
+  deps.push(state.storagePools.get(`${nodeKey}/${nameKey(DFLT_STOR_POOL)}`), state.storagePools.get(`${nodeKey}/${nameKey(DFLT_DISKLESS_STOR_POOL)}`));
   return deps;
 }
 

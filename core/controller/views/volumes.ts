@@ -5,6 +5,7 @@ import type { LayerKind, ProviderKind, Resource, ResourceDefinition, VolumeDefin
 import type { ClusterState } from '../state/cluster-state.js';
 import { compact } from './compact.js';
 import { volumeDefinitionView } from './resource-definitions.js';
+import { DFLT_DISKLESS_STOR_POOL, DFLT_STOR_POOL } from '../../model/defaults.js';
 
 /** A stable uuid for a volume (the model keeps none of its own): derived from the resource's. */
 export function volumeUuid(rsc: Resource, vlmNr: number): string {
@@ -53,9 +54,9 @@ export function volumeLayerData(rd: ResourceDefinition, rsc: Resource, vd: Volum
 export function volumeView(state: ClusterState, rd: ResourceDefinition, rsc: Resource, vd: VolumeDefinition, report: ReportedResource | undefined): Record<string, unknown> {
   const own = rsc.volumes[String(vd.volumeNumber)] ?? { props: {}, flags: [] };
   const rep = report?.volumes.find((v) => v.volumeNumber === vd.volumeNumber);
-  const poolName = own.storagePool ?? (rsc.flags.includes('DISKLESS') ? 'DfltDisklessStorPool' : 'DfltStorPool');
+  const poolName = own.storagePool ?? (rsc.flags.includes('DISKLESS') ? DFLT_DISKLESS_STOR_POOL : DFLT_STOR_POOL);
   const pool = state.storagePools.get(`${nameKey(rsc.nodeName)}/${nameKey(poolName)}`);
-  const provider: ProviderKind | undefined = pool?.providerKind ?? (nameKey(poolName) === 'DFLTDISKLESSSTORPOOL' ? 'DISKLESS' : undefined);
+  const provider: ProviderKind | undefined = pool?.providerKind ?? (nameKey(poolName) === nameKey(DFLT_DISKLESS_STOR_POOL) ? 'DISKLESS' : undefined);
   const top = rsc.layerStack[0];
   const topDevice = top === 'DRBD' ? (layerReport(rep, 'DRBD')?.devicePath ?? drbdDevicePath(vd, rsc)) : rep?.devicePath;
   return compact({
