@@ -66,7 +66,9 @@ async function autoEvict(ctx: ControllerContext, offlineSince: Map<string, numbe
   const maxPct = Number(ctrl['DrbdOptions/AutoEvictMaxDisconnectedNodes'] ?? 34);
   if (!offline.length || offline.length * 100 > maxPct * nodes.length) return;
   for (const n of offline) {
-    if (n.flags.some((f) => NODE_AWAY_FLAGS.includes(f))) continue;
+    // An evicted or evacuated node starts a fresh clock once restored: without this, a node
+    // restored before its satellite reconnects would be evicted again at the next tick.
+    if (n.flags.some((f) => NODE_AWAY_FLAGS.includes(f))) { offlineSince.delete(nameKey(n.name)); continue; }
     const levels = [{ level: 'controller', props: ctrl }, { level: 'node', props: n.props }];
     if ((propValue('DrbdOptions/AutoEvictAllowEviction', levels) ?? 'true').toLowerCase() === 'false') continue;
     const after = seconds(process.env.LINSTOR_AUTO_EVICT_AFTER_SECONDS, propValue('DrbdOptions/AutoEvictAfterTime', levels), 60);
