@@ -5,7 +5,7 @@ import type { LayerKind } from '../../../model/types.js';
 import type { CommandRunner } from '../../exec/index.js';
 import type { Support } from '../../providers/provider.js';
 import type { Layer, LayerApplyInput, LayerResult, LayerVolume } from '../layer.js';
-import { dmsetup, DmRunner, sizeFromProp, vlm5, type AllocateDevice, type ReleaseDevice } from './dmsetup.js';
+import { dmsetup, dmTargetSupport, DmRunner, sizeFromProp, vlm5, type AllocateDevice, type ReleaseDevice } from './dmsetup.js';
 
 export const CACHE_OP_MODES = ['writethrough', 'writeback', 'passthrough'] as const;
 /** LINSTOR's defaults: cache 5 % of the origin, 12 MiB of metadata, 4 KiB... blocks in sectors (min 64). */
@@ -80,13 +80,8 @@ export class CacheLayer implements Layer {
     this.dm = new DmRunner(opts.runner, opts.dryRun, opts.log);
   }
 
-  async supported(): Promise<Support> {
-    try {
-      const t = await this.opts.runner.run(dmsetup.targets(), { quiet: true, timeoutMs: 10_000 });
-      return /^cache\s/m.test(t.stdout) ? { supported: true, reasons: [] } : { supported: false, reasons: ['device-mapper target "cache" not loaded (modprobe dm-cache)'] };
-    } catch {
-      return { supported: false, reasons: ["'dmsetup' not usable (no device-mapper)"] };
-    }
+  supported(): Promise<Support> {
+    return dmTargetSupport(this.opts.runner, 'cache', 'dm-cache');
   }
 
   async apply({ resource, lower }: LayerApplyInput): Promise<LayerResult> {

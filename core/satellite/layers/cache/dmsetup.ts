@@ -54,3 +54,15 @@ export class DmRunner {
 /** Extra devices a caching layer needs from other storage pools (cache data, metadata). */
 export type AllocateDevice = (pool: string, volumeName: string, sizeKib: number) => Promise<string>;
 export type ReleaseDevice = (pool: string, volumeName: string) => Promise<void>;
+
+/** Whether the kernel offers device-mapper target `target` (e.g. cache, writecache), and why not. */
+export async function dmTargetSupport(runner: CommandRunner, target: string, module: string): Promise<{ supported: boolean; reasons: string[] }> {
+  try {
+    const t = await runner.run(dmsetup.targets(), { quiet: true, timeoutMs: 10_000 });
+    return new RegExp(`^${target}\\s`, 'm').test(t.stdout)
+      ? { supported: true, reasons: [] }
+      : { supported: false, reasons: [`device-mapper target "${target}" not loaded (modprobe ${module})`] };
+  } catch {
+    return { supported: false, reasons: ["'dmsetup' not usable (no device-mapper)"] };
+  }
+}

@@ -4,7 +4,7 @@ import type { DesiredNodeState } from '../../../model/satellite-protocol.js';
 import type { LayerKind } from '../../../model/types.js';
 import type { CommandRunner } from '../../exec/index.js';
 import type { Support } from '../../providers/provider.js';
-import { dmsetup, DmRunner, sizeFromProp, vlm5, type AllocateDevice, type ReleaseDevice } from '../cache/dmsetup.js';
+import { dmsetup, dmTargetSupport, DmRunner, sizeFromProp, vlm5, type AllocateDevice, type ReleaseDevice } from '../cache/dmsetup.js';
 import type { Layer, LayerApplyInput, LayerResult, LayerVolume } from '../layer.js';
 
 /** Writecache/Options/<Key> → dm-writecache optional argument (numeric ones take a value). */
@@ -74,13 +74,8 @@ export class WritecacheLayer implements Layer {
     this.dm = new DmRunner(opts.runner, opts.dryRun, opts.log);
   }
 
-  async supported(): Promise<Support> {
-    try {
-      const t = await this.opts.runner.run(dmsetup.targets(), { quiet: true, timeoutMs: 10_000 });
-      return /^writecache\s/m.test(t.stdout) ? { supported: true, reasons: [] } : { supported: false, reasons: ['device-mapper target "writecache" not loaded (modprobe dm-writecache)'] };
-    } catch {
-      return { supported: false, reasons: ["'dmsetup' not usable (no device-mapper)"] };
-    }
+  supported(): Promise<Support> {
+    return dmTargetSupport(this.opts.runner, 'writecache', 'dm-writecache');
   }
 
   async apply({ resource, lower }: LayerApplyInput): Promise<LayerResult> {
