@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate core/model/apiconsts.ts from LINSTOR's linstor-common consts.json.
 
-Usage: python3 scripts/gen/apiconsts.py ../shared/specs/linstor-common-consts.json > core/model/apiconsts.ts
+Usage: python3 scripts/gen/apiconsts.py core/api/spec/linstor-common-consts.json > core/model/apiconsts.ts
 Return codes are int64 with the top bits set, so they are emitted as bigint.
 """
 import json, sys

@@ -1,6 +1,6 @@
 /**
  * Validates response bodies against LINSTOR's OpenAPI 3.0.2 spec
- * (`../shared/specs/linstor-rest-v1-openapi.yaml` beside the repo, or env LINSTOR_OPENAPI).
+ * (`core/api/spec/linstor-rest-v1-openapi.yaml`, committed with its origin noted).
  *
  * OpenAPI 3.0 is not JSON Schema, so the spec is translated once:
  * - `nullable: true` becomes a `null` member of `type`;
@@ -28,7 +28,7 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 const ROOT_ID = 'linstor-openapi';
 
 export function specPath(): string {
-  return process.env.LINSTOR_OPENAPI ?? resolve(REPO_ROOT, '../shared/specs/linstor-rest-v1-openapi.yaml');
+  return resolve(REPO_ROOT, 'core/api/spec/linstor-rest-v1-openapi.yaml');
 }
 
 /** OpenAPI 3.0 schema → JSON Schema (draft 7 as Ajv reads it). */
@@ -60,7 +60,7 @@ let loaded: Loaded | undefined;
 function load(): Loaded {
   if (loaded) return loaded;
   const path = specPath();
-  if (!existsSync(path)) throw new Error(`OpenAPI spec not found at ${path} (set LINSTOR_OPENAPI)`);
+  if (!existsSync(path)) throw new Error(`OpenAPI spec not found at ${path} (it is committed in the repository)`);
   const spec = parse(readFileSync(path, 'utf8')) as Json;
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
   addFormats(ajv);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/controller.js';
 
-export const FIXTURES = join(REPO_ROOT, '..', 'shared', 'fixtures', 'opennebula');
+export const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'opennebula');
 export const REMOTES = join(REPO_ROOT, 'plugins', 'opennebula', 'remotes');
 
 export function fixture(name: string): string {
