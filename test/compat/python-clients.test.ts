@@ -86,12 +86,15 @@ test('python-linstor: resource_create with an array body, then lists filtered by
   }
 });
 
-test('openstack-cinder: create_volume, copy_volume_to_image device lookup, stats and delete (driver 2.0.0)', async (t) => {
+// test.failing until issue 17: the driver sends select_filter.place_count as the string "2" (the volume
+// type's linstor:redundancy extra spec), which LINSTOR's Jackson coerces and this controller still refuses.
+// `contract` flips this to test().
+test.failing('openstack-cinder: create_volume, copy_volume_to_image device lookup, stats and delete (driver 2.0.0)', async (t) => {
   const rg = `cinder-${randomSuffix()}`;
   const rd = `volume-${randomSuffix()}${randomSuffix()}`;
   const host = names()[2]!;
   const fx = loadFixture('openstack-cinder', 'create_and_attach');
-  const vars = { rg, rd, host, pool: cluster.pool, sizeKib: 16 * MiB };
+  const vars = { rg, rd, host, vt: 'replicated-thin', pool: cluster.pool, sizeKib: 16 * MiB };
   const first = await replay(cluster.ctl.url, { ...fx, requests: fx.requests.slice(0, 9) }, vars);
   // A diskless attachment on a STORAGE-only stack has no data path (that needs DRBD or NVMe),
   // so the copy runs on a cinder host that holds a replica, where device_path is a real device.
