@@ -86,10 +86,9 @@ test('python-linstor: resource_create with an array body, then lists filtered by
   }
 });
 
-// test.failing until issue 17: the driver sends select_filter.place_count as the string "2" (the volume
-// type's linstor:redundancy extra spec), which LINSTOR's Jackson coerces and this controller still refuses.
-// `contract` flips this to test().
-test.failing('openstack-cinder: create_volume, copy_volume_to_image device lookup, stats and delete (driver 2.0.0)', async (t) => {
+// The driver sends select_filter.place_count as the string "2" (the volume type's linstor:redundancy
+// extra spec); LINSTOR's Jackson coerces it, and so does the controller.
+test('openstack-cinder: create_volume, copy_volume_to_image device lookup, stats and delete (driver 2.0.0)', async (t) => {
   const rg = `cinder-${randomSuffix()}`;
   const rd = `volume-${randomSuffix()}${randomSuffix()}`;
   const host = names()[2]!;
@@ -165,7 +164,7 @@ test('opennebula: datastore monitor, deploy with prefer node, attach/detach and 
   t.is(g.select_filter.place_count, 2);
   for (const p of pools!.body as any[]) {
     if (p.provider_kind === 'DISKLESS') continue;
-    t.true(Number.isInteger(p.free_capacity) && Number.isInteger(p.total_capacity), JSON.stringify(p));
+    t.true(Number.isInteger(p.free_capacity) && Number.isInteger(p.total_capacity), JSON.stringify(p, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)));
   }
   for (const x of [spawn!, activate!, autoplace!, attach!, detach!, del!]) {
     t.false((x.body as any[]).some((r) => pyIsError(r.ret_code)), `${x.call}: ${x.text}`);
