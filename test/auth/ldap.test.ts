@@ -37,7 +37,7 @@ test.after.always(async () => {
   pki.cleanup();
 });
 
-const t0 = slapdAvailable ? test : test.skip;
+const t0 = slapdAvailable ? test.serial : test.skip;
 
 t0('allow_public_access = false: only version and health without a user; alice (inside the filter) passes, bob and bad passwords do not', async (t) => {
   const c = await controller(ldapToml(slapd.ldapUri));
