@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The `linstor` command. */
+import { createInterface } from 'node:readline';
 import { run, splitGlobals, type Io } from './run.js';
 import { interactive } from './shell.js';
 
@@ -8,7 +9,18 @@ const io: Io = {
   err: (s) => { process.stderr.write(s); },
   isTTY: process.stdout.isTTY === true,
   env: process.env,
+  // As linstor-client's getpass: asked on the terminal, not echoed.
+  ...(process.stdin.isTTY ? { readSecret: askHidden } : {}),
 };
+
+function askHidden(prompt: string): Promise<string> {
+  return new Promise((resolve) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+    process.stderr.write(prompt);
+    (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = () => {};
+    rl.question('', (answer) => { rl.close(); process.stderr.write('\n'); resolve(answer); });
+  });
+}
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);

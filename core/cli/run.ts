@@ -4,6 +4,8 @@
  */
 import { LinstorClient } from '../client/index.js';
 import { resolveControllers } from '../client/controllers.js';
+import { clientGlobalConfig } from '../client/client-config.js';
+import { clientTlsFromFiles, type ClientAuth, type ClientTls } from '../client/tls.js';
 import { CurlRequested, LinstorApiError, LinstorConnectionError } from '../client/errors.js';
 import { ApiError } from '../model/errors.js';
 import { ExitCode, showReplies, type Ctx } from './context.js';
@@ -17,6 +19,8 @@ export interface Io {
   err: (s: string) => void;
   isTTY: boolean;
   env: NodeJS.ProcessEnv;
+  /** Asks for a password without echoing it (absent when there is no terminal). */
+  readSecret?: (prompt: string) => Promise<string>;
 }
 
 export interface GlobalOpts {
@@ -29,11 +33,19 @@ export interface GlobalOpts {
   help: boolean;
   version: boolean;
   timeout?: number;
+  /** linstor-client's --user/-u, --password/-P, --certfile, --keyfile, --cafile, --allow-insecure-auth. */
+  user?: string;
+  password?: string;
+  certfile?: string;
+  keyfile?: string;
+  cafile?: string;
+  allowInsecureAuth: boolean;
+  disableConfig: boolean;
 }
 
 /** Pulls the global options out of argv wherever they are; returns the rest. */
 export function splitGlobals(argv: string[]): { g: GlobalOpts; rest: string[] } {
-  const g: GlobalOpts = { machine: false, outputVersion: 'v1', utf8: true, color: true, curl: false, help: false, version: false };
+  const g: GlobalOpts = { machine: false, outputVersion: 'v1', utf8: true, color: true, curl: false, help: false, version: false, allowInsecureAuth: false, disableConfig: false };
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -55,6 +67,13 @@ export function splitGlobals(argv: string[]): { g: GlobalOpts; rest: string[] } 
       case '--no-color': g.color = false; break;
       case '--curl': g.curl = true; break;
       case '--timeout': g.timeout = Number(value()); break;
+      case '-u': case '--user': g.user = value(); break;
+      case '-P': case '--password': g.password = value(); break;
+      case '--certfile': g.certfile = value(); break;
+      case '--keyfile': g.keyfile = value(); break;
+      case '--cafile': g.cafile = value(); break;
+      case '--allow-insecure-auth': g.allowInsecureAuth = true; break;
+      case '--disable-config': g.disableConfig = true; break;
       case '-h': case '--help': g.help = true; break;
       case '-v': case '--version': g.version = true; break;
       default: rest.push(a);
@@ -65,7 +84,9 @@ export function splitGlobals(argv: string[]): { g: GlobalOpts; rest: string[] } 
 
 export function topUsage(): string {
   const lines = COMMANDS.map((c) => `  ${[c.name, ...(c.aliases ?? [])].join(', ').padEnd(30)} ${c.help}`);
-  return `usage: linstor [-h] [-v] [--no-color] [--no-utf8] [--controllers CONTROLLERS] [-m] [--output-version {v0,v1}] [--curl] <command> ...\n\ncommands:\n${lines.join('\n')}\n`;
+  return `usage: linstor [-h] [-v] [--no-color] [--no-utf8] [--controllers CONTROLLERS] [-m] [--output-version {v0,v1}] [--curl]
+               [--user USER] [--password PASSWORD] [--certfile CERTFILE] [--keyfile KEYFILE] [--cafile CAFILE]
+               [--allow-insecure-auth] [--disable-config] <command> ...\n\ncommands:\n${lines.join('\n')}\n`;
 }
 
 /** Walks the command tree: returns the leaf, its path and the remaining tokens. */
@@ -85,6 +106,27 @@ export function resolve(tokens: string[]): { cmd: CmdSpec; path: string[]; rest:
   return { cmd, path, rest: tokens.slice(i) };
 }
 
+/**
+ * TLS and login for this client: the command line over linstor-client.conf's [global]
+ * (unless --disable-config). A --user without --password is asked for on the terminal.
+ */
+export async function clientAccess(g: GlobalOpts, io: Io): Promise<{ tls?: ClientTls; auth?: ClientAuth; allowInsecureAuth: boolean }> {
+  const conf = g.disableConfig ? {} : clientGlobalConfig(io.env);
+  const pick = (flag: string | undefined, key: string): string | undefined => flag ?? (conf[key] !== undefined && conf[key] !== '' ? conf[key] : undefined);
+  const user = pick(g.user, 'user');
+  let password = pick(g.password, 'password');
+  if (user !== undefined && password === undefined) {
+    if (!io.readSecret) throw new UsageError('--user needs --password here (no terminal to ask on)');
+    password = await io.readSecret('Enter Linstor password:');
+  }
+  const tls = clientTlsFromFiles({ certfile: pick(g.certfile, 'certfile'), keyfile: pick(g.keyfile, 'keyfile'), cafile: pick(g.cafile, 'cafile') });
+  return {
+    ...(tls ? { tls } : {}),
+    ...(user !== undefined ? { auth: { user, password: password ?? '' } } : {}),
+    allowInsecureAuth: g.allowInsecureAuth || 'allow-insecure-auth' in conf,
+  };
+}
+
 export async function run(argv: string[], io: Io): Promise<number> {
   let pathForUsage: string[] = [];
   let cmdForUsage: CmdSpec | undefined;
@@ -102,8 +144,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
     }
     const parsed = parseArgs(cmd, tail);
     const controllers = resolveControllers({ flag: g.controllers, env: io.env });
+    const access = await clientAccess(g, io);
     const ctx: Ctx = {
-      client: new LinstorClient({ controllers, curl: g.curl, exactIntegers: g.machine, ...(g.timeout ? { timeoutMs: g.timeout * 1000 } : {}) }),
+      client: new LinstorClient({ controllers, curl: g.curl, exactIntegers: g.machine, ...(g.timeout ? { timeoutMs: g.timeout * 1000 } : {}), ...access }),
       machine: g.machine, outputVersion: g.outputVersion,
       style: { utf8: g.utf8, color: g.color && io.isTTY && !io.env.NO_COLOR },
       out: io.out, err: io.err,
