@@ -31,10 +31,10 @@ test('a node registered with `linstor n c` is listed by `linstor n l` in a LINST
   const l = await L('n', 'l');
   t.is(l.code, 0, l.stderr);
   const lines = l.stdout.split('\n');
-  t.regex(lines[0]!, /^╭─+╮$/);
-  t.regex(lines[1]!, /^┊ Node +┊ NodeType +┊ Addresses +┊ State +┊$/);
-  t.regex(lines[2]!, /^╞═+╡$/);
-  t.true(lines.some((row) => new RegExp(`^┊ ${name} +┊ SATELLITE +┊ 127\\.0\\.0\\.2:1 \\(PLAIN\\) +┊ \\w+ +┊$`).test(row)), l.stdout);
+  t.regex(lines[0]!, /^\+-+\+$/);
+  t.regex(lines[1]!, /^\| Node +\| NodeType +\| Addresses +\| State +\|$/);
+  t.regex(lines[2]!, /^\|=+\|$/);
+  t.true(lines.some((row) => new RegExp(`^\\| ${name} +\\| SATELLITE +\\| 127\\.0\\.0\\.2:1 \\(PLAIN\\) +\\| \\w+ +\\|$`).test(row)), l.stdout);
   t.false(l.stdout.includes('\x1b['), 'no colours when stdout is not a terminal');
 });
 
@@ -87,7 +87,7 @@ test('node properties: `n sp --aux` sets Aux/ keys, `n lp` lists them, omitting 
   await ok(t, L('n', 'c', name, '127.0.0.6', '--port', '1'));
   await ok(t, L('n', 'sp', name, '--aux', 'rack', 'r12'));
   const lp = await L('n', 'lp', name);
-  t.regex(lp.stdout, /┊ Aux\/rack ┊ r12 +┊/);
+  t.regex(lp.stdout, /\| Aux\/rack \| r12 +\|/);
   await ok(t, L('n', 'sp', name, 'Aux/rack'));
   t.notRegex((await L('n', 'lp', name)).stdout, /Aux\/rack/);
 });
@@ -100,8 +100,8 @@ test('`sp c filethin NODE POOL DIR` creates a file-thin pool that `sp l` shows w
   t.is(c.code, 0, c.stdout + c.stderr);
   const l = await L('sp', 'l', '-n', node);
   t.is(l.code, 0, l.stderr);
-  t.regex(l.stdout.split('\n')[1]!, /^┊ StoragePool +┊ Node +┊ Driver +┊ PoolName +┊ FreeCapacity ┊ TotalCapacity ┊ CanSnapshots ┊ State +┊ SharedName +┊$/);
-  t.regex(l.stdout, new RegExp(`┊ ${pool} +┊ ${node} ┊ FILE_THIN ┊ /var/lib/linstor-pools/${pool} ┊`));
+  t.regex(l.stdout.split('\n')[1]!, /^\| StoragePool +\| Node +\| Driver +\| PoolName +\| FreeCapacity \| TotalCapacity \| CanSnapshots \| State +\| SharedName +\|$/);
+  t.regex(l.stdout, new RegExp(`\\| ${pool} +\\| ${node} \\| FILE_THIN \\| /var/lib/linstor-pools/${pool} \\|`));
 });
 
 test('resource groups and definitions: `rg c`, `rd c`, `rg l`, `rd l`', async (t) => {
@@ -109,19 +109,19 @@ test('resource groups and definitions: `rg c`, `rd c`, `rg l`, `rd l`', async (t
   const rd = uniq('rd');
   await ok(t, L('rg', 'c', rg, '--place-count', '2', '--description', 'for tests'));
   const rgl = await L('rg', 'l');
-  t.regex(rgl.stdout, new RegExp(`┊ ${rg} +┊ PlaceCount: 2 +┊ +┊ for tests +┊`));
+  t.regex(rgl.stdout, new RegExp(`\\| ${rg} +\\| PlaceCount: 2 +\\| +\\| for tests +\\|`));
   await ok(t, L('rd', 'c', rd, '--resource-group', rg));
   const rdl = await L('rd', 'l');
-  t.regex(rdl.stdout.split('\n')[1]!, /^┊ ResourceName +┊ ResourceGroup +┊ Layers +┊ State ┊$/);
-  t.regex(rdl.stdout, new RegExp(`┊ ${rd} +┊ ${rg} +┊`));
+  t.regex(rdl.stdout.split('\n')[1]!, /^\| ResourceName +\| ResourceGroup +\| Layers +\| State \|$/);
+  t.regex(rdl.stdout, new RegExp(`\\| ${rd} +\\| ${rg} +\\|`));
 });
 
 test('key-value store: `kv modify` creates the instance, `kv show` lists its keys', async (t) => {
   const inst = uniq('kv');
   const m = await L('kv', 'modify', inst, 'owner', 'team-a');
   t.is(m.code, 0, m.stderr);
-  t.regex((await L('kv', 'l')).stdout, new RegExp(`┊ ${inst} ┊`));
-  t.regex((await L('kv', 's', inst)).stdout, /┊ owner ┊ team-a ┊/);
+  t.regex((await L('kv', 'l')).stdout, new RegExp(`\\| ${inst} \\|`));
+  t.regex((await L('kv', 's', inst)).stdout, /\| owner \| team-a \|/);
 });
 
 test('`controller version` answers with the controller\'s version', async (t) => {
@@ -133,7 +133,7 @@ test('`controller version` answers with the controller\'s version', async (t) =>
 test('with several controllers, the CLI skips one that refuses connections and uses the next', async (t) => {
   const r = await linstor(['--controllers', `127.0.0.1:1,${ctl.url}`, 'n', 'l']);
   t.is(r.code, 0, r.stderr);
-  t.regex(r.stdout, /┊ Node /);
+  t.regex(r.stdout, /\| Node /);
 });
 
 test('LS_CONTROLLERS and linstor-client.conf `[global] controllers=` point the CLI at the controller', async (t) => {
@@ -156,12 +156,12 @@ test('`vd c RSC 512MiB` stores KiB and prints GiB/MiB; `r c NODE RSC --storage-p
   t.is(vd.code, 0, vd.stderr);
   const m = JSON.parse((await L('-m', 'rd', 'l')).stdout) as { name: string }[][];
   t.true(m[0]!.some((r) => r.name === rd));
-  t.regex((await L('vd', 'l', '-r', rd)).stdout, new RegExp(`┊ ${rd} +┊ 0 +┊ \\d* +┊ 512 MiB ┊`));
+  t.regex((await L('vd', 'l', '-r', rd)).stdout, new RegExp(`\\| ${rd} +\\| 0 +\\| \\d* +\\| 512 MiB \\|`));
   const rc = await L('r', 'c', node, rd, '--storage-pool', pool, '--layer-list', 'storage');
   t.is(rc.code, 0, rc.stderr);
   t.regex(rc.stdout, new RegExp(`New resource '${rd}' on node '${node}' registered`));
-  t.regex((await L('r', 'l', '-r', rd)).stdout, new RegExp(`┊ ${rd} +┊ ${node} +┊ +┊ +┊ \\w+ +┊ \\w+ +┊ \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d ┊`));
-  t.regex((await L('v', 'l', '-r', rd)).stdout, new RegExp(`┊ ${node} +┊ ${rd} +┊ ${pool} +┊ 0 +┊`));
+  t.regex((await L('r', 'l', '-r', rd)).stdout, new RegExp(`\\| ${rd} +\\| ${node} +\\| +\\| +\\| \\w+ +\\| \\w+ +\\| \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\|`));
+  t.regex((await L('v', 'l', '-r', rd)).stdout, new RegExp(`\\| ${node} +\\| ${rd} +\\| ${pool} +\\| 0 +\\|`));
   const del = await L('r', 'd', node, rd);
   t.is(del.code, 0, del.stderr);
 });
