@@ -15,7 +15,7 @@ async function ok(t: ExecutionContext, run: Promise<CliResult>): Promise<CliResu
   return r;
 }
 const rowOf = (out: string, first: string): string[] | undefined =>
-  out.split('\n').map((l) => l.split('┊').map((c) => c.trim()).filter(Boolean)).find((cells) => cells[1] === first || cells[0] === first);
+  out.split('\n').map((l) => l.split('|').map((c) => c.trim()).filter(Boolean)).find((cells) => cells[1] === first || cells[0] === first);
 
 test.before(async () => { ctl = await startController(); });
 test.after.always(async () => { await ctl?.stop(); });
@@ -49,7 +49,8 @@ test('`node interface modify --active` moves the satellite connection to that in
   await ok(t, L('node', 'interface', 'create', node, 'repl', '127.0.0.3', '--port', '2'));
   await ok(t, L('node', 'interface', 'modify', node, 'repl', '--active'));
   const l = await ok(t, L('-m', 'node', 'interface', 'list', node));
-  const nifs = JSON.parse(l.stdout)[0] as Array<{ name: string; is_active?: boolean }>;
+  // -m prints the node list, as linstor-client does (GET /v1/nodes?nodes=NODE).
+  const nifs = JSON.parse(l.stdout)[0][0].net_interfaces as Array<{ name: string; is_active?: boolean }>;
   t.true(nifs.find((n) => n.name === 'repl')?.is_active);
   t.falsy(nifs.find((n) => n.name === 'default')?.is_active);
   // The active interface can not be deleted: the controller reaches the satellite through it.

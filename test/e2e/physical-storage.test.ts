@@ -96,10 +96,10 @@ test.serial('`node info` shows what the live satellite supports and, with --full
   const r = await L('node', 'info', '--full', '--nodes', nodeName);
   t.is(r.code, 0, r.stderr);
   t.regex(r.stdout, /\| Node +\| Diskless +\| LVM +\| LVMThin +\| ZFS\/Thin +\| File\/Thin +\|/);
-  const row = r.stdout.split('\n').find((l) => l.startsWith(`┊ ${nodeName} `) && l.includes('Diskless') === false);
+  const row = r.stdout.split('\n').find((l) => l.startsWith(`| ${nodeName} `) && l.includes('Diskless') === false);
   t.truthy(row, r.stdout);
   // LVM is installed here, so the LVM column is '+'; the layers table has a Storage column that is '+'.
-  const cells = row!.split('┊').map((c) => c.trim()).filter(Boolean);
+  const cells = row!.split('|').map((c) => c.trim()).filter(Boolean);
   t.is(cells[2], '+', row);
   t.regex(r.stdout, /\| Node +\| DRBD +\| LUKS +\| NVMe +\| Cache +\| BCache +\| WriteCache +\| Storage +\|/);
   const node = (await call<any>(ctl, 'GET', `/v1/nodes/${nodeName}`)).body;
