@@ -1,6 +1,7 @@
 /**
  * Clients built on python-linstor (the library itself, the OpenStack Cinder driver, the
- * OpenNebula addon): their requests replayed as python-linstor puts them on the wire
+ * OpenNebula addon): their requests (transcribed from their source, test/fixtures/clients)
+ * replayed as python-linstor puts them on the wire
  * (json.dumps bodies, no Content-Type, repeated query keys) against a real controller and
  * three satellites (FILE_THIN pools, STORAGE layer: no DRBD kernel module here).
  */
@@ -8,7 +9,7 @@ import test from 'ava';
 import { existsSync, statSync } from 'node:fs';
 import { call, startCluster, waitFor, type Cluster } from '../e2e/cluster.js';
 import { randomSuffix } from '../helpers/satellite.js';
-import { loadFixture, pyIsError, pySuccess, replay, send } from './replay.js';
+import { loadFixture, pyIsError, pySuccess, replay, send, show } from './replay.js';
 
 let cluster: Cluster;
 const MiB = 1024;
@@ -72,7 +73,7 @@ test('python-linstor: resource_create with an array body, then lists filtered by
   t.deepEqual((nodes!.body as any[]).map((n) => n.name).sort(), [n0, n2].sort());
   // Resource.is_thin(): static_traits.Provisioning is all python-linstor reads
   t.true((pools!.body as any[]).length === 3);
-  for (const p of pools!.body as any[]) t.is(p.static_traits?.Provisioning, 'Thin', JSON.stringify(p));
+  for (const p of pools!.body as any[]) t.is(p.static_traits?.Provisioning, 'Thin', show(p));
   // volumes[].device_path and storage_pool_name, as Resource._volumes reads them
   const deployed = await waitFor('device paths', async () => {
     const a = await send(cluster.ctl.url, loadFixture('python-linstor', 'resource_create'), loadFixture('python-linstor', 'resource_create').requests[3]!, { rd, n0: n0!, n1: n1! });
@@ -86,12 +87,14 @@ test('python-linstor: resource_create with an array body, then lists filtered by
   }
 });
 
+// The driver sends select_filter.place_count as the string "2" (the volume type's linstor:redundancy
+// extra spec); LINSTOR's Jackson coerces it, and so does the controller.
 test('openstack-cinder: create_volume, copy_volume_to_image device lookup, stats and delete (driver 2.0.0)', async (t) => {
   const rg = `cinder-${randomSuffix()}`;
   const rd = `volume-${randomSuffix()}${randomSuffix()}`;
   const host = names()[2]!;
   const fx = loadFixture('openstack-cinder', 'create_and_attach');
-  const vars = { rg, rd, host, pool: cluster.pool, sizeKib: 16 * MiB };
+  const vars = { rg, rd, host, vt: 'replicated-thin', pool: cluster.pool, sizeKib: 16 * MiB };
   const first = await replay(cluster.ctl.url, { ...fx, requests: fx.requests.slice(0, 9) }, vars);
   // A diskless attachment on a STORAGE-only stack has no data path (that needs DRBD or NVMe),
   // so the copy runs on a cinder host that holds a replica, where device_path is a real device.
@@ -146,7 +149,8 @@ test('openstack-cinder: the device path handed to os-brick is a real block devic
   t.teardown(() => call(cluster.ctl, 'DELETE', `/v1/resource-definitions/${rd}`));
 });
 
-test('opennebula: datastore monitor, deploy with prefer node, attach/detach and delete get what addon-linstor reads', async (t) => {
+// Serial: it sets AutoplaceTarget=false on a node, which the concurrent tests must not see.
+test.serial('opennebula: datastore monitor, deploy with prefer node, attach/detach and delete get what addon-linstor reads', async (t) => {
   const rg = `one_${randomSuffix()}`;
   t.is((await call(cluster.ctl, 'POST', '/v1/resource-groups', { name: rg, select_filter: { place_count: 2, storage_pool_list: [cluster.pool], layer_stack: ['STORAGE'] } })).status, 201);
   t.is((await call(cluster.ctl, 'POST', `/v1/resource-groups/${rg}/volume-groups`, {})).status, 201);
@@ -162,7 +166,7 @@ test('opennebula: datastore monitor, deploy with prefer node, attach/detach and 
   t.is(g.select_filter.place_count, 2);
   for (const p of pools!.body as any[]) {
     if (p.provider_kind === 'DISKLESS') continue;
-    t.true(Number.isInteger(p.free_capacity) && Number.isInteger(p.total_capacity), JSON.stringify(p));
+    t.true(Number.isInteger(p.free_capacity) && Number.isInteger(p.total_capacity), show(p));
   }
   for (const x of [spawn!, activate!, autoplace!, attach!, detach!, del!]) {
     t.false((x.body as any[]).some((r) => pyIsError(r.ret_code)), `${x.call}: ${x.text}`);

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { createServer, type Server, type Socket } from 'node:net';
+import { helloIdentity, newNodeKey } from '../../core/model/pairing.js';
 import { startController, type TestController } from '../helpers/controller.js';
 import { randomSuffix } from '../helpers/satellite.js';
 import { call, FAST_LINK_ENV, startCluster, waitFor, type Cluster } from './cluster.js';
@@ -39,8 +40,8 @@ test.serial('a controller restart reconnects every satellite and the pools repor
   for (const n of cluster.nodes) {
     await waitFor(`${n.name} ONLINE after controller restart`, async () => (await cluster.nodeStatus(n.name)) === 'ONLINE', 15_000);
     await waitFor(`${n.name} capacity after restart`, async () => (await cluster.poolOf(n.name)).total_capacity > 0);
+    t.is(await cluster.nodeStatus(n.name), 'ONLINE');
   }
-  t.pass();
 });
 
 /** A peer that accepts the controller's connection and answers as scripted. */
@@ -67,23 +68,35 @@ async function withController(t: { teardown(fn: () => Promise<void> | void): voi
   return ctl;
 }
 
-const hello = (version: string) => ({ type: 'hello', version, nodeName: 'x', uname: 'fakehost', providers: ['FILE_THIN'], layers: ['STORAGE'], unsupportedProviders: {}, unsupportedLayers: {} });
+/** A fake satellite's hello; it pairs like a real one (its key handed over once, then proven). */
+function fakeHello() {
+  const nodeKey = newNodeKey();
+  let paired = false;
+  return (version: string, m: { clusterId?: string; nonce?: string }) => {
+    const h = { type: 'hello', version, nodeName: 'x', uname: 'fakehost', providers: ['FILE_THIN'], layers: ['STORAGE'], unsupportedProviders: {}, unsupportedLayers: {},
+      ...helloIdentity(nodeKey, !paired, String(m.clusterId), String(m.nonce)) };
+    paired = true;
+    return h;
+  };
+}
 
 test('a satellite of another protocol major version shows VERSION_MISMATCH (fake satellite speaking the protocol)', async (t) => {
-  const fake = await fakeSatellite((s, m) => { if (m.type === 'hello') s.write(`${JSON.stringify(hello('2.0'))}\n`); });
+  const hello = fakeHello();
+  const fake = await fakeSatellite((s, m) => { if (m.type === 'hello') s.write(`${JSON.stringify(hello('2.0', m))}\n`); });
   t.teardown(() => { for (const s of fake.sockets) s.destroy(); fake.server.close(); });
   const ctl = await withController(t);
   const name = `vm-${randomSuffix()}`;
   await call(ctl, 'POST', '/v1/nodes', { name, type: 'SATELLITE', net_interfaces: [{ name: 'default', address: '127.0.0.1', satellite_port: fake.port }] });
   await waitFor('VERSION_MISMATCH', async () => (await call(ctl, 'GET', `/v1/nodes/${name}`)).body.connection_status === 'VERSION_MISMATCH');
-  t.pass();
+  t.is((await call(ctl, 'GET', `/v1/nodes/${name}`)).body.connection_status, 'VERSION_MISMATCH', 'it stays refused: no reconnect loop turns it ONLINE');
 });
 
 test('a satellite that stops answering pings is shown OFFLINE (fake satellite speaking the protocol)', async (t) => {
   let silent = false;
+  const hello = fakeHello();
   const fake = await fakeSatellite((s, m) => {
     if (silent) return;
-    if (m.type === 'hello') s.write(`${JSON.stringify(hello('1.0'))}\n`);
+    if (m.type === 'hello') s.write(`${JSON.stringify(hello('1.0', m))}\n`);
     if (m.type === 'ping') s.write('{"type":"pong"}\n');
     if (m.type === 'apply') s.write(`${JSON.stringify({ type: 'report', seq: m.seq, report: { nodeName: 'x', storagePools: [], resources: [] } })}\n`);
   });
@@ -94,10 +107,12 @@ test('a satellite that stops answering pings is shown OFFLINE (fake satellite sp
   await waitFor('ONLINE', async () => (await call(ctl, 'GET', `/v1/nodes/${name}`)).body.connection_status === 'ONLINE');
   silent = true; // TCP stays open, but nothing answers any more
   await waitFor('OFFLINE', async () => (await call(ctl, 'GET', `/v1/nodes/${name}`)).body.connection_status === 'OFFLINE', 10_000);
-  t.pass();
+  silent = false; // the peer answers again: the controller reconnects and the node comes back
+  await waitFor('ONLINE again', async () => (await call(ctl, 'GET', `/v1/nodes/${name}`)).body.connection_status === 'ONLINE', 15_000);
+  t.is((await call(ctl, 'GET', `/v1/nodes/${name}`)).body.connection_status, 'ONLINE');
 });
 
-test('an unreachable satellite stays OFFLINE and the node becomes Online as soon as its satellite starts listening', async (t) => {
+test('an unreachable satellite stays OFFLINE and the node becomes Online as soon as its satellite starts listening (fake satellite speaking the protocol)', async (t) => {
   const ctl = await withController(t);
   // Reserve a port, close it, register the node there, then start listening.
   const probe = await fakeSatellite(() => {});
@@ -107,12 +122,13 @@ test('an unreachable satellite stays OFFLINE and the node becomes Online as soon
   await call(ctl, 'POST', '/v1/nodes', { name, type: 'SATELLITE', net_interfaces: [{ name: 'default', address: '127.0.0.1', satellite_port: port }] });
   await new Promise((r) => setTimeout(r, 600));
   t.is((await call(ctl, 'GET', `/v1/nodes/${name}`)).body.connection_status, 'OFFLINE');
+  const hello = fakeHello();
   const late = createServer((s) => {
     s.on('error', () => {});
     s.on('data', (d) => {
       for (const l of d.toString().split('\n').filter(Boolean)) {
         const m = JSON.parse(l);
-        if (m.type === 'hello') s.write(`${JSON.stringify(hello('1.0'))}\n`);
+        if (m.type === 'hello') s.write(`${JSON.stringify(hello('1.0', m))}\n`);
         if (m.type === 'ping') s.write('{"type":"pong"}\n');
       }
     });
@@ -120,5 +136,5 @@ test('an unreachable satellite stays OFFLINE and the node becomes Online as soon
   await new Promise<void>((r) => late.listen(port, '127.0.0.1', () => r()));
   t.teardown(() => { late.close(); });
   await waitFor('ONLINE after the satellite appears', async () => (await call(ctl, 'GET', `/v1/nodes/${name}`)).body.connection_status === 'ONLINE', 10_000);
-  t.pass();
+  t.is((await call(ctl, 'GET', `/v1/nodes/${name}`)).body.props?.NodeUname, 'fakehost', 'the node shows what its satellite said in its hello');
 });

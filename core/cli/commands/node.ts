@@ -200,6 +200,12 @@ export const nodeCommand: CmdSpec = {
       run: async (ctx, p) => { const rcs: unknown[] = []; for (const n of list(p, 'nodes')) rcs.push(...await ctx.client.nodes.reconnect(n)); return showReplies(ctx, rcs); },
     },
     {
+      // linstor-ts extension (not in linstor-client): satellite pairing, see the README.
+      name: 'reset-pairing', help: "Forget the identity of the node's satellite (after reinstalling it): the next satellite to answer pairs anew.",
+      args: [{ name: 'node_name', help: 'Node whose satellite pairing to reset', complete: 'node' }],
+      run: async (ctx, p) => showReplies(ctx, await ctx.client.nodes.resetPairing(str(p, 'node_name'))),
+    },
+    {
       ...SUB.restore, help: 'Restore an evicted node.',
       args: [{ name: 'node_name', help: 'Evicted node to restore', complete: 'node' }],
       opts: [
