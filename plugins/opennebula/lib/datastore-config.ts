@@ -9,7 +9,7 @@
  * datastore attributes; addon-linstor has none), else the front-end's linstor-client.conf.
  */
 import { clientTlsFromFiles, parseControllerList, type ClientAuth, type ClientTls } from '../../../core/client/index.js';
-import { clientGlobalConfig } from '../../../core/client/client-config.js';
+import { loadClientConfig } from '../../../core/cli/config.js';
 import { DriverError, logWarn } from './log.js';
 import { templateMap, text, type XmlNode } from './xml.js';
 
@@ -35,7 +35,7 @@ export interface DatastoreConfig {
 
 /** Datastore attribute, else the linstor-client.conf [global] key of the same option. */
 function clientAccess(t: Record<string, string>, id: string): DatastoreConfig['access'] {
-  const conf = clientGlobalConfig();
+  const conf = loadClientConfig(process.env).global ?? {};
   const pick = (attr: string, key: string): string | undefined => t[attr]?.trim() || conf[key] || undefined;
   let tls: ClientTls | undefined;
   try {
