@@ -1,9 +1,8 @@
-import type { Request, Router } from 'express';
+import type { Router } from 'express';
 import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
 import { ApiError } from '../../model/errors.js';
 import { printable } from '../../model/names.js';
 import { applyPropsModify } from '../../props/modify.js';
-import type { ControllerConfig } from '../config.js';
 import type { ControllerContext } from '../context.js';
 import { route } from '../http/handler.js';
 import { exportPath } from '../services/db-export.js';
@@ -51,7 +50,6 @@ export function registerControllerRoutes(r: Router, ctx: ControllerContext): voi
     return { rc: [rcEntry('DELETED', `Successfully deleted property '${key}'`, { obj: CTRL, op: 'DEL' })] };
   }));
 
-  r.get('/v1/controller/config', route(reporter, { obj: CTRL }, 200, (req) => ({ json: controllerConfigView(req, ctx.config) })));
 
   const exportDb = route(reporter, { obj: CTRL, op: 'CRT', body: 'POST /v1/controller/database/export', bodyOptional: true }, 201, async (_req, _res, b) => {
     const path = exportPath(b.backup_name, ctx.config.configDirectory);
@@ -81,17 +79,4 @@ export function registerControllerRoutes(r: Router, ctx: ControllerContext): voi
   r.get('/v1/resource-definitions/:resource/resources/:node/volumes/properties/info', info('VOLUME'));
   r.get('/v1/resource-definitions/:resource/resource-connections/properties/info', info('RSC_CONN'));
   r.get('/v1/resource-definitions/:resource/drbd-proxy/properties/info', info('DRBD_PROXY'));
-}
-
-/** A minimal ControllerConfig: what this controller was started with (no secrets). */
-function controllerConfigView(req: Request, cfg: ControllerConfig): Record<string, unknown> {
-  const dir = cfg.configDirectory;
-  const level = (process.env.LINSTOR_LOG_LEVEL ?? cfg.logging.level).toUpperCase();
-  return {
-    config: { dir },
-    log: { level: ['ERROR', 'WARN', 'INFO', 'DEBUG', 'TRACE'].includes(level) ? level : 'INFO', print_stack_trace: false },
-    db: { connection_url: cfg.db.connectionUrl.replace(/\/\/[^@/]*@/, '//***@') },
-    http: { enabled: true, listen_address: req.socket.localAddress ?? cfg.http.listenAddr, port: req.socket.localPort ?? cfg.http.port },
-    https: { enabled: cfg.https.enabled, listen_address: cfg.https.listenAddr, port: cfg.https.port },
-  };
 }

@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import type { ControllerContext } from '../context.js';
 import { registerConnectionRoutes } from './connections.js';
+import { registerControllerConfigRoutes } from './controller-config.js';
 import { registerControllerRoutes } from './controller-props.js';
 import { registerEncryptionRoutes } from './encryption.js';
 import { registerErrorReportRoutes } from './error-reports.js';
@@ -19,6 +20,7 @@ import { registerVolumeDefinitionRoutes } from './volume-definitions.js';
 /** Every route family, one file each. Order matters only where paths overlap (fixed before params). */
 export function registerRoutes(r: Router, ctx: ControllerContext): void {
   registerControllerRoutes(r, ctx);
+  registerControllerConfigRoutes(r, ctx);
   registerStoragePoolRoutes(r, ctx);
   registerNodeRoutes(r, ctx);
   registerPlacementRoutes(r, ctx);

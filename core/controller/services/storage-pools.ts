@@ -94,7 +94,10 @@ export function volumePools(state: ClusterState, rsc: Resource): Array<{ volumeN
       { level: 'resource', props: rsc.props },
       { level: 'volume', props: rsc.volumes[String(vd.volumeNumber)]?.props ?? {} },
     ];
-    const explicit = propValue('StorPoolName', levels);
+    // The pool a volume was placed in (autoplace, spawn) is its pool, as LINSTOR's Volume keeps
+    // its StorPool; the props only decide for volumes that were stored without one.
+    const placed = rsc.volumes[String(vd.volumeNumber)]?.storagePool;
+    const explicit = placed ?? propValue('StorPoolName', levels);
     return { volumeNumber: vd.volumeNumber, pool: explicit ?? (diskless ? DFLT_DISKLESS_STOR_POOL : DFLT_STOR_POOL) };
   });
 }

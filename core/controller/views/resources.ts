@@ -62,7 +62,8 @@ export function resourceView(state: ClusterState, runtime: RuntimeState, rd: Res
     props: rsc.props,
     flags: rsc.flags,
     layer_object: rsc.layerStack.length ? layerObject(rd, rsc, report, 0) : undefined,
-    state: report?.inUse !== undefined ? { in_use: report.inUse } : undefined,
+    // The real client's `resource involved` reads state.in_use of every resource: unknown is false.
+    state: { in_use: report?.inUse ?? false },
     uuid: rsc.uuid,
     create_timestamp: rsc.createTimestamp,
     effective_props: resourceEffectiveProps(state, rd, rsc),

@@ -64,7 +64,8 @@ export function volumeView(state: ClusterState, rd: ResourceDefinition, rsc: Res
     storage_pool_name: poolName,
     provider_kind: provider,
     device_path: topDevice ?? rep?.devicePath,
-    allocated_size_kib: rep?.allocatedSizeKib,
+    // A diskless volume allocates nothing; the real client's `node describe` sums this field.
+    allocated_size_kib: rep?.allocatedSizeKib ?? (provider === 'DISKLESS' ? 0 : undefined),
     usable_size_kib: rep?.usableSizeKib,
     props: own.props,
     flags: own.flags,

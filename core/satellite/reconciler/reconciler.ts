@@ -1,3 +1,4 @@
+import { closeSync, constants as fsConstants, openSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { ApiError } from '../../model/errors.js';
 import type {
@@ -23,6 +24,22 @@ export interface ReconcilerDeps {
  * then creates or grows what is wanted. A crash between any two commands leaves a state
  * the next apply recognises and completes.
  */
+/**
+ * Whether a block device is held open exclusively (mounted, or opened with O_EXCL by a VM or
+ * mkfs): opening it with O_EXCL then fails with EBUSY. A path that is gone reads as not in use.
+ */
+export function deviceHeldOpen(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, fsConstants.O_RDONLY | fsConstants.O_EXCL | fsConstants.O_NONBLOCK);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EBUSY';
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 export class Reconciler {
   /** Last result per resource: the periodic report repeats it with fresh pool capacities. */
   private lastResources: ReportedResource[] = [];
@@ -150,8 +167,10 @@ export class Reconciler {
         top = result;
         if (result.dryRun) { dryRun = true; plan.push(...(result.plan ?? [])); }
       }
+      // DRBD knows whether it is Primary; for other top layers the device's exclusive holder says.
+      const inUse = top.inUse ?? (dryRun ? undefined : [...lower.values()].some((v) => v.devicePath !== undefined && deviceHeldOpen(v.devicePath)));
       return {
-        name: resource.name, ready: true, inUse: top.inUse, drbdConnections: top.drbdConnections, volumes: reportVolumes(resource, perLayer),
+        name: resource.name, ready: true, inUse, drbdConnections: top.drbdConnections, volumes: reportVolumes(resource, perLayer),
         ...(dryRun ? { dryRun, plan } : {}),
       };
     } catch (e) {
