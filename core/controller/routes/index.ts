@@ -3,6 +3,7 @@ import type { ControllerContext } from '../context.js';
 import { registerConnectionRoutes } from './connections.js';
 import { registerControllerConfigRoutes } from './controller-config.js';
 import { registerControllerRoutes } from './controller-props.js';
+import { registerEmptyFeatureRoutes } from './empty-features.js';
 import { registerEncryptionRoutes } from './encryption.js';
 import { registerErrorReportRoutes } from './error-reports.js';
 import { registerKeyValueStoreRoutes } from './key-value-store.js';
@@ -35,4 +36,5 @@ export function registerRoutes(r: Router, ctx: ControllerContext): void {
   registerErrorReportRoutes(r, ctx);
   registerEncryptionRoutes(r, ctx);
   registerPhysicalStorageRoutes(r, ctx);
+  registerEmptyFeatureRoutes(r, ctx);
 }

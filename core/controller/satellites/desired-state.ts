@@ -154,6 +154,8 @@ function drbdData(state: ClusterState, node: Node, r: Resource, rd: ResourceDefi
   const peers: DesiredDrbdPeer[] = [];
   for (const p of siblings) {
     if (nameKey(p.nodeName) === nameKey(node.name)) continue;
+    // Only resources with a DRBD layer are DRBD peers (a STORAGE-only replica has no node id).
+    if (!(p.layerStack.length ? p.layerStack : rd.layerStack).includes('DRBD')) continue;
     const pn = state.nodes.get(nameKey(p.nodeName));
     if (!pn) continue;
     const connectionProps = mergeProps([

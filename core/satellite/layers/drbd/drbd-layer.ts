@@ -256,7 +256,7 @@ function dryRunResult(resource: DesiredResource, lower: Map<number, LayerVolume>
   }
   const conns: NonNullable<LayerResult['drbdConnections']> = {};
   // Short, as `resource list` prints it per peer; the plan carries the full note.
-  for (const p of resource.drbd?.peers ?? []) conns[p.nodeName] = { connected: false, message: 'Dry run (--drbd-dry-run)' };
+  for (const p of resource.drbd?.peers ?? []) conns[p.nodeName] = { connected: false, message: 'Unknown' }; // a dry run connects nothing (a value of the spec's enum)
   // Nothing is promoted in a dry run: the resource is reported unused (not "unknown").
   return { volumes, drbdConnections: conns, inUse: false };
 }
