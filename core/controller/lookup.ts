@@ -1,5 +1,5 @@
 import { Errors } from '../model/errors.js';
-import { checkName, nameKey } from '../model/names.js';
+import { nameKey } from '../model/names.js';
 import type { Node, Resource, ResourceDefinition, ResourceGroup, StoragePool, StoragePoolDefinition, VolumeDefinition } from '../model/types.js';
 import type { ClusterState } from './state/cluster-state.js';
 
@@ -9,28 +9,24 @@ import type { ClusterState } from './state/cluster-state.js';
  * (storage-pool create on a missing node is STOR_POOL | CRT | FAIL_NOT_FOUND_NODE).
  */
 export function getNode(state: ClusterState, name: string): Node {
-  checkName('node', name); // LINSTOR parses the name first: an invalid one is FAIL_INVLD_NODE_NAME
   const n = state.nodes.get(nameKey(name));
   if (!n) throw Errors.notFound('FAIL_NOT_FOUND_NODE', 'Node', name, { objRefs: { Node: name } });
   return n;
 }
 
 export function getResourceDefinition(state: ClusterState, name: string): ResourceDefinition {
-  checkName('resource', name);
   const rd = state.resourceDefinitions.get(nameKey(name));
   if (!rd) throw Errors.notFound('FAIL_NOT_FOUND_RSC_DFN', 'Resource definition', name, { objRefs: { RscDfn: name } });
   return rd;
 }
 
 export function getResourceGroup(state: ClusterState, name: string): ResourceGroup {
-  checkName('resource-group', name);
   const rg = state.resourceGroups.get(nameKey(name));
   if (!rg) throw Errors.notFound('FAIL_NOT_FOUND_RSC_GRP', 'Resource group', name, { objRefs: { RscGrp: name } });
   return rg;
 }
 
 export function getStoragePoolDefinition(state: ClusterState, name: string): StoragePoolDefinition {
-  checkName('storage-pool', name);
   const d = state.storagePoolDefinitions.get(nameKey(name));
   if (!d) throw Errors.notFound('FAIL_NOT_FOUND_STOR_POOL_DFN', 'Storage pool definition', name, { objRefs: { StorPool: name } });
   return d;
@@ -42,7 +38,6 @@ export function storagePoolKey(node: string, pool: string): string {
 
 export function getStoragePool(state: ClusterState, node: string, pool: string): StoragePool {
   getNode(state, node);
-  checkName('storage-pool', pool);
   const sp = state.storagePools.get(storagePoolKey(node, pool));
   if (!sp) throw Errors.notFound('FAIL_NOT_FOUND_STOR_POOL', 'Storage pool', pool, { objRefs: { Node: node, StorPool: pool } });
   return sp;

@@ -51,7 +51,8 @@ test('a resource created on a named pool is registered, warned as not connected,
   t.is(got.body.layer_object.children[0].type, 'STORAGE');
   t.deepEqual(got.body.effective_props.StorPoolName, { type: 'resource', value: 'fast' });
   t.is(typeof got.body.create_timestamp, 'number');
-  t.false('state' in got.body); // nothing reported yet
+  // Nothing reported yet: in_use reads false (the real client's `resource involved` needs the field).
+  t.deepEqual(got.body.state, { in_use: false });
   const vols = await call('GET', `/v1/resource-definitions/${name}/resources/rn1/volumes`);
   t.is(vols.body.length, 1);
   const v = vols.body[0];

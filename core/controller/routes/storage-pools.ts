@@ -93,7 +93,8 @@ export function registerStoragePoolRoutes(r: Router, ctx: ControllerContext): vo
   })));
 
   r.put('/v1/nodes/:node/storage-pools/:sp', route(reporter, { obj: SP, op: 'MOD', body: 'PUT /v1/nodes/{node}/storage-pools/{storagepool}' }, 200, async (req, _res, b) => {
-    const sp = getStoragePool(state, String(req.params.node), String(req.params.sp));
+    // A modification loads the pool by its parsed name, as LINSTOR does: an invalid one is FAIL_INVLD_STOR_POOL_NAME.
+    const sp = getStoragePool(state, String(req.params.node), checkName('storage-pool', String(req.params.sp)));
     const node = getNode(state, sp.nodeName);
     const change = applyPropsModify(sp.props, b);
     // A modification may not leave the pool without the driver props its kind needs.
