@@ -3,9 +3,12 @@
  * errors (and keeps using the one that answered), parses bodies with fromJson so int64
  * ret_codes stay exact, and turns error statuses into LinstorApiError.
  */
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
 import { fromJson, toJson, toPyJson } from '../model/json.js';
 import { CurlRequested, LinstorApiError, LinstorConnectionError } from './errors.js';
+import type { ClientAuth, ClientTls } from './tls.js';
 import type { ApiCallRc } from './types.js';
 
 export type Query = Record<string, string | number | boolean | (string | number)[] | undefined>;
@@ -19,7 +22,16 @@ export interface TransportOptions {
   headers?: Record<string, string>;
   /** Keep integers beyond 2^53 exact (as bigint), for printing responses unchanged. */
   exactIntegers?: boolean;
+  /** TLS for https controllers, for this client only (core/client/tls.ts). */
+  tls?: ClientTls;
+  /** HTTP basic credentials, as linstor-client sends --user/--password. */
+  auth?: ClientAuth;
+  /** Send the credentials over plain HTTP as well (linstor-client --allow-insecure-auth). */
+  allowInsecureAuth?: boolean;
 }
+
+/** linstor-client refuses to send a password over plain HTTP unless told to. */
+export const INSECURE_AUTH_MESSAGE = 'Password authentication with HTTP not allowed, until explicitly enabled.';
 
 export interface RequestOptions {
   query?: Query;
@@ -59,20 +71,47 @@ export class Transport {
   private readonly http: AxiosInstance;
   private readonly curl: boolean;
   private readonly exactIntegers: boolean;
+  private readonly auth?: ClientAuth;
+  private readonly allowInsecureAuth: boolean;
+  /** Plain HTTP controllers found to redirect to HTTPS (as python-linstor probes for the 302). */
+  private readonly upgraded = new Map<string, string>();
 
   constructor(opts: TransportOptions) {
     if (!opts.controllers.length) throw new Error('No controller given');
     this.controllers = [...opts.controllers];
     this.curl = opts.curl ?? false;
     this.exactIntegers = opts.exactIntegers ?? false;
+    this.auth = opts.auth;
+    this.allowInsecureAuth = opts.allowInsecureAuth ?? false;
     this.http = axios.create({
       timeout: opts.timeoutMs ?? 300_000,
       responseType: 'text',
       transformResponse: (d: unknown) => d,
       validateStatus: () => true,
-      maxRedirects: 5,
+      // Redirects are LINSTOR's HTTP→HTTPS hint: handled below, never followed blindly (that would
+      // turn a POST into a GET and could carry credentials elsewhere).
+      maxRedirects: 0,
+      httpAgent: new HttpAgent({ keepAlive: true }),
+      httpsAgent: new HttpsAgent({ keepAlive: true, ...(opts.tls ?? {}) }),
       headers: { Accept: 'application/json', ...(opts.headers ?? {}) },
     });
+  }
+
+  /** The HTTPS base a plain HTTP controller redirects /v1 to, on the same host (else the base). */
+  private async httpsOf(base: string): Promise<string> {
+    if (!base.startsWith('http:')) return base;
+    const known = this.upgraded.get(base);
+    if (known) return known;
+    const res = await this.http.get<string>(`${base}/v1/controller/version`, { headers: {} });
+    const to = redirectTarget(base, res.status, res.headers.location);
+    if (to) this.upgraded.set(base, to);
+    return to ?? base;
+  }
+
+  private authHeader(base: string): Record<string, string> {
+    if (!this.auth) return {};
+    if (base.startsWith('http:') && !this.allowInsecureAuth) throw new InsecureAuthRefused();
+    return { Authorization: `Basic ${Buffer.from(`${this.auth.user}:${this.auth.password}`, 'utf8').toString('base64')}` };
   }
 
   /** The controller currently used (the first one that answered). */
@@ -84,15 +123,27 @@ export class Transport {
     if (this.curl) throw new CurlRequested(curlCommand(method, `${this.controller}${suffix}`, opts.body));
     const causes: string[] = [];
     const tried = [...this.controllers];
-    for (const base of tried) {
-      const url = `${base}${suffix}`;
+    for (const configured of tried) {
+      let base = configured;
+      let url = `${base}${suffix}`;
       let res;
       try {
-        res = await this.http.request<string>({
-          method, url, data: body,
-          headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+        // Credentials go over HTTPS only: find out first whether the controller redirects to it.
+        if (this.auth) base = await this.httpsOf(base);
+        const send = () => this.http.request<string>({
+          method, url: `${base}${suffix}`, data: body,
+          headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...this.authHeader(base) },
         });
+        res = await send();
+        const to = redirectTarget(base, res.status, res.headers.location);
+        if (to) {
+          this.upgraded.set(base, to);
+          base = to;
+          res = await send();
+        }
+        url = `${base}${suffix}`;
       } catch (err) {
+        if (err instanceof InsecureAuthRefused) { causes.push(INSECURE_AUTH_MESSAGE); continue; }
         const code = (err as { code?: string }).code ?? '';
         if (CONNECTION_CODES.has(code) || !(err as { response?: unknown }).response) {
           causes.push((err as Error).message || code);
@@ -101,7 +152,7 @@ export class Transport {
         throw err;
       }
       // Remember the controller that answered so later calls go there first.
-      this.controllers = [base, ...this.controllers.filter((c) => c !== base)];
+      this.controllers = [configured, ...this.controllers.filter((c) => c !== configured)];
       const text = typeof res.data === 'string' ? res.data : '';
       let data: unknown = undefined;
       if (text.trim()) {
@@ -111,7 +162,7 @@ export class Transport {
         const rcs = Array.isArray(data) ? (data as ApiCallRc[]).filter((x) => x && typeof x === 'object' && 'ret_code' in x) : [];
         throw new LinstorApiError(res.status, rcs, method, url, typeof data === 'string' ? data : undefined);
       }
-      return { status: res.status, data: data as T, controller: base };
+      return { status: res.status, data: data as T, controller: configured };
     }
     throw new LinstorConnectionError(tried, causes);
   }
@@ -135,6 +186,19 @@ export class Transport {
   async put<T = ApiCallRc[]>(path: string, body?: unknown, query?: Query): Promise<T> { return (await this.request<T>('PUT', path, { body, query })).data; }
   async patch<T = ApiCallRc[]>(path: string, body?: unknown): Promise<T> { return (await this.request<T>('PATCH', path, { body })).data; }
   async delete<T = ApiCallRc[]>(path: string, query?: Query): Promise<T> { return (await this.request<T>('DELETE', path, { query })).data; }
+}
+
+class InsecureAuthRefused extends Error {}
+
+/** A LINSTOR redirect of a plain /v1 request: the HTTPS base on the same host, or undefined. */
+function redirectTarget(base: string, status: number, location: unknown): string | undefined {
+  if (status < 300 || status >= 400 || typeof location !== 'string' || !base.startsWith('http:')) return undefined;
+  let to: URL;
+  try { to = new URL(location); } catch { return undefined; }
+  if (to.protocol !== 'https:') return undefined;
+  const from = new URL(base);
+  // python-linstor takes only the port from the redirect; the host stays the one we were given.
+  return `https://${from.hostname.includes(':') && !from.hostname.startsWith('[') ? `[${from.hostname}]` : from.hostname}:${to.port || '443'}`;
 }
 
 /** Encodes one path segment (names are validated server-side; this keeps odd input from changing the route). */

@@ -32,7 +32,7 @@ function layerTypes(l: ResourceLayer | undefined, out: Set<string> = new Set()):
 export class OneLinstor {
   readonly client: LinstorClient;
   constructor(readonly cfg: DatastoreConfig, client?: LinstorClient) {
-    this.client = client ?? new LinstorClient({ controllers: cfg.controllers, timeoutMs: 120_000, headers: { 'User-Agent': 'linstor-ts-opennebula/0.1' } });
+    this.client = client ?? new LinstorClient({ controllers: cfg.controllers, timeoutMs: 120_000, headers: { 'User-Agent': 'linstor-ts-opennebula/0.1' }, ...cfg.access });
   }
 
   async exists(name: string): Promise<boolean> {
