@@ -19,9 +19,16 @@ if (values['rest-bind']) {
 }
 if (values['log-level']) config.logging.level = values['log-level'];
 
-const running = await startController(config);
+const running = await startController(config, undefined, {
+  // Fenced: exit so the service manager (Restart=on-failure) starts this controller again as a standby.
+  onLeaseLost: (reason) => {
+    process.stderr.write(`linstor-controller: lost the lease on the shared database (${reason}); exiting\n`);
+    process.exit(75);
+  },
+});
 // Tests and scripts wait for this line to learn the port.
-process.stdout.write(`LINSTOR controller listening on ${config.http.listenAddr}:${running.port}\n`);
+process.stdout.write(`LINSTOR controller listening on ${config.http.listenAddr}:${running.port} (${running.leadership.role})\n`);
+void running.active.then((won) => { if (won && running.leadership.role === 'active') process.stdout.write('LINSTOR controller active\n'); });
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => { void running.close().then(() => process.exit(0)); });
 }

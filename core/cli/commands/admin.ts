@@ -16,6 +16,16 @@ export const controllerCommand: CmdSpec = {
       },
     },
     {
+      name: 'which', help: 'Shows the controller in use and its role (active, or which one is).',
+      run: async (ctx: Ctx) => {
+        const h = await ctx.client.controller.health();
+        const uri = ctx.client.transport.controller;
+        if (ctx.machine) ctx.out(toJson({ controller_uri: uri, role: h.role, active_controller: h.active_controller ?? h.controller ?? uri, store: h.store }, 2) + '\n');
+        else ctx.out(`${uri} (${h.role}${h.store ? `, ${h.store} store` : ''})\n`);
+        return 0;
+      },
+    },
+    {
       name: 'version', aliases: ['v'], help: 'Prints the controller version.',
       run: async (ctx: Ctx) => {
         const v = await ctx.client.controller.version();
