@@ -14,7 +14,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, unlin
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LocalRunner } from '../core/satellite/exec/index.js';
+import { LocalRunner } from '../core/exec/index.js';
 import { detachLoop, listLoopDevices } from '../core/satellite/providers/loop-devices.js';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');

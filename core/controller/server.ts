@@ -1,5 +1,4 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { RequestListener, Server } from 'node:http';
 import { hostname } from 'node:os';
 import pino, { type Logger } from 'pino';
 import { openStore } from '../store/open.js';
@@ -11,6 +10,7 @@ import { ErrorReporter } from './errors/reporter.js';
 import { unlockAtStart } from './encryption/index.js';
 import { Leadership } from './ha/leadership.js';
 import { answerHealth, answerStandby } from './ha/standby.js';
+import { startRestListeners, type RestListeners } from './http/listeners.js';
 import { ensureDefaultResourceGroup } from './routes/resource-groups.js';
 import { ensureDefaultStoragePoolDefinitions } from './routes/storage-pools.js';
 import { createSatelliteLinks } from './satellites/index.js';
@@ -20,8 +20,11 @@ import { RuntimeState } from './state/runtime.js';
 export interface RunningController {
   /** Set once this controller is active (at once unless it is a standby on a shared store). */
   ctx?: ControllerContext;
+  /** The plain HTTP server (the HTTPS one when HTTP is off). */
   server: Server;
+  /** HTTP port (the HTTPS port when [http] is off). */
   port: number;
+  httpsPort?: number;
   store: Store;
   leadership: Leadership;
   /** Resolves when this controller became active (false: closed before). */
@@ -35,11 +38,12 @@ export interface StartOptions {
 }
 
 /** The URL standbys and clients are given for this controller. */
-function advertisedUrl(config: ControllerConfig, port: number): string {
+function advertisedUrl(config: ControllerConfig, l: RestListeners): string {
   if (config.http.advertiseUrl) return config.http.advertiseUrl.replace(/\/+$/, '');
-  const addr = config.http.listenAddr;
+  const https = l.httpPort === undefined;
+  const addr = https ? config.https.listenAddr : config.http.listenAddr;
   const host = addr === '::' || addr === '0.0.0.0' || addr === '' ? hostname() : addr;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return `${https ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${https ? l.httpsPort : l.httpPort}`;
 }
 
 /**
@@ -97,35 +101,40 @@ export async function startController(config: ControllerConfig, log: Logger = pi
     opts.onLeaseLost?.(reason);
   });
 
-  const server = createServer((req, res) => {
+  const dispatch: RequestListener = (req, res) => {
     if (req.method === 'GET' && /^\/health(\?|$)/.test(req.url ?? '')) { void answerHealth(leadership, store.kind, res); return; }
     const h = activeHandler;
     if (h && leadership.isActive()) h(req, res);
     else void answerStandby(leadership, req, res);
-  });
-  server.keepAliveTimeout = 65_000;
+  };
+  let listeners: RestListeners;
+  try {
+    listeners = await startRestListeners(dispatch, config, log);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
 
   const running: RunningController = {
-    server, port: 0, store, leadership, active: Promise.resolve(false),
+    server: listeners.servers[listeners.servers.length - 1]!, port: listeners.httpPort ?? listeners.httpsPort!, httpsPort: listeners.httpsPort,
+    store, leadership, active: Promise.resolve(false),
     async close() {
       closing = true;
       leadership.stop();
       stopServing();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listeners.close();
       await store.close();
     },
   };
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.http.port, config.http.listenAddr, () => resolve());
-  });
-  running.port = (server.address() as AddressInfo).port;
-  leadership.me.url = advertisedUrl(config, running.port);
+  leadership.me.url = advertisedUrl(config, listeners);
   // A lone controller (or the first of several) is active before this resolves.
   if (await leadership.tryOnce()) {
-    await activate();
+    try {
+      await activate();
+    } catch (e) {
+      await running.close();
+      throw e;
+    }
     running.active = Promise.resolve(true);
   } else {
     log.info({ port: running.port, store: store.kind }, 'standby: another controller is active; waiting for its lease to lapse');
@@ -136,6 +145,6 @@ export async function startController(config: ControllerConfig, log: Logger = pi
       return true;
     });
   }
-  log.info({ port: running.port, role: leadership.role }, 'controller started');
+  log.info({ port: running.port, httpsPort: running.httpsPort, role: leadership.role }, 'controller started');
   return running;
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { PROTOCOL_VERSION, type SatelliteHello } from '../model/satellite-protocol.js';
 import { LAYER_KINDS, type LayerKind, type ProviderKind } from '../model/types.js';
-import type { CommandRunner } from './exec/index.js';
+import type { CommandRunner } from '../exec/index.js';
 import type { LayerRegistry } from './layers/registry.js';
 import { probeProviders } from './providers/registry.js';
 

@@ -2,7 +2,7 @@
 import { pino } from 'pino';
 import { probeCapabilities } from './capabilities.js';
 import { loadConfig } from './config.js';
-import { LocalRunner } from './exec/index.js';
+import { LocalRunner } from '../exec/index.js';
 import { LayerRegistry, loadPluggedLayers } from './layers/registry.js';
 import { Reconciler } from './reconciler/reconciler.js';
 import { SatelliteServer } from './server.js';

@@ -5,7 +5,7 @@ import {
   PROTOCOL_VERSION, type ControllerMessage, type DesiredNodeState, type NodeReport, type SatelliteMessage,
 } from '../model/satellite-protocol.js';
 import { helloMessage, type Capabilities } from './capabilities.js';
-import type { CommandRunner } from './exec/index.js';
+import type { CommandRunner } from '../exec/index.js';
 import { createDevicePool, listPhysicalDevices } from './physical/physical-storage.js';
 import { ApplyQueue } from './reconciler/apply-queue.js';
 import type { Reconciler } from './reconciler/reconciler.js';

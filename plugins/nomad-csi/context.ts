@@ -1,7 +1,7 @@
 /** What every service of the plugin is handed: the LINSTOR client, this node, the runner, the log. */
 import type { Logger } from 'pino';
 import type { LinstorClient } from '../../core/client/index.js';
-import type { CommandRunner } from '../../core/satellite/exec/index.js';
+import type { CommandRunner } from '../../core/exec/index.js';
 import type { OperationLocks } from './locks.js';
 
 export type PluginMode = 'monolith' | 'controller' | 'node';

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type * as grpc from '@grpc/grpc-js';
 import pino, { type Logger } from 'pino';
 import { LinstorClient, parseControllerList, resolveControllers } from '../../core/client/index.js';
-import { LocalRunner, type CommandRunner } from '../../core/satellite/exec/index.js';
+import { LocalRunner, type CommandRunner } from '../../core/exec/index.js';
 import type { PluginContext, PluginMode } from './context.js';
 import { OperationLocks } from './locks.js';
 import { buildServer, listen } from './server.js';

@@ -5,7 +5,7 @@
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LinstorApiError, LinstorConnectionError } from '../../core/client/index.js';
-import { ExecError } from '../../core/satellite/exec/index.js';
+import { ExecError } from '../../core/exec/index.js';
 import { DriverError, logError, setActionName } from './lib/log.js';
 
 export type Action = (argv: string[]) => Promise<string | void>;

@@ -9,7 +9,7 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LocalRunner } from '../../core/satellite/exec/index.js';
+import { LocalRunner } from '../../core/exec/index.js';
 import { createProvider } from '../../core/satellite/providers/registry.js';
 
 export interface SnapshotBenchRow {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DesiredResource } from '../../core/model/satellite-protocol.js';
 import type { Props } from '../../core/model/types.js';
-import { LocalRunner } from '../../core/satellite/exec/index.js';
+import { LocalRunner } from '../../core/exec/index.js';
 import { buildResFile } from '../../core/satellite/layers/drbd/res-file.js';
 
 export interface TestNode {

@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { DesiredResource } from '../../core/model/satellite-protocol.js';
-import type { CommandRunner } from '../../core/satellite/exec/index.js';
+import type { CommandRunner } from '../../core/exec/index.js';
 import { LuksLayer, cryptsetup } from '../../core/satellite/layers/luks/index.js';
 import type { LayerVolume } from '../../core/satellite/layers/layer.js';
 import { loopDevice, runner, suffix, tempDir } from './cluster.js';

@@ -6,7 +6,7 @@
 import test from 'ava';
 import { ApiError } from '../../core/model/errors.js';
 import type { DesiredNodeState, DesiredResource } from '../../core/model/satellite-protocol.js';
-import { RecordedRunner } from '../../core/satellite/exec/index.js';
+import { RecordedRunner } from '../../core/exec/index.js';
 import { CacheLayer, cacheSettings, cacheTable } from '../../core/satellite/layers/cache/index.js';
 import type { LayerVolume } from '../../core/satellite/layers/layer.js';
 import { WritecacheLayer, writecacheSettings, writecacheTable } from '../../core/satellite/layers/writecache/index.js';

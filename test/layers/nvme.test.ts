@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiError } from '../../core/model/errors.js';
 import type { DesiredNodeState, DesiredResource } from '../../core/model/satellite-protocol.js';
-import { RecordedRunner } from '../../core/satellite/exec/index.js';
+import { RecordedRunner } from '../../core/exec/index.js';
 import type { LayerVolume } from '../../core/satellite/layers/layer.js';
 import { NvmeLayer, nqnOf, parseNvmeList, serialOf, type NvmeResource } from '../../core/satellite/layers/nvme/index.js';
 

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, statSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProviderKind } from '../../core/model/types.js';
-import { LocalRunner } from '../../core/satellite/exec/index.js';
+import { LocalRunner } from '../../core/exec/index.js';
 import { createProvider } from '../../core/satellite/providers/registry.js';
 import { loopDevicesUnder, makeTempDir, removeTempDir } from '../helpers/satellite.js';
 

@@ -2,7 +2,7 @@ import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { DesiredStoragePool } from '../../core/model/satellite-protocol.js';
-import { LocalRunner, RecordedRunner } from '../../core/satellite/exec/index.js';
+import { LocalRunner, RecordedRunner } from '../../core/exec/index.js';
 import { createDevicePool, planDevicePool } from '../../core/satellite/physical/physical-storage.js';
 import { createProvider } from '../../core/satellite/providers/registry.js';
 import { makeTempDir, randomSuffix, removeTempDir } from '../helpers/satellite.js';

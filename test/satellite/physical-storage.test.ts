@@ -1,7 +1,7 @@
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { LocalRunner } from '../../core/satellite/exec/index.js';
+import { LocalRunner } from '../../core/exec/index.js';
 import { listPhysicalDevices } from '../../core/satellite/physical/physical-storage.js';
 import { makeTempDir, removeTempDir } from '../helpers/satellite.js';
 

@@ -4,7 +4,7 @@ import { existsSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import type { DesiredNodeState, DesiredResource, DesiredVolume } from '../../core/model/satellite-protocol.js';
-import { LocalRunner } from '../../core/satellite/exec/index.js';
+import { LocalRunner } from '../../core/exec/index.js';
 import type { Layer, LayerApplyInput, LayerResult } from '../../core/satellite/layers/layer.js';
 import { LayerRegistry } from '../../core/satellite/layers/registry.js';
 import { ApplyQueue } from '../../core/satellite/reconciler/apply-queue.js';

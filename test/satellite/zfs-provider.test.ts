@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { DesiredStoragePool } from '../../core/model/satellite-protocol.js';
-import { RecordedRunner } from '../../core/satellite/exec/index.js';
+import { RecordedRunner } from '../../core/exec/index.js';
 import { createProvider } from '../../core/satellite/providers/registry.js';
 
 const noDeviceNode = async (): Promise<void> => { /* no ZFS module here: /dev/zvol never appears */ };

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { LocalRunner, RecordedRunner } from '../../core/satellite/exec/index.js';
+import { LocalRunner, RecordedRunner } from '../../core/exec/index.js';
 import { createProvider } from '../../core/satellite/providers/registry.js';
 import type { StorageProvider } from '../../core/satellite/providers/provider.js';
 import { parseSnapshotVolumeName } from '../../core/satellite/snapshots/file-snapshots.js';

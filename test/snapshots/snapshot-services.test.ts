@@ -9,7 +9,7 @@ import { snapshotTable } from '../../core/controller/snapshots/common.js';
 import { ApiError } from '../../core/model/errors.js';
 import type { Snapshot } from '../../core/model/snapshot.js';
 import type { ResourceDefinition, Resource } from '../../core/model/types.js';
-import { RecordedRunner } from '../../core/satellite/exec/index.js';
+import { RecordedRunner } from '../../core/exec/index.js';
 import { applySnapshots } from '../../core/satellite/snapshots/apply-snapshots.js';
 import type { StorageProvider } from '../../core/satellite/providers/provider.js';
 import { SqliteStore } from '../../core/store/sqlite.js';

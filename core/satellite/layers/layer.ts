@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { DesiredNodeState, DesiredResource, DesiredVolume, ReportedResource } from '../../model/satellite-protocol.js';
 import type { LayerKind } from '../../model/types.js';
-import type { CommandRunner } from '../exec/index.js';
+import type { CommandRunner } from '../../exec/index.js';
 import type { Support } from '../providers/provider.js';
 
 /**

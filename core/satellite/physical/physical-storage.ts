@@ -1,6 +1,6 @@
 import { ApiError } from '../../model/errors.js';
 import type { DevicePoolRequest, PhysicalDevice } from '../../model/satellite-protocol.js';
-import type { CommandRunner } from '../exec/index.js';
+import type { CommandRunner } from '../../exec/index.js';
 
 export type { PhysicalDevice, DevicePoolRequest };
 

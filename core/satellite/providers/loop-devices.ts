@@ -1,4 +1,4 @@
-import type { CommandRunner } from '../exec/index.js';
+import type { CommandRunner } from '../../exec/index.js';
 
 /** One attached loop device as `losetup --json --list` shows it. */
 export interface LoopDevice {

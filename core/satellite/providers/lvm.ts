@@ -1,6 +1,6 @@
 import { ApiError } from '../../model/errors.js';
 import type { Props, ProviderKind } from '../../model/types.js';
-import { ExecError } from '../exec/index.js';
+import { ExecError } from '../../exec/index.js';
 import {
   commandTimeoutMs, optionWords, parseKib, parseVolumeName, requireProp, storDriverProp, waitTimeoutAfterCreateMs,
   type PoolCapacity, type ProviderContext, type ProviderVolume, type StorageProvider, type Support,

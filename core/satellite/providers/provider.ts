@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { ApiError } from '../../model/errors.js';
 import type { DesiredStoragePool } from '../../model/satellite-protocol.js';
 import type { Props, ProviderKind } from '../../model/types.js';
-import type { CommandRunner } from '../exec/index.js';
+import type { CommandRunner } from '../../exec/index.js';
 
 /**
  * A provider knows one kind of disk (LINSTOR's StorageProvider): it creates, grows, lists and

@@ -4,7 +4,7 @@ import type {
   DesiredNodeState, DesiredResource, NodeReport, ReportedResource, ReportedStoragePool, ReportedVolume,
 } from '../../model/satellite-protocol.js';
 import type { LayerKind } from '../../model/types.js';
-import type { CommandRunner } from '../exec/index.js';
+import type { CommandRunner } from '../../exec/index.js';
 import type { Layer, LayerVolume } from '../layers/layer.js';
 import type { LayerRegistry } from '../layers/registry.js';
 import { volumeName, type StorageProvider } from '../providers/provider.js';

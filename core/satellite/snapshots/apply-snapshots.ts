@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { DesiredNodeState, DesiredSnapshot, ReportedResource, ReportedSnapshot } from '../../model/satellite-protocol.js';
-import type { CommandRunner } from '../exec/index.js';
+import type { CommandRunner } from '../../exec/index.js';
 import { volumeName, type StorageProvider } from '../providers/provider.js';
 
 /** drbdadm argv to hold and release writes of a resource while its snapshot is taken on every node. */

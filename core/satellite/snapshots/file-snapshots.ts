@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiError } from '../../model/errors.js';
-import type { CommandRunner } from '../exec/index.js';
+import type { CommandRunner } from '../../exec/index.js';
 import { loopDevicesOf } from '../providers/loop-devices.js';
 import { parseVolumeName, snapshotVolumeName } from '../providers/provider.js';
 

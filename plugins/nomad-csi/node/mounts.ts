@@ -3,7 +3,7 @@
  * CommandRunner (argv arrays, no shell); paths come from the CO and are passed as single
  * arguments after `--` where the tool supports it.
  */
-import type { CommandRunner } from '../../../core/satellite/exec/index.js';
+import type { CommandRunner } from '../../../core/exec/index.js';
 
 export interface MountInfo { source: string; fstype: string; options: string[]; target: string }
 

@@ -3,7 +3,7 @@
  * the virtual size for disk images qemu-img knows, the byte size otherwise, Content-Length for URLs.
  */
 import { statSync } from 'node:fs';
-import { LocalRunner } from '../../../core/satellite/exec/index.js';
+import { LocalRunner } from '../../../core/exec/index.js';
 import { readDriverAction } from '../lib/drv-action.js';
 import { DriverError } from '../lib/log.js';
 import { text } from '../lib/xml.js';

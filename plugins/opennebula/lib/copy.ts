@@ -4,7 +4,7 @@
  * progress forwarded as INFO lines; also device-to-device copies and mkfs/mkswap.
  */
 import { randomBytes } from 'node:crypto';
-import { ExecError } from '../../../core/satellite/exec/index.js';
+import { ExecError } from '../../../core/exec/index.js';
 import type { SshRunner } from '../remote/ssh-runner.js';
 import { DriverError, logInfo } from './log.js';
 

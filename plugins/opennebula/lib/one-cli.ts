@@ -2,7 +2,7 @@
  * TM actions get only ids; like every OpenNebula driver they ask oned for the VM and the
  * datastore with `onevm show -x` / `onedatastore show -x` on the frontend.
  */
-import { LocalRunner } from '../../../core/satellite/exec/index.js';
+import { LocalRunner } from '../../../core/exec/index.js';
 import { DriverError } from './log.js';
 import { child, list, parseXml, text, type XmlNode } from './xml.js';
 

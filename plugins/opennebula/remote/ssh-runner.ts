@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Client, type ConnectConfig } from 'ssh2';
-import { ExecError, formatArgv, DEFAULT_TIMEOUT_MS, type CommandRunner, type RunOptions, type RunResult } from '../../../core/satellite/exec/index.js';
+import { ExecError, formatArgv, DEFAULT_TIMEOUT_MS, type CommandRunner, type RunOptions, type RunResult } from '../../../core/exec/index.js';
 import { verifyHostKey } from './known-hosts.js';
 
 export interface SshTarget {

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { ApiError } from '../../../model/errors.js';
 import type { DesiredNodeState, DesiredResource } from '../../../model/satellite-protocol.js';
 import type { LayerKind } from '../../../model/types.js';
-import type { CommandRunner } from '../../exec/index.js';
+import type { CommandRunner } from '../../../exec/index.js';
 import type { Support } from '../../providers/provider.js';
 import type { Layer, LayerApplyInput, LayerResult, LayerVolume } from '../layer.js';
 import { dmsetup, dmTargetSupport, DmRunner, sizeFromProp, vlm5, type AllocateDevice, type ReleaseDevice } from './dmsetup.js';

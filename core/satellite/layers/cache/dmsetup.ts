@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { CommandRunner } from '../../exec/index.js';
+import type { CommandRunner } from '../../../exec/index.js';
 
 /** argv builders for device-mapper; tables go as one argv word, never through a shell. */
 export const dmsetup = {

@@ -1,5 +1,5 @@
 import { access } from 'node:fs/promises';
-import type { CommandRunner } from '../../exec/index.js';
+import type { CommandRunner } from '../../../exec/index.js';
 
 export interface DrbdSupport {
   supported: boolean;

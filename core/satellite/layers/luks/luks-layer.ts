@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { ApiError } from '../../../model/errors.js';
 import type { DesiredResource, DesiredVolume } from '../../../model/satellite-protocol.js';
 import type { LayerKind } from '../../../model/types.js';
-import type { CommandRunner } from '../../exec/index.js';
+import type { CommandRunner } from '../../../exec/index.js';
 import type { Support } from '../../providers/provider.js';
 import type { Layer, LayerApplyInput, LayerResult, LayerVolume } from '../layer.js';
 import { cryptsetup, LUKS2_HEADER_KIB, luksDeviceName } from './cryptsetup.js';

@@ -1,4 +1,4 @@
-import { ApiError } from '../../model/errors.js';
+import { ApiError } from '../model/errors.js';
 import { formatArgv, type RunResult } from './runner.js';
 
 /**

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { ExecError, LocalRunner, RecordedRunner } from '../../core/satellite/exec/index.js';
+import { ExecError, LocalRunner, RecordedRunner } from '../../core/exec/index.js';
 
 test('a command runs from an argv array, so shell syntax in an argument stays literal', async (t) => {
   const r = await new LocalRunner().run(['echo', '$(id -u); rm -rf /tmp/x']);
