@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { Etcd3, Range, type IOptions, type Namespace } from 'etcd3';
+import { Etcd3, EtcdLeaseInvalidError, Range, type IOptions, type Namespace } from 'etcd3';
 import type { DbConfig } from './config.js';
 import { parseEtcdUrl } from './config.js';
 import { LATEST_SCHEMA_VERSION } from './migrations.js';
 import { SessionLease } from './session-lease.js';
 import { EtcdJournal, type Op } from './etcd-journal.js';
-import { TABLES, coalesce, isTableName, type Election, type LeaderInfo, type RowChange, type Store, type StoreSnapshot } from './store.js';
+import { FencedError, TABLES, coalesce, isTableName, type Election, type LeaderInfo, type RowChange, type Store, type StoreSnapshot } from './store.js';
 
 const SCHEMA_KEY = '_meta/schema_version';
 const LEADER_KEY = '_meta/leader';
@@ -148,8 +148,14 @@ export class EtcdStore implements Store, Election {
     this.leaderRevision = String(res.header.revision);
     this.leaseRelease = async () => { await lease.revoke().catch(() => undefined); };
     this.lease = new SessionLease(ttl * 1000, async () => {
-      const r = await lease.keepaliveOnce();
-      if (Number(r.TTL) <= 0) throw new Error('the etcd lease expired');
+      let r;
+      try {
+        r = await lease.keepaliveOnce();
+      } catch (err) {
+        if (err instanceof EtcdLeaseInvalidError) throw new FencedError('the etcd lease expired');
+        throw err;
+      }
+      if (Number(r.TTL) <= 0) throw new FencedError('the etcd lease expired');
     });
     for (const cb of this.lostCallbacks.splice(0)) this.lease.onLost(cb);
     this.lease.start();

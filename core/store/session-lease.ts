@@ -9,7 +9,7 @@ import { FencedError } from './store.js';
 export class SessionLease {
   private lastOk = 0;
   private timer?: NodeJS.Timeout;
-  private pinging = false;
+  private pingStartedAt = 0;
   private readonly lostCallbacks: Array<(reason: string) => void> = [];
   private lostReason?: string;
   private holding = false;
@@ -54,18 +54,23 @@ export class SessionLease {
     clearInterval(this.timer);
   }
 
+  /**
+   * One renewal. A ping that hangs is abandoned after a third of the lease and another one
+   * sent; only a definitive answer (FencedError: the lease is gone) ends the lease at once —
+   * other failures just leave it unrenewed until it expires.
+   */
   private async tick(): Promise<void> {
     if (Date.now() - this.lastOk > this.leaseMs) { this.lose(`lease not renewed for ${Date.now() - this.lastOk} ms`); return; }
-    if (this.pinging) return;
-    this.pinging = true;
+    if (this.pingStartedAt && Date.now() - this.pingStartedAt < this.leaseMs / 3) return;
     const sentAt = Date.now();
+    this.pingStartedAt = sentAt;
     try {
       await this.ping();
-      if (this.holding) this.lastOk = sentAt;
+      if (this.holding && sentAt > this.lastOk) this.lastOk = sentAt;
     } catch (err) {
-      this.lose(`database session lost: ${(err as Error).message}`);
+      if (err instanceof FencedError) this.lose((err as Error).message);
     } finally {
-      this.pinging = false;
+      if (this.pingStartedAt === sentAt) this.pingStartedAt = 0;
     }
   }
 }
