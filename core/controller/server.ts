@@ -13,6 +13,7 @@ import { answerHealth, answerStandby } from './ha/standby.js';
 import { startRestListeners, type RestListeners } from './http/listeners.js';
 import { ensureDefaultResourceGroup } from './routes/resource-groups.js';
 import { ensureDefaultStoragePoolDefinitions } from './routes/storage-pools.js';
+import { ensureClusterId } from './satellites/identity.js';
 import { createSatelliteLinks } from './satellites/index.js';
 import { ClusterState } from './state/cluster-state.js';
 import { RuntimeState } from './state/runtime.js';
@@ -76,7 +77,7 @@ export async function startController(config: ControllerConfig, log: Logger = pi
     await ensureDefaultStoragePoolDefinitions(state);
     // MASTER_PASSPHRASE or [encrypt] passphrase unlocks the volume keys (guide §3.8.2).
     await unlockAtStart(c, config.encrypt.passphrase);
-    c.links = createSatelliteLinks(c);
+    c.links = createSatelliteLinks(c, await ensureClusterId(state));
     activeHandler = createApp(c) as unknown as RequestListener;
     ctx = running.ctx = c;
     leadership.role = 'active';
