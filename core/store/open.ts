@@ -1,8 +1,5 @@
 import { ApiError } from '../model/errors.js';
 import { dbConfig, type DbConfig } from './config.js';
-import { EtcdStore } from './etcd.js';
-import { MariaDbStore } from './mariadb.js';
-import { PostgresStore } from './postgres.js';
 import { SqliteStore } from './sqlite.js';
 import type { Store } from './store.js';
 
@@ -16,9 +13,10 @@ export async function openStore(config: DbConfig | string): Promise<Store> {
   const url = cfg.connectionUrl.trim();
   if (url.startsWith('sqlite:')) return new SqliteStore(url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, ''));
   if (url === ':memory:') return new SqliteStore(':memory:');
-  if (/^jdbc:postgresql:/i.test(url)) return PostgresStore.open(cfg);
-  if (/^jdbc:(mariadb|mysql):/i.test(url)) return MariaDbStore.open(cfg);
-  if (/^etcds?:\/\//i.test(url)) return EtcdStore.open(cfg);
+  // Loaded on demand: the drivers (etcd's gRPC stack above all) cost start time nobody else should pay.
+  if (/^jdbc:postgresql:/i.test(url)) return (await import('./postgres.js')).PostgresStore.open(cfg);
+  if (/^jdbc:(mariadb|mysql):/i.test(url)) return (await import('./mariadb.js')).MariaDbStore.open(cfg);
+  if (/^etcds?:\/\//i.test(url)) return (await import('./etcd.js')).EtcdStore.open(cfg);
   throw new ApiError('FAIL_UNKNOWN_ERROR', `Unsupported database connection_url '${url}'.`, {
     cause: 'Known stores: sqlite:, jdbc:postgresql:, jdbc:mariadb: (jdbc:mysql:), etcd://.',
     correction: 'Set [db] connection_url in linstor.toml, e.g. "jdbc:postgresql://db1:5432/linstor" or "etcd://etcd1:2379".',
