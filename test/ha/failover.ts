@@ -51,7 +51,7 @@ export function failoverSuite(kind: DbKind): void {
     const refused = await call<Array<{ message: string }>>(b, 'GET', '/v1/nodes');
     t.is(refused.status, 503);
     t.regex(refused.body[0]!.message, new RegExp(`not the active controller; the active controller is http://127\\.0\\.0\\.1:${a.port}`));
-    t.regex(linstor(`${b.url},${a.url}`, 'controller', 'which').out, new RegExp(`^${a.url} \\(active, ${kind} store\\)`));
+    t.regex(linstor(`${b.url},${a.url}`, 'controller', 'which').out, new RegExp(`^linstor://127\\.0\\.0\\.1:${a.port} \\(active, ${kind} store\\)`));
 
     // One real satellite and a resource group, through the active controller.
     const node = `ha-${suffix}`;
@@ -113,7 +113,7 @@ export function failoverSuite(kind: DbKind): void {
 
     // The satellite reconnects to the new leader; the CLI creates a real volume there.
     await waitFor('satellite ONLINE on the new leader', async () => (await client.nodes.get(node)).connection_status === 'ONLINE', 30_000);
-    t.regex(linstor(both, 'controller', 'which').out, new RegExp(`^${b.url} \\(active`));
+    t.regex(linstor(both, 'controller', 'which').out, new RegExp(`^linstor://127\\.0\\.0\\.1:${b.port} \\(active`));
     const spawnCli = linstor(both, 'resource-group', 'spawn-resources', 'ha_rg', 'cli_vol', '8M');
     t.is(spawnCli.status, 0, spawnCli.out);
     const list = linstor(both, '-m', 'resource', 'list', '-r', 'cli_vol');
