@@ -53,4 +53,9 @@ export interface ControllerContext {
   links: SatelliteLinks;
   nodeName: string;
   clock: () => number;
+  /**
+   * False once this controller lost its lease on a shared store (HA): nothing may be sent to
+   * satellites any more. Absent: always active (tests, the embedded store).
+   */
+  isActive?: () => boolean;
 }

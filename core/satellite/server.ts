@@ -23,6 +23,8 @@ export interface SatelliteServerDeps {
   pairing: PairingStore;
   /** `[netcom] type = "ssl"`: only peers with a certificate the truststore holds get through the handshake. */
   tls?: { key: string; cert: string; ca: string[]; minVersion: import('node:tls').SecureVersion };
+  /** Called after every full desired state was applied (main.ts tells systemd it is ready after the first). */
+  onApplied?: (seq: number) => void;
 }
 
 /** Lines longer than this are a broken or hostile peer, not a desired state. */
@@ -160,6 +162,7 @@ export class SatelliteServer {
         this.queue.submit({ seq: msg.seq, state: msg.state }).then(({ seq, report }) => {
           this.lastSeq = Math.max(this.lastSeq, seq);
           this.broadcast({ type: 'report', seq, report });
+          this.deps.onApplied?.(seq);
         }, (e: unknown) => log.error({ err: e, seq: msg.seq }, 'apply failed'));
         return;
       case 'ping':

@@ -8,6 +8,7 @@ import { cpus, loadavg } from 'node:os';
 import { benchCinder } from './cinder.js';
 import { benchController } from './controller.js';
 import { benchCsi } from './csi.js';
+import { benchHa } from './ha.js';
 import { benchPlacement } from './placement.js';
 import { benchProxmox } from './proxmox.js';
 import { benchResourceCreate } from './resource-create.js';
@@ -25,6 +26,7 @@ const BENCHES: Record<string, Bench> = {
   proxmox: () => benchProxmox(),
   cinder: () => benchCinder(env('BENCH_CINDER_COUNT', 100), 20),
   csi: () => benchCsi(env('BENCH_CSI_COUNT', 20), 50),
+  ha: () => benchHa(env('BENCH_HA_SPAWNS', 500), env('BENCH_HA_ROUNDS', 3)),
 };
 
 const only = process.argv.slice(2);

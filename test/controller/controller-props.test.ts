@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
@@ -60,12 +60,18 @@ test('the controller config shows where it runs and the properties catalogue lis
   }
 });
 
-test('a database export writes a readable SQLite copy and never overwrites a file', async (t) => {
+test('a database export writes the JSON export, a backup a readable SQLite copy; neither overwrites a file', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'linstor-export-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   await call(ctl, 'POST', '/v1/resource-groups', { name: 'exported_rg' });
+  const json = join(dir, 'export.json');
+  const e = await call(ctl, 'POST', '/v1/controller/database/export', { backup_name: json });
+  t.is(e.status, 201, e.text);
+  const doc = JSON.parse(readFileSync(json, 'utf8'));
+  t.is(doc.format, 'linstor-ts-database-export');
+  t.is(doc.tables.resource_groups.find((r: { key: string }) => r.key === 'EXPORTED_RG').value.name, 'exported_rg');
   const file = join(dir, 'backup.db');
-  const r = await call(ctl, 'POST', '/v1/controller/database/export', { backup_name: file });
+  const r = await call(ctl, 'POST', '/v1/controller/backup/db', { backup_name: file });
   t.is(r.status, 201, r.text);
   t.true(existsSync(file));
   const db = new Database(file, { readonly: true });

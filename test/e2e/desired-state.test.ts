@@ -3,16 +3,10 @@ import { affectedNodes } from '../../core/controller/satellites/affected-nodes.j
 import { desiredNodeState } from '../../core/controller/satellites/desired-state.js';
 import { ClusterState } from '../../core/controller/state/cluster-state.js';
 import type { Node, Resource, ResourceDefinition } from '../../core/model/types.js';
-import type { Store } from '../../core/store/store.js';
+import { SqliteStore } from '../../core/store/sqlite.js';
 
-/** The desired state is a pure function of the cluster state: a store that keeps nothing is enough. */
-const memoryStore: Store = {
-  kind: 'memory',
-  loadAll: async () => ({}) as never,
-  commit: async () => {},
-  exportTo: async () => {},
-  close: async () => {},
-};
+// Persistence is not under test here: an in-memory SQLite database.
+const memoryStore = new SqliteStore(':memory:');
 
 const node = (name: string, address: string, props: Record<string, string> = {}): Node => ({
   name, type: 'SATELLITE', flags: [], props, uuid: name,

@@ -85,6 +85,8 @@ export function createSatelliteLinks(ctx: ControllerContext, clusterId: string):
     const conn = conns.get(nodeKey);
     const rt = runtime.node(nodeKey);
     if (!conn?.isOpen || rt.status !== 'ONLINE') return;
+    // A controller that lost its lease (HA) must not overwrite what the new active one pushes.
+    if (ctx.isActive && !ctx.isActive()) return;
     const desired = desiredNodeState(state, nodeKey, { unameOf: (k) => runtime.nodes.get(k)?.hello?.uname });
     if (!desired) return;
     lastPushAt.set(nodeKey, Date.now());
@@ -244,6 +246,7 @@ export function createSatelliteLinks(ctx: ControllerContext, clusterId: string):
       const conn = conns.get(nodeKey);
       const name = state.nodes.get(nodeKey)?.name ?? nodeKey;
       if (!conn?.isOpen || runtime.node(nodeKey).status !== 'ONLINE') return Promise.reject(notConnected(name, 'the satellite is not online'));
+      if (ctx.isActive && !ctx.isActive()) return Promise.reject(notConnected(name, 'this controller is no longer the active one'));
       const id = ++reqId;
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
