@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { rcEntry, type ApiCallRc, type ObjectMask, type OpMask } from '../../model/apicallrc.js';
 import { ApiError } from '../../model/errors.js';
 import type { ErrorReporter } from '../errors/reporter.js';
-import { sendJson, sendRawJson, sendRcList } from './reply.js';
+import { sendJson, sendList, sendRawJson, sendRcList, type ListBody } from './reply.js';
 
 /** What a route returns: an ApiCallRc list (mutations) or a JSON body (queries). */
 export type RouteResult =
@@ -10,6 +10,8 @@ export type RouteResult =
   | { json: unknown; status?: number }
   /** A whole JSON document, already serialised. */
   | { jsonText: string | Buffer; status?: number }
+  /** A JSON document kept in parts (a segmented list), written part by part. */
+  | { list: ListBody; status?: number }
   | { raw: () => void };
 
 export interface RouteMeta { obj: ObjectMask; op?: OpMask }
@@ -26,6 +28,7 @@ export function route(reporter: ErrorReporter, meta: RouteMeta, successStatus: n
       if ('raw' in r) return r.raw();
       if ('rc' in r) return sendRcList(res, r.rc, r.status ?? successStatus);
       if ('jsonText' in r) return sendRawJson(res, r.status ?? successStatus, r.jsonText);
+      if ('list' in r) return sendList(res, r.status ?? successStatus, r.list);
       return sendJson(res, r.status ?? successStatus, r.json);
     } catch (err) {
       return sendError(reporter, req, res, err, meta);
