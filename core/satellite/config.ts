@@ -11,13 +11,16 @@ export interface SatelliteConfig {
   nodeName: string;
   drbdDryRun: boolean;
   reportIntervalMs: number;
+  /** Resources applied at the same time (different resources; one resource is never applied twice at once). */
+  applyConcurrency: number;
   logLevel: string;
 }
 
 export const DEFAULT_PORT = 3366;
 
 const USAGE = `Usage: linstor-satellite [--config-directory DIR] [--port N] [--bind-address ADDR]
-                         [--node-name NAME] [--drbd-dry-run] [--report-interval-ms N] [--log-level LEVEL]`;
+                         [--node-name NAME] [--drbd-dry-run] [--report-interval-ms N]
+                         [--apply-concurrency N] [--log-level LEVEL]`;
 
 /**
  * Flags override `<config-directory>/linstor_satellite.toml` ([netcom] port, bind_address),
@@ -48,6 +51,8 @@ export function loadConfig(argv: string[]): SatelliteConfig {
   const port = Number(str('port') ?? netcom['port'] ?? DEFAULT_PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port '${String(port)}'`);
   const logging = (toml['logging'] ?? {}) as Record<string, unknown>;
+  const applyConcurrency = Number(str('apply-concurrency') ?? 4);
+  if (!Number.isInteger(applyConcurrency) || applyConcurrency < 1) throw new Error(`invalid --apply-concurrency '${String(str('apply-concurrency'))}' (a whole number, at least 1)`);
   return {
     configDirectory,
     port,
@@ -55,6 +60,7 @@ export function loadConfig(argv: string[]): SatelliteConfig {
     nodeName: str('node-name') ?? hostname(),
     drbdDryRun: flags.get('drbd-dry-run') === true,
     reportIntervalMs: Number(str('report-interval-ms') ?? 10_000),
+    applyConcurrency,
     logLevel: str('log-level') ?? (typeof logging['level'] === 'string' ? logging['level'].toLowerCase() : 'info'),
   };
 }

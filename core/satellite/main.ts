@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   for (const p of problems) log.error(`layer module not loaded: ${p}`);
   const capabilities = await probeCapabilities(runner, layers);
   log.info({ providers: capabilities.providers, layers: capabilities.layers, unsupportedLayers: capabilities.unsupportedLayers }, 'capabilities probed');
-  const reconciler = new Reconciler({ runner, log: log.child({ module: 'reconciler' }), layers });
+  const reconciler = new Reconciler({ runner, log: log.child({ module: 'reconciler' }), layers, concurrency: config.applyConcurrency });
   const server = new SatelliteServer({ log, runner, reconciler, capabilities, nodeName: config.nodeName, reportIntervalMs: config.reportIntervalMs });
   const { port, address } = await server.listen(config.port, config.bindAddress);
   log.info({ port, address }, `linstor-satellite listening on ${address}:${port}`);
