@@ -24,8 +24,9 @@ export function sendRawJson(res: Response, status: number, text: string | Buffer
 }
 
 export function sendList(res: Response, status: number, list: ListBody): void {
-  const gzip = acceptsGzip(res.req);
-  writeParts(res, status, gzip ? list.gzipParts() : list.parts(), gzip);
+  const plain = list.parts();
+  const gzip = acceptsGzip(res.req) && plain.reduce((n, p) => n + p.length, 0) >= GZIP_MIN_BYTES;
+  writeParts(res, status, gzip ? list.gzipParts() : plain, gzip);
 }
 
 /** Writes the body without joining it: one writev of the parts. */

@@ -6,7 +6,7 @@ import type { CommandRunner } from '../../exec/index.js';
 import type { LayerRegistry } from '../layers/registry.js';
 import { InventoryProvider } from '../providers/inventory.js';
 import { LoopInventory } from '../providers/loop-devices.js';
-import type { StorageProvider } from '../providers/provider.js';
+import type { ProviderContext, StorageProvider } from '../providers/provider.js';
 import { createProvider } from '../providers/registry.js';
 import { applySnapshots } from '../snapshots/apply-snapshots.js';
 import { DesiredModel } from './desired-model.js';
@@ -24,6 +24,8 @@ export interface ReconcilerDeps {
   layers: LayerRegistry;
   /** Resources applied at the same time (default 4); one resource never runs twice at once. */
   concurrency?: number;
+  /** Extra provider context (a benchmark's wait for device nodes that never appear). */
+  providerContext?: Pick<ProviderContext, 'waitForDevice'>;
 }
 
 /**
@@ -170,7 +172,7 @@ export class Reconciler {
       const pool = this.model.pools.get(name);
       if (!pool) { this.providers.delete(name); continue; }
       this.providers.set(name, new InventoryProvider(createProvider({
-        runner: this.deps.runner, pool, log: this.deps.log, nodeProps: this.model.props, loops: this.loops,
+        ...this.deps.providerContext, runner: this.deps.runner, pool, log: this.deps.log, nodeProps: this.model.props, loops: this.loops,
       })));
     }
     if (changed.size) this.deps.layers.storage.setProviders(this.providers as Map<string, StorageProvider>);
