@@ -88,9 +88,10 @@ export function createSatelliteLinks(ctx: ControllerContext): SatelliteLinks {
   };
 
   const addDelta = (nodeKey: string, delta: NodeDelta) => {
-    const push = pushes.get(nodeKey);
-    if (!push || !conns.has(nodeKey)) return;
-    push.add(delta, schedulePush(nodeKey));
+    if (!conns.has(nodeKey)) return;
+    // Before the hello (no push state yet) the full apply that follows it carries the change.
+    const s = schedulePush(nodeKey);
+    pushes.get(nodeKey)?.add(delta, s);
   };
 
   const onReport = (nodeKey: string, msg: ReportMessage) => {

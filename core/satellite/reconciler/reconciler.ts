@@ -71,7 +71,9 @@ export class Reconciler {
     this.versions.expect(seq, change.resources);
     this.reports.fullAt(seq);
     void this.queue.exclusive(() => sweepOrphans(this.model, this.providers, this.deps)).catch((e: unknown) =>
-      this.deps.log.error({ err: e }, 'removing orphans failed'));
+      this.deps.log.error({ err: e }, 'removing orphans failed'))
+      // A node without resources is applied once the sweep is done: its (full) report is due now.
+      .finally(() => this.progress());
     for (const name of change.resources) this.queue.schedule(name);
     this.deps.log.info({ seq, resources: change.resources.size }, 'full apply scheduled');
   }
@@ -83,8 +85,12 @@ export class Reconciler {
     this.updateProviders(change.pools);
     for (const p of change.pools) this.reports.poolTouched(p);
     this.versions.expect(seq, [...change.resources, ...change.repeated]);
-    // Repeats of a state already applied (a peer's change that left this resource as it was).
-    for (const name of change.repeated) if (!this.queue.has(name)) this.finish(name, this.versions.startVersion(name));
+    // Repeats of a state already applied (a peer's change that left this resource as it was)
+    // cost nothing, unless a run of an older state is still going: then it runs once more.
+    for (const name of change.repeated) {
+      if (this.queue.has(name)) this.queue.schedule(name);
+      else this.finish(name, this.versions.startVersion(name));
+    }
     for (const name of change.resources) this.queue.schedule(name);
     if (!change.resources.size && !change.repeated.size) this.progress();
   }
