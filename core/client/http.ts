@@ -4,7 +4,7 @@
  * ret_codes stay exact, and turns error statuses into LinstorApiError.
  */
 import axios, { type AxiosInstance } from 'axios';
-import { fromJson, toJson } from '../model/json.js';
+import { fromJson, toJson, toPyJson } from '../model/json.js';
 import { CurlRequested, LinstorApiError, LinstorConnectionError } from './errors.js';
 import type { ApiCallRc } from './types.js';
 
@@ -46,10 +46,11 @@ function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-export function curlCommand(method: string, url: string, body?: string): string {
+/** The request as python-linstor prints it in --curl mode: curl -X M -H "Content-Type: application/json" -d '{...}' URL */
+export function curlCommand(method: string, url: string, body?: unknown): string {
   const parts = ['curl', '-X', method];
-  if (body !== undefined) parts.push('-H', shellQuote('Content-Type: application/json'), '-d', shellQuote(body));
-  parts.push(shellQuote(url));
+  if (body !== undefined) parts.push('-H "Content-Type: application/json"', `-d ${shellQuote(toPyJson(body))}`);
+  parts.push(/^[\w:/.?=&%\-\[\]@+,]+$/.test(url) ? url : shellQuote(url));
   return parts.join(' ');
 }
 
@@ -80,7 +81,7 @@ export class Transport {
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<Reply<T>> {
     const body = opts.body === undefined ? undefined : toJson(opts.body);
     const suffix = `${path}${queryString(opts.query)}`;
-    if (this.curl) throw new CurlRequested(curlCommand(method, `${this.controller}${suffix}`, body));
+    if (this.curl) throw new CurlRequested(curlCommand(method, `${this.controller}${suffix}`, opts.body));
     const causes: string[] = [];
     const tried = [...this.controllers];
     for (const base of tried) {
@@ -113,6 +114,20 @@ export class Transport {
       return { status: res.status, data: data as T, controller: base };
     }
     throw new LinstorConnectionError(tried, causes);
+  }
+
+  /** A request whose answer is a file (application/octet-stream), e.g. the SOS report download. */
+  async requestRaw(method: string, path: string, query?: Query): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
+    const suffix = `${path}${queryString(query)}`;
+    if (this.curl) throw new CurlRequested(curlCommand(method, `${this.controller}${suffix}`));
+    const res = await this.http.request({ method, url: `${this.controller}${suffix}`, responseType: 'arraybuffer', transformResponse: (d: unknown) => d });
+    const body = Buffer.from(res.data as ArrayBuffer);
+    if (res.status >= 400) {
+      let rcs: ApiCallRc[] = [];
+      try { rcs = fromJson<ApiCallRc[]>(body.toString()); } catch { /* not JSON */ }
+      throw new LinstorApiError(res.status, Array.isArray(rcs) ? rcs : [], method, `${this.controller}${suffix}`, body.toString().slice(0, 200));
+    }
+    return { status: res.status, headers: Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k.toLowerCase(), String(v)])), body };
   }
 
   async get<T>(path: string, query?: Query): Promise<T> { return (await this.request<T>('GET', path, { query })).data; }

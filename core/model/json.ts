@@ -28,3 +28,10 @@ export function fromJson<T = unknown>(text: string, opts: { exactIntegers?: bool
     typeof v === 'string' && v.startsWith(MARK) ? BigInt(v.slice(MARK.length)) : v,
   ) as T;
 }
+
+/** Python's json.dumps(value) (", " and ": " separators, non-ASCII escaped), as python-linstor prints request bodies. */
+export function toPyJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(toPyJson).join(', ')}]`;
+  if (value && typeof value === 'object') return `{${Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => `${toPyJson(k)}: ${toPyJson(v)}`).join(', ')}}`;
+  return toJson(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -2,8 +2,10 @@
  * The controller–satellite protocol: newline-delimited JSON messages over one TCP connection
  * that the controller opens to the satellite (port 3366), as LINSTOR's controller does.
  *
- *   controller → satellite   {type:'hello', version, controllerId, nodeName}
- *   satellite  → controller  {type:'hello', version, nodeName, uname, providers, layers, features, ...}
+ *   controller → satellite   {type:'hello', version, controllerId, clusterId, nonce, nodeName}
+ *   satellite  → controller  {type:'hello', version, nodeName, uname, providers, layers, features, ..., nonce, identity}
+ *   controller → satellite   {type:'auth', proof}                             (pairing, see core/model/pairing.ts)
+ *   satellite  → controller  {type:'refused', reason, message}               (other cluster, bad proof)
  *   controller → satellite   {type:'apply', seq, state: DesiredNodeState}      full state: on connect, on
  *                                                                              request and every consistency check
  *   controller → satellite   {type:'update', seq, update: DesiredStateUpdate}  what changed since `update.base`
@@ -21,7 +23,11 @@
  *
  * Updates go only to satellites that announce the 'incremental' feature; others get a full
  * apply for every change, as before.
- * The satellite keeps nothing on disk of its own: after a restart it gets `apply` again and converges.
+ *
+ * The satellite keeps no desired state of its own: after a restart it gets `apply` again and
+ * converges. It keeps one thing on disk: the pairing with its controller's cluster (the
+ * cluster id and the node key made at first contact). Until the hello/auth exchange has
+ * proven both sides, it answers nothing but hello and ping and drops the peer on anything else.
  * A version mismatch (major differs) makes the controller show VERSION_MISMATCH and send nothing else.
  */
 import type { LayerKind, Props, ProviderKind } from './types.js';
@@ -201,6 +207,9 @@ export interface SatelliteHello {
   unsupportedLayers: Record<string, string[]>;
   /** Protocol features beyond the base version (FEATURE_INCREMENTAL). */
   features?: string[];
+  /** The satellite's challenge for the controller's `auth` proof. */
+  nonce?: string;
+  identity?: SatelliteIdentity;
 }
 
 /**
@@ -217,8 +226,21 @@ export interface ReportMessage {
   applied?: Record<string, number>;
 }
 
+/**
+ * Who the satellite is: `keyId` names its node key. At first contact (not yet paired) it
+ * hands over `nodeKey` itself; once paired it never does again and proves the key instead.
+ */
+export interface SatelliteIdentity {
+  keyId: string;
+  nodeKey?: string;
+  proof?: string;
+}
+
+export type RefusalReason = 'OTHER_CONTROLLER' | 'AUTHENTICATION_ERROR';
+
 export type ControllerMessage =
-  | { type: 'hello'; version: string; controllerId: string; nodeName: string }
+  | { type: 'hello'; version: string; controllerId: string; nodeName: string; clusterId?: string; nonce?: string }
+  | { type: 'auth'; proof: string }
   | { type: 'apply'; seq: number; state: DesiredNodeState }
   | { type: 'update'; seq: number; update: DesiredStateUpdate }
   /** `seq`: the last apply/update sent on this connection, so a satellite notices a lost last message. */
@@ -227,6 +249,7 @@ export type ControllerMessage =
 
 export type SatelliteMessage =
   | SatelliteHello
+  | { type: 'refused'; reason: RefusalReason; message: string }
   | ReportMessage
   | { type: 'resync'; seq: number; reason: string }
   | { type: 'ping' } | { type: 'pong' }

@@ -10,6 +10,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { helloIdentity, newNodeKey } from '../../core/model/pairing.js';
 import {
   FEATURE_INCREMENTAL, PROTOCOL_VERSION, type ControllerMessage, type DesiredNodeState, type DesiredResource,
   type DesiredStoragePool, type NodeReport, type ReportedResource, type ReportedStoragePool, type SatelliteMessage,
@@ -62,6 +63,9 @@ export async function startHollowSatellite(nodeName: string, address: string, po
     dropConnections() { for (const s of sockets) s.destroy(); sockets.clear(); },
     close: () => new Promise<void>((r) => { sat.dropConnections(); server.close(() => r()); }),
   };
+  // Pairs like a real satellite: the key is handed over once, then proven.
+  const nodeKey = newNodeKey();
+  let paired = false;
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.setNoDelay(true);
@@ -83,7 +87,9 @@ export async function startHollowSatellite(nodeName: string, address: string, po
             type: 'hello', version: PROTOCOL_VERSION, nodeName, uname: nodeName,
             providers: ['DISKLESS', 'FILE', 'FILE_THIN', 'LVM', 'LVM_THIN'], layers: ['DRBD', 'STORAGE'],
             unsupportedProviders: {}, unsupportedLayers: {}, features: [FEATURE_INCREMENTAL],
+            ...helloIdentity(nodeKey, !paired, String(msg.clusterId), String(msg.nonce)),
           });
+          paired = true;
         } else if (msg.type === 'apply') {
           sat.applies++;
           version = msg.seq;
