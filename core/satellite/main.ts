@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   for (const p of problems) log.error(`layer module not loaded: ${p}`);
   const capabilities = await probeCapabilities(runner, layers);
   log.info({ providers: capabilities.providers, layers: capabilities.layers, unsupportedLayers: capabilities.unsupportedLayers }, 'capabilities probed');
-  const reconciler = new Reconciler({ runner, log: log.child({ module: 'reconciler' }), layers });
+  const reconciler = new Reconciler({ runner, log: log.child({ module: 'reconciler' }), layers, concurrency: config.applyConcurrency });
   // Type=notify: ready once the devices of the first full desired state exist (boot ordering).
   const notify = systemdNotifier(runner, log);
   let ready = false;

@@ -26,25 +26,6 @@ export interface DesiredStateHints {
 export function desiredNodeState(state: ClusterState, nodeKey: string, hints: DesiredStateHints = {}): DesiredNodeState | undefined {
   const node = state.nodes.get(nodeKey);
   if (!node) return undefined;
-  const ctrl = state.ctrlProps;
-  const storagePools: DesiredStoragePool[] = [];
-  for (const sp of state.storagePools.withPrefix(`${nodeKey}/`)) {
-    const spd = state.storagePoolDefinitions.get(nameKey(sp.name));
-    storagePools.push({
-      name: sp.name,
-      providerKind: sp.providerKind,
-      props: mergeProps([
-        { level: 'controller', props: ctrl }, { level: 'node', props: node.props },
-        { level: 'storage-pool-definition', props: spd?.props ?? {} }, { level: 'storage-pool', props: sp.props },
-      ]),
-    });
-  }
-  // Every node has the diskless pool in LINSTOR; diskless volumes name it.
-  if (!storagePools.some((p) => nameKey(p.name) === nameKey(DFLT_DISKLESS_STOR_POOL))) {
-    storagePools.push({ name: DFLT_DISKLESS_STOR_POOL, providerKind: 'DISKLESS', props: {} });
-  }
-  storagePools.sort((a, b) => a.name.localeCompare(b.name));
-
   const resources: DesiredResource[] = [];
   for (const r of state.resources.withSegment(1, nodeKey)) {
     const rd = state.resourceDefinitions.get(nameKey(r.name));
@@ -54,11 +35,41 @@ export function desiredNodeState(state: ClusterState, nodeKey: string, hints: De
   resources.sort((a, b) => a.name.localeCompare(b.name));
   return {
     nodeName: node.name,
-    props: mergeProps([{ level: 'controller', props: ctrl }, { level: 'node', props: node.props }]),
-    storagePools,
+    props: mergeProps([{ level: 'controller', props: state.ctrlProps }, { level: 'node', props: node.props }]),
+    storagePools: desiredStoragePools(state, nodeKey),
     resources,
     snapshots: desiredSnapshots(state, nodeKey),
   };
+}
+
+/** The node's storage pools with their effective props (always with the diskless pool). */
+export function desiredStoragePools(state: ClusterState, nodeKey: string): DesiredStoragePool[] {
+  const node = state.nodes.get(nodeKey);
+  const storagePools: DesiredStoragePool[] = [];
+  for (const sp of state.storagePools.withPrefix(`${nodeKey}/`)) {
+    const spd = state.storagePoolDefinitions.get(nameKey(sp.name));
+    storagePools.push({
+      name: sp.name,
+      providerKind: sp.providerKind,
+      props: mergeProps([
+        { level: 'controller', props: state.ctrlProps }, { level: 'node', props: node?.props ?? {} },
+        { level: 'storage-pool-definition', props: spd?.props ?? {} }, { level: 'storage-pool', props: sp.props },
+      ]),
+    });
+  }
+  // Every node has the diskless pool in LINSTOR; diskless volumes name it.
+  if (!storagePools.some((p) => nameKey(p.name) === nameKey(DFLT_DISKLESS_STOR_POOL))) {
+    storagePools.push({ name: DFLT_DISKLESS_STOR_POOL, providerKind: 'DISKLESS', props: {} });
+  }
+  return storagePools.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The resource of definition `rdKey` on the node as the satellite must have it; undefined: none. */
+export function desiredResourceOn(state: ClusterState, nodeKey: string, rdKey: string, hints: DesiredStateHints = {}): DesiredResource | undefined {
+  const node = state.nodes.get(nodeKey);
+  const r = state.resources.get(`${rdKey}/${nodeKey}`);
+  const rd = state.resourceDefinitions.get(rdKey);
+  return node && r && rd ? desiredResource(state, node, r, rd, hints) : undefined;
 }
 
 function desiredResource(state: ClusterState, node: Node, r: Resource, rd: ResourceDefinition, hints: DesiredStateHints): DesiredResource {

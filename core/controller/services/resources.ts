@@ -65,8 +65,8 @@ function reservedKib(ctx: ControllerContext, nodeName: string, pool: string, ext
   let sum = 0;
   const nk = nameKey(nodeName);
   const pk = nameKey(pool);
-  const all = [...ctx.state.resources.values(), ...extra];
-  for (const r of all) {
+  // The node's own resources (from the table's index), not every resource of the cluster.
+  for (const r of [...ctx.state.resources.withSegment(1, nk), ...extra]) {
     if (nameKey(r.nodeName) !== nk) continue;
     const rd = ctx.state.resourceDefinitions.get(nameKey(r.name));
     if (!rd) continue;

@@ -2,6 +2,7 @@ import { nameKey } from '../../model/names.js';
 import type { ReportedResource } from '../../model/satellite-protocol.js';
 import type { LayerKind, Resource, ResourceDefinition } from '../../model/types.js';
 import { resolveAll } from '../../props/resolver.js';
+import type { Change } from '../state/change-feed.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import type { RuntimeState } from '../state/runtime.js';
 import { compact } from './compact.js';
@@ -83,6 +84,30 @@ export function resourceViewDeps(state: ClusterState, runtime: RuntimeState, rd:
   for (const v of Object.values(rsc.volumes)) if (v.storagePool) deps.push(state.storagePools.get(`${nodeKey}/${nameKey(v.storagePool)}`));
   deps.push(state.storagePools.get(`${nodeKey}/${nameKey(DFLT_STOR_POOL)}`), state.storagePools.get(`${nodeKey}/${nameKey(DFLT_DISKLESS_STOR_POOL)}`));
   return deps;
+}
+
+/**
+ * The resources (keys RD/NODE) whose view a change can alter, beyond the resource row itself:
+ * the same inputs as resourceViewDeps, seen from the other side. 'all' for inputs every view
+ * reads (controller props, resource groups).
+ */
+export function resourceViewAffected(state: ClusterState, change: Change): Iterable<string> | 'all' {
+  switch (change.table) {
+    case 'resources': case 'runtime.resources':
+      return [change.key];
+    case 'resource_definitions':
+      return keysOf(state.resources.withSegment(0, change.key));
+    case 'storage_pools':
+      return keysOf(state.resources.withSegment(1, change.key.split('/')[0]!));
+    case 'resource_groups': case 'controller_props':
+      return 'all';
+    default:
+      return [];
+  }
+}
+
+function keysOf(resources: Iterable<Resource>): string[] {
+  return [...resources].map((r) => `${nameKey(r.name)}/${nameKey(r.nodeName)}`);
 }
 
 /** ResourceWithVolumes, as /v1/view/resources returns it. */

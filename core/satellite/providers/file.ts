@@ -2,7 +2,7 @@ import { open, readdir, stat, statfs, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ApiError } from '../../model/errors.js';
 import type { ProviderKind } from '../../model/types.js';
-import { attachLoop, detachLoop, listLoopDevices, loopDevicesOf } from './loop-devices.js';
+import { LoopInventory } from './loop-devices.js';
 import {
   commandTimeoutMs, parseVolumeName, requireProp, waitTimeoutAfterCreateMs,
   type PoolCapacity, type ProviderContext, type ProviderVolume, type StorageProvider, type Support,
@@ -19,7 +19,11 @@ export class FileProvider implements StorageProvider {
   readonly kind: ProviderKind = 'FILE';
   readonly supportsSnapshots: boolean = false;
   protected readonly thin: boolean = false;
-  constructor(protected readonly ctx: ProviderContext) {}
+  /** The node's shared loop-device inventory when the reconciler gives one, else losetup every time. */
+  protected readonly loops: LoopInventory;
+  constructor(protected readonly ctx: ProviderContext) {
+    this.loops = ctx.loops ?? new LoopInventory(ctx.runner, false);
+  }
 
   get pool() { return this.ctx.pool; }
   protected get dir(): string { return resolve(requireProp(this.ctx, 'FileDir', '/var/lib/linstor-pools/pool1')); }
@@ -45,7 +49,7 @@ export class FileProvider implements StorageProvider {
 
   async listVolumes(): Promise<ProviderVolume[]> {
     const entries = await readdir(this.dir).catch((e: NodeJS.ErrnoException) => { throw this.dirError(e); });
-    const loops = await listLoopDevices(this.ctx.runner, this.timeoutMs);
+    const loops = await this.loops.list(this.timeoutMs);
     const byName = new Map<string, ProviderVolume>();
     for (const entry of entries) {
       if (!entry.endsWith(SUFFIX)) continue;
@@ -73,8 +77,12 @@ export class FileProvider implements StorageProvider {
       });
     }
     await this.allocate(path, sizeKib);
-    let device = (await loopDevicesOf(this.ctx.runner, path, this.timeoutMs))[0];
-    if (!device) device = await attachLoop(this.ctx.runner, path, this.timeoutMs);
+    // A device still attached to an earlier file of this name (removed behind our back) is stale.
+    for (const l of await this.loops.list(this.timeoutMs)) {
+      if (l.backFile === path && l.deleted) await this.loops.detach(l.device, this.timeoutMs);
+    }
+    let device = (await this.loops.devicesOf(path, this.timeoutMs))[0];
+    if (!device) device = await this.loops.attach(path, this.timeoutMs);
     else await this.ctx.runner.run(['losetup', '-c', device], { timeoutMs: this.timeoutMs });
     await (this.ctx.waitForDevice ?? waitForDevice)(device, waitTimeoutAfterCreateMs(this.ctx));
     return { ...(await this.sizes(name)), devicePath: device };
@@ -83,7 +91,7 @@ export class FileProvider implements StorageProvider {
   async resize(name: string, sizeKib: number): Promise<ProviderVolume> {
     const path = this.file(name);
     await this.allocate(path, sizeKib);
-    const devices = await loopDevicesOf(this.ctx.runner, path, this.timeoutMs);
+    const devices = await this.loops.devicesOf(path, this.timeoutMs);
     // `losetup -c` makes the kernel re-read the file size: the device grows while mounted.
     for (const d of devices) await this.ctx.runner.run(['losetup', '-c', d], { timeoutMs: this.timeoutMs });
     return { ...(await this.sizes(name)), devicePath: devices[0] };
@@ -91,9 +99,8 @@ export class FileProvider implements StorageProvider {
 
   async delete(name: string): Promise<void> {
     const path = this.file(name);
-    const loops = await listLoopDevices(this.ctx.runner, this.timeoutMs);
-    for (const l of loops) {
-      if (l.backFile === path) await detachLoop(this.ctx.runner, l.device, this.timeoutMs);
+    for (const l of await this.loops.list(this.timeoutMs)) {
+      if (l.backFile === path) await this.loops.detach(l.device, this.timeoutMs);
     }
     await unlink(path).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
   }
@@ -101,7 +108,7 @@ export class FileProvider implements StorageProvider {
   async devicePath(name: string): Promise<string | undefined> {
     const path = this.file(name);
     if (!(await stat(path).catch(() => undefined))) return undefined;
-    return (await loopDevicesOf(this.ctx.runner, path, this.timeoutMs))[0];
+    return (await this.loops.devicesOf(path, this.timeoutMs))[0];
   }
 
   /** Makes the file at least sizeKib long: fully allocated (thick) or sparse (thin). */

@@ -3,6 +3,7 @@ import { ApiError } from '../../model/errors.js';
 import type { DesiredStoragePool } from '../../model/satellite-protocol.js';
 import type { Props, ProviderKind } from '../../model/types.js';
 import type { CommandRunner } from '../../exec/index.js';
+import type { LoopInventory } from './loop-devices.js';
 
 /**
  * A provider knows one kind of disk (LINSTOR's StorageProvider): it creates, grows, lists and
@@ -63,6 +64,8 @@ export interface ProviderContext {
   log?: Logger;
   /** Node props: StorDriver/* may be set on the node and inherited by pools. */
   nodeProps?: Props;
+  /** The node's loop devices, shared by its FILE pools (kept by the reconciler; see LoopInventory). */
+  loops?: LoopInventory;
   /** Replaces the wait for a new device node (tests with recorded outputs have no device node). */
   waitForDevice?: (path: string, timeoutMs: number) => Promise<void>;
 }
