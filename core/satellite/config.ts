@@ -39,6 +39,11 @@ const USAGE = `Usage: linstor-satellite [--config-directory DIR] [--port N] [--b
  * bind_address and the SSL keys of LINSTOR's guide), which overrides the defaults: port 3366
  * (3367 for SSL) on 127.0.0.1 — a satellite listens elsewhere only when told to.
  */
+/** A bad command line: main prints the message and usage (no stack) and exits 2. */
+export class SatelliteUsageError extends Error {}
+
+const KNOWN_FLAGS = new Set(['config-directory', 'port', 'bind-address', 'node-name', 'drbd-dry-run', 'report-interval-ms', 'log-level', 'state-directory', 'reset-pairing']);
+
 export function loadConfig(argv: string[]): SatelliteConfig {
   const flags = new Map<string, string | true>();
   for (let i = 0; i < argv.length; i++) {
@@ -47,14 +52,16 @@ export function loadConfig(argv: string[]): SatelliteConfig {
       process.stdout.write(USAGE + '\n');
       process.exit(0);
     }
-    if (!a.startsWith('--')) throw new Error(`unexpected argument '${a}'\n${USAGE}`);
+    if (!a.startsWith('--')) throw new SatelliteUsageError(`unexpected argument '${a}'\n${USAGE}`);
     const eq = a.indexOf('=');
+    // An unknown option is an error (a typo must not start a satellite on the default port).
+    if (!KNOWN_FLAGS.has(a.slice(2, eq > 0 ? eq : undefined))) throw new SatelliteUsageError(`unknown option '${a.slice(0, eq > 0 ? eq : undefined)}'\n${USAGE}`);
     if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));
     else if (a === '--drbd-dry-run') flags.set('drbd-dry-run', true);
     else if (a === '--reset-pairing') flags.set('reset-pairing', true);
     else {
       const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value\n${USAGE}`);
+      if (v === undefined) throw new SatelliteUsageError(`${a} needs a value\n${USAGE}`);
       flags.set(a.slice(2), v);
     }
   }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { pino } from 'pino';
 import { probeCapabilities } from './capabilities.js';
-import { loadConfig } from './config.js';
+import { loadConfig, SatelliteUsageError } from './config.js';
 import { LocalRunner } from '../exec/index.js';
 import { LayerRegistry, loadPluggedLayers } from './layers/registry.js';
 import { PairingStore } from './pairing-store.js';
@@ -62,6 +62,7 @@ function sslMaterial(config: ReturnType<typeof loadConfig>) {
 }
 
 main().catch((e: unknown) => {
+  if (e instanceof SatelliteUsageError) { process.stderr.write(`linstor-satellite: error: ${e.message}\n`); process.exit(2); }
   process.stderr.write(`linstor-satellite: ${(e as Error)?.stack ?? String(e)}\n`);
   process.exit(1);
 });
