@@ -4,6 +4,7 @@
  * ret_codes stay exact, and turns error statuses into LinstorApiError.
  */
 import axios, { type AxiosInstance } from 'axios';
+import { shellQuote } from '../exec/runner.js';
 import { fromJson, toJson } from '../model/json.js';
 import { CurlRequested, LinstorApiError, LinstorConnectionError } from './errors.js';
 import type { ApiCallRc } from './types.js';
@@ -42,14 +43,12 @@ export function queryString(q: Query | undefined): string {
   return s ? `?${s}` : '';
 }
 
-function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 export function curlCommand(method: string, url: string, body?: string): string {
   const parts = ['curl', '-X', method];
-  if (body !== undefined) parts.push('-H', shellQuote('Content-Type: application/json'), '-d', shellQuote(body));
-  parts.push(shellQuote(url));
+  const q = (s: string) => shellQuote(s, { always: true });
+  if (body !== undefined) parts.push('-H', q('Content-Type: application/json'), '-d', q(body));
+  parts.push(q(url));
   return parts.join(' ');
 }
 
