@@ -2,6 +2,7 @@ import { fmtTime, layers, propsModify, showList, showProps, showReplies, type Ct
 import { UsageError, list, obool, oint, ostr, str, type CmdSpec, type Parsed } from '../spec.js';
 import { Color, type CellValue } from '../table.js';
 import { formatKib } from '../../model/sizes.js';
+import { isDisklessResource } from '../../client/domain.js';
 import type { ResourceCreate, ResourceWithVolumes, Volume } from '../../client/types.js';
 import { CREATE, DELETE, LIST, LISTPROP, SETPROP, setPropOpts } from './common.js';
 import { filterOpts, selectFilter } from './resource-group.js';
@@ -24,7 +25,7 @@ function rscState(r: ResourceWithVolumes): CellValue {
   if (f.includes('INACTIVE')) return { text: 'INACTIVE', color: Color.YELLOW };
   if (f.includes('TIE_BREAKER')) return { text: 'TieBreaker', color: Color.GREEN };
   const states = [...new Set((r.volumes ?? []).map((v) => v.state?.disk_state).filter((s): s is string => !!s))];
-  if (!states.length) return { text: f.includes('DISKLESS') || f.includes('DRBD_DISKLESS') ? 'Diskless' : 'Unknown', color: Color.YELLOW };
+  if (!states.length) return { text: isDisklessResource(f) ? 'Diskless' : 'Unknown', color: Color.YELLOW };
   const text = states.join(',');
   return { text, color: states.every((s) => s === 'UpToDate' || s === 'Diskless' || s === 'Created') ? Color.GREEN : Color.YELLOW };
 }
