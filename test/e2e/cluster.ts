@@ -7,11 +7,15 @@ import {
   makeTempDir, randomSuffix, removeTempDir, startSatellite, type SatelliteProcess,
 } from '../helpers/satellite.js';
 
-/** Short link timings so reconnects and dead-peer detection happen within a test. */
+/**
+ * Short link timings so reconnects and dead-peer detection happen within a test. A peer is dead
+ * after 3 silent ping intervals: 3 s, not less, or a satellite that a loaded machine schedules
+ * late (several test files share 2 cores) is declared OFFLINE in the middle of a test.
+ */
 export const FAST_LINK_ENV = {
   LINSTOR_SATELLITE_RECONNECT_MIN_MS: '50',
   LINSTOR_SATELLITE_RECONNECT_MAX_MS: '400',
-  LINSTOR_SATELLITE_PING_MS: '300',
+  LINSTOR_SATELLITE_PING_MS: '1000',
 };
 
 export interface Reply<T = unknown> { status: number; body: T }

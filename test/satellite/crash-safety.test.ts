@@ -6,7 +6,7 @@ import {
   FakeControllerClient, loopDevicesUnder, makeTempDir, removeTempDir, startSatellite, storageResource,
 } from '../helpers/satellite.js';
 
-test('a satellite killed with SIGKILL mid-apply, restarted and sent the state again, converges with no orphan loop device or file', async (t) => {
+test('a satellite killed with SIGKILL mid-apply, restarted and sent the state again, converges with no orphan loop device or file (the test plays the controller end of the link)', async (t) => {
   const dir = makeTempDir();
   t.teardown(() => removeTempDir(dir));
   const names = ['vm-a', 'vm-b', 'vm-c', 'vm-d', 'vm-e', 'vm-f'];
@@ -19,6 +19,7 @@ test('a satellite killed with SIGKILL mid-apply, restarted and sent the state ag
   const first = await startSatellite({ address: '127.0.0.3', nodeName: 'crashnode' });
   t.teardown(() => first.kill9());
   const ctrl1 = await FakeControllerClient.connect('127.0.0.3', first.port);
+  await ctrl1.hello(first.nodeName);
   ctrl1.applyNoWait(state(names));
   // Kill as soon as some but not all volumes are attached: the apply is half done.
   const attached = (): number => first.logs.filter((l) => l.includes('losetup --find --show') && l.includes('command finished')).length;

@@ -93,5 +93,6 @@ function controllerConfigView(req: Request, cfg: ControllerConfig): Record<strin
     db: { connection_url: cfg.db.connectionUrl.replace(/\/\/[^@/]*@/, '//***@') },
     http: { enabled: true, listen_address: req.socket.localAddress ?? cfg.http.listenAddr, port: req.socket.localPort ?? cfg.http.port },
     https: { enabled: cfg.https.enabled, listen_address: cfg.https.listenAddr, port: cfg.https.port },
+    ldap: { enabled: cfg.ldap.enabled, public_access_allowed: cfg.ldap.allowPublicAccess, uri: cfg.ldap.uri, dn: cfg.ldap.dn, search_base: cfg.ldap.searchBase, search_filter: cfg.ldap.searchFilter },
   };
 }
