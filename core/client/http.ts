@@ -7,6 +7,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
+import { shellQuote } from '../exec/runner.js';
 import { fromJson, toJson, toPyJson } from '../model/json.js';
 import { CurlRequested, LinstorApiError } from './errors.js';
 import { ControllerList, LEADER_HEADER, ROLE_HEADER, classifyError, confirmedReply, withFailover, type Attempt } from './failover.js';
@@ -61,9 +62,6 @@ export function queryString(q: Query | undefined): string {
   return s ? `?${s}` : '';
 }
 
-function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 /** The request as python-linstor prints it in --curl mode: curl -X M -H "Content-Type: application/json" -d '{...}' URL */
 export function curlCommand(method: string, url: string, body?: unknown): string {

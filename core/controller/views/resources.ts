@@ -1,6 +1,7 @@
 import { nameKey } from '../../model/names.js';
 import type { ReportedResource } from '../../model/satellite-protocol.js';
 import type { LayerKind, Resource, ResourceDefinition } from '../../model/types.js';
+import { propChain } from '../../props/chain.js';
 import { resolveAll } from '../../props/resolver.js';
 import type { Change } from '../state/change-feed.js';
 import type { ClusterState } from '../state/cluster-state.js';
@@ -42,12 +43,7 @@ function layerObject(rd: ResourceDefinition, rsc: Resource, report: ReportedReso
 /** Effective props of a resource, controller < resource group < definition < resource. */
 export function resourceEffectiveProps(state: ClusterState, rd: ResourceDefinition, rsc: Resource): Record<string, unknown> {
   const rg = state.resourceGroups.get(nameKey(rd.resourceGroup));
-  const resolved = resolveAll([
-    { level: 'controller', props: state.ctrlProps },
-    { level: 'resource-group', props: rg?.props ?? {} },
-    { level: 'resource-definition', props: rd.props },
-    { level: 'resource', props: rsc.props },
-  ]);
+  const resolved = resolveAll(propChain({ controller: state.ctrlProps, resourceGroup: rg, resourceDefinition: rd, resource: rsc }));
   const out: Record<string, unknown> = {};
   for (const [k, r] of resolved) {
     out[k] = compact({ type: r.level, value: r.value, other: r.overridden.map((o) => ({ type: o.level, value: o.value })) });

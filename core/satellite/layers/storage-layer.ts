@@ -1,14 +1,14 @@
 import { ApiError } from '../../model/errors.js';
 import type { DesiredNodeState, DesiredResource } from '../../model/satellite-protocol.js';
+import { isDisklessResource } from '../../model/resource-flags.js';
 import type { LayerKind } from '../../model/types.js';
 import { InventoryProvider } from '../providers/inventory.js';
 import { parseVolumeName, volumeName, type ProviderVolume, type StorageProvider, type Support } from '../providers/provider.js';
 import type { Layer, LayerApplyInput, LayerResult, LayerVolume } from './layer.js';
 
-const DISKLESS_FLAGS = ['DISKLESS', 'DRBD_DISKLESS', 'NVME_INITIATOR'];
 
 export function isDiskless(resource: DesiredResource): boolean {
-  return resource.flags.some((f) => DISKLESS_FLAGS.includes(f));
+  return isDisklessResource(resource.flags);
 }
 
 /**

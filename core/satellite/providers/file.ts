@@ -2,12 +2,9 @@ import { open, readdir, stat, statfs, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ApiError } from '../../model/errors.js';
 import type { ProviderKind } from '../../model/types.js';
+import { BaseProvider } from './base-provider.js';
 import { LoopInventory } from './loop-devices.js';
-import {
-  commandTimeoutMs, parseVolumeName, requireProp, waitTimeoutAfterCreateMs,
-  type PoolCapacity, type ProviderContext, type ProviderVolume, type StorageProvider, type Support,
-} from './provider.js';
-import { waitForDevice } from './wait-device.js';
+import { parseVolumeName, requireProp, type PoolCapacity, type ProviderContext, type ProviderVolume, type Support } from './provider.js';
 
 const SUFFIX = '.img';
 
@@ -15,20 +12,18 @@ const SUFFIX = '.img';
  * FILE: each volume is a fully allocated file `<FileDir>/<name>.img` attached to a loop device.
  * The steps (allocate, attach, grow, re-read size) are each safe to repeat after a crash.
  */
-export class FileProvider implements StorageProvider {
+export class FileProvider extends BaseProvider<FileRow> {
   readonly kind: ProviderKind = 'FILE';
-  readonly supportsSnapshots: boolean = false;
   protected readonly thin: boolean = false;
   /** The node's shared loop-device inventory when the reconciler gives one, else losetup every time. */
   protected readonly loops: LoopInventory;
-  constructor(protected readonly ctx: ProviderContext) {
+  constructor(ctx: ProviderContext) {
+    super(ctx);
     this.loops = ctx.loops ?? new LoopInventory(ctx.runner, false);
   }
 
-  get pool() { return this.ctx.pool; }
   protected get dir(): string { return resolve(requireProp(this.ctx, 'FileDir', '/var/lib/linstor-pools/pool1')); }
   protected file(name: string): string { return join(this.dir, name + SUFFIX); }
-  protected get timeoutMs(): number | undefined { return commandTimeoutMs(this.ctx); }
 
   async supported(): Promise<Support> {
     try {
@@ -67,16 +62,32 @@ export class FileProvider implements StorageProvider {
     return [...byName.values()];
   }
 
-  async create(name: string, sizeKib: number): Promise<ProviderVolume> {
+  protected async find(name: string): Promise<FileRow | undefined> {
+    const s = await stat(this.file(name)).catch(() => undefined);
+    return s ? { sizeKib: Math.floor(s.size / 1024) } : undefined;
+  }
+
+  protected async createEmpty(name: string, sizeKib: number): Promise<void> {
     const path = this.file(name);
-    const existing = await stat(path).catch(() => undefined);
-    if (!existing) {
-      // 'wx' fails if a concurrent or earlier attempt created it meanwhile: then we just grow below.
-      await open(path, 'wx').then((fh) => fh.close()).catch((e: NodeJS.ErrnoException) => {
-        if (e.code !== 'EEXIST') throw this.dirError(e);
-      });
-    }
+    // 'wx' fails if a concurrent or earlier attempt created it meanwhile: then we just grow it.
+    await open(path, 'wx').then((fh) => fh.close()).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EEXIST') throw this.dirError(e);
+    });
     await this.allocate(path, sizeKib);
+  }
+
+  protected sizeKibOf(row: FileRow): number { return row.sizeKib; }
+  protected describe(name: string): string { return `file '${this.file(name)}'`; }
+
+  /** A file left short by a crash grows first; attaching its loop device follows as for any volume. */
+  protected override async growExisting(name: string, sizeKib: number): Promise<ProviderVolume> {
+    await this.allocate(this.file(name), sizeKib);
+    return this.activate(name);
+  }
+
+  /** Attaches the file to a loop device, or makes an attached one re-read the file's size. */
+  protected async activate(name: string): Promise<ProviderVolume> {
+    const path = this.file(name);
     // A device still attached to an earlier file of this name (removed behind our back) is stale.
     for (const l of await this.loops.list(this.timeoutMs)) {
       if (l.backFile === path && l.deleted) await this.loops.detach(l.device, this.timeoutMs);
@@ -84,7 +95,7 @@ export class FileProvider implements StorageProvider {
     let device = (await this.loops.devicesOf(path, this.timeoutMs))[0];
     if (!device) device = await this.loops.attach(path, this.timeoutMs);
     else await this.ctx.runner.run(['losetup', '-c', device], { timeoutMs: this.timeoutMs });
-    await (this.ctx.waitForDevice ?? waitForDevice)(device, waitTimeoutAfterCreateMs(this.ctx));
+    await this.waitForDevice(device);
     return { ...(await this.sizes(name)), devicePath: device };
   }
 
@@ -149,3 +160,5 @@ export class FileProvider implements StorageProvider {
       });
   }
 }
+
+interface FileRow { sizeKib: number }
