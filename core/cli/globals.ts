@@ -6,6 +6,7 @@
  */
 import { resolveControllers } from '../client/controllers.js';
 import type { LinstorClientOptions } from '../client/index.js';
+import { clientTlsFromFiles } from '../client/tls.js';
 import { isOptionToken, optFlags, UsageError, type OptSpec } from './spec.js';
 
 export const GLOBAL_OPTS: OptSpec[] = [
@@ -132,6 +133,25 @@ export function parseGlobals(argv: string[], io: { isTTY: boolean; env: NodeJS.P
     values[o.name] = v;
   }
   return { g: toGlobals(values, io.isTTY, io.env), rest: [...rest, ...unknownBefore] };
+}
+
+/**
+ * TLS and login of the client: --cafile/--certfile/--keyfile read as linstor-client does (the
+ * key may sit in the certificate file), --user with --password, or the password asked for on
+ * the terminal (linstor-client's getpass), and --allow-insecure-auth.
+ */
+export async function clientAccess(g: GlobalOpts, readSecret?: (prompt: string) => Promise<string>): Promise<Pick<LinstorClientOptions, 'tls' | 'auth' | 'allowInsecureAuth'>> {
+  let password = g.password;
+  if (g.user !== undefined && password === undefined) {
+    if (!readSecret) throw new UsageError('--user needs --password here (no terminal to ask on)');
+    password = await readSecret('Enter Linstor password:');
+  }
+  const tls = clientTlsFromFiles({ certfile: g.certfile, keyfile: g.keyfile, cafile: g.cafile });
+  return {
+    ...(tls ? { tls } : {}),
+    ...(g.user !== undefined ? { auth: { user: g.user, password: password ?? '' } } : {}),
+    allowInsecureAuth: g.allowInsecureAuth,
+  };
 }
 
 /** The REST client's options from the global flags: controllers, timeout, curl mode. */

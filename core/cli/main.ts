@@ -6,6 +6,7 @@ import { parseGlobals } from './globals.js';
 import { run, type Io } from './run.js';
 import { session } from './session.js';
 import { interactive } from './shell.js';
+import { createInterface } from 'node:readline';
 
 const io: Io = {
   out: (s) => { process.stdout.write(s); },
@@ -13,7 +14,18 @@ const io: Io = {
   isTTY: process.stdout.isTTY === true,
   errTTY: process.stderr.isTTY === true,
   env: process.env,
+  // As linstor-client's getpass: asked on the terminal, not echoed.
+  ...(process.stdin.isTTY ? { readSecret: askHidden } : {}),
 };
+
+function askHidden(prompt: string): Promise<string> {
+  return new Promise((resolve) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+    process.stderr.write(prompt);
+    (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = () => {};
+    rl.question('', (answer) => { rl.close(); process.stderr.write('\n'); resolve(answer); });
+  });
+}
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);

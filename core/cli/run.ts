@@ -8,7 +8,7 @@ import { ApiError } from '../model/errors.js';
 import { COMMANDS } from './commands/index.js';
 import { configGlobalArgs, envGlobalArgs, loadClientConfig, mergeSection, type ConfigSections } from './config.js';
 import type { Ctx } from './context.js';
-import { clientOptions, GLOBAL_OPTS, parseGlobals, type GlobalOpts } from './globals.js';
+import { clientAccess, clientOptions, GLOBAL_OPTS, parseGlobals, type GlobalOpts } from './globals.js';
 import { formatHelp, helpWidth, shortUsage, subcommandList } from './help.js';
 import { ExitCode, showReplies } from './output.js';
 import { createProgress } from './progress.js';
@@ -25,6 +25,8 @@ export interface Io {
   /** stderr is a terminal too (progress spinner) */
   errTTY?: boolean;
   env: NodeJS.ProcessEnv;
+  /** Asks for a password without echoing it (absent when there is no terminal). */
+  readSecret?: (prompt: string) => Promise<string>;
 }
 
 const ROOT: CmdSpec = { name: 'linstor', help: '', opts: GLOBAL_OPTS, sub: COMMANDS, title: 'subcommands' };
@@ -65,9 +67,9 @@ export function withConfigArgs(argv: string[], env: NodeJS.ProcessEnv, config: C
   return [...(disabled ? [] : configGlobalArgs(config, ['controllers'])), ...envGlobalArgs(env), ...argv];
 }
 
-function buildCtx(g: GlobalOpts, io: Io, config: ConfigSections): Ctx {
+async function buildCtx(g: GlobalOpts, io: Io, config: ConfigSections): Promise<Ctx> {
   return {
-    client: new LinstorClient(clientOptions(g, io.env)),
+    client: new LinstorClient({ ...clientOptions(g, io.env), ...await clientAccess(g, io.readSecret) }),
     machine: g.machine, outputVersion: g.outputVersion, warnAsError: g.warnAsError,
     color: g.color, style: { utf8: g.utf8, color: g.color, width: Number(io.env.COLUMNS) || undefined },
     out: io.out, err: io.err, curl: g.curl, env: io.env, config,
@@ -101,7 +103,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     if (path[path.length - 1] === 'list' || path[path.length - 1] === 'list-volumes') {
       mergeSection(config, `${path[path.length - 1] === 'list-volumes' ? 'volume' : path[0]}.list`, parsed.opt);
     }
-    const ctx = buildCtx(g, io, config);
+    const ctx = await buildCtx(g, io, config);
     return (await cmd.run(ctx, parsed)) ?? ExitCode.OK;
   } catch (e) {
     return reportError(e, io, g, usagePath, usageCmd);

@@ -23,13 +23,21 @@ if (restBind) {
 }
 if (values['log-level']) config.logging.level = values['log-level'] as string;
 
-const running = await startController(config).catch((e: unknown) => {
+const running = await startController(config, undefined, {
+  // Fenced: exit so the service manager (Restart=on-failure) starts this controller again as a standby.
+  onLeaseLost: (reason) => {
+    process.stderr.write(`linstor-controller: lost the lease on the shared database (${reason}); exiting\n`);
+    process.exit(75);
+  },
+}).catch((e: unknown) => {
   process.stderr.write(`linstor-controller: ${(e as Error).message}\n`);
   process.exit(1);
 });
-// Tests and scripts wait for these lines to learn the ports (HTTP first).
-if (config.http.enabled) process.stdout.write(`LINSTOR controller listening on ${config.http.listenAddr}:${running.port}\n`);
-if (running.httpsPort !== undefined) process.stdout.write(`LINSTOR controller HTTPS listening on ${config.https.listenAddr}:${running.httpsPort}\n`);
+// Tests and scripts wait for these lines to learn the ports (HTTP first) and the role.
+const role = `(${running.leadership.role})`;
+if (config.http.enabled) process.stdout.write(`LINSTOR controller listening on ${config.http.listenAddr}:${running.port} ${role}\n`);
+if (running.httpsPort !== undefined) process.stdout.write(`LINSTOR controller HTTPS listening on ${config.https.listenAddr}:${running.httpsPort} ${role}\n`);
+void running.active.then((won) => { if (won && running.leadership.role === 'active') process.stdout.write('LINSTOR controller active\n'); });
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => { void running.close().then(() => process.exit(0)); });
 }

@@ -20,6 +20,8 @@ export interface SatelliteConfig {
   nodeName: string;
   drbdDryRun: boolean;
   reportIntervalMs: number;
+  /** Resources applied at the same time (different resources; one resource is never applied twice at once). */
+  applyConcurrency: number;
   logLevel: string;
 }
 
@@ -30,7 +32,7 @@ export const DEFAULT_BIND_ADDRESS = '127.0.0.1';
 
 const USAGE = `Usage: linstor-satellite [--config-directory DIR] [--port N] [--bind-address ADDR]
                          [--node-name NAME] [--drbd-dry-run] [--report-interval-ms N] [--log-level LEVEL]
-                         [--state-directory DIR] [--reset-pairing]`;
+                         [--state-directory DIR] [--reset-pairing] [--apply-concurrency N]`;
 
 /**
  * Flags override `<config-directory>/linstor_satellite.toml` ([netcom] type, port,
@@ -79,6 +81,8 @@ export function loadConfig(argv: string[]): SatelliteConfig {
   };
   for (const k of Object.keys(tls) as Array<keyof typeof tls>) if (tls[k] === undefined) delete tls[k];
   const logging = (toml['logging'] ?? {}) as Record<string, unknown>;
+  const applyConcurrency = Number(str('apply-concurrency') ?? 4);
+  if (!Number.isInteger(applyConcurrency) || applyConcurrency < 1) throw new Error(`invalid --apply-concurrency '${String(str('apply-concurrency'))}' (a whole number, at least 1)`);
   return {
     configDirectory,
     port,
@@ -90,6 +94,7 @@ export function loadConfig(argv: string[]): SatelliteConfig {
     nodeName: str('node-name') ?? hostname(),
     drbdDryRun: flags.get('drbd-dry-run') === true,
     reportIntervalMs: Number(str('report-interval-ms') ?? 10_000),
+    applyConcurrency,
     logLevel: str('log-level') ?? (typeof logging['level'] === 'string' ? logging['level'].toLowerCase() : 'info'),
   };
 }

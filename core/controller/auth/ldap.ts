@@ -29,7 +29,7 @@ export function escapeFilterValue(v: string): string {
   return v.replace(/[*()\\\0]/g, (c) => `\\${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
-const TIMEOUT_MS = 5_000;
+const TIMEOUT_MS = 10_000;
 
 export class LdapVerifier {
   private readonly ca?: string;
