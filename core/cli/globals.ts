@@ -111,6 +111,8 @@ function lookup(flag: string, prefixOk: boolean): OptSpec | undefined {
 export function parseGlobals(argv: string[], io: { isTTY: boolean; env: NodeJS.ProcessEnv }, commandFlags: (rest: string[]) => string[] = () => []): { g: GlobalOpts; rest: string[] } {
   const values: Values = {};
   const rest: string[] = [];
+  // Unknown options before the command: argparse reports them after parsing the command.
+  const unknownBefore: string[] = [];
   let seenCommand = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -121,6 +123,7 @@ export function parseGlobals(argv: string[], io: { isTTY: boolean; env: NodeJS.P
     let o: OptSpec | undefined;
     if (!seenCommand) o = lookup(flag, true);
     else if (flag.startsWith('--') && !commandFlags(rest).includes(flag)) o = lookup(flag, false);
+    if (!o && !seenCommand) { unknownBefore.push(a); continue; }
     if (!o || (seenCommand && o === HELP)) { rest.push(a); continue; }
     if (o.kind === 'bool') { values[o.name] = true; continue; }
     const v = eq > 0 ? a.slice(eq + 1) : argv[++i];
@@ -129,7 +132,7 @@ export function parseGlobals(argv: string[], io: { isTTY: boolean; env: NodeJS.P
     if (o.choices && !o.choices.includes(v)) throw new UsageError(`argument ${optFlags(o).join('/')}: invalid choice: '${v}' (choose from ${o.choices.map((c) => `'${c}'`).join(', ')})`);
     values[o.name] = v;
   }
-  return { g: toGlobals(values, io.isTTY, io.env), rest };
+  return { g: toGlobals(values, io.isTTY, io.env), rest: [...rest, ...unknownBefore] };
 }
 
 /**

@@ -88,6 +88,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
     const rest = parsedGlobals.rest;
     if (g.version) { io.out(`linstor-client ${CLIENT_VERSION}; GIT-hash: linstor-ts\n`); return ExitCode.OK; }
     if (!rest.length) { io.out(topUsage()); return g.help ? ExitCode.OK : ExitCode.ARGPARSE_ERROR; }
+    // Only options nobody knows, no command: argparse's "unrecognized arguments".
+    if (rest.every((a) => a.startsWith('-'))) throw new UsageError(`unrecognized arguments: ${rest.join(' ')}`);
     const { cmd, path, rest: tail } = resolve(rest);
     usagePath = path; usageCmd = cmd;
     if (g.help || (!cmd.run && (tail.includes('-h') || tail.includes('--help')))) { io.out(formatHelp(path, cmd)); return ExitCode.OK; }

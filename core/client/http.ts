@@ -1,13 +1,16 @@
 /**
- * The one place the client talks HTTP. It tries the controllers in order on connection
- * errors (and keeps using the one that answered), parses bodies with fromJson so int64
- * ret_codes stay exact, and turns error statuses into LinstorApiError.
+ * The one place the client talks HTTP. It fails over between the controllers (failover.ts:
+ * unreachable or standby controllers are skipped, keeps using the one that answered), parses
+ * bodies with fromJson so int64 ret_codes stay exact, and turns error statuses into
+ * LinstorApiError.
  */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
+import { shellQuote } from '../exec/runner.js';
 import { fromJson, toJson, toPyJson } from '../model/json.js';
-import { CurlRequested, LinstorApiError, LinstorConnectionError } from './errors.js';
+import { CurlRequested, LinstorApiError } from './errors.js';
+import { ControllerList, LEADER_HEADER, ROLE_HEADER, classifyError, confirmedReply, withFailover, type Attempt } from './failover.js';
 import type { ClientAuth, ClientTls } from './tls.js';
 import type { ApiCallRc } from './types.js';
 
@@ -28,6 +31,8 @@ export interface TransportOptions {
   auth?: ClientAuth;
   /** Send the credentials over plain HTTP as well (linstor-client --allow-insecure-auth). */
   allowInsecureAuth?: boolean;
+  /** How long to keep looking for the active controller while none answers (default 30 s). */
+  failoverTimeoutMs?: number;
 }
 
 /** linstor-client refuses to send a password over plain HTTP unless told to. */
@@ -36,11 +41,14 @@ export const INSECURE_AUTH_MESSAGE = 'Password authentication with HTTP not allo
 export interface RequestOptions {
   query?: Query;
   body?: unknown;
+  /**
+   * For POST/PATCH/DELETE: re-reads the state and says whether this request's change is
+   * there. Used when the controller went away after the request was sent (see failover.ts).
+   */
+  applied?: (t: Transport) => Promise<boolean>;
 }
 
 export interface Reply<T> { status: number; data: T; controller: string }
-
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EADDRNOTAVAIL']);
 
 export function queryString(q: Query | undefined): string {
   if (!q) return '';
@@ -54,9 +62,6 @@ export function queryString(q: Query | undefined): string {
   return s ? `?${s}` : '';
 }
 
-function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 /** The request as python-linstor prints it in --curl mode: curl -X M -H "Content-Type: application/json" -d '{...}' URL */
 export function curlCommand(method: string, url: string, body?: unknown): string {
@@ -67,7 +72,7 @@ export function curlCommand(method: string, url: string, body?: unknown): string
 }
 
 export class Transport {
-  private controllers: string[];
+  private readonly controllers: ControllerList;
   private readonly http: AxiosInstance;
   private readonly curl: boolean;
   private readonly exactIntegers: boolean;
@@ -78,7 +83,7 @@ export class Transport {
 
   constructor(opts: TransportOptions) {
     if (!opts.controllers.length) throw new Error('No controller given');
-    this.controllers = [...opts.controllers];
+    this.controllers = new ControllerList(opts.controllers, opts.failoverTimeoutMs);
     this.curl = opts.curl ?? false;
     this.exactIntegers = opts.exactIntegers ?? false;
     this.auth = opts.auth;
@@ -115,56 +120,58 @@ export class Transport {
   }
 
   /** The controller currently used (the first one that answered). */
-  get controller(): string { return this.controllers[0]!; }
+  get controller(): string { return this.controllers.current; }
 
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<Reply<T>> {
     const body = opts.body === undefined ? undefined : toJson(opts.body);
     const suffix = `${path}${queryString(opts.query)}`;
     if (this.curl) throw new CurlRequested(curlCommand(method, `${this.controller}${suffix}`, opts.body));
-    const causes: string[] = [];
-    const tried = [...this.controllers];
-    for (const configured of tried) {
-      let base = configured;
-      let url = `${base}${suffix}`;
-      let res;
-      try {
-        // Credentials go over HTTPS only: find out first whether the controller redirects to it.
-        if (this.auth) base = await this.httpsOf(base);
-        const send = () => this.http.request<string>({
-          method, url: `${base}${suffix}`, data: body,
-          headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...this.authHeader(base) },
-        });
+    return withFailover<Reply<T>>(this.controllers, {
+      method, path,
+      attempt: (base) => this.attempt<T>(method, base, suffix, body),
+      applied: opts.applied && (() => opts.applied!(this)),
+      confirmed: (controller) => ({ status: 200, data: confirmedReply(method, path, controller) as T, controller }),
+    });
+  }
+
+  /** One try against one controller. */
+  private async attempt<T>(method: string, base: string, suffix: string, body: string | undefined): Promise<Attempt<Reply<T>>> {
+    let target = base;
+    let res;
+    try {
+      // Credentials go over HTTPS only: find out first whether the controller redirects to it.
+      if (this.auth) target = await this.httpsOf(base);
+      const send = () => this.http.request<string>({
+        method, url: `${target}${suffix}`, data: body,
+        headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...this.authHeader(target) },
+      });
+      res = await send();
+      const to = redirectTarget(target, res.status, res.headers.location);
+      if (to) {
+        this.upgraded.set(target, to);
+        target = to;
         res = await send();
-        const to = redirectTarget(base, res.status, res.headers.location);
-        if (to) {
-          this.upgraded.set(base, to);
-          base = to;
-          res = await send();
-        }
-        url = `${base}${suffix}`;
-      } catch (err) {
-        if (err instanceof InsecureAuthRefused) { causes.push(INSECURE_AUTH_MESSAGE); continue; }
-        const code = (err as { code?: string }).code ?? '';
-        if (CONNECTION_CODES.has(code) || !(err as { response?: unknown }).response) {
-          causes.push((err as Error).message || code);
-          continue;
-        }
-        throw err;
       }
-      // Remember the controller that answered so later calls go there first.
-      this.controllers = [configured, ...this.controllers.filter((c) => c !== configured)];
-      const text = typeof res.data === 'string' ? res.data : '';
-      let data: unknown = undefined;
-      if (text.trim()) {
-        try { data = fromJson(text, { exactIntegers: this.exactIntegers }); } catch { data = text; }
-      }
-      if (res.status >= 400) {
-        const rcs = Array.isArray(data) ? (data as ApiCallRc[]).filter((x) => x && typeof x === 'object' && 'ret_code' in x) : [];
-        throw new LinstorApiError(res.status, rcs, method, url, typeof data === 'string' ? data : undefined);
-      }
-      return { status: res.status, data: data as T, controller: configured };
+    } catch (err) {
+      if (err instanceof InsecureAuthRefused) return { kind: 'unreachable', cause: INSECURE_AUTH_MESSAGE, maybeSent: false };
+      const c = classifyError(err);
+      if (c) return { kind: 'unreachable', ...c };
+      throw err;
     }
-    throw new LinstorConnectionError(tried, causes);
+    const role = String(res.headers[ROLE_HEADER] ?? '');
+    if (res.status === 503 && (role === 'standby' || role === 'fenced')) {
+      return { kind: 'standby', role, leader: res.headers[LEADER_HEADER] as string | undefined };
+    }
+    const text = typeof res.data === 'string' ? res.data : '';
+    let data: unknown = undefined;
+    if (text.trim()) {
+      try { data = fromJson(text, { exactIntegers: this.exactIntegers }); } catch { data = text; }
+    }
+    if (res.status >= 400) {
+      const rcs = Array.isArray(data) ? (data as ApiCallRc[]).filter((x) => x && typeof x === 'object' && 'ret_code' in x) : [];
+      throw new LinstorApiError(res.status, rcs, method, `${target}${suffix}`, typeof data === 'string' ? data : undefined);
+    }
+    return { kind: 'answer', reply: { status: res.status, data: data as T, controller: base } };
   }
 
   /** A request whose answer is a file (application/octet-stream), e.g. the SOS report download. */
@@ -182,10 +189,21 @@ export class Transport {
   }
 
   async get<T>(path: string, query?: Query): Promise<T> { return (await this.request<T>('GET', path, { query })).data; }
-  async post<T = ApiCallRc[]>(path: string, body?: unknown, query?: Query): Promise<T> { return (await this.request<T>('POST', path, { body, query })).data; }
+  async post<T = ApiCallRc[]>(path: string, body?: unknown, query?: Query, applied?: RequestOptions['applied']): Promise<T> { return (await this.request<T>('POST', path, { body, query, applied })).data; }
   async put<T = ApiCallRc[]>(path: string, body?: unknown, query?: Query): Promise<T> { return (await this.request<T>('PUT', path, { body, query })).data; }
   async patch<T = ApiCallRc[]>(path: string, body?: unknown): Promise<T> { return (await this.request<T>('PATCH', path, { body })).data; }
-  async delete<T = ApiCallRc[]>(path: string, query?: Query): Promise<T> { return (await this.request<T>('DELETE', path, { query })).data; }
+  async delete<T = ApiCallRc[]>(path: string, query?: Query, applied?: RequestOptions['applied']): Promise<T> { return (await this.request<T>('DELETE', path, { query, applied })).data; }
+
+  /** For `applied` checks: does GET `path` find the object (404: no)? */
+  async exists(path: string): Promise<boolean> {
+    try {
+      await this.get(path);
+      return true;
+    } catch (err) {
+      if (err instanceof LinstorApiError && err.status === 404) return false;
+      throw err;
+    }
+  }
 }
 
 class InsecureAuthRefused extends Error {}

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
+import { dbConfigFromToml, type DbConfig } from '../store/config.js';
 import type { TlsFileSettings } from '../tls/material.js';
 
 /** `[ldap]` exactly as LINSTOR's guide writes it (plus `trusted_ca` for a private LDAPS CA). */
@@ -18,8 +19,9 @@ export interface LdapConfig {
 /** Controller settings from `linstor.toml` in the config directory, as LINSTOR reads them. */
 export interface ControllerConfig {
   configDirectory: string;
-  db: { connectionUrl: string };
-  http: { enabled: boolean; port: number; listenAddr: string };
+  db: DbConfig;
+  /** `advertiseUrl`: how clients and standbys reach this controller's REST API (HA). */
+  http: { enabled: boolean; port: number; listenAddr: string; advertiseUrl?: string };
   /** `enabled` defaults to true when a keystore (or PEM certificate) is given. */
   https: { enabled: boolean; port: number; listenAddr: string } & TlsFileSettings;
   ldap: LdapConfig;
@@ -64,9 +66,12 @@ export function loadControllerConfig(configDirectory = '/etc/linstor'): Controll
   };
   return {
     configDirectory,
-    db: { connectionUrl: String(s('db', 'connection_url') ?? 'sqlite:/var/lib/linstor/linstor.db') },
+    db: dbConfigFromToml(t.db),
     // Without a listen_addr the REST API stays on this machine: an open API lets anyone redirect satellites.
-    http: { enabled: s('http', 'enabled') !== false, port: Number(s('http', 'port') ?? 3370), listenAddr: String(s('http', 'listen_addr') ?? '127.0.0.1') },
+    http: {
+      enabled: s('http', 'enabled') !== false, port: Number(s('http', 'port') ?? 3370), listenAddr: String(s('http', 'listen_addr') ?? '127.0.0.1'),
+      ...(typeof s('http', 'advertise_url') === 'string' ? { advertiseUrl: String(s('http', 'advertise_url')) } : {}),
+    },
     https: {
       enabled: hasHttpsIdentity && s('https', 'enabled') !== false,
       port: Number(s('https', 'port') ?? 3371),

@@ -1,6 +1,7 @@
 /**
  * Which controller a hook talks to: the `controller` list is tried in order with GET /health
- * and the first that answers 200 is used (as linstor-proxmox does). TLS (port 3371) is used
+ * and the first that answers 200 (the active one; standbys answer 503) is used, as
+ * linstor-proxmox does; the others stay behind it in the client for fail-over. TLS (port 3371) is used
  * when `apica` or `apicrt`+`apikey` are set.
  */
 import { LinstorClient, clientTlsFromFiles, controllerUrl, type ClientTls } from '../../core/client/index.js';
@@ -30,14 +31,16 @@ export async function connect(s: LinstorStorage, opts: { healthTimeoutMs?: numbe
   const tls = storageTls(s);
   const causes: string[] = [];
   for (const url of urls) {
-    const probe = new LinstorClient({ controllers: [url], timeoutMs: opts.healthTimeoutMs ?? 5000, headers: { 'User-Agent': USER_AGENT }, ...(tls ? { tls } : {}) });
+    // A standby answers /health with 503 (and is skipped at once: no waiting for an election here).
+    const probe = new LinstorClient({ controllers: [url], timeoutMs: opts.healthTimeoutMs ?? 5000, failoverTimeoutMs: 0, headers: { 'User-Agent': USER_AGENT }, ...(tls ? { tls } : {}) });
     try {
       await probe.controller.health();
     } catch (e) {
       causes.push(`${url}: ${(e as Error).message}`);
       continue;
     }
-    return new LinstorClient({ controllers: [url], timeoutMs: opts.timeoutMs ?? 120_000, headers: { 'User-Agent': USER_AGENT }, ...(tls ? { tls } : {}) });
+    // The healthy (active) controller first, the others behind it for fail-over during the call.
+    return new LinstorClient({ controllers: [url, ...urls.filter((u) => u !== url)], timeoutMs: opts.timeoutMs ?? 120_000, headers: { 'User-Agent': USER_AGENT }, ...(tls ? { tls } : {}) });
   }
   throw new NoControllerError(urls, causes);
 }

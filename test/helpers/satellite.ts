@@ -89,6 +89,8 @@ export interface StartSatelliteOptions {
    * test process exits).
    */
   stateDirectory?: string;
+  /** Extra environment (e.g. NOTIFY_SOCKET). */
+  env?: Record<string, string>;
 }
 
 const stateDirs = new Set<string>();
@@ -111,7 +113,7 @@ export async function startSatellite(opts: StartSatelliteOptions = {}): Promise<
     '--config-directory', opts.configDirectory ?? '/nonexistent-linstor-config', '--report-interval-ms', String(opts.reportIntervalMs ?? 10_000),
     '--state-directory', opts.stateDirectory ?? satelliteStateDir(nodeName),
     ...(opts.extraArgs ?? [])];
-  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}) });
   const logs: string[] = [];
   const waiters = new Set<() => void>();
   let partial = '';

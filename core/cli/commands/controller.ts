@@ -67,11 +67,15 @@ export const controllerCommand: CmdSpec = {
       },
     },
     {
-      ...SUB.which, help: 'Shows controller currently used.',
+      ...SUB.which, help: 'Shows controller currently used, and its role (several controllers on one database: one is active).',
       run: async (ctx: Ctx) => {
-        const r = await ctx.client.transport.request('GET', '/v1/controller/version');
+        // /health answers 200 only on the active controller; the client skips standbys (503).
+        const r = await ctx.client.transport.request<{ role?: string; store?: string; active_controller?: string | null }>('GET', '/health');
         const uri = controllerUri(r.controller);
-        ctx.out(ctx.machine ? `${pyCompact({ controller_uri: uri })}\n` : `${uri}\n`);
+        const h = r.data ?? {};
+        const role = h.role ?? 'active';
+        if (ctx.machine) ctx.out(`${pyCompact({ controller_uri: uri, role, ...(h.store ? { store: h.store } : {}) })}\n`);
+        else ctx.out(`${uri} (${role}${h.store ? `, ${h.store} store` : ''})\n`);
         return ExitCode.OK;
       },
     },

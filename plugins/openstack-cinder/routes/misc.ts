@@ -1,5 +1,6 @@
 /** limits, quota sets, availability zones, services, scheduler-stats/get_pools, messages. */
 import type { Router } from 'express';
+import { isThinProvider } from '../../../core/client/index.js';
 import { DEFAULT_QUOTAS } from '../config.js';
 import { h } from '../http/app.js';
 import { badRequest, forbidden } from '../http/faults.js';
@@ -89,7 +90,7 @@ export function registerMiscRoutes(r: Router): void {
     const byName = new Map<string, typeof pools>();
     for (const p of pools) byName.set(p.storage_pool_name, [...(byName.get(p.storage_pool_name) ?? []), p]);
     const out = [...byName].map(([name, ps]) => {
-      const thin = ps.some((p) => p.static_traits?.Provisioning === 'Thin' || /THIN/.test(p.provider_kind));
+      const thin = ps.some((p) => p.static_traits?.Provisioning === 'Thin' || isThinProvider(p.provider_kind));
       return {
         name: `linstor@linstor#${name}`,
         ...(detail ? { capabilities: {

@@ -3,8 +3,8 @@ import { readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiError } from '../../model/errors.js';
 import type { CommandRunner } from '../../exec/index.js';
-import { loopDevicesOf } from '../providers/loop-devices.js';
-import { parseVolumeName, snapshotVolumeName } from '../providers/provider.js';
+import { loopDevicesOf } from './loop-devices.js';
+import { parseSnapshotVolumeName, snapshotVolumeName } from './provider.js';
 
 const SUFFIX = '.img';
 /** Probe results per pool directory: the filesystem does not change under a running satellite. */
@@ -67,10 +67,7 @@ export class FileSnapshots {
     await unlink(this.file(volume, snapshot)).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
   }
 
-  /**
-   * Snapshot files of this pool. A name is `<volume>_<snapshot>` where `<volume>` itself is
-   * `<resource>_<5 digits>`: the first `_<5 digits>_` split that leaves a valid volume wins.
-   */
+  /** Snapshot files of this pool, `<volume>_<snapshot>.img`. */
   async list(): Promise<Array<{ volume: string; snapshot: string }>> {
     const out: Array<{ volume: string; snapshot: string }> = [];
     for (const entry of await readdir(this.dir)) {
@@ -125,18 +122,6 @@ export class FileSnapshots {
       await this.runner.run(['blockdev', '--flushbufs', d], { timeoutMs: this.timeoutMs });
     }
   }
-}
-
-export function parseSnapshotVolumeName(name: string): { volume: string; snapshot: string } | undefined {
-  const re = /_\d{5}_/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(name)) !== null) {
-    const volume = name.slice(0, m.index + 6);
-    const snapshot = name.slice(m.index + 7);
-    if (parseVolumeName(volume) && /^[A-Za-z_][A-Za-z0-9_-]*$/.test(snapshot)) return { volume, snapshot };
-    re.lastIndex = m.index + 1;
-  }
-  return undefined;
 }
 
 function snapshotMissing(volume: string, snapshot: string, path: string): ApiError {
