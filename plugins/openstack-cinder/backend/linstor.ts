@@ -3,9 +3,8 @@
  * LINBIT's driver: resource `volume-<id>`, snapshot `snapshot-<id>`, group `cinder-<type id>`.
  * Each method says what a second call does (idempotency), since Cinder retries.
  */
-import { deviceOfVolume, isDisklessResource, LinstorApiError, type LinstorClient, type ResourceGroup, type ResourceWithVolumes } from '../../../core/client/index.js';
+import { deviceOfVolume, isDisklessResource, LinstorApiError, type LinstorClient, type ResourceGroup, type ResourceWithVolumes, RC } from '../../../core/client/index.js';
 import type { Logger } from 'pino';
-import { RC } from '../../../core/model/apiconsts.js';
 
 const KIB_PER_GIB = 1024 * 1024;
 export const gibToKib = (g: number): number => g * KIB_PER_GIB;
