@@ -130,11 +130,11 @@ export const MUTANTS: Mutant[] = [
   { id: 'placement-range-check', folder: 'core/placement', file: 'core/placement/numbers.ts',
     find: 'if (!m || min > max || min < lim.min || max > lim.max) {', replace: 'if (!m || min < lim.min || max > lim.max) {',
     what: 'a TCP port range "8000-7000" is accepted', tests: PLACEMENT },
-  { id: 'placement-storpool-order', folder: 'core/placement', file: 'core/placement/storpool-name.ts',
-    find: "    ['volume', levels.volume],\n    ['resource', levels.resource],", replace: "    ['resource', levels.resource],\n    ['volume', levels.volume],",
-    what: "a resource's StorPoolName beats the volume's", tests: PLACEMENT },
 
   // ---- core/props ------------------------------------------------------------------------
+  { id: 'props-storpool-order', folder: 'core/props', file: 'core/props/chain.ts',
+    find: "  'volume-definition',\n  'resource',\n", replace: "  'resource',\n  'volume-definition',\n",
+    what: "a volume definition's StorPoolName beats the one set on the resource", tests: [...t('props/chain'), ...PLACEMENT] },
   { id: 'props-specific-wins', folder: 'core/props', file: 'core/props/resolver.ts',
     find: 'for (let i = levels.length - 1; i >= 0; i--) {', replace: 'for (let i = 0; i < levels.length; i++) {',
     what: 'a controller property beats the resource\'s own', tests: PROPS },
