@@ -65,7 +65,7 @@ test.serial('with a truststore, a client without a trusted certificate is refuse
   t.regex(foreign, /unknown ca|handshake|socket hang up|ECONNRESET|alert/i, 'a certificate from another CA is refused');
   const ok = await get(url, { ca: pki.ca.cert, cert: client.cert, key: client.key });
   t.is(ok.status, 200);
-  t.regex(c.logs(), /refused in the TLS handshake/);
+  t.regex(await c.waitForLog(/refused in the TLS handshake/), /refused in the TLS handshake/);
 });
 
 test.serial('PEM alternatives: certificate, private_key (encrypted, key_password) and trusted_ca', async (t) => {
