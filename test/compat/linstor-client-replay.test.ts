@@ -165,7 +165,6 @@ test('every request of linstor-client 1.27 gets the answer LINSTOR gives, in com
       if (tpl && a.text) {
         // Collected with the status mismatches, so one run lists every difference.
         assertMatchesSpec({ true() {}, pass() {}, fail: (m?: string) => { unexpected.push(`line ${cmd.line} $ ${cmd.command}\n  ${m ?? ''}`.slice(0, 900)); } }, req.method, tpl, a.status, a.text);
-        t.pass();
       }
       seen.add(cmd.command);
       // The client stops at the first error of a command.
