@@ -48,7 +48,7 @@ async function pauseAndResume(t: ExecutionContext, kind: DbKind, pair: HaPair): 
   const outcome = await zombie;
   t.true(outcome !== 201, `the paused leader answered the queued create with ${outcome}`);
   t.is(await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r('still running'), 15_000))]), 75, 'the fenced controller exits (its service restarts it as a standby)');
-  t.regex(a.logs(), /lost the lease/);
+  t.regex(await a.waitForLog(/lost the lease/).catch((e: Error) => e.message), /lost the lease/);
 
   const names = ((await call<Array<{ name: string }>>(b, 'GET', '/v1/resource-definitions')).body).map((d) => d.name).sort();
   t.deepEqual(names, ['after_takeover', 'before_pause']);
