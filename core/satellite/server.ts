@@ -1,11 +1,13 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { ApiError } from '../model/errors.js';
+import { checkName } from '../model/names.js';
 import {
   PROTOCOL_VERSION, type ControllerMessage, type DesiredNodeState, type NodeReport, type SatelliteMessage,
 } from '../model/satellite-protocol.js';
 import { helloMessage, type Capabilities } from './capabilities.js';
 import type { CommandRunner } from '../exec/index.js';
+import { checkControllerMessage } from './inbox/check-message.js';
 import { createDevicePool, listPhysicalDevices } from './physical/physical-storage.js';
 import { ApplyQueue } from './reconciler/apply-queue.js';
 import type { Reconciler } from './reconciler/reconciler.js';
@@ -17,6 +19,10 @@ export interface SatelliteServerDeps {
   capabilities: Capabilities;
   nodeName: string;
   reportIntervalMs: number;
+}
+
+function isValidName(kind: 'resource', name: string): boolean {
+  try { checkName(kind, name); return true; } catch { return false; }
 }
 
 /** Lines longer than this are a broken or hostile peer, not a desired state. */
@@ -82,11 +88,18 @@ export class SatelliteServer {
   }
 
   private handle(socket: Socket, line: string, log: Logger): void {
-    let msg: ControllerMessage;
+    let parsed: unknown;
     try {
-      msg = JSON.parse(line) as ControllerMessage;
+      parsed = JSON.parse(line);
     } catch {
       log.warn({ line: line.slice(0, 200) }, 'ignoring a line that is not JSON');
+      return;
+    }
+    let msg: ControllerMessage;
+    try {
+      msg = checkControllerMessage(parsed);
+    } catch (e) {
+      this.refuse(socket, parsed, e, log);
       return;
     }
     switch (msg.type) {
@@ -123,6 +136,29 @@ export class SatelliteServer {
         return;
       default:
         log.warn({ type: (msg as { type?: unknown }).type }, 'ignoring unknown message type');
+    }
+  }
+
+  /**
+   * A message that breaks the model's rules changes nothing here. A refused apply is answered
+   * with a report that marks each named resource failed, so the controller does not wait in vain.
+   */
+  private refuse(socket: Socket, parsed: unknown, e: unknown, log: Logger): void {
+    const message = (e as Error).message;
+    log.error({ err: message }, 'refused a controller message');
+    const m = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
+    if (m.type === 'apply' && Number.isSafeInteger(m.seq)) {
+      const state = (typeof m.state === 'object' && m.state !== null ? m.state : {}) as { resources?: unknown };
+      const names = (Array.isArray(state.resources) ? state.resources : [])
+        .map((r) => (r as { name?: unknown } | null)?.name)
+        .filter((n): n is string => typeof n === 'string' && isValidName('resource', n));
+      void this.deps.reconciler.currentReport(this.nodeName).catch(() => ({ nodeName: this.nodeName, storagePools: [], resources: [] }))
+        .then((current) => this.send(socket, {
+          type: 'report', seq: m.seq as number,
+          report: { ...current, resources: names.map((name) => ({ name, ready: false, volumes: [], error: { message } })) },
+        }));
+    } else if (m.type === 'create-device-pool' && Number.isSafeInteger(m.reqId)) {
+      this.send(socket, { type: 'response', reqId: m.reqId as number, ok: false, error: { rc: 'FAIL_INVLD_REQUEST', message } });
     }
   }
 

@@ -1,6 +1,7 @@
 /** Resource definitions: create (with LINSTOR's external-name derivation), modify, delete. */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
+import { checkDrbdSecret } from '../../model/drbd-options.js';
 import { ApiError, Errors } from '../../model/errors.js';
 import { checkName, nameKey, printable } from '../../model/names.js';
 import type { LayerKind, ResourceDefinition, ResourceGroup } from '../../model/types.js';
@@ -101,7 +102,8 @@ export async function createResourceDefinition(ctx: ControllerContext, body: Rec
   const layerData = layerStackFromLayerData(rb.layer_data);
   const port = optionalInt(body.drbd_port, 'drbd_port', 1, 65535);
   const peerSlots = optionalInt(body.drbd_peer_slots, 'drbd_peer_slots', 1, 31);
-  const secret = optionalString(body.drbd_secret, 'drbd_secret');
+  const secretText = optionalString(body.drbd_secret, 'drbd_secret');
+  const secret = secretText === undefined ? undefined : checkDrbdSecret(secretText);
   const transport = checkTransport(body.drbd_transport_type);
   const rd = await state.mutate((tx) => {
     const name = given ?? deriveResourceName(ext!, (n) => state.resourceDefinitions.has(nameKey(n)));

@@ -4,6 +4,7 @@ import type {
 } from '../../model/types.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import type { RowChange, Store, TableName } from '../../store/store.js';
+import { checkPoolFolders } from './pool-folders.js';
 import { Table } from './table.js';
 
 type AnyTable = Table<unknown>;
@@ -100,6 +101,8 @@ export class ClusterState {
     let result: R;
     try {
       result = fn(tx);
+      // Rules that span objects (no two FILE pools of a node share a folder) hold after every change.
+      checkPoolFolders(this, tx);
       await this.store.commit(tx.changes);
     } catch (err) {
       tx.rollback();

@@ -21,17 +21,19 @@ export class FileThinProvider extends FileProvider {
     const fromSnap = volumeProps[RESTORE_FROM_SNAPSHOT];
     const parsed = parseVolumeName(name);
     if (fromRsc && fromSnap && parsed && !(await this.devicePath(name)) && !(await this.fileExists(name))) {
+      await this.claim();
       await this.snaps.restore(volumeName(fromRsc, parsed.volumeNumber), fromSnap, name);
     }
     return super.create(name, sizeKib);
   }
 
-  createSnapshot(volume: string, snapshot: string): Promise<void> { return this.snaps.create(volume, snapshot); }
-  deleteSnapshot(volume: string, snapshot: string): Promise<void> { return this.snaps.delete(volume, snapshot); }
-  listSnapshots(): Promise<Array<{ volume: string; snapshot: string }>> { return this.snaps.list(); }
-  restoreSnapshot(source: string, snapshot: string, target: string): Promise<void> { return this.snaps.restore(source, snapshot, target); }
-  rollbackSnapshot(volume: string, snapshot: string): Promise<void> { return this.snaps.rollback(volume, snapshot); }
-  reflinkSupported(): Promise<boolean> { return this.snaps.reflinkSupported(); }
+  // Making files needs the folder claimed; deleting or overwriting them needs it proven ours.
+  async createSnapshot(volume: string, snapshot: string): Promise<void> { await this.claim(); return this.snaps.create(volume, snapshot); }
+  async deleteSnapshot(volume: string, snapshot: string): Promise<void> { await this.requireOwned(); return this.snaps.delete(volume, snapshot); }
+  async listSnapshots(): Promise<Array<{ volume: string; snapshot: string }>> { return this.snaps.list(); }
+  async restoreSnapshot(source: string, snapshot: string, target: string): Promise<void> { await this.claim(); return this.snaps.restore(source, snapshot, target); }
+  async rollbackSnapshot(volume: string, snapshot: string): Promise<void> { await this.requireOwned(); return this.snaps.rollback(volume, snapshot); }
+  async reflinkSupported(): Promise<boolean> { return this.snaps.reflinkSupported(); }
 
   private async fileExists(name: string): Promise<boolean> {
     return (await stat(this.file(name)).catch(() => undefined)) !== undefined;

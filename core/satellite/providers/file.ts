@@ -1,5 +1,4 @@
 import { open, readdir, stat, statfs, unlink } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import { ApiError } from '../../model/errors.js';
 import type { ProviderKind } from '../../model/types.js';
 import { attachLoop, detachLoop, listLoopDevices, loopDevicesOf } from './loop-devices.js';
@@ -7,6 +6,7 @@ import {
   commandTimeoutMs, parseVolumeName, requireProp, waitTimeoutAfterCreateMs,
   type PoolCapacity, type ProviderContext, type ProviderVolume, type StorageProvider, type Support,
 } from './provider.js';
+import { claimIfEmpty, claimPoolFolder, checkedPoolFolder, pathInPool, refusedPool, requirePoolOwnership, type PoolOwner } from './pool-folder.js';
 import { waitForDevice } from './wait-device.js';
 
 const SUFFIX = '.img';
@@ -22,8 +22,19 @@ export class FileProvider implements StorageProvider {
   constructor(protected readonly ctx: ProviderContext) {}
 
   get pool() { return this.ctx.pool; }
-  protected get dir(): string { return resolve(requireProp(this.ctx, 'FileDir', '/var/lib/linstor-pools/pool1')); }
-  protected file(name: string): string { return join(this.dir, name + SUFFIX); }
+  protected get dir(): string {
+    if (this.ctx.refusal) throw refusedPool(this.pool.name, this.ctx.refusal);
+    return checkedPoolFolder(this.pool.name, requireProp(this.ctx, 'FileDir', '/var/lib/linstor-pools/pool1'));
+  }
+  protected file(name: string): string {
+    if (!parseVolumeName(name)) throw new ApiError('FAIL_INVLD_VLM_NR', `'${name}' is not a volume name of this pool.`);
+    return pathInPool(this.dir, name + SUFFIX);
+  }
+  protected get owner(): PoolOwner { return { pool: this.pool.name, node: this.ctx.nodeName ?? '' }; }
+  /** Marks the folder as this pool's before the first file is made in it. */
+  protected claim(): Promise<void> { return claimPoolFolder(this.dir, this.owner); }
+  /** Proof (the folder's marker) that the files there are this pool's, before anything is deleted. */
+  protected requireOwned(): Promise<void> { return requirePoolOwnership(this.dir, this.owner); }
   protected get timeoutMs(): number | undefined { return commandTimeoutMs(this.ctx); }
 
   async supported(): Promise<Support> {
@@ -45,6 +56,7 @@ export class FileProvider implements StorageProvider {
 
   async listVolumes(): Promise<ProviderVolume[]> {
     const entries = await readdir(this.dir).catch((e: NodeJS.ErrnoException) => { throw this.dirError(e); });
+    await claimIfEmpty(this.dir, this.owner, (e) => e.endsWith(SUFFIX));
     const loops = await listLoopDevices(this.ctx.runner, this.timeoutMs);
     const byName = new Map<string, ProviderVolume>();
     for (const entry of entries) {
@@ -65,6 +77,7 @@ export class FileProvider implements StorageProvider {
 
   async create(name: string, sizeKib: number): Promise<ProviderVolume> {
     const path = this.file(name);
+    await this.claim().catch((e: NodeJS.ErrnoException) => { throw e instanceof ApiError ? e : this.dirError(e); });
     const existing = await stat(path).catch(() => undefined);
     if (!existing) {
       // 'wx' fails if a concurrent or earlier attempt created it meanwhile: then we just grow below.
@@ -91,6 +104,7 @@ export class FileProvider implements StorageProvider {
 
   async delete(name: string): Promise<void> {
     const path = this.file(name);
+    await this.requireOwned();
     const loops = await listLoopDevices(this.ctx.runner, this.timeoutMs);
     for (const l of loops) {
       if (l.backFile === path) await detachLoop(this.ctx.runner, l.device, this.timeoutMs);

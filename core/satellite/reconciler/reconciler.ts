@@ -8,6 +8,7 @@ import type { CommandRunner } from '../../exec/index.js';
 import type { Layer, LayerVolume } from '../layers/layer.js';
 import type { LayerRegistry } from '../layers/registry.js';
 import { volumeName, type StorageProvider } from '../providers/provider.js';
+import { clashingPoolFolders } from '../providers/pool-folder.js';
 import { createProvider } from '../providers/registry.js';
 import { applySnapshots } from '../snapshots/apply-snapshots.js';
 
@@ -27,12 +28,16 @@ export class Reconciler {
   /** Last result per resource: the periodic report repeats it with fresh pool capacities. */
   private lastResources: ReportedResource[] = [];
   private lastState: DesiredNodeState | undefined;
+  /** FILE pools whose folders clash after resolving symlinks: pool → why it is left alone. */
+  private refusals = new Map<string, string>();
 
   constructor(private readonly deps: ReconcilerDeps) {}
 
   async apply(state: DesiredNodeState): Promise<NodeReport> {
     const { log, layers } = this.deps;
     const started = Date.now();
+    this.refusals = await clashingPoolFolders(state.storagePools, state.props);
+    for (const [pool, why] of this.refusals) log.error({ pool }, `storage pool refused: ${why}`);
     const providers = this.providersFor(state);
     layers.storage.setProviders(providers);
     this.lastState = state;
@@ -170,7 +175,7 @@ export class Reconciler {
 
   private providersFor(state: DesiredNodeState): Map<string, StorageProvider> {
     return new Map(state.storagePools.map((pool) => [pool.name,
-      createProvider({ runner: this.deps.runner, pool, log: this.deps.log, nodeProps: state.props })]));
+      createProvider({ runner: this.deps.runner, pool, log: this.deps.log, nodeProps: state.props, nodeName: state.nodeName, refusal: this.refusals.get(pool.name) })]));
   }
 
   private async poolReport(providers: Map<string, StorageProvider>): Promise<ReportedStoragePool[]> {
