@@ -19,9 +19,13 @@ if (values['rest-bind']) {
 }
 if (values['log-level']) config.logging.level = values['log-level'];
 
-const running = await startController(config);
-// Tests and scripts wait for this line to learn the port.
-process.stdout.write(`LINSTOR controller listening on ${config.http.listenAddr}:${running.port}\n`);
+const running = await startController(config).catch((e: unknown) => {
+  process.stderr.write(`linstor-controller: ${(e as Error).message}\n`);
+  process.exit(1);
+});
+// Tests and scripts wait for these lines to learn the ports (HTTP first).
+if (config.http.enabled) process.stdout.write(`LINSTOR controller listening on ${config.http.listenAddr}:${running.port}\n`);
+if (running.httpsPort !== undefined) process.stdout.write(`LINSTOR controller HTTPS listening on ${config.https.listenAddr}:${running.httpsPort}\n`);
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => { void running.close().then(() => process.exit(0)); });
 }

@@ -1,5 +1,4 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import pino, { type Logger } from 'pino';
 import { openStore } from '../store/open.js';
@@ -9,6 +8,7 @@ import type { ControllerConfig } from './config.js';
 import type { ControllerContext, SatelliteLinks } from './context.js';
 import { ErrorReporter } from './errors/reporter.js';
 import { unlockAtStart } from './encryption/index.js';
+import { startRestListeners } from './http/listeners.js';
 import { ensureDefaultResourceGroup } from './routes/resource-groups.js';
 import { ensureDefaultStoragePoolDefinitions } from './routes/storage-pools.js';
 import { createSatelliteLinks } from './satellites/index.js';
@@ -17,8 +17,11 @@ import { RuntimeState } from './state/runtime.js';
 
 export interface RunningController {
   ctx: ControllerContext;
+  /** The plain HTTP server (the HTTPS one when HTTP is off). */
   server: Server;
+  /** HTTP port (undefined when [http] is off). */
   port: number;
+  httpsPort?: number;
   store: Store;
   close(): Promise<void>;
 }
@@ -40,23 +43,24 @@ export async function startController(config: ControllerConfig, log: Logger = pi
   await unlockAtStart(ctx, config.encrypt.passphrase);
   ctx.links = createSatelliteLinks(ctx);
   const app = createApp(ctx);
-  const server = createServer(app);
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.http.port, config.http.listenAddr, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  let listeners;
+  try {
+    listeners = await startRestListeners(app, config, log);
+  } catch (e) {
+    for (const n of state.nodes.values()) ctx.links.disconnect(n.name.toUpperCase());
+    await store.close();
+    throw e;
+  }
+  const port = listeners.httpPort ?? listeners.httpsPort!;
   for (const n of state.nodes.values()) {
     if (n.type !== 'CONTROLLER' && n.type !== 'AUXILIARY') ctx.links.connect(n.name.toUpperCase());
   }
-  log.info({ port, objects: Object.fromEntries(state.tables().map((t) => [t.name, t.size])), startMs: Date.now() - startedAt }, 'controller started');
+  log.info({ port, httpsPort: listeners.httpsPort, objects: Object.fromEntries(state.tables().map((t) => [t.name, t.size])), startMs: Date.now() - startedAt }, 'controller started');
   return {
-    ctx, server, port, store,
+    ctx, server: listeners.servers[listeners.servers.length - 1]!, port, httpsPort: listeners.httpsPort, store,
     async close() {
       for (const n of state.nodes.values()) ctx.links.disconnect(n.name.toUpperCase());
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listeners.close();
       await store.close();
     },
   };

@@ -10,6 +10,9 @@ export const CONTROLLER_BIN = join(REPO_ROOT, 'dist/core/controller/main.js');
 export interface TestController {
   url: string;
   port: number;
+  /** Set when linstor.toml has an [https] section with a keystore. */
+  httpsPort?: number;
+  httpsUrl?: string;
   /** Config directory holding linstor.toml and the SQLite database. */
   dir: string;
   proc: ChildProcess;
@@ -33,6 +36,8 @@ export async function startController(opts: { dir?: string; port?: number; env?:
   let out = '';
   let proc!: ChildProcess;
   let port = opts.port ?? 0;
+  let httpsPort: number | undefined;
+  const expectHttps = /^\[https\]/m.test(opts.extraToml ?? '') && !/^\s*enabled\s*=\s*false/m.test(opts.extraToml ?? '');
   const launch = async (): Promise<void> => {
     proc = spawn(process.execPath, [CONTROLLER_BIN, '--config-directory', dir, ...(port ? ['--rest-bind', `127.0.0.1:${port}`] : [])], {
       env: { ...process.env, LINSTOR_LOG_LEVEL: process.env.LINSTOR_LOG_LEVEL ?? 'warn', ...opts.env },
@@ -43,7 +48,8 @@ export async function startController(opts: { dir?: string; port?: number; env?:
       proc.stdout!.on('data', (d: Buffer) => {
         out += d.toString();
         const m = /listening on .*:(\d+)/.exec(out);
-        if (m) { clearTimeout(timer); res(Number(m[1])); }
+        const hs = /HTTPS listening on .*:(\d+)/.exec(out);
+        if (m && (!expectHttps || hs)) { clearTimeout(timer); httpsPort = hs ? Number(hs[1]) : undefined; res(Number(m[1])); }
       });
       proc.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
       proc.once('exit', (code) => { clearTimeout(timer); rej(new Error(`controller exited with ${code}:\n${out}`)); });
@@ -53,6 +59,8 @@ export async function startController(opts: { dir?: string; port?: number; env?:
   const ctl: TestController = {
     get url() { return `http://127.0.0.1:${port}`; },
     get port() { return port; },
+    get httpsPort() { return httpsPort; },
+    get httpsUrl() { return httpsPort ? `https://localhost:${httpsPort}` : undefined; },
     dir,
     get proc() { return proc; },
     async kill(hard = false) {

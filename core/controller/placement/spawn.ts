@@ -7,57 +7,36 @@
 import { randomUUID } from 'node:crypto';
 import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
 import { ApiError, Errors } from '../../model/errors.js';
-import { checkName, nameKey, printable } from '../../model/names.js';
+import { nameKey, printable } from '../../model/names.js';
 import type { LayerKind, ResourceDefinition, VolumeDefinition } from '../../model/types.js';
-import { checkProps } from '../../props/modify.js';
+import type * as api from '../../api/index.js';
 import type { ControllerContext } from '../context.js';
 import { getResourceDefinition, getResourceGroup } from '../lookup.js';
-import { optionalInt, optionalString, optionalStringList } from '../routes/body.js';
 import { applyAndReport } from '../services/apply.js';
 import { checkLayerStack, DEFAULT_LAYER_STACK, hasDrbd } from '../services/layers.js';
 import { allocateMinor, allocateTcpPort } from '../services/numbers.js';
 import { deriveResourceName, drbdSecret } from '../services/resource-definitions.js';
 import { ensureVolumeKeysInTx } from '../services/volume-keys.js';
-import { checkSelectFilter } from '../services/select-filter.js';
+import { toSelectFilter } from '../services/select-filter.js';
 import { autoplaceInTx, effectiveFilter } from './autoplace.js';
 import { addTieBreakerInTx } from './tie-breaker.js';
-
-const MAX_VLM_SIZE_KIB = 2 ** 53;
-
-function bool(v: unknown, field: string): boolean {
-  if (v === undefined || v === null) return false;
-  if (typeof v !== 'boolean') throw new ApiError('API_CALL_PARSE_ERROR', `'${field}' must be true or false.`, { correction: `Send "${field}": true.` });
-  return v;
-}
-
-function volumeSizes(v: unknown): number[] {
-  if (v === undefined || v === null) return [];
-  if (!Array.isArray(v)) throw new ApiError('API_CALL_PARSE_ERROR', "'volume_sizes' must be a list of sizes in KiB.", { correction: 'Send "volume_sizes": [1048576].' });
-  return v.map((s) => {
-    if (typeof s !== 'number' || !Number.isInteger(s) || s < 1 || s > MAX_VLM_SIZE_KIB) {
-      throw new ApiError('FAIL_INVLD_VLM_SIZE', `Volume size '${printable(s)}' is invalid.`, { correction: 'Give each volume size as a positive number of KiB.', obj: 'VLM_DFN', op: 'CRT' });
-    }
-    return s;
-  });
-}
 
 async function pushAndReport(ctx: ControllerContext, rdName: string, nodes: string[], rc: ApiCallRc[]): Promise<ApiCallRc[]> {
   if (nodes.length) rc.push(...await applyAndReport(ctx, nodes.map((n) => ({ rdName, nodeName: n })), 'create'));
   return rc;
 }
 
-export async function spawnResources(ctx: ControllerContext, rgName: string, body: Record<string, unknown>): Promise<ApiCallRc[]> {
+export async function spawnResources(ctx: ControllerContext, rgName: string, req: api.ResourceGroupSpawn): Promise<ApiCallRc[]> {
   const { state } = ctx;
-  const ext = optionalString(body.resource_definition_external_name, 'resource_definition_external_name');
-  const rawName = body.resource_definition_name;
-  const given = rawName === undefined || rawName === null || rawName === '' ? undefined : checkName('resource', rawName);
+  const ext = req.resource_definition_external_name;
+  const given = req.resource_definition_name || undefined;
   if (!given && !ext) throw new ApiError('FAIL_INVLD_RSC_NAME', 'Resource name is missing.', { correction: "Give 'resource_definition_name' or 'resource_definition_external_name'.", obj: 'RSC_DFN', op: 'CRT' });
-  const sizes = volumeSizes(body.volume_sizes);
-  const override = checkSelectFilter(body.select_filter);
-  const partial = bool(body.partial, 'partial');
-  const definitionsOnly = bool(body.definitions_only, 'definitions_only');
-  const peerSlots = optionalInt(body.peer_slots, 'peer_slots', 1, 31);
-  const rdProps = checkProps(body.resource_definition_props);
+  const sizes = req.volume_sizes ?? [];
+  const override = toSelectFilter(req.select_filter);
+  const partial = req.partial === true;
+  const definitionsOnly = req.definitions_only === true;
+  const peerSlots = req.peer_slots;
+  const rdProps = { ...req.resource_definition_props };
 
   const out = await state.mutate((tx) => {
     const rg = getResourceGroup(state, rgName);
@@ -110,11 +89,11 @@ export async function spawnResources(ctx: ControllerContext, rgName: string, bod
 }
 
 /** POST /v1/resource-definitions/{rd}/autoplace (AutoPlaceRequest). */
-export async function autoplaceResource(ctx: ControllerContext, rdName: string, body: Record<string, unknown>): Promise<ApiCallRc[]> {
+export async function autoplaceResource(ctx: ControllerContext, rdName: string, req: api.AutoPlaceRequest): Promise<ApiCallRc[]> {
   const { state } = ctx;
-  const override = checkSelectFilter(body.select_filter);
-  if (body.diskless_on_remaining === true) override.diskless_on_remaining = true;
-  const layerList = checkLayerStack(optionalStringList(body.layer_list, 'layer_list'));
+  const override = toSelectFilter(req.select_filter);
+  if (req.diskless_on_remaining === true) override.diskless_on_remaining = true;
+  const layerList = checkLayerStack(req.layer_list);
   const out = await state.mutate((tx) => {
     const rd = getResourceDefinition(state, rdName);
     if (!rd.volumeDefinitions.length) {

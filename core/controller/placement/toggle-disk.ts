@@ -10,7 +10,6 @@ import { checkName, nameKey } from '../../model/names.js';
 import type { LayerKind, Resource } from '../../model/types.js';
 import type { ControllerContext } from '../context.js';
 import { getResource, getResourceDefinition, resourceKey } from '../lookup.js';
-import { optionalString, optionalStringList } from '../routes/body.js';
 import { applyAndReport } from '../services/apply.js';
 import { deleteResources } from '../services/deletion.js';
 import { checkLayerStack } from '../services/layers.js';
@@ -29,18 +28,21 @@ export interface ToggleRequest {
   layerList?: LayerKind[];
 }
 
-export function parseToggleDisk(body: Record<string, unknown>): ToggleRequest {
-  const op = optionalString(body.operation, 'operation')?.toUpperCase() ?? 'INTO_DRBD_DISKFUL';
+/** What a toggle-disk route asks: its validated body merged with its path parameters. */
+export interface ToggleAsk { operation?: string; storage_pool?: string; migrate_from?: string; layer_list?: string[] }
+
+export function toToggleRequest(body: ToggleAsk): ToggleRequest {
+  const op = body.operation?.toUpperCase() ?? 'INTO_DRBD_DISKFUL';
   if (!OPS.includes(op as ToggleOperation)) {
     throw new ApiError('API_CALL_PARSE_ERROR', `Unknown toggle-disk operation '${op}'.`, { correction: `Use one of ${OPS.join(', ')}.` });
   }
-  const sp = optionalString(body.storage_pool, 'storage_pool');
-  const from = optionalString(body.migrate_from, 'migrate_from');
+  const sp = body.storage_pool;
+  const from = body.migrate_from;
   return {
     operation: op as ToggleOperation,
     storagePool: sp ? checkName('storage-pool', sp) : undefined,
     migrateFrom: from ? checkName('node', from) : undefined,
-    layerList: checkLayerStack(optionalStringList(body.layer_list, 'layer_list')),
+    layerList: checkLayerStack(body.layer_list),
   };
 }
 

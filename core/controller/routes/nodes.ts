@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { isIP } from 'node:net';
 import type { Router } from 'express';
 import { rcEntry } from '../../model/apicallrc.js';
 import { ApiError, Errors } from '../../model/errors.js';
-import { checkName, nameKey, printable } from '../../model/names.js';
-import { NODE_TYPES, type NetInterface, type Node, type NodeType } from '../../model/types.js';
-import { checkProps, applyPropsModify } from '../../props/modify.js';
+import { nameKey } from '../../model/names.js';
+import { type NetInterface, type Node, type NodeType } from '../../model/types.js';
+import { applyPropsModify } from '../../props/modify.js';
 import type { ControllerContext } from '../context.js';
 import { route } from '../http/handler.js';
 import { listParam, nameFilter, page, propsFilter } from '../http/query.js';
@@ -13,39 +12,25 @@ import { getNode, resourcesOnNode } from '../lookup.js';
 import { propsInfo } from '../services/props-info.js';
 import type { ClusterState, Transaction } from '../state/cluster-state.js';
 import { netInterfaceView, nodeView } from '../views/nodes.js';
-import { bodyOf, optionalInt } from './body.js';
+import type * as api from '../../api/index.js';
 import { DFLT_DISKLESS_STOR_POOL } from '../../model/defaults.js';
 
 export const DEFAULT_SATELLITE_PORT = 3366;
 export const DEFAULT_SATELLITE_SSL_PORT = 3367;
 
-function checkNodeType(t: unknown): NodeType {
-  const up = typeof t === 'string' ? t.toUpperCase() : '';
-  if (!(NODE_TYPES as readonly string[]).includes(up)) {
-    throw new ApiError('FAIL_INVLD_NODE_TYPE', `Node type '${printable(t)}' is invalid.`, {
-      correction: `Use one of ${NODE_TYPES.join(', ')}.`, obj: 'NODE',
-    });
-  }
-  return up as NodeType;
+/** The stored node type of a (validated) request's type; SATELLITE when none is given. */
+function nodeType(t: string | undefined, current: NodeType = 'SATELLITE'): NodeType {
+  return t === undefined ? current : t.toUpperCase() as NodeType;
 }
 
-export function checkNetInterface(raw: unknown): NetInterface {
-  const ni = (raw ?? {}) as Record<string, unknown>;
-  const name = checkName('net-interface', ni.name ?? 'default');
-  if (typeof ni.address !== 'string' || !isIP(ni.address)) {
-    throw new ApiError('FAIL_INVLD_NET_ADDR', `Network address '${printable(ni.address)}' is invalid.`, {
-      cause: 'The address must be an IPv4 or IPv6 address.', correction: 'Give the address as e.g. 192.168.1.10.', obj: 'NET_IF',
-    });
-  }
-  const enc = String(ni.satellite_encryption_type ?? 'PLAIN').toUpperCase();
-  if (enc !== 'PLAIN' && enc !== 'SSL') {
-    throw new ApiError('FAIL_INVLD_NET_TYPE', `Satellite encryption type '${printable(ni.satellite_encryption_type)}' is invalid.`, { correction: 'Use PLAIN or SSL.', obj: 'NET_IF' });
-  }
-  const port = optionalInt(ni.satellite_port, 'satellite_port', 1, 65535);
+/** The stored interface of a (validated: core/api/rules.ts) NetInterface request. */
+export function toNetInterface(ni: api.NetInterface): NetInterface {
+  if (!ni.address) throw new ApiError('FAIL_INVLD_NET_ADDR', 'The network interface has no address.', { correction: 'Give the address as e.g. 192.168.1.10.', obj: 'NET_IF' });
+  const enc = (ni.satellite_encryption_type ?? 'PLAIN').toUpperCase() as 'PLAIN' | 'SSL';
   return {
-    name, address: ni.address, uuid: randomUUID(),
-    satelliteEncryptionType: enc as 'PLAIN' | 'SSL',
-    satellitePort: port ?? (enc === 'SSL' ? DEFAULT_SATELLITE_SSL_PORT : DEFAULT_SATELLITE_PORT),
+    name: ni.name ?? 'default', address: ni.address, uuid: randomUUID(),
+    satelliteEncryptionType: enc,
+    satellitePort: ni.satellite_port ?? (enc === 'SSL' ? DEFAULT_SATELLITE_SSL_PORT : DEFAULT_SATELLITE_PORT),
   };
 }
 
@@ -62,12 +47,11 @@ export function registerNodeRoutes(r: Router, ctx: ControllerContext): void {
   r.get('/v1/nodes/properties/info', route(reporter, NODE, 200, () => ({ json: propsInfo('NODE') })));
   r.get('/v1/nodes/:node', route(reporter, NODE, 200, (req) => ({ json: nodeView(getNode(state, String(req.params.node)), runtime) })));
 
-  r.post('/v1/nodes', route(reporter, { obj: 'NODE', op: 'CRT' }, 201, async (req) => {
-    const b = bodyOf(req);
-    const name = checkName('node', b.name);
-    const type = checkNodeType(b.type ?? 'SATELLITE');
-    const props = checkProps(b.props);
-    const nis = Array.isArray(b.net_interfaces) ? b.net_interfaces.map(checkNetInterface) : [];
+  r.post('/v1/nodes', route(reporter, { obj: 'NODE', op: 'CRT', body: 'POST /v1/nodes' }, 201, async (_req, _res, b) => {
+    const name = b.name;
+    const type = nodeType(b.type);
+    const props = { ...b.props };
+    const nis = (b.net_interfaces ?? []).map(toNetInterface);
     if (!nis.length && type !== 'AUXILIARY') {
       throw new ApiError('FAIL_MISSING_NETCOM', `Node '${name}' needs a network interface.`, {
         correction: 'Give net_interfaces: [{"name": "default", "address": "<ip>"}] (linstor node create NAME IP).', obj: 'NODE',
@@ -87,11 +71,10 @@ export function registerNodeRoutes(r: Router, ctx: ControllerContext): void {
     return { rc: [rcEntry('CREATED', `New node '${name}' registered.`, { obj: 'NODE', op: 'CRT', objRefs: { Node: name } })] };
   }));
 
-  r.put('/v1/nodes/:node', route(reporter, { obj: 'NODE', op: 'MOD' }, 200, async (req) => {
-    const b = bodyOf(req);
+  r.put('/v1/nodes/:node', route(reporter, { obj: 'NODE', op: 'MOD', body: 'PUT /v1/nodes/{node}' }, 200, async (req, _res, b) => {
     const node = getNode(state, String(req.params.node));
     const change = applyPropsModify(node.props, b);
-    const type = b.node_type !== undefined ? checkNodeType(b.node_type) : node.type;
+    const type = nodeType(b.node_type, node.type);
     await state.mutate((tx) => tx.put(state.nodes, nameKey(node.name), { ...node, type, props: change.props }));
     const rc = [rcEntry('MODIFIED', `Node '${node.name}' modified.`, { obj: 'NODE', op: 'MOD', objRefs: { Node: node.name } })];
     for (const k of change.unsetDeletes) rc.push(rcEntry('WARN_DEL_UNSET_PROP', `Could not delete property '${k}' as it did not exist.`, { obj: 'NODE', op: 'MOD' }));
@@ -133,10 +116,9 @@ export function registerNodeRoutes(r: Router, ctx: ControllerContext): void {
     const ni = findNetIf(node, String(req.params.netif));
     return { json: netInterfaceView(ni, ni.name === (node.activeNetInterface ?? node.netInterfaces[0]?.name)) };
   }));
-  r.post('/v1/nodes/:node/net-interfaces', route(reporter, { obj: 'NET_IF', op: 'CRT' }, 201, async (req) => {
+  r.post('/v1/nodes/:node/net-interfaces', route(reporter, { obj: 'NET_IF', op: 'CRT', body: 'POST /v1/nodes/{node}/net-interfaces' }, 201, async (req, _res, b) => {
     const node = getNode(state, String(req.params.node));
-    const b = bodyOf(req);
-    const ni = checkNetInterface(b);
+    const ni = toNetInterface(b);
     const makeActive = b.is_active === true;
     await state.mutate((tx) => {
       const cur = getNode(state, node.name);
@@ -148,11 +130,10 @@ export function registerNodeRoutes(r: Router, ctx: ControllerContext): void {
     if (makeActive) ctx.links.connect(nameKey(node.name));
     return { rc: [rcEntry('CREATED', `New network interface '${ni.name}' on node '${node.name}' created.`, { obj: 'NET_IF', op: 'CRT', objRefs: { Node: node.name, NetIf: ni.name } })] };
   }));
-  r.put('/v1/nodes/:node/net-interfaces/:netif', route(reporter, { obj: 'NET_IF', op: 'MOD' }, 200, async (req) => {
+  r.put('/v1/nodes/:node/net-interfaces/:netif', route(reporter, { obj: 'NET_IF', op: 'MOD', body: 'PUT /v1/nodes/{node}/net-interfaces/{netinterface}' }, 200, async (req, _res, b) => {
     const node = getNode(state, String(req.params.node));
     const old = findNetIf(node, String(req.params.netif));
-    const b = bodyOf(req);
-    const ni = checkNetInterface({ ...netInterfaceView(old, false), ...b, name: old.name });
+    const ni = toNetInterface({ ...netInterfaceView(old, false), ...b, name: old.name });
     ni.uuid = old.uuid;
     const makeActive = b.is_active === true;
     await state.mutate((tx) => tx.put(state.nodes, nameKey(node.name), {

@@ -18,16 +18,17 @@ import { groupSizeInfo, maxVolumeSizes, sizeInfo } from '../placement/size-info.
 import { placementSnapshot } from '../placement/snapshot.js';
 import { autoplaceResource, spawnResources } from '../placement/spawn.js';
 import { addTieBreakerInTx } from '../placement/tie-breaker.js';
-import { parseToggleDisk, toggleDisk } from '../placement/toggle-disk.js';
+import { toggleDisk, toToggleRequest, type ToggleAsk } from '../placement/toggle-disk.js';
+import type { ToggleDiskDiskful, ToggleDiskRequest } from '../../api/index.js';
 import { applyAndReport } from '../services/apply.js';
-import { checkSelectFilter } from '../services/select-filter.js';
-import { bodyOf } from './body.js';
+import { toSelectFilter } from '../services/select-filter.js';
+import type { AutoSelectFilter } from '../../model/types.js';
 
 /**
  * `resource-group adjust`: every definition of the group is topped up to the group's current
  * select filter (so a changed place count or pool list reaches existing resources).
  */
-async function adjustGroup(ctx: ControllerContext, rg: ResourceGroup, override: ReturnType<typeof checkSelectFilter>): Promise<ApiCallRc[]> {
+async function adjustGroup(ctx: ControllerContext, rg: ResourceGroup, override: AutoSelectFilter): Promise<ApiCallRc[]> {
   const rc: ApiCallRc[] = [];
   const rds = [...ctx.state.resourceDefinitions.values()].filter((d) => nameKey(d.resourceGroup) === nameKey(rg.name) && !d.flags.includes('DELETE'));
   for (const d of rds) {
@@ -58,52 +59,60 @@ export function registerPlacementRoutes(r: Router, ctx: ControllerContext): void
   const rgParam = (req: { params: Record<string, unknown> }) => String(req.params.rg);
   startAutomatisms(ctx);
 
-  r.post('/v1/resource-groups/adjustall', route(reporter, { obj: 'RSC_GRP', op: 'MOD' }, 200, async (req) => {
-    const override = checkSelectFilter(bodyOf(req, false).select_filter);
+  r.post('/v1/resource-groups/adjustall', route(reporter, { obj: 'RSC_GRP', op: 'MOD', body: 'POST /v1/resource-groups/adjustall', bodyOptional: true }, 200, async (_req, _res, b) => {
+    const override = toSelectFilter(b.select_filter);
     const rc: ApiCallRc[] = [];
     for (const rg of [...state.resourceGroups.values()]) rc.push(...await adjustGroup(ctx, rg, override));
     return { rc };
   }));
-  r.post('/v1/resource-groups/:rg/adjust', route(reporter, { obj: 'RSC_GRP', op: 'MOD' }, 200, async (req) => ({
-    rc: await adjustGroup(ctx, getResourceGroup(state, rgParam(req)), checkSelectFilter(bodyOf(req, false).select_filter)),
+  r.post('/v1/resource-groups/:rg/adjust', route(reporter, { obj: 'RSC_GRP', op: 'MOD', body: 'POST /v1/resource-groups/{resource_group}/adjust', bodyOptional: true }, 200, async (req, _res, b) => ({
+    rc: await adjustGroup(ctx, getResourceGroup(state, rgParam(req)), toSelectFilter(b.select_filter)),
   })));
-  r.post('/v1/resource-groups/:rg/spawn', route(reporter, { obj: 'RSC_GRP', op: 'CRT' }, 201, async (req) => ({
-    rc: await spawnResources(ctx, rgParam(req), bodyOf(req)),
+  r.post('/v1/resource-groups/:rg/spawn', route(reporter, { obj: 'RSC_GRP', op: 'CRT', body: 'POST /v1/resource-groups/{resource_group}/spawn' }, 201, async (req, _res, b) => ({
+    rc: await spawnResources(ctx, rgParam(req), b),
   })));
-  r.post('/v1/resource-groups/:rg/query-size-info', route(reporter, { obj: 'RSC_GRP' }, 200, (req) => ({
-    json: groupSizeInfo(ctx, getResourceGroup(state, rgParam(req)), checkSelectFilter(bodyOf(req, false).select_filter)),
+  r.post('/v1/resource-groups/:rg/query-size-info', route(reporter, { obj: 'RSC_GRP', body: 'POST /v1/resource-groups/{resource_group}/query-size-info', bodyOptional: true }, 200, (req, _res, b) => ({
+    json: groupSizeInfo(ctx, getResourceGroup(state, rgParam(req)), toSelectFilter(b.select_filter)),
   })));
   r.get('/v1/resource-groups/:rg/query-max-volume-size', route(reporter, { obj: 'RSC_GRP' }, 200, (req) => ({
     json: maxVolumeSizes(ctx, effectiveFilter(getResourceGroup(state, rgParam(req)))),
   })));
-  r.options('/v1/query-max-volume-size', route(reporter, { obj: 'STOR_POOL' }, 200, (req) => ({
-    json: maxVolumeSizes(ctx, checkSelectFilter(bodyOf(req, false))),
+  r.options('/v1/query-max-volume-size', route(reporter, { obj: 'STOR_POOL', body: 'OPTIONS /v1/query-max-volume-size', bodyOptional: true }, 200, (_req, _res, b) => ({
+    json: maxVolumeSizes(ctx, toSelectFilter(b)),
   })));
-  r.post('/v1/queries/resource-groups/query-all-size-info', route(reporter, { obj: 'RSC_GRP' }, 200, (req) => {
-    const override = checkSelectFilter(bodyOf(req, false).select_filter);
+  r.post('/v1/queries/resource-groups/query-all-size-info', route(reporter, { obj: 'RSC_GRP', body: 'POST /v1/queries/resource-groups/query-all-size-info', bodyOptional: true }, 200, (_req, _res, b) => {
+    const override = toSelectFilter(b.select_filter);
     const cluster = placementSnapshot(ctx);
     const result: Record<string, unknown> = {};
     for (const rg of state.resourceGroups.values()) result[rg.name] = groupSizeInfo(ctx, rg, override, cluster);
     return { json: { result } };
   }));
-  r.post('/v1/resource-definitions/:rd/autoplace', route(reporter, { obj: 'RSC', op: 'CRT' }, 201, async (req) => ({
-    rc: await autoplaceResource(ctx, String(req.params.rd), bodyOf(req, false)),
+  r.post('/v1/resource-definitions/:rd/autoplace', route(reporter, { obj: 'RSC', op: 'CRT', body: 'POST /v1/resource-definitions/{resource}/autoplace', bodyOptional: true }, 201, async (req, _res, b) => ({
+    rc: await autoplaceResource(ctx, String(req.params.rd), b),
   })));
 
   // toggle-disk and its deprecated forms.
   const base = '/v1/resource-definitions/:rd/resources/:node';
-  const toggle = (fn: (p: Record<string, string>, body: Record<string, unknown>) => Record<string, unknown>) =>
-    route(reporter, { obj: 'RSC', op: 'MOD' }, 200, async (req) => {
+  const toggleBody = (p: Record<string, string>, b: ToggleDiskRequest & ToggleDiskDiskful, fixed: ToggleAsk): ToggleAsk => ({ ...b, ...fixed, ...(p.pool ? { storage_pool: p.pool } : {}), ...(p.from ? { migrate_from: p.from } : {}) });
+  const run = async (p: Record<string, string>, ask: ToggleAsk) => ({ rc: await toggleDisk(ctx, p.rd!, p.node!, toToggleRequest(ask)) });
+  const TOGGLE = { obj: 'RSC' as const, op: 'MOD' as const, bodyOptional: true };
+  r.put(`${base}/toggle-disk`, route(reporter, { ...TOGGLE, body: 'PUT /v1/resource-definitions/{resource}/resources/{node}/toggle-disk' }, 200, (req, _res, b) => run(req.params as Record<string, string>, b)));
+  const diskful = (path: string, key: 'PUT /v1/resource-definitions/{resource}/resources/{node}/toggle-disk/diskful' | 'PUT /v1/resource-definitions/{resource}/resources/{node}/toggle-disk/diskful/{storagepool}' | 'PUT /v1/resource-definitions/{resource}/resources/{node}/migrate-disk/{fromnode}') =>
+    r.put(path, route(reporter, { ...TOGGLE, body: key }, 200, (req, _res, b) => {
       const p = req.params as Record<string, string>;
-      return { rc: await toggleDisk(ctx, p.rd!, p.node!, parseToggleDisk(fn(p, bodyOf(req, false)))) };
-    });
-  r.put(`${base}/toggle-disk`, toggle((_p, b) => b));
-  r.put(`${base}/toggle-disk/diskless`, toggle(() => ({ operation: 'INTO_DRBD_DISKLESS' })));
-  r.put(`${base}/toggle-disk/diskless/:pool`, toggle((p) => ({ operation: 'INTO_DRBD_DISKLESS', storage_pool: p.pool })));
-  r.put(`${base}/toggle-disk/diskful`, toggle((_p, b) => ({ operation: 'INTO_DRBD_DISKFUL', layer_list: b.layer_list })));
-  r.put(`${base}/toggle-disk/diskful/:pool`, toggle((p, b) => ({ operation: 'INTO_DRBD_DISKFUL', storage_pool: p.pool, layer_list: b.layer_list })));
-  r.put(`${base}/migrate-disk/:from`, toggle((p) => ({ operation: 'INTO_DRBD_DISKFUL', migrate_from: p.from })));
-  r.put(`${base}/migrate-disk/:from/:pool`, toggle((p) => ({ operation: 'INTO_DRBD_DISKFUL', migrate_from: p.from, storage_pool: p.pool })));
+      return run(p, toggleBody(p, { layer_list: b.layer_list }, { operation: 'INTO_DRBD_DISKFUL' }));
+    }));
+  diskful(`${base}/toggle-disk/diskful`, 'PUT /v1/resource-definitions/{resource}/resources/{node}/toggle-disk/diskful');
+  diskful(`${base}/toggle-disk/diskful/:pool`, 'PUT /v1/resource-definitions/{resource}/resources/{node}/toggle-disk/diskful/{storagepool}');
+  diskful(`${base}/migrate-disk/:from`, 'PUT /v1/resource-definitions/{resource}/resources/{node}/migrate-disk/{fromnode}');
+  diskful(`${base}/migrate-disk/:from/:pool`, 'PUT /v1/resource-definitions/{resource}/resources/{node}/migrate-disk/{fromnode}');
+  // The diskless forms take no body.
+  for (const path of [`${base}/toggle-disk/diskless`, `${base}/toggle-disk/diskless/:pool`]) {
+    r.put(path, route(reporter, TOGGLE, 200, (req) => {
+      const p = req.params as Record<string, string>;
+      return run(p, toggleBody(p, {}, { operation: 'INTO_DRBD_DISKLESS' }));
+    }));
+  }
 
   // Node lifecycle.
   const node = (req: { params: Record<string, unknown> }) => String(req.params.node);

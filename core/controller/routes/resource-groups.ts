@@ -2,18 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { Router } from 'express';
 import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
 import { ApiError, Errors } from '../../model/errors.js';
-import { checkName, nameKey, printable } from '../../model/names.js';
+import { nameKey, printable } from '../../model/names.js';
 import type { ResourceGroup, VolumeGroup } from '../../model/types.js';
-import { applyPropsModify, checkProps } from '../../props/modify.js';
+import { applyPropsModify } from '../../props/modify.js';
 import type { ControllerContext } from '../context.js';
 import { route } from '../http/handler.js';
 import { listParam, nameFilter, page, propsFilter } from '../http/query.js';
 import { getResourceGroup } from '../lookup.js';
 import { propsInfo } from '../services/props-info.js';
-import { checkSelectFilter, mergeSelectFilter, unknownPools } from '../services/select-filter.js';
+import { mergeSelectFilter, toSelectFilter, unknownPools } from '../services/select-filter.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import { resourceGroupView, volumeGroupView } from '../views/resource-groups.js';
-import { bodyOf, optionalInt, optionalString } from './body.js';
 import { DFLT_RSC_GRP } from '../../model/defaults.js';
 
 const RG = 'RSC_GRP' as const;
@@ -32,31 +31,16 @@ export function ensureDefaultResourceGroup(state: ClusterState): Promise<void> {
 
 function rgRefs(name: string): Record<string, string> { return { RscGrp: name }; }
 
-function checkPeerSlots(v: unknown): number | undefined {
-  return optionalInt(v, 'peer_slots', 1, 31);
-}
-
-function checkDescription(v: unknown): string | undefined {
-  const d = optionalString(v, 'description');
-  if (d !== undefined && (d.length > 4096 || d.includes('\u0000'))) {
-    throw new ApiError('FAIL_INVLD_REQUEST', 'The description is too long or contains NUL bytes.', { correction: 'Use at most 4096 characters.', obj: RG });
-  }
-  return d;
-}
-
 function poolWarning(state: ClusterState, rg: ResourceGroup): ApiCallRc[] {
   const unknown = unknownPools(state, rg.selectFilter);
   if (!unknown.length) return [];
   return [rcEntry('WARN_NOT_FOUND', `The following configured storage pools do not exist on any node:\n\t${unknown.join('\n\t')}`, { obj: RG, objRefs: rgRefs(rg.name) })];
 }
 
-function checkVlmGrpFlags(v: unknown, current: string[] = []): string[] {
-  if (v === undefined || v === null) return current;
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
-    throw new ApiError('API_CALL_PARSE_ERROR', "'flags' must be a list of strings.", { correction: 'Give e.g. "flags": ["GROSS_SIZE"].', obj: VG });
-  }
+/** Applies "FLAG" / "-FLAG" changes (LINSTOR's volume group flag syntax). */
+function applyVlmGrpFlags(changes: string[] | undefined, current: string[] = []): string[] {
   const out = new Set(current);
-  for (const raw of v as string[]) {
+  for (const raw of changes ?? []) {
     const remove = raw.startsWith('-');
     const flag = (remove ? raw.slice(1) : raw).toUpperCase();
     if (!VG_FLAGS.includes(flag)) {
@@ -98,15 +82,14 @@ export function registerResourceGroupRoutes(r: Router, ctx: ControllerContext): 
   r.get('/v1/stats/resource-groups', route(reporter, { obj: RG }, 200, () => ({ json: { count: state.resourceGroups.size } })));
   r.get('/v1/resource-groups/:rg', route(reporter, { obj: RG }, 200, (req) => ({ json: resourceGroupView(getResourceGroup(state, String(req.params.rg))) })));
 
-  r.post('/v1/resource-groups', route(reporter, { obj: RG, op: 'CRT' }, 201, async (req) => {
-    const b = bodyOf(req);
-    const name = checkName('resource-group', b.name);
+  r.post('/v1/resource-groups', route(reporter, { obj: RG, op: 'CRT', body: 'POST /v1/resource-groups' }, 201, async (_req, _res, b) => {
+    const name = b.name!; // the rule (core/api/rules.ts) refuses a missing name
     const rg: ResourceGroup = {
       name,
-      description: checkDescription(b.description),
-      props: checkProps(b.props),
-      selectFilter: checkSelectFilter(b.select_filter),
-      peerSlots: checkPeerSlots(b.peer_slots),
+      description: b.description,
+      props: { ...b.props },
+      selectFilter: toSelectFilter(b.select_filter),
+      peerSlots: b.peer_slots,
       uuid: randomUUID(),
     };
     await state.mutate((tx) => {
@@ -116,19 +99,16 @@ export function registerResourceGroupRoutes(r: Router, ctx: ControllerContext): 
     return { rc: [...poolWarning(state, rg), rcEntry('CREATED', `New resource group '${name}' created.`, { obj: RG, op: 'CRT', objRefs: rgRefs(name), details: `Resource group '${name}' UUID is: ${rg.uuid}` })] };
   }));
 
-  r.put('/v1/resource-groups/:rg', route(reporter, { obj: RG, op: 'MOD' }, 200, async (req) => {
-    const b = bodyOf(req);
+  r.put('/v1/resource-groups/:rg', route(reporter, { obj: RG, op: 'MOD', body: 'PUT /v1/resource-groups/{resource_group}' }, 200, async (req, _res, b) => {
     const rg = getResourceGroup(state, String(req.params.rg));
     const change = applyPropsModify(rg.props, b);
-    const description = checkDescription(b.description);
-    const filterChange = b.select_filter === undefined ? undefined : checkSelectFilter(b.select_filter);
-    const peerSlots = checkPeerSlots(b.peer_slots);
+    const filterChange = b.select_filter === undefined ? undefined : toSelectFilter(b.select_filter);
     const next: ResourceGroup = {
       ...rg,
       props: change.props,
-      description: description ?? rg.description,
+      description: b.description ?? rg.description,
       selectFilter: filterChange ? mergeSelectFilter(rg.selectFilter, filterChange) : rg.selectFilter,
-      peerSlots: peerSlots ?? rg.peerSlots,
+      peerSlots: b.peer_slots ?? rg.peerSlots,
     };
     await state.mutate((tx) => tx.put(state.resourceGroups, nameKey(rg.name), next));
     const rc = [rcEntry('MODIFIED', `Resource group '${rg.name}' modified.`, { obj: RG, op: 'MOD', objRefs: rgRefs(rg.name), details: `Resource group '${rg.name}' UUID is: ${rg.uuid}` })];
@@ -171,15 +151,11 @@ export function registerResourceGroupRoutes(r: Router, ctx: ControllerContext): 
     json: volumeGroupView(getVolumeGroup(state, String(req.params.rg), parseVlmNr(String(req.params.nr)))),
   })));
 
-  r.post('/v1/resource-groups/:rg/volume-groups', route(reporter, { obj: VG, op: 'CRT' }, 201, async (req) => {
-    const b = bodyOf(req, false);
+  r.post('/v1/resource-groups/:rg/volume-groups', route(reporter, { obj: VG, op: 'CRT', body: 'POST /v1/resource-groups/{resource_group}/volume-groups', bodyOptional: true }, 201, async (req, _res, b) => {
     const rg = getResourceGroup(state, String(req.params.rg));
-    if (b.volume_number !== undefined && b.volume_number !== null && typeof b.volume_number !== 'number') {
-      throw new ApiError('API_CALL_PARSE_ERROR', "'volume_number' must be an integer.", { correction: 'Give e.g. "volume_number": 0, or leave it out.', obj: VG });
-    }
-    const asked = b.volume_number === undefined || b.volume_number === null ? undefined : parseVlmNr(String(b.volume_number));
-    const props = checkProps(b.props);
-    const flags = checkVlmGrpFlags(b.flags);
+    const asked = b.volume_number;
+    const props = { ...b.props };
+    const flags = applyVlmGrpFlags(b.flags);
     const vg = await state.mutate((tx) => {
       if (!state.resourceGroups.has(nameKey(rg.name))) throw Errors.notFound('FAIL_NOT_FOUND_RSC_GRP', 'Resource group', rg.name, { obj: RG });
       let nr = asked;
@@ -202,11 +178,10 @@ export function registerResourceGroupRoutes(r: Router, ctx: ControllerContext): 
     })] };
   }));
 
-  r.put('/v1/resource-groups/:rg/volume-groups/:nr', route(reporter, { obj: VG, op: 'MOD' }, 200, async (req) => {
-    const b = bodyOf(req);
+  r.put('/v1/resource-groups/:rg/volume-groups/:nr', route(reporter, { obj: VG, op: 'MOD', body: 'PUT /v1/resource-groups/{resource_group}/volume-groups/{volume_number}' }, 200, async (req, _res, b) => {
     const vg = getVolumeGroup(state, String(req.params.rg), parseVlmNr(String(req.params.nr)));
     const change = applyPropsModify(vg.props, b);
-    const flags = checkVlmGrpFlags(b.flags, vg.flags);
+    const flags = applyVlmGrpFlags(b.flags, vg.flags);
     await state.mutate((tx) => tx.put(state.volumeGroups, vgKey(vg.resourceGroup, vg.volumeNumber), { ...vg, props: change.props, flags }));
     const rc = [rcEntry('MODIFIED', `Volume group with number '${vg.volumeNumber}' of resource group '${vg.resourceGroup}' modified.`, {
       obj: VG, op: 'MOD', objRefs: { RscGrp: vg.resourceGroup, VlmNr: String(vg.volumeNumber) },
