@@ -137,18 +137,20 @@ export const SCHEMA_RULES: Partial<Record<SchemaName, Rule>> = {
   StoragePool: (o) => { name('storage-pool', o.storage_pool_name); props(o.props); },
   StoragePoolDefinition: (o) => { name('storage-pool', o.storage_pool_name); props(o.props); },
   StoragePoolDefinitionModify: propsModify,
+  PhysicalStorageStoragePoolCreate: (o) => { name('storage-pool', o.name); props(o.props); },
   ResourceGroup: (o) => { name('resource-group', o.name); description(o.description); props(o.props); intRange(o.peer_slots, 'peer_slots', 1, 31); },
   ResourceGroupModify: (o) => { description(o.description); propsModify(o); intRange(o.peer_slots, 'peer_slots', 1, 31); },
   VolumeGroup: (o) => { checkVolumeNumber(o.volume_number, 'VLM_GRP'); props(o.props); },
   VolumeGroupModify: propsModify,
   AutoSelectFilter: selectFilter,
   ResourceGroupSpawn: (o) => {
-    name('resource', o.resource_definition_name);
+    // Either a name or an external name (the service derives the name then).
+    if (o.resource_definition_name) name('resource', o.resource_definition_name);
     for (const s of (o.volume_sizes ?? []) as number[]) checkVolumeSizeKib(s);
     props(o.resource_definition_props);
     intRange(o.peer_slots, 'peer_slots', 1, 31);
   },
-  ResourceDefinition: (o) => { name('resource', o.name); props(o.props); },
+  ResourceDefinition: (o) => { if (o.name) name('resource', o.name); props(o.props); },
   ResourceDefinitionCreate: (o) => { intRange(o.drbd_port, 'drbd_port', 1, 65535); intRange(o.drbd_peer_slots, 'drbd_peer_slots', 1, 31); },
   ResourceDefinitionModify: (o) => {
     propsModify(o);
@@ -158,9 +160,10 @@ export const SCHEMA_RULES: Partial<Record<SchemaName, Rule>> = {
     enumList(o.layer_stack, 'layer_stack', LAYER_KINDS, 'FAIL_INVLD_LAYER_STACK', 'RSC_DFN');
   },
   VolumeDefinition: (o) => { checkVolumeNumber(o.volume_number, 'VLM_DFN'); checkVolumeSizeKib(o.size_kib); props(o.props); },
+  VolumeDefinitionCreate: (o) => intRange(o.drbd_minor_number, 'drbd_minor_number', 0, 1048575),
   VolumeDefinitionModify: (o) => { if (o.size_kib !== undefined) checkVolumeSizeKib(o.size_kib); propsModify(o); },
   Resource: (o) => { if (o.node_name !== undefined) name('node', o.node_name); props(o.props); },
-  ResourceCreate: (o) => enumList(o.layer_list, 'layer_list', LAYER_KINDS, 'FAIL_INVLD_LAYER_STACK', 'RSC'),
+  ResourceCreate: (o) => { enumList(o.layer_list, 'layer_list', LAYER_KINDS, 'FAIL_INVLD_LAYER_STACK', 'RSC'); intRange(o.drbd_node_id, 'drbd_node_id', 0, 31); },
   ResourceModify: propsModify,
   VolumeModify: propsModify,
   NodeConnectionModify: propsModify,
@@ -171,7 +174,15 @@ export const SCHEMA_RULES: Partial<Record<SchemaName, Rule>> = {
     for (const [k, v] of Object.entries((o.override_props ?? {}) as Obj)) checkPropValue(checkKvsKey(k), v);
     for (const k of (o.delete_props ?? []) as string[]) checkKvsKey(k);
   },
+  ErrorReportDelete: (o) => {
+    for (const f of ['since', 'to'] as const) {
+      const v = o[f];
+      if (v !== undefined && (!Number.isSafeInteger(v) || (v as number) < 0)) {
+        throw new ApiError('FAIL_INVLD_TIME_PARAM', `'${f}' must be a time in milliseconds since the epoch.`, { correction: `Give e.g. "${f}": ${Date.now()}.` });
+      }
+    }
+  },
   Snapshot: (o) => { name('snapshot', o.name); if (o.resource_name !== undefined) name('resource', o.resource_name); },
   SnapshotRestore: (o) => { name('resource', o.to_resource); },
-  ResourceDefinitionCloneRequest: (o) => { name('resource', o.name); },
+  ResourceDefinitionCloneRequest: (o) => { if (o.name) name('resource', o.name); if (o.resource_group) name('resource-group', o.resource_group); },
 };

@@ -2,11 +2,11 @@ import { ApiError } from '../model/errors.js';
 import type { Props } from '../model/types.js';
 import { checkPropKey, checkPropValue } from './keys.js';
 
-/** The body every LINSTOR `*Modify` request shares. */
+/** The body every LINSTOR `*Modify` request shares (validated at the REST edge: core/api). */
 export interface PropsModify {
-  override_props?: Record<string, unknown>;
-  delete_props?: unknown[];
-  delete_namespaces?: unknown[];
+  override_props?: Record<string, string>;
+  delete_props?: string[];
+  delete_namespaces?: string[];
 }
 
 export interface PropsChange {
@@ -23,16 +23,12 @@ export function applyPropsModify(current: Props, body: PropsModify | undefined):
   const props: Props = { ...current };
   const unsetDeletes: string[] = [];
   if (!body) return { props, unsetDeletes };
-  const overrides = body.override_props ?? {};
-  if (typeof overrides !== 'object' || Array.isArray(overrides)) {
-    throw new ApiError('FAIL_INVLD_PROP', 'override_props must be an object of string values.', { correction: 'Send {"override_props": {"Key": "value"}}.' });
-  }
-  const validated: Array<[string, string]> = Object.entries(overrides).map(([k, v]) => {
+  const validated: Array<[string, string]> = Object.entries(body.override_props ?? {}).map(([k, v]) => {
     const key = checkPropKey(k);
     return [key, checkPropValue(key, v)];
   });
-  const deletes = arrayOfStrings(body.delete_props, 'delete_props');
-  const namespaces = arrayOfStrings(body.delete_namespaces, 'delete_namespaces');
+  const deletes = body.delete_props ?? [];
+  const namespaces = body.delete_namespaces ?? [];
   for (const [k, v] of validated) props[k] = v;
   for (const k of deletes) {
     if (k in props) delete props[k];
@@ -43,26 +39,4 @@ export function applyPropsModify(current: Props, body: PropsModify | undefined):
     for (const k of Object.keys(props)) if (k.startsWith(prefix)) delete props[k];
   }
   return { props, unsetDeletes };
-}
-
-/** Validates a full props map given at creation time. */
-export function checkProps(input: unknown): Props {
-  if (input === undefined || input === null) return {};
-  if (typeof input !== 'object' || Array.isArray(input)) {
-    throw new ApiError('FAIL_INVLD_PROP', 'props must be an object of string values.', { correction: 'Send {"props": {"Key": "value"}}.' });
-  }
-  const out: Props = {};
-  for (const [k, v] of Object.entries(input as Record<string, unknown>)) {
-    const key = checkPropKey(k);
-    out[key] = checkPropValue(key, v);
-  }
-  return out;
-}
-
-function arrayOfStrings(v: unknown, field: string): string[] {
-  if (v === undefined || v === null) return [];
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
-    throw new ApiError('FAIL_INVLD_PROP', `${field} must be a list of strings.`, { correction: `Send {"${field}": ["Key"]}.` });
-  }
-  return v as string[];
 }

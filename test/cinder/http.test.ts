@@ -29,10 +29,18 @@ test('GET / answers 300 and GET /v3/ 200 with the microversion range 3.0 .. 3.71
 });
 
 test('a microversion outside the range is refused with 406, a malformed one with 400, and every answer carries a request id', async (t) => {
-  const hi = await http(stack.api, 'GET', '/v3/volumes', { version: '3.99' });
-  t.is(hi.status, 406);
-  t.is(hi.body.computeFault.code, 406);
-  t.regex(hi.headers.get('x-openstack-request-id') ?? '', /^req-[0-9a-f-]{36}$/);
+  for (const version of ['2.9', '3.72', '3.99']) {
+    const out = await http(stack.api, 'GET', '/v3/volumes', { version });
+    t.is(out.status, 406, `${version} is outside 3.0 .. 3.71`);
+    t.is(out.body.computeFault.code, 406);
+    t.regex(out.body.computeFault.message, /Minimum is 3\.0 and maximum is 3\.71/);
+    t.regex(out.headers.get('x-openstack-request-id') ?? '', /^req-[0-9a-f-]{36}$/);
+  }
+  for (const version of ['3.0', '3.71']) {
+    const edge = await http(stack.api, 'GET', '/v3/volumes', { version });
+    t.is(edge.status, 200, `${version} is inside the range`);
+    t.is(edge.headers.get('openstack-api-version'), `volume ${version}`);
+  }
   const bad = await http(stack.api, 'GET', '/v3/volumes', { version: 'x.y' });
   t.is(bad.status, 400);
   t.is(bad.body.badRequest.code, 400);

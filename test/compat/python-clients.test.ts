@@ -86,12 +86,14 @@ test('python-linstor: resource_create with an array body, then lists filtered by
   }
 });
 
+// The driver sends select_filter.place_count as the string "2" (the volume type's linstor:redundancy
+// extra spec); LINSTOR's Jackson coerces it, and so does the controller.
 test('openstack-cinder: create_volume, copy_volume_to_image device lookup, stats and delete (driver 2.0.0)', async (t) => {
   const rg = `cinder-${randomSuffix()}`;
   const rd = `volume-${randomSuffix()}${randomSuffix()}`;
   const host = names()[2]!;
   const fx = loadFixture('openstack-cinder', 'create_and_attach');
-  const vars = { rg, rd, host, pool: cluster.pool, sizeKib: 16 * MiB };
+  const vars = { rg, rd, host, vt: 'replicated-thin', pool: cluster.pool, sizeKib: 16 * MiB };
   const first = await replay(cluster.ctl.url, { ...fx, requests: fx.requests.slice(0, 9) }, vars);
   // A diskless attachment on a STORAGE-only stack has no data path (that needs DRBD or NVMe),
   // so the copy runs on a cinder host that holds a replica, where device_path is a real device.
@@ -162,7 +164,7 @@ test('opennebula: datastore monitor, deploy with prefer node, attach/detach and 
   t.is(g.select_filter.place_count, 2);
   for (const p of pools!.body as any[]) {
     if (p.provider_kind === 'DISKLESS') continue;
-    t.true(Number.isInteger(p.free_capacity) && Number.isInteger(p.total_capacity), JSON.stringify(p));
+    t.true(Number.isInteger(p.free_capacity) && Number.isInteger(p.total_capacity), JSON.stringify(p, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)));
   }
   for (const x of [spawn!, activate!, autoplace!, attach!, detach!, del!]) {
     t.false((x.body as any[]).some((r) => pyIsError(r.ret_code)), `${x.call}: ${x.text}`);

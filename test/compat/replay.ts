@@ -1,7 +1,8 @@
 /**
- * Replays requests recorded from real LINSTOR clients (test/fixtures/clients/<client>/*.json)
- * byte for byte as each client puts them on the wire: method, path with its query string,
- * headers, and the body serialised the way that client's JSON encoder does it.
+ * Replays requests transcribed from the source of real LINSTOR clients
+ * (test/fixtures/clients/<client>/*.json; not recordings: see that folder's README) as each
+ * client puts them on the wire: method, path with its query string, headers, and the body
+ * serialised the way that client's JSON encoder does it.
  *
  * A fixture names `{{placeholders}}` (resource, node, pool names) that the test fills in, so
  * parallel test files never share names.
@@ -16,7 +17,7 @@ export type BodyEncoding =
   | 'python-json-dumps'   // json.dumps(): ", " and ": " separators
   | 'go-json-encoder';    // json.NewEncoder(buf).Encode(): compact plus a trailing "\n"
 
-export interface RecordedRequest {
+export interface TranscribedRequest {
   /** What the client does at this point, in its own words (sub/method name). */
   call: string;
   method: string;
@@ -29,7 +30,7 @@ export interface RecordedRequest {
 
 export interface Fixture {
   client: string;
-  /** Repository and file the request shapes were copied from. */
+  /** Repository @ commit, files and functions the requests were transcribed from. */
   source: string;
   flow: string;
   encoding: BodyEncoding;
@@ -37,7 +38,7 @@ export interface Fixture {
   headers: Record<string, string>;
   /** Content-Type the client adds only when a request has a body (golinstor's newRequest). */
   contentTypeWithBody?: string;
-  requests: RecordedRequest[];
+  requests: TranscribedRequest[];
 }
 
 export interface Answer<T = any> {
@@ -121,8 +122,8 @@ export function encodeBody(body: unknown, encoding: BodyEncoding): string {
   }
 }
 
-/** Sends one recorded request; `vars` fill the fixture's placeholders. */
-export async function send<T = any>(baseUrl: string, fx: Fixture, req: RecordedRequest, vars: Record<string, string | number>): Promise<Answer<T>> {
+/** Sends one transcribed request; `vars` fill the fixture's placeholders. */
+export async function send<T = any>(baseUrl: string, fx: Fixture, req: TranscribedRequest, vars: Record<string, string | number>): Promise<Answer<T>> {
   const path = fill(req.path, vars);
   const headers: Record<string, string> = { ...fx.headers, ...(req.headers ?? {}) };
   const init: RequestInit = { method: req.method, headers };
@@ -150,7 +151,7 @@ export async function replay(baseUrl: string, fx: Fixture, vars: Record<string, 
   return out;
 }
 
-export function accepts(req: RecordedRequest, status: number): boolean {
+export function accepts(req: TranscribedRequest, status: number): boolean {
   if (req.expect?.status !== undefined) return status === req.expect.status;
   const [lo, hi] = req.expect?.statusIn ?? [200, 399];
   return status >= lo && status <= hi;

@@ -96,6 +96,34 @@ test('CreateVolume with an existing name and a larger capacity is ALREADY_EXISTS
   t.is(await code(newVolume(name, 64n * MiB)), status.ALREADY_EXISTS);
   await ctl('DeleteVolume', { volume_id: a.volume_id });
 });
+test('CreateVolume with an existing name whose size exceeds limit_bytes is ALREADY_EXISTS; within the range it is the same volume', async (t) => {
+  const name = uniq('limit');
+  const a = await newVolume(name, 32n * MiB);
+  const again = (range: object) => ctl('CreateVolume', { name, capacity_range: range, volume_capabilities: [mountCap()], parameters: storageParams(env) });
+  t.is(await code(again({ required_bytes: String(16n * MiB), limit_bytes: String(24n * MiB) })), status.ALREADY_EXISTS, 'existing 32 MiB > limit 24 MiB');
+  t.is((await again({ required_bytes: String(16n * MiB), limit_bytes: String(32n * MiB) })).volume.volume_id, a.volume_id, 'limit exactly the existing size');
+  t.is((await again({ required_bytes: String(32n * MiB) })).volume.volume_id, a.volume_id, 'required exactly the existing size');
+  await ctl('DeleteVolume', { volume_id: a.volume_id });
+});
+test('CreateVolume with an existing name and another content source is ALREADY_EXISTS', async (t) => {
+  const src = await newVolume();
+  const name = uniq('src');
+  const a = await newVolume(name);
+  const fromVolume = ctl('CreateVolume', { name, capacity_range: size(16n * MiB), volume_capabilities: [mountCap()], parameters: storageParams(env), volume_content_source: { volume: { volume_id: src.volume_id } } });
+  t.is(await code(fromVolume), status.ALREADY_EXISTS, 'created empty, asked again as a clone');
+  const cloneName = uniq('clone');
+  const clone = await ctl('CreateVolume', { name: cloneName, capacity_range: size(16n * MiB), volume_capabilities: [mountCap()], parameters: storageParams(env), volume_content_source: { volume: { volume_id: src.volume_id } } });
+  t.is(await code(newVolume(cloneName)), status.ALREADY_EXISTS, 'created as a clone, asked again without a source');
+  for (const v of [a, src, clone.volume]) await ctl('DeleteVolume', { volume_id: v.volume_id });
+});
+test('CreateVolume with an existing name and other parameters is ALREADY_EXISTS', async (t) => {
+  const name = uniq('params');
+  const a = await newVolume(name);
+  t.is(await code(newVolume(name, 16n * MiB, storageParams(env, 0, { mountOpts: 'noatime' }))), status.ALREADY_EXISTS, 'another mount option');
+  t.is(await code(newVolume(name, 16n * MiB, storageParams(env, 1))), status.ALREADY_EXISTS, 'another node list');
+  t.is((await newVolume(name)).volume_id, a.volume_id, 'the same parameters still answer the same volume');
+  await ctl('DeleteVolume', { volume_id: a.volume_id });
+});
 test('CreateVolume accepts a 128-character name (Nomad names like db[0] too)', async (t) => {
   const long = `${'x'.repeat(120)}${uniq('').slice(1)}`.slice(0, 128);
   const a = await newVolume(long);

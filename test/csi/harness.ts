@@ -4,7 +4,7 @@
  * spec over that socket, as Nomad does.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
@@ -93,3 +93,12 @@ export function storageParams(env: CsiEnv, nodeIdx = 0, extra: Record<string, st
 }
 
 export const uniq = (p: string): string => `${p}-${randomSuffix()}`;
+
+/**
+ * Whether this process may grow a mounted ext4 (resize2fs needs CAP_SYS_RESOURCE; containers
+ * often drop it). Read from the process's own effective capability set.
+ */
+export function hasCapSysResource(): boolean {
+  const m = /^CapEff:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+  return !!m && (BigInt(`0x${m[1]}`) & (1n << 24n)) !== 0n;
+}

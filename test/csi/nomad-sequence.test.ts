@@ -60,31 +60,26 @@ test.serial('nomad volume create, a job writing, snapshot, a volume from the sna
   t.is(refused.code, status.FAILED_PRECONDITION);
 
   // nomad volume snapshot create
-  let snapshotId: string | undefined;
-  const snap = await ctl('CreateSnapshot', { source_volume_id: vol.volume_id, name: uniq('mysql-snap'), parameters: {} }).catch((e) => e);
-  if (snap.code !== undefined) {
-    t.log(`SKIPPED snapshot steps: the cluster cannot take FILE_THIN snapshots yet: ${snap.details}`);
-  } else {
-    snapshotId = snap.snapshot.snapshot_id;
-    t.true(snap.snapshot.ready_to_use);
-    const listed = await ctl('ListSnapshots', { source_volume_id: vol.volume_id });
-    t.deepEqual(listed.entries.map((e: any) => e.snapshot.snapshot_id), [snapshotId]);
+  const snap = await ctl('CreateSnapshot', { source_volume_id: vol.volume_id, name: uniq('mysql-snap'), parameters: {} });
+  const snapshotId: string = snap.snapshot.snapshot_id;
+  t.true(snap.snapshot.ready_to_use);
+  const listed = await ctl('ListSnapshots', { source_volume_id: vol.volume_id });
+  t.deepEqual(listed.entries.map((e: any) => e.snapshot.snapshot_id), [snapshotId]);
 
-    // nomad volume create with snapshot_id; the restored replica is where the snapshot is (n1)
-    const restored = (await ctl('CreateVolume', { name: uniq('mysql-restored'), capacity_range: { required_bytes: String(32n * MiB) }, volume_capabilities: [cap], parameters: params, volume_content_source: { snapshot: { snapshot_id: snapshotId } } })).volume;
-    const holder = restored.accessible_topology[0].segments['linbit.com/hostname'];
-    const idx = env.cluster.nodes.findIndex((n) => n.name === holder);
-    t.true(idx >= 0, `restored replica on ${holder}`);
-    const rpub = await ctl('ControllerPublishVolume', { volume_id: restored.volume_id, node_id: holder, volume_capability: cap, volume_context: restored.volume_context });
-    const p2 = nomadPaths(restored.volume_id);
-    await plugin(idx).call('node', 'NodeStageVolume', { volume_id: restored.volume_id, publish_context: rpub.publish_context, staging_target_path: p2.staging, volume_capability: cap, volume_context: restored.volume_context });
-    await plugin(idx).call('node', 'NodePublishVolume', { volume_id: restored.volume_id, staging_target_path: p2.staging, target_path: p2.target, volume_capability: cap, readonly: false, volume_context: restored.volume_context });
-    t.is(readFileSync(join(p2.target, 'data.sql'), 'utf8'), 'INSERT 42;', 'the file written before the snapshot reads back');
-    await plugin(idx).call('node', 'NodeUnpublishVolume', { volume_id: restored.volume_id, target_path: p2.target });
-    await plugin(idx).call('node', 'NodeUnstageVolume', { volume_id: restored.volume_id, staging_target_path: p2.staging });
-    await ctl('ControllerUnpublishVolume', { volume_id: restored.volume_id, node_id: holder });
-    await ctl('DeleteVolume', { volume_id: restored.volume_id });
-  }
+  // nomad volume create with snapshot_id; the restored replica is where the snapshot is (n1)
+  const restored = (await ctl('CreateVolume', { name: uniq('mysql-restored'), capacity_range: { required_bytes: String(32n * MiB) }, volume_capabilities: [cap], parameters: params, volume_content_source: { snapshot: { snapshot_id: snapshotId } } })).volume;
+  const holder = restored.accessible_topology[0].segments['linbit.com/hostname'];
+  const idx = env.cluster.nodes.findIndex((n) => n.name === holder);
+  t.true(idx >= 0, `restored replica on ${holder}`);
+  const rpub = await ctl('ControllerPublishVolume', { volume_id: restored.volume_id, node_id: holder, volume_capability: cap, volume_context: restored.volume_context });
+  const p2 = nomadPaths(restored.volume_id);
+  await plugin(idx).call('node', 'NodeStageVolume', { volume_id: restored.volume_id, publish_context: rpub.publish_context, staging_target_path: p2.staging, volume_capability: cap, volume_context: restored.volume_context });
+  await plugin(idx).call('node', 'NodePublishVolume', { volume_id: restored.volume_id, staging_target_path: p2.staging, target_path: p2.target, volume_capability: cap, readonly: false, volume_context: restored.volume_context });
+  t.is(readFileSync(join(p2.target, 'data.sql'), 'utf8'), 'INSERT 42;', 'the file written before the snapshot reads back');
+  await plugin(idx).call('node', 'NodeUnpublishVolume', { volume_id: restored.volume_id, target_path: p2.target });
+  await plugin(idx).call('node', 'NodeUnstageVolume', { volume_id: restored.volume_id, staging_target_path: p2.staging });
+  await ctl('ControllerUnpublishVolume', { volume_id: restored.volume_id, node_id: holder });
+  await ctl('DeleteVolume', { volume_id: restored.volume_id });
 
   // nomad volume create again with a bigger capacity_min: ControllerExpandVolume (+ NodeExpand at next claim)
   const grown = await ctl('ControllerExpandVolume', { volume_id: vol.volume_id, capacity_range: { required_bytes: String(96n * MiB) }, volume_capability: cap });
@@ -104,7 +99,7 @@ test.serial('nomad volume create, a job writing, snapshot, a volume from the sna
   await ctl('ControllerUnpublishVolume', { volume_id: vol.volume_id, node_id: nodeId });
 
   // nomad volume snapshot delete; nomad volume delete
-  if (snapshotId) await ctl('DeleteSnapshot', { snapshot_id: snapshotId });
+  await ctl('DeleteSnapshot', { snapshot_id: snapshotId });
   await ctl('DeleteVolume', { volume_id: vol.volume_id });
   t.is((await ctl('ListVolumes', {})).entries.filter((e: any) => e.volume.volume_id === vol.volume_id).length, 0);
   await t.throwsAsync(env.plugins[0]!.ctx.client.resourceDefinitions.get(vol.volume_id), undefined, 'the resource definition is gone');
@@ -112,12 +107,10 @@ test.serial('nomad volume create, a job writing, snapshot, a volume from the sna
 
 test.serial('autoPlace with placementCount places replicas through LINSTOR\'s autoplacer', async (t) => {
   const ctl = (m: string, r: unknown) => env.clients[0]!.call('controller', m, r);
-  const r = await ctl('CreateVolume', { name: uniq('auto'), capacity_range: { required_bytes: String(16n * MiB) }, volume_capabilities: [mountCap()], parameters: { layerList: 'storage', storagePool: env.pool, placementCount: '2' } }).catch((e) => e);
-  if (r.code !== undefined) {
-    t.log(`SKIPPED: autoplace not available from the controller yet: ${r.details}`);
-    t.pass();
-    return;
-  }
-  t.is(r.volume.accessible_topology.length, 2);
+  const r = await ctl('CreateVolume', { name: uniq('auto'), capacity_range: { required_bytes: String(16n * MiB) }, volume_capabilities: [mountCap()], parameters: { layerList: 'storage', storagePool: env.pool, placementCount: '2' } });
+  const holders = r.volume.accessible_topology.map((s: any) => s.segments['linbit.com/hostname']);
+  t.is(new Set(holders).size, 2, `two replicas on two nodes: ${holders}`);
+  const placed = await env.plugins[0]!.ctx.client.resources.view({ resources: [r.volume.volume_id] });
+  t.deepEqual(placed.map((x) => x.node_name).sort(), [...holders].sort(), 'LINSTOR holds exactly the replicas CSI reports');
   await ctl('DeleteVolume', { volume_id: r.volume.volume_id });
 });

@@ -11,8 +11,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { LinstorApiError } from '../../core/client/index.js';
-import { isUnknownApiCall } from '../../plugins/proxmox/context.js';
 import { findSection, parseStorageCfg } from '../../plugins/proxmox/storage-cfg.js';
 import { startPveCluster, waitFor, type PveCluster } from './cluster.js';
 import { pve, pveCall } from './pve.js';
@@ -25,7 +23,6 @@ let scfg: Record<string, unknown>;
 let A: string, B: string, C: string; // A creates the disk, C has no replica, B is the other replica holder
 let disk = '';
 let res = '';
-let snapshotsAvailable = true;
 let template = '';
 let clone = '';
 
@@ -137,22 +134,7 @@ test.serial('on node A, which holds a replica, the path is a real block device a
   t.is(await readBlock(path, 13), 'first content');
 });
 
-async function snapshotsUnsupported(t: { log: (...a: unknown[]) => void }): Promise<boolean> {
-  if (!snapshotsAvailable) return true;
-  try {
-    await cl.client.snapshots.list(res);
-  } catch (e) {
-    if (e instanceof LinstorApiError && isUnknownApiCall(e)) {
-      snapshotsAvailable = false;
-      t.log(`SKIPPED: the controller answers ${e.status} UNKNOWN_API_CALL for snapshot endpoints; snapshot, rollback and template steps not run`);
-      return true;
-    }
-  }
-  return false;
-}
-
 test.serial('a snapshot taken in PVE is a LINSTOR snapshot snap_<res>_<name>, and rolling back restores the data', async (t) => {
-  if (await snapshotsUnsupported(t)) { t.pass(); return; }
   await as(A).call('volume_snapshot', [scfg, STOREID, disk, 'before_upgrade']);
   const snaps = await cl.client.snapshots.list(res);
   t.true(snaps.some((s) => s.name === `snap_${res}_before_upgrade`));
@@ -168,7 +150,6 @@ test.serial('a snapshot taken in PVE is a LINSTOR snapshot snap_<res>_<name>, an
 });
 
 test.serial('converting the VM to a template gives a base- name, and a linked clone for VM 200 carries the template data', async (t) => {
-  if (await snapshotsUnsupported(t)) { t.pass(); return; }
   const [hasClone] = await as(A).call<[number | null]>('volume_has_feature', [scfg, 'clone', STOREID, `base-${disk}`, null, 0]);
   t.is(hasClone, 1);
   [template] = await as(A).call<[string]>('create_base', [STOREID, scfg, disk]);

@@ -9,7 +9,6 @@ import { getNode, getResource, getResourceDefinition, resourcesOf } from '../loo
 import { applyAndReport } from '../services/apply.js';
 import { modifyConnectionProps, pairKey } from '../services/connections.js';
 import { nodeConnectionView, resourceConnectionView } from '../views/connections.js';
-import { bodyOf } from './body.js';
 
 export function registerConnectionRoutes(r: Router, ctx: ControllerContext): void {
   const { state, reporter } = ctx;
@@ -20,8 +19,7 @@ export function registerConnectionRoutes(r: Router, ctx: ControllerContext): voi
     return { json: page(req, state.nodeConnections.values(), (c) => (a(c.nodeA) && b(c.nodeB)) || (a(c.nodeB) && b(c.nodeA)), nodeConnectionView) };
   }));
 
-  r.put('/v1/node-connections/:a/:b', route(reporter, { obj: 'NODE_CONN', op: 'MOD' }, 200, async (req) => {
-    const body = bodyOf(req);
+  r.put('/v1/node-connections/:a/:b', route(reporter, { obj: 'NODE_CONN', op: 'MOD', body: 'PUT /v1/node-connections/{node_a}/{node_b}' }, 200, async (req, _res, body) => {
     const { nodeA, nodeB, unset } = await state.mutate((tx) => {
       const a = getNode(state, String(req.params.a));
       const b = getNode(state, String(req.params.b));
@@ -56,8 +54,7 @@ export function registerConnectionRoutes(r: Router, ctx: ControllerContext): voi
     return { json: [resourceConnectionView(c)] };
   }));
 
-  r.put(`${RC_BASE}/:a/:b`, route(reporter, { obj: 'RSC_CONN', op: 'MOD' }, 200, async (req) => {
-    const body = bodyOf(req);
+  r.put(`${RC_BASE}/:a/:b`, route(reporter, { obj: 'RSC_CONN', op: 'MOD', body: 'PUT /v1/resource-definitions/{resource}/resource-connections/{node_a}/{node_b}' }, 200, async (req, _res, body) => {
     const { rd, nodeA, nodeB, unset } = await state.mutate((tx) => {
       const def = getResourceDefinition(state, String(req.params.rd));
       const ra = getResource(state, def.name, String(req.params.a));

@@ -8,7 +8,6 @@ import type { ControllerContext } from '../context.js';
 import { route } from '../http/handler.js';
 import { exportPath } from '../services/db-export.js';
 import { PROPS_INFO, PROPS_INFO_ALIASES, propsInfo } from '../services/props-info.js';
-import { bodyOf } from './body.js';
 
 const CTRL = 'CTRL_CONF' as const;
 
@@ -21,20 +20,19 @@ export function registerControllerRoutes(r: Router, ctx: ControllerContext): voi
     json: { ...PROPS_INFO, ...Object.fromEntries(Object.entries(PROPS_INFO_ALIASES).map(([k, v]) => [k, PROPS_INFO[v]])) },
   })));
 
-  r.post('/v1/controller/properties', route(reporter, { obj: CTRL, op: 'CRT' }, 201, async (req) => {
-    const b = bodyOf(req);
+  r.post('/v1/controller/properties', route(reporter, { obj: CTRL, op: 'CRT', body: 'POST /v1/controller/properties' }, 201, async (_req, _res, b) => {
     const before = state.ctrlProps;
     const change = applyPropsModify(before, b);
     await state.mutate((tx) => tx.put(state.controllerProps, 'props', change.props));
     const rc: ApiCallRc[] = [];
-    for (const [k, v] of Object.entries((b.override_props ?? {}) as Record<string, string>)) {
+    for (const [k, v] of Object.entries(b.override_props ?? {})) {
       rc.push(rcEntry('CREATED', `Successfully set property '${k}' to value '${v}'`, { obj: CTRL, op: 'CRT' }));
     }
-    for (const k of (b.delete_props ?? []) as string[]) {
+    for (const k of b.delete_props ?? []) {
       if (change.unsetDeletes.includes(k)) rc.push(rcEntry('WARN_DEL_UNSET_PROP', `Could not delete property '${k}' as it did not exist.`, { obj: CTRL, op: 'DEL' }));
       else rc.push(rcEntry('DELETED', `Successfully deleted property '${k}'`, { obj: CTRL, op: 'DEL' }));
     }
-    for (const ns of (b.delete_namespaces ?? []) as string[]) rc.push(rcEntry('DELETED', `Successfully deleted namespace '${ns}'`, { obj: CTRL, op: 'DEL' }));
+    for (const ns of b.delete_namespaces ?? []) rc.push(rcEntry('DELETED', `Successfully deleted namespace '${ns}'`, { obj: CTRL, op: 'DEL' }));
     if (!rc.length) rc.push(rcEntry('INFO_NOOP', 'No controller property was changed.', { obj: CTRL, op: 'MOD' }));
     return { rc };
   }));
@@ -55,8 +53,7 @@ export function registerControllerRoutes(r: Router, ctx: ControllerContext): voi
 
   r.get('/v1/controller/config', route(reporter, { obj: CTRL }, 200, (req) => ({ json: controllerConfigView(req, ctx.config) })));
 
-  const exportDb = route(reporter, { obj: CTRL, op: 'CRT' }, 201, async (req) => {
-    const b = bodyOf(req, false);
+  const exportDb = route(reporter, { obj: CTRL, op: 'CRT', body: 'POST /v1/controller/database/export', bodyOptional: true }, 201, async (_req, _res, b) => {
     const path = exportPath(b.backup_name, ctx.config.configDirectory);
     try {
       await ctx.store.exportTo(path);

@@ -7,7 +7,6 @@ import type { ControllerContext } from '../context.js';
 import { route, type RouteMeta } from '../http/handler.js';
 import { boolParam, listParam, nameFilter, page } from '../http/query.js';
 import { errorReportView } from '../views/error-reports.js';
-import { bodyOf, optionalString, optionalStringList } from './body.js';
 
 // Error reports have no object mask in LINSTOR's return codes.
 const NO_OBJ = {} as unknown as RouteMeta;
@@ -21,14 +20,6 @@ function msParam(req: Request, name: string): number | undefined {
     throw new ApiError('FAIL_INVLD_TIME_PARAM', `Query parameter '${name}' must be a time in milliseconds since the epoch.`, { correction: `Use e.g. ?${name}=${Date.now()}` });
   }
   return n;
-}
-
-function optionalMs(v: unknown, field: string): number | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
-    throw new ApiError('FAIL_INVLD_TIME_PARAM', `'${field}' must be a time in milliseconds since the epoch.`, { correction: `Give e.g. "${field}": ${Date.now()}.` });
-  }
-  return v;
 }
 
 function byTime(a: ErrorReport, b: ErrorReport): number { return a.time - b.time || a.id.localeCompare(b.id); }
@@ -60,14 +51,9 @@ export function registerErrorReportRoutes(r: Router, ctx: ControllerContext): vo
     return { rc: [rcEntry('DELETED', `Error report '${id}' deleted.`)] };
   }));
 
-  r.patch('/v1/error-reports', route(reporter, NO_OBJ, 200, async (req) => {
-    const b = bodyOf(req, false);
-    const since = optionalMs(b.since, 'since');
-    const to = optionalMs(b.to, 'to');
-    const nodes = nameFilter(optionalStringList(b.nodes, 'nodes') ?? []);
-    const exception = optionalString(b.exception, 'exception');
-    const version = optionalString(b.version, 'version');
-    const ids = optionalStringList(b.ids, 'ids');
+  r.patch('/v1/error-reports', route(reporter, { ...NO_OBJ, body: 'PATCH /v1/error-reports', bodyOptional: true }, 200, async (_req, _res, b) => {
+    const { since, to, exception, version, ids } = b;
+    const nodes = nameFilter(b.nodes ?? []);
     const deleted = await state.mutate((tx) => {
       const hits = [...state.errorReports.values()].filter((e) => nodes(e.nodeName)
         && (since === undefined || e.time >= since) && (to === undefined || e.time <= to)

@@ -14,7 +14,6 @@ import { route } from '../http/handler.js';
 import { page } from '../http/query.js';
 import { getNode } from '../lookup.js';
 import { prepareStoragePool, storeStoragePool } from '../services/storage-pool-create.js';
-import { bodyOf, optionalString, optionalStringList } from './body.js';
 
 const PD = 'PHYSICAL_DEVICE' as const;
 const LIST_TIMEOUT_MS = 30_000;
@@ -40,8 +39,8 @@ function deviceKind(v: unknown): DeviceKind {
   return k;
 }
 
-export function checkDevicePaths(v: unknown): string[] {
-  const paths = optionalStringList(v, 'device_paths') ?? [];
+export function checkDevicePaths(v: string[] | undefined): string[] {
+  const paths = v ?? [];
   if (!paths.length) throw new ApiError('FAIL_INVLD_REQUEST', "Field 'device_paths' is null or empty.", { correction: 'Give at least one device, e.g. "device_paths": ["/dev/sdb"].', obj: PD, op: 'CRT' });
   for (const p of paths) {
     if (!DEVICE_PATH.test(p) || p.split('/').includes('..') || p.length > 255) {
@@ -56,8 +55,7 @@ export function checkDevicePaths(v: unknown): string[] {
 }
 
 /** LINSTOR's default pool name: `linstor_<first device's basename>`. */
-function devicePoolName(v: unknown, devices: string[]): string {
-  const given = optionalString(v, 'pool_name');
+function devicePoolName(given: string | undefined, devices: string[]): string {
   const name = given || `linstor_${devices[0]!.slice(devices[0]!.lastIndexOf('/') + 1)}`;
   if (!POOL_NAME.test(name)) {
     throw new ApiError('FAIL_INVLD_STOR_POOL_NAME', `Pool name '${printable(name)}' is invalid.`, {
@@ -67,8 +65,7 @@ function devicePoolName(v: unknown, devices: string[]): string {
   return name;
 }
 
-function toolArgs(v: unknown, field: string): string[] | undefined {
-  const args = optionalStringList(v, field);
+function toolArgs(args: string[] | undefined, field: string): string[] | undefined {
   const bad = args?.find((a) => !TOOL_ARG.test(a));
   if (bad !== undefined) throw new ApiError('FAIL_INVLD_REQUEST', `Argument '${printable(bad)}' in ${field} is not allowed.`, { correction: 'Give each option word as its own list entry, without spaces or shell syntax.', obj: PD, op: 'CRT' });
   return args?.length ? args : undefined;
@@ -130,8 +127,7 @@ export function registerPhysicalStorageRoutes(r: Router, ctx: ControllerContext)
     return { json: devices.map((d) => ({ size: d.sizeBytes, rotational: d.rotational, ...deviceView(d) })) };
   }));
 
-  r.post('/v1/physical-storage/:node', route(reporter, { obj: PD, op: 'CRT' }, 201, async (req) => {
-    const b = bodyOf(req);
+  r.post('/v1/physical-storage/:node', route(reporter, { obj: PD, op: 'CRT', body: 'POST /v1/physical-storage/{node}' }, 201, async (req, _res, b) => {
     const node = getNode(state, String(req.params.node));
     const kind = deviceKind(b.provider_kind);
     const devicePaths = checkDevicePaths(b.device_paths);
@@ -147,13 +143,10 @@ export function registerPhysicalStorageRoutes(r: Router, ctx: ControllerContext)
       zpoolCreateArguments: toolArgs(b.zpool_create_arguments, 'zpool_create_arguments'),
     };
     // Check the storage pool before the devices are touched: LINSTOR does the same with its name.
-    const withSp = b.with_storage_pool as Record<string, unknown> | undefined | null;
-    if (withSp != null && (typeof withSp !== 'object' || Array.isArray(withSp))) {
-      throw new ApiError('API_CALL_PARSE_ERROR', "'with_storage_pool' must be an object.", { correction: 'Send "with_storage_pool": {"name": "pool1"}.' });
-    }
+    const withSp = b.with_storage_pool;
     const sp = withSp ? prepareStoragePool(state, node.name, {
-      storage_pool_name: withSp.name, provider_kind: kind,
-      props: { 'StorDriver/StorPoolName': storPoolNameFor(kind, poolName), ...((withSp.props as Record<string, unknown> | undefined) ?? {}) },
+      storage_pool_name: withSp.name!, provider_kind: kind,
+      props: { 'StorDriver/StorPoolName': storPoolNameFor(kind, poolName), ...withSp.props },
       free_space_mgr_name: withSp.shared_space, external_locking: withSp.external_locking,
     }) : undefined;
 

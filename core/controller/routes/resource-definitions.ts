@@ -7,7 +7,6 @@ import { createResourceDefinition, deleteResourceDefinition, modifyResourceDefin
 import { ListCache } from '../http/list-cache.js';
 import { cachedJson, jsonArray } from '../views/json-cache.js';
 import { resourceDefinitionView } from '../views/resource-definitions.js';
-import { bodyOf } from './body.js';
 
 export function registerResourceDefinitionRoutes(r: Router, ctx: ControllerContext): void {
   const { state, reporter } = ctx;
@@ -26,10 +25,10 @@ export function registerResourceDefinitionRoutes(r: Router, ctx: ControllerConte
     json: resourceDefinitionView(getResourceDefinition(state, String(req.params.rd)), boolParam(req, 'with_volume_definitions')),
   })));
 
-  r.post('/v1/resource-definitions', route(reporter, { obj: 'RSC_DFN', op: 'CRT' }, 201, async (req) => ({ rc: await createResourceDefinition(ctx, bodyOf(req)) })));
+  r.post('/v1/resource-definitions', route(reporter, { obj: 'RSC_DFN', op: 'CRT', body: 'POST /v1/resource-definitions' }, 201, async (_req, _res, b) => ({ rc: await createResourceDefinition(ctx, b) })));
 
-  r.put('/v1/resource-definitions/:rd', route(reporter, { obj: 'RSC_DFN', op: 'MOD' }, 200, async (req) => ({
-    rc: await modifyResourceDefinition(ctx, String(req.params.rd), bodyOf(req)),
+  r.put('/v1/resource-definitions/:rd', route(reporter, { obj: 'RSC_DFN', op: 'MOD', body: 'PUT /v1/resource-definitions/{resource}' }, 200, async (req, _res, b) => ({
+    rc: await modifyResourceDefinition(ctx, String(req.params.rd), b),
   })));
 
   r.delete('/v1/resource-definitions/:rd', route(reporter, { obj: 'RSC_DFN', op: 'DEL' }, 200, async (req) => ({

@@ -1,6 +1,5 @@
 import type { Router } from 'express';
 import { rcEntry } from '../../model/apicallrc.js';
-import { ApiError } from '../../model/errors.js';
 import { applyPropsModify } from '../../props/modify.js';
 import type { ControllerContext } from '../context.js';
 import { route } from '../http/handler.js';
@@ -8,10 +7,9 @@ import { page } from '../http/query.js';
 import { getResource, getResourceDefinition, getVolumeDefinition, resourceKey, resourcesOf } from '../lookup.js';
 import { applyAndReport } from '../services/apply.js';
 import { createResources, deleteResource, makeAvailable, modifyResource, setActive } from '../services/resource-ops.js';
-import { parseResourceCreate } from '../services/resources.js';
+import { toResourceCreate } from '../services/resources.js';
 import { resourceView } from '../views/resources.js';
 import { volumeView } from '../views/volumes.js';
-import { bodyOf } from './body.js';
 import { vlmNrParam } from './volume-definitions.js';
 
 export function registerResourceRoutes(r: Router, ctx: ControllerContext): void {
@@ -29,19 +27,21 @@ export function registerResourceRoutes(r: Router, ctx: ControllerContext): void 
     return { json: resourceView(state, runtime, rd, getResource(state, rd.name, p(req).node)) };
   }));
 
-  r.post(base, route(reporter, { obj: 'RSC', op: 'CRT' }, 201, async (req) => {
-    const b = req.body as unknown;
-    if (!Array.isArray(b)) throw new ApiError('API_CALL_PARSE_ERROR', 'The request body must be a JSON array of ResourceCreate objects.', { correction: 'Send [{"resource": {"node_name": "n1"}}].' });
-    return { rc: await createResources(ctx, p(req).rd, b.map((x) => parseResourceCreate(x))) };
-  }));
-  r.post(`${base}/:node`, route(reporter, { obj: 'RSC', op: 'CRT' }, 201, async (req) => ({
-    rc: await createResources(ctx, p(req).rd, [parseResourceCreate(bodyOf(req, false), p(req).node)]),
+  r.post(base, route(reporter, { obj: 'RSC', op: 'CRT', body: 'POST /v1/resource-definitions/{resource}/resources' }, 201, async (req, _res, b) => ({
+    rc: await createResources(ctx, p(req).rd, b.map((x) => toResourceCreate(x))),
+  })));
+  r.post(`${base}/:node`, route(reporter, { obj: 'RSC', op: 'CRT', body: 'POST /v1/resource-definitions/{resource}/resources/{node}', bodyOptional: true }, 201, async (req, _res, b) => ({
+    rc: await createResources(ctx, p(req).rd, [toResourceCreate(b, p(req).node)]),
   })));
 
-  r.put(`${base}/:node`, route(reporter, { obj: 'RSC', op: 'MOD' }, 200, async (req) => ({ rc: await modifyResource(ctx, p(req).rd, p(req).node, bodyOf(req)) })));
+  r.put(`${base}/:node`, route(reporter, { obj: 'RSC', op: 'MOD', body: 'PUT /v1/resource-definitions/{resource}/resources/{node}' }, 200, async (req, _res, b) => ({
+    rc: await modifyResource(ctx, p(req).rd, p(req).node, b),
+  })));
   r.delete(`${base}/:node`, route(reporter, { obj: 'RSC', op: 'DEL' }, 200, async (req) => ({ rc: await deleteResource(ctx, p(req).rd, p(req).node) })));
 
-  r.post(`${base}/:node/make-available`, route(reporter, { obj: 'RSC', op: 'CRT' }, 200, async (req) => ({ rc: await makeAvailable(ctx, p(req).rd, p(req).node, bodyOf(req, false)) })));
+  r.post(`${base}/:node/make-available`, route(reporter, { obj: 'RSC', op: 'CRT', body: 'POST /v1/resource-definitions/{resource}/resources/{node}/make-available', bodyOptional: true }, 200, async (req, _res, b) => ({
+    rc: await makeAvailable(ctx, p(req).rd, p(req).node, b),
+  })));
   r.post(`${base}/:node/activate`, route(reporter, { obj: 'RSC', op: 'MOD' }, 200, async (req) => ({ rc: await setActive(ctx, p(req).rd, p(req).node, true) })));
   r.post(`${base}/:node/deactivate`, route(reporter, { obj: 'RSC', op: 'MOD' }, 200, async (req) => ({ rc: await setActive(ctx, p(req).rd, p(req).node, false) })));
 
@@ -59,9 +59,8 @@ export function registerResourceRoutes(r: Router, ctx: ControllerContext): void 
     const vd = getVolumeDefinition(rd, vlmNrParam(req));
     return { json: volumeView(state, rd, rsc, vd, runtime.resources.get(resourceKey(rd.name, rsc.nodeName))) };
   }));
-  r.put(`${base}/:node/volumes/:vlmNr`, route(reporter, { obj: 'VLM', op: 'MOD' }, 200, async (req) => {
+  r.put(`${base}/:node/volumes/:vlmNr`, route(reporter, { obj: 'VLM', op: 'MOD', body: 'PUT /v1/resource-definitions/{resource}/resources/{node}/volumes/{volume_number}' }, 200, async (req, _res, body) => {
     const nr = vlmNrParam(req);
-    const body = bodyOf(req);
     const { rsc, unset } = await state.mutate((tx) => {
       const rd = getResourceDefinition(state, p(req).rd);
       getVolumeDefinition(rd, nr);

@@ -14,18 +14,16 @@ import { deleteSnapshot, rollbackSnapshot } from '../snapshots/delete-rollback.j
 import { restoreResources, restoreVolumeDefinitions } from '../snapshots/restore.js';
 import { snapshotView } from '../views/snapshots.js';
 import { applyPropsModify } from '../../props/modify.js';
-import { bodyOf } from './body.js';
+import type * as api from '../../api/index.js';
 
 /** Started with the routes: there is one per controller, and it only acts on RDs with RunEvery set. */
 let scheduler: AutoSnapshotScheduler | undefined;
 
-function snapshotRequest(raw: unknown, rdFromPath?: string): SnapshotRequest {
-  const b = (raw ?? {}) as Record<string, unknown>;
+/** A validated Snapshot request (core/api/rules.ts checks the names); the path may name the resource. */
+function snapshotRequest(b: api.Snapshot, rdFromPath?: string): SnapshotRequest {
   const rd = rdFromPath ?? b.resource_name;
-  if (typeof rd !== 'string' || !rd) throw new ApiError('API_CALL_PARSE_ERROR', "A snapshot needs 'resource_name'.", { correction: 'Send {"name": "snap1", "resource_name": "res1"}.' });
-  if (typeof b.name !== 'string' || !b.name) throw new ApiError('FAIL_INVLD_SNAPSHOT_NAME', 'Snapshot name is missing.', { obj: 'SNAPSHOT', op: 'CRT', correction: 'Send {"name": "snap1"}.' });
-  const nodes = Array.isArray(b.nodes) ? b.nodes.map(String) : undefined;
-  return { resourceName: rd, name: b.name, nodes };
+  if (!rd) throw new ApiError('API_CALL_PARSE_ERROR', "A snapshot needs 'resource_name'.", { correction: 'Send {"name": "snap1", "resource_name": "res1"}.' });
+  return { resourceName: rd, name: b.name!, nodes: b.nodes };
 }
 
 export function registerSnapshotRoutes(r: Router, ctx: ControllerContext): void {
@@ -41,9 +39,8 @@ export function registerSnapshotRoutes(r: Router, ctx: ControllerContext): void 
     return { json: page(req, all, (s) => byRsc(s.resourceName) && bySnap(s.name) && s.nodes.some((n) => byNode(n.nodeName)), (s) => snapshotView(state, runtime, s)) };
   }));
 
-  r.post('/v1/actions/snapshot/multi', route(reporter, { obj: 'SNAPSHOT', op: 'CRT' }, 201, async (req) => {
-    const b = bodyOf(req);
-    if (!Array.isArray(b.snapshots) || !b.snapshots.length) throw new ApiError('API_CALL_PARSE_ERROR', "The request needs a non-empty 'snapshots' list.", { correction: 'Send {"snapshots": [{"name": "s1", "resource_name": "r1"}]}.' });
+  r.post('/v1/actions/snapshot/multi', route(reporter, { obj: 'SNAPSHOT', op: 'CRT', body: 'POST /v1/actions/snapshot/multi' }, 201, async (_req, _res, b) => {
+    if (!b.snapshots?.length) throw new ApiError('API_CALL_PARSE_ERROR', "The request needs a non-empty 'snapshots' list.", { correction: 'Send {"snapshots": [{"name": "s1", "resource_name": "r1"}]}.' });
     return { rc: await createSnapshots(ctx, b.snapshots.map((s) => snapshotRequest(s))) };
   }));
 
@@ -53,17 +50,16 @@ export function registerSnapshotRoutes(r: Router, ctx: ControllerContext): void 
     return { json: page(req, snapshotsOf(state, rd.name), (s) => s.nodes.some((n) => byNode(n.nodeName)), (s) => snapshotView(state, runtime, s)) };
   }));
 
-  r.post('/v1/resource-definitions/:rd/snapshots', route(reporter, { obj: 'SNAPSHOT', op: 'CRT' }, 201, async (req) => ({
-    rc: await createSnapshots(ctx, [snapshotRequest(bodyOf(req), String(req.params.rd))]),
+  r.post('/v1/resource-definitions/:rd/snapshots', route(reporter, { obj: 'SNAPSHOT', op: 'CRT', body: 'POST /v1/resource-definitions/{resource}/snapshots' }, 201, async (req, _res, b) => ({
+    rc: await createSnapshots(ctx, [snapshotRequest(b, String(req.params.rd))]),
   })));
 
   r.get('/v1/resource-definitions/:rd/snapshots/:snap', route(reporter, SNAP, 200, (req) => ({
     json: snapshotView(state, runtime, getSnapshot(state, getResourceDefinition(state, String(req.params.rd)).name, String(req.params.snap))),
   })));
 
-  r.put('/v1/resource-definitions/:rd/snapshots/:snap', route(reporter, { obj: 'SNAPSHOT', op: 'MOD' }, 200, async (req) => {
+  r.put('/v1/resource-definitions/:rd/snapshots/:snap', route(reporter, { obj: 'SNAPSHOT', op: 'MOD', body: 'PUT /v1/resource-definitions/{resource}/snapshots/{snapshot}' }, 200, async (req, _res, body) => {
     const rd = getResourceDefinition(state, String(req.params.rd));
-    const body = bodyOf(req);
     const s = await state.mutate((tx) => {
       const cur = getSnapshot(state, rd.name, String(req.params.snap));
       const next = { ...cur, props: applyPropsModify(cur.props, body).props };
@@ -77,20 +73,20 @@ export function registerSnapshotRoutes(r: Router, ctx: ControllerContext): void 
     rc: await deleteSnapshot(ctx, String(req.params.rd), String(req.params.snap), listParam(req, 'nodes')),
   })));
 
-  r.post('/v1/resource-definitions/:rd/snapshot-restore-volume-definition/:snap', route(reporter, { obj: 'VLM_DFN', op: 'CRT' }, 200, async (req) => ({
-    rc: await restoreVolumeDefinitions(ctx, String(req.params.rd), String(req.params.snap), bodyOf(req)),
+  r.post('/v1/resource-definitions/:rd/snapshot-restore-volume-definition/:snap', route(reporter, { obj: 'VLM_DFN', op: 'CRT', body: 'POST /v1/resource-definitions/{resource}/snapshot-restore-volume-definition/{snapshot}' }, 200, async (req, _res, b) => ({
+    rc: await restoreVolumeDefinitions(ctx, String(req.params.rd), String(req.params.snap), b),
   })));
 
-  r.post('/v1/resource-definitions/:rd/snapshot-restore-resource/:snap', route(reporter, { obj: 'RSC', op: 'CRT' }, 200, async (req) => ({
-    rc: await restoreResources(ctx, String(req.params.rd), String(req.params.snap), bodyOf(req)),
+  r.post('/v1/resource-definitions/:rd/snapshot-restore-resource/:snap', route(reporter, { obj: 'RSC', op: 'CRT', body: 'POST /v1/resource-definitions/{resource}/snapshot-restore-resource/{snapshot}' }, 200, async (req, _res, b) => ({
+    rc: await restoreResources(ctx, String(req.params.rd), String(req.params.snap), b),
   })));
 
   r.post('/v1/resource-definitions/:rd/snapshot-rollback/:snap', route(reporter, { obj: 'SNAPSHOT', op: 'MOD' }, 200, async (req) => ({
     rc: await rollbackSnapshot(ctx, String(req.params.rd), String(req.params.snap)),
   })));
 
-  r.post('/v1/resource-definitions/:rd/clone', route(reporter, { obj: 'RSC_DFN', op: 'CRT' }, 201, async (req) => ({
-    json: await startClone(ctx, String(req.params.rd), bodyOf(req)),
+  r.post('/v1/resource-definitions/:rd/clone', route(reporter, { obj: 'RSC_DFN', op: 'CRT', body: 'POST /v1/resource-definitions/{resource}/clone' }, 201, async (req, _res, b) => ({
+    json: await startClone(ctx, String(req.params.rd), b),
   })));
 
   r.get('/v1/resource-definitions/:rd/clone/:clone', route(reporter, { obj: 'RSC_DFN' }, 200, (req) => ({

@@ -4,7 +4,7 @@ import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
 import { ApiError, Errors } from '../../model/errors.js';
 import { checkName, nameKey } from '../../model/names.js';
 import type { StoragePoolDefinition } from '../../model/types.js';
-import { applyPropsModify, checkProps } from '../../props/modify.js';
+import { applyPropsModify } from '../../props/modify.js';
 import type { ControllerContext } from '../context.js';
 import { route } from '../http/handler.js';
 import { listParam, nameFilter, page, propsFilter } from '../http/query.js';
@@ -14,7 +14,6 @@ import { createStoragePool } from '../services/storage-pool-create.js';
 import { checkDriverProps, volumesUsingPool } from '../services/storage-pools.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import { storagePoolDefinitionView, storagePoolView } from '../views/storage-pools.js';
-import { bodyOf } from './body.js';
 import { DFLT_DISKLESS_STOR_POOL, DFLT_STOR_POOL } from '../../model/defaults.js';
 
 const SPD = 'STOR_POOL_DFN' as const;
@@ -45,10 +44,9 @@ export function registerStoragePoolRoutes(r: Router, ctx: ControllerContext): vo
   r.get('/v1/storage-pool-definitions/properties/info', route(reporter, { obj: SPD }, 200, () => ({ json: propsInfo('STORAGEPOOL_DEFINITION') })));
   r.get('/v1/storage-pool-definitions/:sp', route(reporter, { obj: SPD }, 200, (req) => ({ json: storagePoolDefinitionView(getStoragePoolDefinition(state, String(req.params.sp))) })));
 
-  r.post('/v1/storage-pool-definitions', route(reporter, { obj: SPD, op: 'CRT' }, 201, async (req) => {
-    const b = bodyOf(req);
-    const name = checkName('storage-pool', b.storage_pool_name);
-    const props = checkProps(b.props);
+  r.post('/v1/storage-pool-definitions', route(reporter, { obj: SPD, op: 'CRT', body: 'POST /v1/storage-pool-definitions' }, 201, async (_req, _res, b) => {
+    const name = b.storage_pool_name!; // the rule (core/api/rules.ts) refuses a missing name
+    const props = { ...b.props };
     const d: StoragePoolDefinition = { name, props, uuid: randomUUID() };
     await state.mutate((tx) => {
       if (state.storagePoolDefinitions.has(nameKey(name))) throw Errors.exists('FAIL_EXISTS_STOR_POOL_DFN', 'Storage pool definition', name, { obj: SPD, op: 'CRT' });
@@ -57,8 +55,7 @@ export function registerStoragePoolRoutes(r: Router, ctx: ControllerContext): vo
     return { rc: [rcEntry('CREATED', `New storage pool definition '${name}' registered.`, { obj: SPD, op: 'CRT', objRefs: { StorPoolDfn: name }, details: `Storage pool definition '${name}' UUID is: ${d.uuid}` })] };
   }));
 
-  r.put('/v1/storage-pool-definitions/:sp', route(reporter, { obj: SPD, op: 'MOD' }, 200, async (req) => {
-    const b = bodyOf(req);
+  r.put('/v1/storage-pool-definitions/:sp', route(reporter, { obj: SPD, op: 'MOD', body: 'PUT /v1/storage-pool-definitions/{storagepool}' }, 200, async (req, _res, b) => {
     const d = getStoragePoolDefinition(state, String(req.params.sp));
     const change = applyPropsModify(d.props, b);
     await state.mutate((tx) => tx.put(state.storagePoolDefinitions, nameKey(d.name), { ...d, props: change.props }));
@@ -91,12 +88,11 @@ export function registerStoragePoolRoutes(r: Router, ctx: ControllerContext): vo
     json: storagePoolView(getStoragePool(state, String(req.params.node), String(req.params.sp)), runtime),
   })));
 
-  r.post('/v1/nodes/:node/storage-pools', route(reporter, { obj: SP, op: 'CRT' }, 201, async (req) => ({
-    rc: await createStoragePool(state, String(req.params.node), bodyOf(req)),
+  r.post('/v1/nodes/:node/storage-pools', route(reporter, { obj: SP, op: 'CRT', body: 'POST /v1/nodes/{node}/storage-pools' }, 201, async (req, _res, b) => ({
+    rc: await createStoragePool(state, String(req.params.node), b),
   })));
 
-  r.put('/v1/nodes/:node/storage-pools/:sp', route(reporter, { obj: SP, op: 'MOD' }, 200, async (req) => {
-    const b = bodyOf(req);
+  r.put('/v1/nodes/:node/storage-pools/:sp', route(reporter, { obj: SP, op: 'MOD', body: 'PUT /v1/nodes/{node}/storage-pools/{storagepool}' }, 200, async (req, _res, b) => {
     const sp = getStoragePool(state, String(req.params.node), String(req.params.sp));
     const node = getNode(state, sp.nodeName);
     const change = applyPropsModify(sp.props, b);

@@ -6,7 +6,6 @@ import { page } from '../http/query.js';
 import { getResourceDefinition, getVolumeDefinition } from '../lookup.js';
 import { createVolumeDefinition, deleteVolumeDefinition, modifyVolumeDefinition } from '../services/volume-definitions.js';
 import { volumeDefinitionView } from '../views/resource-definitions.js';
-import { bodyOf } from './body.js';
 
 export function vlmNrParam(req: Request, name = 'vlmNr'): number {
   const raw = String(req.params[name]);
@@ -31,9 +30,11 @@ export function registerVolumeDefinitionRoutes(r: Router, ctx: ControllerContext
     return { json: volumeDefinitionView(rd, getVolumeDefinition(rd, vlmNrParam(req))) };
   }));
   // LINSTOR answers 200 here, although its spec says 201.
-  r.post(base, route(reporter, { obj: 'VLM_DFN', op: 'CRT' }, 200, async (req) => ({ rc: await createVolumeDefinition(ctx, String(req.params.rd), bodyOf(req)) })));
-  r.put(`${base}/:vlmNr`, route(reporter, { obj: 'VLM_DFN', op: 'MOD' }, 200, async (req) => ({
-    rc: await modifyVolumeDefinition(ctx, String(req.params.rd), vlmNrParam(req), bodyOf(req)),
+  r.post(base, route(reporter, { obj: 'VLM_DFN', op: 'CRT', body: 'POST /v1/resource-definitions/{resource}/volume-definitions' }, 200, async (req, _res, b) => ({
+    rc: await createVolumeDefinition(ctx, String(req.params.rd), b),
+  })));
+  r.put(`${base}/:vlmNr`, route(reporter, { obj: 'VLM_DFN', op: 'MOD', body: 'PUT /v1/resource-definitions/{resource}/volume-definitions/{volume_number}' }, 200, async (req, _res, b) => ({
+    rc: await modifyVolumeDefinition(ctx, String(req.params.rd), vlmNrParam(req), b),
   })));
   r.delete(`${base}/:vlmNr`, route(reporter, { obj: 'VLM_DFN', op: 'DEL' }, 200, async (req) => ({
     rc: await deleteVolumeDefinition(ctx, String(req.params.rd), vlmNrParam(req)),

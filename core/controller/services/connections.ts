@@ -8,7 +8,7 @@
 import { ApiError, Errors } from '../../model/errors.js';
 import { nameKey, printable } from '../../model/names.js';
 import type { Node, Props } from '../../model/types.js';
-import { applyPropsModify, type PropsChange } from '../../props/modify.js';
+import { applyPropsModify, type PropsChange, type PropsModify } from '../../props/modify.js';
 import { checkPropValue } from '../../props/keys.js';
 import type { ClusterState } from '../state/cluster-state.js';
 
@@ -20,13 +20,10 @@ export function pairKey(a: string, b: string): string {
 const PATH_KEY = /^Paths\/([A-Za-z0-9_.:-]+)\/([A-Za-z0-9_.-]+)$/;
 
 /** applyPropsModify plus LINSTOR's Paths/<name>/<node> keys, checked against the pair's nodes. */
-export function modifyConnectionProps(state: ClusterState, current: Props, body: Record<string, unknown>, a: Node, b: Node): PropsChange {
-  const overrides = (body.override_props ?? {}) as Record<string, unknown>;
-  if (typeof overrides !== 'object' || Array.isArray(overrides)) {
-    throw new ApiError('FAIL_INVLD_PROP', 'override_props must be an object of string values.', { correction: 'Send {"override_props": {"Key": "value"}}.' });
-  }
+export function modifyConnectionProps(state: ClusterState, current: Props, body: PropsModify, a: Node, b: Node): PropsChange {
+  const overrides = body.override_props ?? {};
   const paths: Array<[string, string]> = [];
-  const rest: Record<string, unknown> = {};
+  const rest: Record<string, string> = {};
   for (const [k, v] of Object.entries(overrides)) {
     if (!k.startsWith('Paths/')) { rest[k] = v; continue; }
     const m = PATH_KEY.exec(k);
@@ -39,7 +36,7 @@ export function modifyConnectionProps(state: ClusterState, current: Props, body:
     }
     paths.push([k, value]);
   }
-  const change = applyPropsModify(current, { ...body, override_props: rest } as Parameters<typeof applyPropsModify>[1]);
+  const change = applyPropsModify(current, { ...body, override_props: rest });
   for (const [k, v] of paths) change.props[k] = v;
   return change;
 }

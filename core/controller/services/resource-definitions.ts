@@ -3,13 +3,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
 import { checkDrbdSecret } from '../../model/drbd-options.js';
 import { ApiError, Errors } from '../../model/errors.js';
-import { checkName, nameKey, printable } from '../../model/names.js';
+import { nameKey, printable } from '../../model/names.js';
 import type { LayerKind, ResourceDefinition, ResourceGroup } from '../../model/types.js';
-import { applyPropsModify, checkProps } from '../../props/modify.js';
+import { applyPropsModify } from '../../props/modify.js';
 import type { ControllerContext } from '../context.js';
 import { getResourceDefinition, getResourceGroup, resourcesOf } from '../lookup.js';
 import type { Transaction } from '../state/cluster-state.js';
-import { optionalInt, optionalString } from '../routes/body.js';
+import type * as api from '../../api/index.js';
 import { applyAndReport } from './apply.js';
 import { deleteResources } from './deletion.js';
 import { checkLayerStack, DEFAULT_LAYER_STACK, hasDrbd } from './layers.js';
@@ -63,14 +63,12 @@ export function deriveResourceName(ext: string, taken: (name: string) => boolean
   return name;
 }
 
-function layerStackFromLayerData(raw: unknown): LayerKind[] | undefined {
-  if (raw === undefined || raw === null) return undefined;
-  if (!Array.isArray(raw)) throw new ApiError('FAIL_INVLD_LAYER_STACK', "'layer_data' must be a list of {type}.", { correction: 'Send [{"type": "DRBD"}, {"type": "STORAGE"}].' });
-  return checkLayerStack(raw.map((l) => (l && typeof l === 'object' ? (l as { type?: unknown }).type : l)), 'layer_data');
+function layerStackFromLayerData(layers: api.ResourceDefinitionLayer[] | undefined): LayerKind[] | undefined {
+  if (layers === undefined) return undefined;
+  return checkLayerStack(layers.map((l) => l.type), 'layer_data');
 }
 
-function checkTransport(v: unknown): string | undefined {
-  const s = optionalString(v, 'drbd_transport_type');
+function checkTransport(s: string | undefined): string | undefined {
   if (s === undefined) return undefined;
   const up = s.toUpperCase();
   if (!TRANSPORTS.includes(up)) throw new ApiError('FAIL_INVLD_TRANSPORT_TYPE', `Transport type '${printable(s)}' is invalid.`, { correction: 'Use IP, RDMA or RoCE.', obj: 'RSC_DFN' });
@@ -87,23 +85,19 @@ export function ensureDefaultGroup(ctx: ControllerContext, tx: Transaction, name
   return dflt;
 }
 
-export async function createResourceDefinition(ctx: ControllerContext, body: Record<string, unknown>): Promise<ApiCallRc[]> {
+export async function createResourceDefinition(ctx: ControllerContext, body: api.ResourceDefinitionCreate): Promise<ApiCallRc[]> {
   const { state } = ctx;
-  const r = body.resource_definition;
-  if (!r || typeof r !== 'object' || Array.isArray(r)) {
-    throw new ApiError('API_CALL_PARSE_ERROR', "The request needs a 'resource_definition' object.", { correction: 'Send {"resource_definition": {"name": "r1"}}.' });
-  }
-  const rb = r as Record<string, unknown>;
-  const ext = optionalString(rb.external_name, 'external_name');
-  const given = rb.name === undefined || rb.name === null || rb.name === '' ? undefined : checkName('resource', rb.name);
+  const rb = body.resource_definition ?? {};
+  const ext = rb.external_name;
+  const given = rb.name || undefined;
   if (!given && !ext) throw new ApiError('FAIL_INVLD_RSC_NAME', 'Resource name is missing.', { correction: "Give 'name' or 'external_name'.", obj: 'RSC_DFN', op: 'CRT' });
-  const props = checkProps(rb.props);
-  const rgName = optionalString(rb.resource_group_name, 'resource_group_name') || DFLT_RSC_GRP;
+  const props = { ...rb.props };
+  const rgName = rb.resource_group_name || DFLT_RSC_GRP;
   const layerData = layerStackFromLayerData(rb.layer_data);
-  const port = optionalInt(body.drbd_port, 'drbd_port', 1, 65535);
-  const peerSlots = optionalInt(body.drbd_peer_slots, 'drbd_peer_slots', 1, 31);
-  const secretText = optionalString(body.drbd_secret, 'drbd_secret');
-  const secret = secretText === undefined ? undefined : checkDrbdSecret(secretText);
+  const port = body.drbd_port;
+  const peerSlots = body.drbd_peer_slots;
+  // The secret is written into a quoted string of the .res file: the DRBD secret rule applies.
+  const secret = body.drbd_secret === undefined || body.drbd_secret === null ? undefined : checkDrbdSecret(body.drbd_secret);
   const transport = checkTransport(body.drbd_transport_type);
   const rd = await state.mutate((tx) => {
     const name = given ?? deriveResourceName(ext!, (n) => state.resourceDefinitions.has(nameKey(n)));
@@ -131,12 +125,12 @@ export async function createResourceDefinition(ctx: ControllerContext, body: Rec
   })];
 }
 
-export async function modifyResourceDefinition(ctx: ControllerContext, rdName: string, body: Record<string, unknown>): Promise<ApiCallRc[]> {
+export async function modifyResourceDefinition(ctx: ControllerContext, rdName: string, body: api.ResourceDefinitionModify): Promise<ApiCallRc[]> {
   const { state } = ctx;
-  const port = optionalInt(body.drbd_port, 'drbd_port', 1, 65535);
-  const peerSlots = optionalInt(body.drbd_peer_slots, 'drbd_peer_slots', 1, 31);
+  const port = body.drbd_port;
+  const peerSlots = body.drbd_peer_slots;
   const stack = checkLayerStack(body.layer_stack, 'layer_stack');
-  const rgName = optionalString(body.resource_group, 'resource_group');
+  const rgName = body.resource_group;
   const { rd, unset } = await state.mutate((tx) => {
     const cur = getResourceDefinition(state, rdName);
     const change = applyPropsModify(cur.props, body);
@@ -173,7 +167,10 @@ function hasSnapshots(ctx: ControllerContext, rdName: string): boolean {
 
 export async function deleteResourceDefinition(ctx: ControllerContext, rdName: string): Promise<ApiCallRc[]> {
   const { state } = ctx;
-  const rd = getResourceDefinition(state, rdName);
+  const found = state.resourceDefinitions.get(nameKey(rdName));
+  // LINSTOR answers a warning, not an error, for a definition that is already gone.
+  if (!found) return [rcEntry('WARN_NOT_FOUND', `Resource definition '${rdName}' not found.`, { obj: 'RSC_DFN', op: 'DEL', objRefs: { RscDfn: rdName } })];
+  const rd = found;
   const refs = { RscDfn: rd.name };
   if (hasSnapshots(ctx, rd.name)) {
     throw new ApiError('FAIL_EXISTS_SNAPSHOT_DFN', `Cannot delete resource definition '${rd.name}' because it has snapshots.`, {

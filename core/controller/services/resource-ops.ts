@@ -6,7 +6,7 @@ import type { Resource } from '../../model/types.js';
 import { applyPropsModify } from '../../props/modify.js';
 import type { ControllerContext } from '../context.js';
 import { getResource, getResourceDefinition, resourceKey } from '../lookup.js';
-import { optionalStringList } from '../routes/body.js';
+import type * as api from '../../api/index.js';
 import { applyAndReport } from './apply.js';
 import { deleteResources } from './deletion.js';
 import { checkLayerStack } from './layers.js';
@@ -60,11 +60,10 @@ async function updateResource(ctx: ControllerContext, rdName: string, nodeName: 
   return rc;
 }
 
-export async function modifyResource(ctx: ControllerContext, rdName: string, nodeName: string, body: Record<string, unknown>): Promise<ApiCallRc[]> {
+export async function modifyResource(ctx: ControllerContext, rdName: string, nodeName: string, body: api.ResourceModify): Promise<ApiCallRc[]> {
   const cur = getResource(ctx.state, rdName, nodeName);
   const change = applyPropsModify(cur.props, body);
   const tb = body.drbd_tiebreaker;
-  if (tb !== undefined && typeof tb !== 'boolean') throw new ApiError('API_CALL_PARSE_ERROR', "'drbd_tiebreaker' must be a boolean.", { correction: 'Send true or false.' });
   if (tb === true && !cur.flags.includes('DISKLESS')) {
     throw new ApiError('FAIL_INVLD_RSC_STATE', `${rscDesc(cur.name, cur.nodeName)} is diskful and cannot be a tie-breaker.`, { correction: 'Only a diskless resource can be marked as tie-breaker.', obj: 'RSC', op: 'MOD' });
   }
@@ -92,10 +91,10 @@ export async function setActive(ctx: ControllerContext, rdName: string, nodeName
  * make-available: nothing to do if the resource exists (unless a diskless one must become
  * diskful); otherwise a diskless resource (DRBD client), or a diskful one when asked.
  */
-export async function makeAvailable(ctx: ControllerContext, rdName: string, nodeName: string, body: Record<string, unknown>): Promise<ApiCallRc[]> {
+export async function makeAvailable(ctx: ControllerContext, rdName: string, nodeName: string, body: api.ResourceMakeAvailable): Promise<ApiCallRc[]> {
   const rd = getResourceDefinition(ctx.state, rdName);
   const diskful = body.diskful === true;
-  const layerList = checkLayerStack(optionalStringList(body.layer_list, 'layer_list'));
+  const layerList = checkLayerStack(body.layer_list);
   const cur = ctx.state.resources.get(resourceKey(rd.name, nodeName));
   const refs = { RscDfn: rd.name, Node: nodeName };
   if (cur && !cur.flags.includes('DELETE')) {

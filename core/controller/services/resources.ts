@@ -10,11 +10,10 @@ import { ApiError, Errors } from '../../model/errors.js';
 import { nameKey } from '../../model/names.js';
 import type { LayerKind, Props, Resource, ResourceDefinition, StoragePool, VolumeState } from '../../model/types.js';
 import { effectiveFreeKib, isThin, resolveStoragePoolName } from '../../placement/index.js';
-import { checkProps } from '../../props/modify.js';
 import type { ControllerContext } from '../context.js';
 import { getNode, resourceKey, resourcesOf, storagePoolKey } from '../lookup.js';
 import type { Transaction } from '../state/cluster-state.js';
-import { optionalInt } from '../routes/body.js';
+import type * as api from '../../api/index.js';
 import { checkLayerStack, hasDrbd } from './layers.js';
 import { allocateMinor, allocateNodeId, allocateTcpPort, NodeNumbers } from './numbers.js';
 import { ensureVolumeKeysInTx } from './volume-keys.js';
@@ -34,24 +33,20 @@ export interface ResourceCreateRequest {
 
 const DISKLESS_FLAGS = new Set(['DISKLESS', 'DRBD_DISKLESS', 'NVME_INITIATOR', 'DRBD_CLIENT', 'CLIENT']);
 
-/** Parses one ResourceCreate body ({resource: {node_name, props, flags}, layer_list, drbd_node_id}). */
-export function parseResourceCreate(raw: unknown, nodeFromPath?: string): ResourceCreateRequest {
-  const b = (raw ?? {}) as Record<string, unknown>;
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new ApiError('API_CALL_PARSE_ERROR', 'A ResourceCreate must be a JSON object.', { correction: 'Send {"resource": {"node_name": "n1"}}.' });
-  }
-  const r = (b.resource ?? {}) as Record<string, unknown>;
+/** What one (validated) ResourceCreate asks for; the node comes from the path when it names one. */
+export function toResourceCreate(b: api.ResourceCreate, nodeFromPath?: string): ResourceCreateRequest {
+  const r: Partial<api.Resource> = b.resource ?? {};
   const nodeName = nodeFromPath ?? r.node_name;
-  if (typeof nodeName !== 'string' || !nodeName) {
+  if (!nodeName) {
     throw new ApiError('API_CALL_PARSE_ERROR', "The resource needs a 'node_name'.", { correction: 'Send {"resource": {"node_name": "n1"}}.' });
   }
-  const flags = Array.isArray(r.flags) ? r.flags.map((f) => String(f).toUpperCase()) : [];
+  const flags = (r.flags ?? []).map((f) => f.toUpperCase());
   return {
     nodeName,
-    props: checkProps(r.props),
+    props: { ...r.props },
     diskless: flags.some((f) => DISKLESS_FLAGS.has(f)) || b.drbd_client === true,
     layerList: checkLayerStack(b.layer_list),
-    drbdNodeId: optionalInt(b.drbd_node_id, 'drbd_node_id', 0, 31),
+    drbdNodeId: b.drbd_node_id,
   };
 }
 

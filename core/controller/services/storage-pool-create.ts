@@ -7,20 +7,15 @@
 import { randomUUID } from 'node:crypto';
 import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
 import { ApiError, Errors } from '../../model/errors.js';
-import { checkName, nameKey } from '../../model/names.js';
+import { nameKey } from '../../model/names.js';
 import type { StoragePool } from '../../model/types.js';
-import { checkProps } from '../../props/modify.js';
+import type * as api from '../../api/index.js';
 import { getNode, storagePoolKey } from '../lookup.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import { checkDriverProps, checkProviderKind } from './storage-pools.js';
 
-export interface StoragePoolCreateInput {
-  storage_pool_name?: unknown;
-  provider_kind?: unknown;
-  props?: unknown;
-  free_space_mgr_name?: unknown;
-  external_locking?: unknown;
-}
+/** What both routes ask for: LINSTOR's StoragePool request, validated at the edge. */
+export type StoragePoolCreateInput = Pick<api.StoragePool, 'storage_pool_name' | 'provider_kind' | 'props' | 'free_space_mgr_name' | 'external_locking'>;
 
 const SP = 'STOR_POOL' as const;
 
@@ -34,20 +29,14 @@ function existsError(name: string, node: string): ApiError {
 /** Validates a creation request against the current state and builds the pool; stores nothing. */
 export function prepareStoragePool(state: ClusterState, nodeName: string, b: StoragePoolCreateInput): StoragePool {
   const node = getNode(state, nodeName);
-  const name = checkName('storage-pool', b.storage_pool_name);
+  const name = b.storage_pool_name;
   const kind = checkProviderKind(b.provider_kind);
-  const props = checkProps(b.props);
+  const props = { ...b.props };
   // python-linstor and the linstor client name a file pool's directory in StorDriver/StorPoolName.
   if ((kind === 'FILE' || kind === 'FILE_THIN') && !props['StorDriver/FileDir'] && props['StorDriver/StorPoolName']) {
     props['StorDriver/FileDir'] = props['StorDriver/StorPoolName'];
   }
   checkDriverProps(kind, props, node.props);
-  if (b.external_locking !== undefined && typeof b.external_locking !== 'boolean') {
-    throw new ApiError('API_CALL_PARSE_ERROR', "'external_locking' must be a boolean.", { correction: 'Give external_locking as true or false.' });
-  }
-  if (b.free_space_mgr_name != null && typeof b.free_space_mgr_name !== 'string') {
-    throw new ApiError('API_CALL_PARSE_ERROR', "'free_space_mgr_name' must be a string.", { correction: 'Give free_space_mgr_name as a JSON string.' });
-  }
   const shared = b.free_space_mgr_name ?? undefined;
   if (state.storagePools.has(storagePoolKey(node.name, name))) throw existsError(name, node.name);
   return {
@@ -60,7 +49,7 @@ export function prepareStoragePool(state: ClusterState, nodeName: string, b: Sto
 export async function storeStoragePool(state: ClusterState, sp: StoragePool): Promise<ApiCallRc[]> {
   const key = storagePoolKey(sp.nodeName, sp.name);
   await state.mutate((tx) => {
-    if (!state.nodes.has(nameKey(sp.nodeName))) throw Errors.notFound('FAIL_NOT_FOUND_NODE', 'Node', sp.nodeName, { obj: 'NODE' });
+    if (!state.nodes.has(nameKey(sp.nodeName))) throw Errors.notFound('FAIL_NOT_FOUND_NODE', 'Node', sp.nodeName, { objRefs: { Node: sp.nodeName } });
     if (state.storagePools.has(key)) throw existsError(sp.name, sp.nodeName);
     // The storage pool definition is created implicitly, as in LINSTOR.
     if (!state.storagePoolDefinitions.has(nameKey(sp.name))) tx.put(state.storagePoolDefinitions, nameKey(sp.name), { name: sp.name, props: {}, uuid: randomUUID() });

@@ -6,10 +6,10 @@ import { nameKey, printable } from '../../model/names.js';
 import type { Resource, ResourceDefinition, VolumeDefinition } from '../../model/types.js';
 import { checkVolumeSizeKib } from '../../model/sizes.js';
 import { effectiveFreeKib } from '../../placement/index.js';
-import { applyPropsModify, checkProps } from '../../props/modify.js';
+import { applyPropsModify } from '../../props/modify.js';
 import type { ControllerContext } from '../context.js';
 import { getResourceDefinition, getVolumeDefinition, resourcesOf, storagePoolKey } from '../lookup.js';
-import { optionalInt } from '../routes/body.js';
+import type * as api from '../../api/index.js';
 import { applyAndReport } from './apply.js';
 import { deleteVolumeKeys } from '../encryption/index.js';
 import { hasDrbd } from './layers.js';
@@ -25,12 +25,10 @@ function vdDesc(rd: string, nr: number): string {
 }
 const cap = (s: string): string => s[0]!.toUpperCase() + s.slice(1);
 
-function checkFlags(raw: unknown, allowRemove: boolean): { add: string[]; remove: string[] } {
+function checkFlags(raw: string[] | undefined, allowRemove: boolean): { add: string[]; remove: string[] } {
   const add: string[] = [];
   const remove: string[] = [];
-  if (raw === undefined || raw === null) return { add, remove };
-  if (!Array.isArray(raw)) throw new ApiError('API_CALL_PARSE_ERROR', "'flags' must be a list of strings.", { correction: 'Send e.g. ["GROSS_SIZE"].' });
-  for (const f of raw) {
+  for (const f of raw ?? []) {
     const s = String(f).toUpperCase();
     const neg = allowRemove && s.startsWith('-');
     const name = neg ? s.slice(1) : s;
@@ -58,19 +56,15 @@ function checkGrowth(ctx: ControllerContext, rd: ResourceDefinition, vlmNr: numb
   }
 }
 
-export async function createVolumeDefinition(ctx: ControllerContext, rdName: string, body: Record<string, unknown>): Promise<ApiCallRc[]> {
+export async function createVolumeDefinition(ctx: ControllerContext, rdName: string, body: api.VolumeDefinitionCreate): Promise<ApiCallRc[]> {
   const { state } = ctx;
-  const v = body.volume_definition;
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new ApiError('API_CALL_PARSE_ERROR', "The request needs a 'volume_definition' object.", { correction: 'Send {"volume_definition": {"size_kib": 1048576}}.' });
-  const vb = v as Record<string, unknown>;
+  const vb: Partial<api.VolumeDefinition> = body.volume_definition ?? {};
+  // Without a volume_definition LINSTOR reads size 0: the size rule refuses it.
   const size = checkVolumeSizeKib(vb.size_kib);
-  const wantedNr = vb.volume_number === undefined || vb.volume_number === null ? undefined : vb.volume_number;
-  if (wantedNr !== undefined && (typeof wantedNr !== 'number' || !Number.isInteger(wantedNr) || wantedNr < 0 || wantedNr > MAX_VOLUME_NUMBER)) {
-    throw new ApiError('FAIL_INVLD_VLM_NR', `Volume number '${printable(wantedNr)}' is invalid.`, { correction: `Use a volume number between 0 and ${MAX_VOLUME_NUMBER}.`, obj: 'VLM_DFN', op: 'CRT' });
-  }
-  const props = checkProps(vb.props);
+  const wantedNr = vb.volume_number;
+  const props = { ...vb.props };
   const flags = checkFlags(vb.flags, false).add;
-  const minor = optionalInt(body.drbd_minor_number, 'drbd_minor_number', 0, 1048575);
+  const minor = body.drbd_minor_number;
   const { rd, vd } = await state.mutate((tx) => {
     const cur = getResourceDefinition(state, rdName);
     const used = new Set(cur.volumeDefinitions.map((x) => x.volumeNumber));
@@ -106,9 +100,9 @@ export async function createVolumeDefinition(ctx: ControllerContext, rdName: str
   return rc;
 }
 
-export async function modifyVolumeDefinition(ctx: ControllerContext, rdName: string, vlmNr: number, body: Record<string, unknown>): Promise<ApiCallRc[]> {
+export async function modifyVolumeDefinition(ctx: ControllerContext, rdName: string, vlmNr: number, body: api.VolumeDefinitionModify): Promise<ApiCallRc[]> {
   const { state } = ctx;
-  const size = body.size_kib === undefined || body.size_kib === null ? undefined : checkVolumeSizeKib(body.size_kib);
+  const size = body.size_kib;
   const fl = checkFlags(body.flags, true);
   const { rd, vd, unset, resized } = await state.mutate((tx) => {
     const cur = getResourceDefinition(state, rdName);

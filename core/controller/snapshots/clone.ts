@@ -5,6 +5,7 @@
  * through GET .../clone/{clone}: CLONING, then COMPLETE or FAILED.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import type * as api from '../../api/index.js';
 import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
 import { ApiError, Errors } from '../../model/errors.js';
 import { checkName, nameKey } from '../../model/names.js';
@@ -24,16 +25,16 @@ import { restoreResourcesInTx } from './restore.js';
 
 export interface CloneStarted { location: string; source_name: string; clone_name: string; messages: ApiCallRc[] }
 
-export async function startClone(ctx: ControllerContext, srcName: string, body: Record<string, unknown>): Promise<CloneStarted> {
+export async function startClone(ctx: ControllerContext, srcName: string, body: api.ResourceDefinitionCloneRequest): Promise<CloneStarted> {
   const { state } = ctx;
   const src = getResourceDefinition(state, srcName);
-  const ext = typeof body.external_name === 'string' && body.external_name ? body.external_name : undefined;
-  const given = typeof body.name === 'string' && body.name ? checkName('resource', body.name) : undefined;
+  const ext = body.external_name || undefined;
+  const given = body.name || undefined;
   if (!given && !ext) throw new ApiError('FAIL_INVLD_RSC_NAME', 'Clone name is missing.', { obj: 'RSC_DFN', op: 'CRT', correction: "Give 'name' or 'external_name'." });
   // The clone is laid out like the source's resources (their layer list may differ from the definition's).
   const firstRsc = [...state.resources.withPrefix(`${nameKey(src.name)}/`)].find((r) => r.layerStack.length);
   const layerStack = checkLayerStack(body.layer_list) ?? firstRsc?.layerStack ?? src.layerStack;
-  const rgName = typeof body.resource_group === 'string' && body.resource_group ? getResourceGroup(state, body.resource_group).name : src.resourceGroup;
+  const rgName = body.resource_group ? getResourceGroup(state, body.resource_group).name : src.resourceGroup;
   const clone = await state.mutate((tx) => {
     const name = given ?? deriveResourceName(ext!, (n) => state.resourceDefinitions.has(nameKey(n)));
     if (state.resourceDefinitions.has(nameKey(name))) throw Errors.exists('FAIL_EXISTS_RSC_DFN', 'Resource definition', name, { obj: 'RSC_DFN', op: 'CRT', objRefs: { RscDfn: name } });

@@ -5,6 +5,7 @@
  * the satellite create it as a copy of the snapshot instead of an empty volume.
  */
 import { randomUUID } from 'node:crypto';
+import type * as api from '../../api/index.js';
 import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
 import { KEY_VLM_RESTORE_FROM_RESOURCE, KEY_VLM_RESTORE_FROM_SNAPSHOT } from '../../model/apiconsts.js';
 import { ApiError, Errors } from '../../model/errors.js';
@@ -27,12 +28,9 @@ export interface RestoreRequest {
   storPoolRename: Record<string, string>;
 }
 
-export function parseRestore(body: Record<string, unknown>): RestoreRequest {
-  const to = body.to_resource;
-  if (typeof to !== 'string' || !to) throw new ApiError('API_CALL_PARSE_ERROR', "The request needs 'to_resource'.", { correction: 'Send {"to_resource": "newres"}.' });
-  const nodes = Array.isArray(body.nodes) ? body.nodes.map(String) : [];
-  const rename = body.stor_pool_rename && typeof body.stor_pool_rename === 'object' ? body.stor_pool_rename as Record<string, string> : {};
-  return { toResource: checkName('resource', to), nodes, storPoolRename: rename };
+/** A validated SnapshotRestore (core/api/rules.ts checks the target name). */
+export function toRestoreRequest(body: api.SnapshotRestore): RestoreRequest {
+  return { toResource: body.to_resource, nodes: body.nodes ?? [], storPoolRename: body.stor_pool_rename ?? {} };
 }
 
 /** The target definition, created like the source (group, layers) when it does not exist yet. */
@@ -63,8 +61,8 @@ function restoreVdsInTx(ctx: ControllerContext, tx: Transaction, snap: Snapshot,
   return rd;
 }
 
-export async function restoreVolumeDefinitions(ctx: ControllerContext, rdName: string, snapName: string, body: Record<string, unknown>): Promise<ApiCallRc[]> {
-  const req = parseRestore(body);
+export async function restoreVolumeDefinitions(ctx: ControllerContext, rdName: string, snapName: string, body: api.SnapshotRestore): Promise<ApiCallRc[]> {
+  const req = toRestoreRequest(body);
   const src = getResourceDefinition(ctx.state, rdName);
   const snap = getSnapshot(ctx.state, src.name, snapName);
   const rd = await ctx.state.mutate((tx) => restoreVdsInTx(ctx, tx, snap, targetDefinition(ctx, tx, src, req.toResource, { layerStack: snapshotLayers(snap) }), true));
@@ -112,8 +110,8 @@ function snapshotLayers(snap: Snapshot): LayerKind[] | undefined {
   return stack?.length ? stack as LayerKind[] : undefined;
 }
 
-export async function restoreResources(ctx: ControllerContext, rdName: string, snapName: string, body: Record<string, unknown>): Promise<ApiCallRc[]> {
-  const req = parseRestore(body);
+export async function restoreResources(ctx: ControllerContext, rdName: string, snapName: string, body: api.SnapshotRestore): Promise<ApiCallRc[]> {
+  const req = toRestoreRequest(body);
   const src = getResourceDefinition(ctx.state, rdName);
   const snap = getSnapshot(ctx.state, src.name, snapName);
   const { rd, rc, nodes } = await ctx.state.mutate((tx) => restoreResourcesInTx(ctx, tx, src, snap, req));

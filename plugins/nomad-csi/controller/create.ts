@@ -3,7 +3,7 @@
  * missing), resource definition carrying the CSI metadata, volume definition (or a restore
  * from a snapshot, or a clone), then placement (manual node list or autoplace).
  * Idempotent: a second call with the same name finds the definition by its Aux/csi/name
- * and answers the same volume; a different size or source is ALREADY_EXISTS.
+ * and answers the same volume; a different size, source or parameters is ALREADY_EXISTS.
  */
 import { status } from '@grpc/grpc-js';
 import { LinstorApiError, type ResourceDefinition } from '../../../core/client/index.js';
@@ -41,6 +41,11 @@ function sourceKey(req: CreateVolumeRequest): string {
   return '';
 }
 
+/** Parameters compared as a set of key=value pairs: the order a CO sends them in does not matter. */
+function canonicalParams(p: Record<string, string>): string {
+  return JSON.stringify(Object.entries(p).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 function hostsOf(list: Topology[] | undefined): string[] {
   return (list ?? []).map((t) => t.segments?.[HOSTNAME_KEY]).filter((x): x is string => !!x);
 }
@@ -64,6 +69,10 @@ export async function createVolume(ctx: PluginContext, req: CreateVolumeRequest)
       const have = BigInt(vd?.size_kib ?? 0) * 1024n;
       if (have < required || (limit > 0n && have > limit)) throw alreadyExists(`volume '${name}' exists with size ${have} bytes, not within [${required}, ${limit || '∞'}]`);
       if ((existing.props?.['Aux/csi/source'] ?? '') !== sourceKey(req)) throw alreadyExists(`volume '${name}' exists with a different content source`);
+      const stored = existing.props?.[PROP.params];
+      if (stored !== undefined && canonicalParams(JSON.parse(stored) as Record<string, string>) !== canonicalParams(req.parameters ?? {})) {
+        throw alreadyExists(`volume '${name}' exists with other parameters (${stored})`);
+      }
       return { volume: await describe(ctx, rdName, req, params) };
     }
     const fresh = !existing;
