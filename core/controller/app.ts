@@ -1,8 +1,9 @@
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type Request, type Response } from 'express';
 import { rcEntry } from '../model/apicallrc.js';
 import type { ControllerContext } from './context.js';
 import { CONTROLLER_VERSION } from './errors/reporter.js';
-import { sendRcList, sendJson } from './http/reply.js';
+import { httpErrorHandler } from './http/error-handler.js';
+import { sendJson } from './http/reply.js';
 import { createMetrics } from './metrics/metrics.js';
 import { registerRoutes } from './routes/index.js';
 
@@ -18,14 +19,6 @@ export function createApp(ctx: ControllerContext) {
   app.use(metrics.middleware);
   // strict: false because python-linstor sends the enter-passphrase body as a bare JSON string.
   app.use(express.json({ limit: '16mb', type: () => true, strict: false }));
-  // Unparseable JSON: LINSTOR answers 400 with API_CALL_PARSE_ERROR.
-  app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
-    if (err && typeof err === 'object' && 'type' in err && (err as { type: string }).type === 'entity.parse.failed') {
-      sendRcList(res, [rcEntry('API_CALL_PARSE_ERROR', 'Unable to parse the request body as JSON.', { correction: 'Send a valid JSON document.' })], 400);
-      return;
-    }
-    next(err);
-  });
 
   app.get('/health', (_req, res) => { res.status(200).end(); });
   app.get('/metrics', async (_req, res) => {
@@ -43,5 +36,7 @@ export function createApp(ctx: ControllerContext) {
     // An unknown path is 404 (the status mapping alone would make UNKNOWN_API_CALL a 500).
     sendJson(res, 404, [rcEntry('UNKNOWN_API_CALL', `Unknown API call: ${req.method} ${req.path}`, { correction: 'See the LINSTOR REST API v1 for the available calls.' })]);
   });
+  // Body-parser, routing and any other error that reaches here: JSON ApiCallRc, never an HTML page.
+  app.use(httpErrorHandler(ctx.reporter));
   return app;
 }

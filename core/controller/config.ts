@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parse } from 'smol-toml';
 import type { TlsFileSettings } from '../tls/material.js';
 
@@ -18,7 +18,8 @@ export interface LdapConfig {
 /** Controller settings from `linstor.toml` in the config directory, as LINSTOR reads them. */
 export interface ControllerConfig {
   configDirectory: string;
-  db: { connectionUrl: string };
+  /** `backupDirectory`: where database exports go (`[db] backup_directory`). */
+  db: { connectionUrl: string; backupDirectory: string };
   http: { enabled: boolean; port: number; listenAddr: string };
   /** `enabled` defaults to true when a keystore (or PEM certificate) is given. */
   https: { enabled: boolean; port: number; listenAddr: string } & TlsFileSettings;
@@ -48,6 +49,13 @@ export function tlsSettings(sec: Record<string, unknown> | undefined, keys: { ke
   return out;
 }
 
+/** Exports default to a `backups` folder beside an SQLite database, else /var/lib/linstor/backups. */
+function dbSettings(connectionUrl: string, backupDirectory: unknown): ControllerConfig['db'] {
+  const sqlite = /^sqlite:(?:\/\/(?=\/))?(\/.*)$/.exec(connectionUrl.trim())?.[1];
+  const dflt = sqlite ? join(dirname(sqlite), 'backups') : '/var/lib/linstor/backups';
+  return { connectionUrl, backupDirectory: typeof backupDirectory === 'string' && backupDirectory !== '' ? backupDirectory : dflt };
+}
+
 export function loadControllerConfig(configDirectory = '/etc/linstor'): ControllerConfig {
   const file = join(configDirectory, 'linstor.toml');
   const t = (existsSync(file) ? parse(readFileSync(file, 'utf8')) : {}) as Toml;
@@ -64,7 +72,7 @@ export function loadControllerConfig(configDirectory = '/etc/linstor'): Controll
   };
   return {
     configDirectory,
-    db: { connectionUrl: String(s('db', 'connection_url') ?? 'sqlite:/var/lib/linstor/linstor.db') },
+    db: dbSettings(String(s('db', 'connection_url') ?? 'sqlite:/var/lib/linstor/linstor.db'), s('db', 'backup_directory')),
     // Without a listen_addr the REST API stays on this machine: an open API lets anyone redirect satellites.
     http: { enabled: s('http', 'enabled') !== false, port: Number(s('http', 'port') ?? 3370), listenAddr: String(s('http', 'listen_addr') ?? '127.0.0.1') },
     https: {

@@ -19,20 +19,33 @@ const SAFE_CHARS = /^\/[A-Za-z0-9_.+@:/-]*$/;
 const MAX_PATH = 4096;
 const MAX_SEGMENT = 255;
 
+/** Why `path` is not an absolute, normalised path without control characters, or undefined. */
+export function pathProblem(path: unknown): string | undefined {
+  if (typeof path !== 'string' || path === '') return 'the path is empty';
+  if (path.length > MAX_PATH) return `the path is longer than ${MAX_PATH} characters`;
+  if (!path.startsWith('/')) return 'the path is not absolute';
+  if (/[\u0000-\u001f\u007f]/.test(path)) return 'the path contains control characters';
+  const segments = path.split('/').slice(1);
+  if (path !== '/' && segments.some((s) => s === '')) return "the path is not normalised (a trailing or doubled '/')";
+  if (segments.some((s) => s === '.' || s === '..')) return "the path is not normalised ('.' or '..')";
+  if (segments.some((s) => s.length > MAX_SEGMENT)) return `a path segment is longer than ${MAX_SEGMENT} characters`;
+  return undefined;
+}
+
+/** Why a normalised absolute path is the system's own (a system tree or a shared root), or undefined. */
+export function systemPathProblem(path: string): string | undefined {
+  if (SHARED_ROOTS.includes(path)) return `${path} is shared by the whole system; use a folder below it`;
+  const tree = SYSTEM_TREES.find((t) => path === t || path.startsWith(`${t}/`));
+  return tree ? `${tree} belongs to the operating system` : undefined;
+}
+
 /** Why `dir` may not be a pool folder, or undefined when it may. */
 export function fileDirProblem(dir: unknown): string | undefined {
   if (typeof dir !== 'string' || dir === '') return 'the folder is empty';
-  if (dir.length > MAX_PATH) return `the path is longer than ${MAX_PATH} characters`;
-  if (!dir.startsWith('/')) return 'the path is not absolute';
+  const problem = pathProblem(dir);
+  if (problem) return problem.startsWith('the path contains control') ? "the path may only contain letters, digits and '_', '.', '+', '@', ':', '-', '/'" : problem;
   if (!SAFE_CHARS.test(dir)) return "the path may only contain letters, digits and '_', '.', '+', '@', ':', '-', '/'";
-  const segments = dir.split('/').slice(1);
-  if (dir !== '/' && segments.some((s) => s === '')) return "the path is not normalised (a trailing or doubled '/')";
-  if (segments.some((s) => s === '.' || s === '..')) return "the path is not normalised ('.' or '..')";
-  if (segments.some((s) => s.length > MAX_SEGMENT)) return `a path segment is longer than ${MAX_SEGMENT} characters`;
-  if (SHARED_ROOTS.includes(dir)) return `${dir} is shared by the whole system; use a folder below it`;
-  const tree = SYSTEM_TREES.find((t) => dir === t || dir.startsWith(`${t}/`));
-  if (tree) return `${tree} belongs to the operating system`;
-  return undefined;
+  return systemPathProblem(dir);
 }
 
 /** Throws FAIL_INVLD_PROP naming the broken rule; returns the folder when it is acceptable. */

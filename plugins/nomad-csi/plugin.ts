@@ -6,6 +6,7 @@ import { LinstorClient, parseControllerList, resolveControllers } from '../../co
 import { LocalRunner, type CommandRunner } from '../../core/exec/index.js';
 import type { PluginContext, PluginMode } from './context.js';
 import { OperationLocks } from './locks.js';
+import { NodeRecords } from './node/records.js';
 import { buildServer, listen } from './server.js';
 
 export const DEFAULT_PLUGIN_NAME = 'linstor.csi.linbit.com';
@@ -22,7 +23,11 @@ export interface PluginOptions {
   log?: Logger;
   runner?: CommandRunner;
   deviceWaitMs?: number;
+  /** Where the node service keeps its records of staged and published volumes (default /var/lib/linstor-csi). */
+  stateDir?: string;
 }
+
+export const DEFAULT_STATE_DIR = '/var/lib/linstor-csi';
 
 export interface RunningPlugin { ctx: PluginContext; server: grpc.Server; socketPath: string; stop(): Promise<void> }
 
@@ -39,6 +44,7 @@ export async function startPlugin(o: PluginOptions): Promise<RunningPlugin> {
     log,
     locks: new OperationLocks(),
     deviceWaitMs: o.deviceWaitMs ?? 60_000,
+    records: new NodeRecords(o.stateDir ?? DEFAULT_STATE_DIR),
   };
   const server = buildServer(ctx);
   const socketPath = await listen(server, o.endpoint);

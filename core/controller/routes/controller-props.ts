@@ -1,12 +1,11 @@
 import type { Request, Router } from 'express';
 import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
-import { ApiError } from '../../model/errors.js';
 import { printable } from '../../model/names.js';
 import { applyPropsModify } from '../../props/modify.js';
 import type { ControllerConfig } from '../config.js';
 import type { ControllerContext } from '../context.js';
 import { route } from '../http/handler.js';
-import { exportPath } from '../services/db-export.js';
+import { exportDatabase } from '../services/db-export.js';
 import { PROPS_INFO, PROPS_INFO_ALIASES, propsInfo } from '../services/props-info.js';
 
 const CTRL = 'CTRL_CONF' as const;
@@ -54,14 +53,7 @@ export function registerControllerRoutes(r: Router, ctx: ControllerContext): voi
   r.get('/v1/controller/config', route(reporter, { obj: CTRL }, 200, (req) => ({ json: controllerConfigView(req, ctx.config) })));
 
   const exportDb = route(reporter, { obj: CTRL, op: 'CRT', body: 'POST /v1/controller/database/export', bodyOptional: true }, 201, async (_req, _res, b) => {
-    const path = exportPath(b.backup_name, ctx.config.configDirectory);
-    try {
-      await ctx.store.exportTo(path);
-    } catch (err) {
-      throw new ApiError('FAIL_INVLD_DB_EXPORT_FILE', `The database could not be exported to '${path}': ${err instanceof Error ? err.message : String(err)}`, {
-        correction: 'Check that the controller may write to that directory.', obj: CTRL, op: 'CRT',
-      });
-    }
+    const path = await exportDatabase(ctx.store, b.backup_name, ctx.config.db.backupDirectory);
     return { rc: [rcEntry('CREATED', `Database exported to '${path}'.`, { obj: CTRL, op: 'CRT', details: `Store kind: ${ctx.store.kind}` })] };
   });
   r.post('/v1/controller/database/export', exportDb);
