@@ -35,6 +35,15 @@ export class SqliteStore implements Store {
     }
   }
 
+  /** How commits reach the disk (the journal mode and the synchronous level in force). */
+  durability(): { journalMode: string; synchronous: string } {
+    const levels = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
+    return {
+      journalMode: String(this.db.pragma('journal_mode', { simple: true })),
+      synchronous: levels[Number(this.db.pragma('synchronous', { simple: true }))] ?? 'unknown',
+    };
+  }
+
   schemaVersion(): number {
     const row = this.db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as { v: number | null };
     return row.v ?? 0;

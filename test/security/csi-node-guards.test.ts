@@ -68,7 +68,8 @@ test('NodeUnpublishVolume and NodeUnstageVolume leave a path the plugin never us
   t.true(isMount(foreign), 'the foreign mount is still there');
   t.is(readFileSync(join(foreign, 'cpuinfo'), 'utf8'), 'not yours\n');
   t.true(existsSync(empty), 'a folder the plugin did not create is not removed');
-  for (const bad of ['/', '/proc', '/etc', 'relative/path', `${empty}/../x`]) {
+  // System paths are refused by the same rule (unit-tested in inbox-rules); tests never aim at them.
+  for (const bad of ['relative/path', `${empty}/../x`, `${empty}/./x`, `${empty}/x\n`]) {
     t.is(await code(node('NodeUnpublishVolume', { volume_id: v.volume_id, target_path: bad })), status.INVALID_ARGUMENT, bad);
   }
 });

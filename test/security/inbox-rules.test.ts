@@ -4,6 +4,9 @@
  * read-only calls are made on system paths.
  */
 import test from 'ava';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { LocalRunner } from '../../core/exec/index.js';
 import { checkFileDir, fileDirProblem, foldersOverlap } from '../../core/props/file-dir.js';
 import { checkControllerMessage, checkDesiredNodeState, InvalidMessageError } from '../../core/satellite/inbox/check-message.js';
@@ -43,9 +46,15 @@ test('the satellite inbox refuses system folders, bad names and unknown message 
 
 test('a FILE provider re-checks its folder before it lists, creates or deletes anything', async (t) => {
   const runner = new LocalRunner();
-  for (const dir of ['/etc', '/', '/proc']) {
+  const root = mkdtempSync(join(tmpdir(), 'sec-provider-'));
+  t.teardown(() => rmSync(root, { recursive: true, force: true }));
+  mkdirSync(join(root, 'pool'));
+  writeFileSync(join(root, 'pool', 'x_00000.img'), 'keep me');
+  // Folders that reach the test's own files only by a non-normalised path (system paths are never used in tests).
+  for (const dir of [`${root}/other/../pool`, 'pool', `${root}/pool/`]) {
     const p = createProvider({ runner, pool: { name: 'p1', providerKind: 'FILE_THIN', props: { 'StorDriver/FileDir': dir } }, nodeName: 'n1' });
     await t.throwsAsync(p.listVolumes(), { message: /folder '.*' is refused/ }, dir);
     await t.throwsAsync(p.delete('x_00000'), { message: /folder '.*' is refused/ }, dir);
   }
+  t.is(readFileSync(join(root, 'pool', 'x_00000.img'), 'utf8'), 'keep me');
 });
