@@ -34,7 +34,8 @@ export function negotiate(headers: Record<string, string | string[] | undefined>
   // entry that contains "volume" (case-sensitive, as a substring).
   const entry = raw.split(',').find((part) => part.includes('volume'));
   if (entry === undefined) throw new CinderFault(400, 'API version None is not supported on this method.');
-  const words = entry.trim().split(/[ \t]+/);
+  // Python's str.split(): any whitespace separates, including a latin-1 no-break space.
+  const words = entry.trim().split(/\s+/);
   // Cinder unpacks exactly two words; anything else would crash it (a 500), so it is refused here.
   const wanted = words.length === 2 ? words[1]! : '';
   if (wanted === 'latest') return MAX;
