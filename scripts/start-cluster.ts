@@ -30,7 +30,7 @@ const NODE = hostname();
 interface Proc { name: 'controller' | 'satellite'; bin: string; args: string[] }
 const PROCS: Proc[] = [
   { name: 'controller', bin: 'dist/core/controller/main.js', args: ['--config-directory', join(DIR, 'controller')] },
-  { name: 'satellite', bin: 'dist/core/satellite/main.js', args: ['--config-directory', join(DIR, 'satellite'), '--bind-address', '127.0.0.1', '--port', String(SATELLITE_PORT), '--node-name', NODE] },
+  { name: 'satellite', bin: 'dist/core/satellite/main.js', args: ['--config-directory', join(DIR, 'satellite'), '--state-directory', join(DIR, 'satellite'), '--bind-address', '127.0.0.1', '--port', String(SATELLITE_PORT), '--node-name', NODE] },
 ];
 
 const say = (s: string) => process.stdout.write(`${s}\n`);

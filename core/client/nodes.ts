@@ -10,6 +10,8 @@ export class NodesApi {
   delete(node: string): Promise<ApiCallRc[]> { return this.t.delete(`/v1/nodes/${seg(node)}`); }
   lost(node: string): Promise<ApiCallRc[]> { return this.t.delete(`/v1/nodes/${seg(node)}/lost`); }
   reconnect(node: string): Promise<ApiCallRc[]> { return this.t.put(`/v1/nodes/${seg(node)}/reconnect`); }
+  /** linstor-ts: forget the pairing with the node's satellite. */
+  resetPairing(node: string): Promise<ApiCallRc[]> { return this.t.post(`/v1/nodes/${seg(node)}/reset-pairing`); }
   restore(node: string, body: { delete_resources?: boolean; delete_snapshots?: boolean } = {}): Promise<ApiCallRc[]> { return this.t.put(`/v1/nodes/${seg(node)}/restore`, body); }
   evacuate(node: string, body: { target_nodes?: string[] } = {}): Promise<ApiCallRc[]> { return this.t.put(`/v1/nodes/${seg(node)}/evacuate`, body); }
   evict(node: string): Promise<ApiCallRc[]> { return this.t.put(`/v1/nodes/${seg(node)}/evict`); }

@@ -12,6 +12,12 @@ export interface SatelliteLinks {
   connect(nodeKey: string): void;
   disconnect(nodeKey: string): void;
   /**
+   * Before a paired node's satellite endpoint changes: resolves when whoever listens at the
+   * new address proves the node's key; rejects with an ApiError otherwise (and that peer has
+   * been sent nothing but a hello).
+   */
+  verifyEndpoint(nodeKey: string, ni: { address: string; satellitePort?: number; satelliteEncryptionType?: string }): Promise<void>;
+  /**
    * Resolves when every named node (nameKey) has reported applying the desired state as it is
    * now (default timeout 30 s). Never rejects: nodes that are not connected (or drop during the
    * wait) are listed in `offline`, nodes that did not answer in time in `timedOut`. The

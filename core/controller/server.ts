@@ -12,6 +12,7 @@ import { startRestListeners } from './http/listeners.js';
 import { ensureDefaultResourceGroup } from './routes/resource-groups.js';
 import { ensureDefaultStoragePoolDefinitions } from './routes/storage-pools.js';
 import { createSatelliteLinks } from './satellites/index.js';
+import { ensureClusterId } from './satellites/identity.js';
 import { ClusterState } from './state/cluster-state.js';
 import { RuntimeState } from './state/runtime.js';
 
@@ -41,7 +42,7 @@ export async function startController(config: ControllerConfig, log: Logger = pi
   await ensureDefaultStoragePoolDefinitions(state);
   // MASTER_PASSPHRASE or [encrypt] passphrase unlocks the volume keys (guide §3.8.2).
   await unlockAtStart(ctx, config.encrypt.passphrase);
-  ctx.links = createSatelliteLinks(ctx);
+  ctx.links = createSatelliteLinks(ctx, await ensureClusterId(state));
   const app = createApp(ctx);
   let listeners;
   try {

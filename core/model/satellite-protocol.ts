@@ -2,13 +2,18 @@
  * The controller–satellite protocol: newline-delimited JSON messages over one TCP connection
  * that the controller opens to the satellite (port 3366), as LINSTOR's controller does.
  *
- *   controller → satellite   {type:'hello', version, controllerId, nodeName}
- *   satellite  → controller  {type:'hello', version, nodeName, uname, providers, layers, ...}
+ *   controller → satellite   {type:'hello', version, controllerId, clusterId, nonce, nodeName}
+ *   satellite  → controller  {type:'hello', version, nodeName, uname, providers, layers, ..., nonce, identity}
+ *   controller → satellite   {type:'auth', proof}                             (pairing, see core/model/pairing.ts)
+ *   satellite  → controller  {type:'refused', reason, message}               (other cluster, bad proof)
  *   controller → satellite   {type:'apply', seq, state: DesiredNodeState}   (full state, every time)
  *   satellite  → controller  {type:'report', seq, report: NodeReport}        (after each apply, and periodically)
  *   either side              {type:'ping'} / {type:'pong'}
  *
- * The satellite keeps nothing on disk of its own: after a restart it gets `apply` again and converges.
+ * The satellite keeps no desired state of its own: after a restart it gets `apply` again and
+ * converges. It keeps one thing on disk: the pairing with its controller's cluster (the
+ * cluster id and the node key made at first contact). Until the hello/auth exchange has
+ * proven both sides, it answers nothing but hello and ping and drops the peer on anything else.
  * A version mismatch (major differs) makes the controller show VERSION_MISMATCH and send nothing else.
  */
 import type { LayerKind, Props, ProviderKind } from './types.js';
@@ -168,16 +173,33 @@ export interface SatelliteHello {
   layers: LayerKind[];
   unsupportedProviders: Record<string, string[]>;
   unsupportedLayers: Record<string, string[]>;
+  /** The satellite's challenge for the controller's `auth` proof. */
+  nonce?: string;
+  identity?: SatelliteIdentity;
 }
 
+/**
+ * Who the satellite is: `keyId` names its node key. At first contact (not yet paired) it
+ * hands over `nodeKey` itself; once paired it never does again and proves the key instead.
+ */
+export interface SatelliteIdentity {
+  keyId: string;
+  nodeKey?: string;
+  proof?: string;
+}
+
+export type RefusalReason = 'OTHER_CONTROLLER' | 'AUTHENTICATION_ERROR';
+
 export type ControllerMessage =
-  | { type: 'hello'; version: string; controllerId: string; nodeName: string }
+  | { type: 'hello'; version: string; controllerId: string; nodeName: string; clusterId?: string; nonce?: string }
+  | { type: 'auth'; proof: string }
   | { type: 'apply'; seq: number; state: DesiredNodeState }
   | { type: 'ping' } | { type: 'pong' }
   | SatelliteRequest;
 
 export type SatelliteMessage =
   | SatelliteHello
+  | { type: 'refused'; reason: RefusalReason; message: string }
   | { type: 'report'; seq: number; report: NodeReport }
   | { type: 'ping' } | { type: 'pong' }
   | SatelliteResponse;

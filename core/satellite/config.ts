@@ -2,11 +2,20 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
+import type { TlsFileSettings } from '../tls/material.js';
+import { DEFAULT_STATE_DIRECTORY } from './pairing-store.js';
 
 export interface SatelliteConfig {
   configDirectory: string;
   port: number;
   bindAddress: string;
+  /** `[netcom] type`: "plain" or "ssl" (then server_certificate/trusted_certificates, or PEM files). */
+  netcomType: 'plain' | 'ssl';
+  tls: TlsFileSettings & { sslProtocol?: string };
+  /** Where the pairing with the controller's cluster is kept. */
+  stateDirectory: string;
+  /** `--reset-pairing`: forget the paired cluster and exit. */
+  resetPairing: boolean;
   /** Node name used until the controller's hello names it (LINSTOR uses `uname -n`). */
   nodeName: string;
   drbdDryRun: boolean;
@@ -15,13 +24,18 @@ export interface SatelliteConfig {
 }
 
 export const DEFAULT_PORT = 3366;
+export const DEFAULT_SSL_PORT = 3367;
+/** Without a configured bind_address the satellite is reachable from this machine only. */
+export const DEFAULT_BIND_ADDRESS = '127.0.0.1';
 
 const USAGE = `Usage: linstor-satellite [--config-directory DIR] [--port N] [--bind-address ADDR]
-                         [--node-name NAME] [--drbd-dry-run] [--report-interval-ms N] [--log-level LEVEL]`;
+                         [--node-name NAME] [--drbd-dry-run] [--report-interval-ms N] [--log-level LEVEL]
+                         [--state-directory DIR] [--reset-pairing]`;
 
 /**
- * Flags override `<config-directory>/linstor_satellite.toml` ([netcom] port, bind_address),
- * which overrides the defaults (port 3366 on all addresses), as LINSTOR's satellite does.
+ * Flags override `<config-directory>/linstor_satellite.toml` ([netcom] type, port,
+ * bind_address and the SSL keys of LINSTOR's guide), which overrides the defaults: port 3366
+ * (3367 for SSL) on 127.0.0.1 — a satellite listens elsewhere only when told to.
  */
 export function loadConfig(argv: string[]): SatelliteConfig {
   const flags = new Map<string, string | true>();
@@ -35,6 +49,7 @@ export function loadConfig(argv: string[]): SatelliteConfig {
     const eq = a.indexOf('=');
     if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));
     else if (a === '--drbd-dry-run') flags.set('drbd-dry-run', true);
+    else if (a === '--reset-pairing') flags.set('reset-pairing', true);
     else {
       const v = argv[++i];
       if (v === undefined) throw new Error(`${a} needs a value\n${USAGE}`);
@@ -45,13 +60,26 @@ export function loadConfig(argv: string[]): SatelliteConfig {
   const configDirectory = str('config-directory') ?? '/etc/linstor';
   const toml = readToml(join(configDirectory, 'linstor_satellite.toml'));
   const netcom = (toml['netcom'] ?? {}) as Record<string, unknown>;
-  const port = Number(str('port') ?? netcom['port'] ?? DEFAULT_PORT);
+  const netcomType = String(netcom['type'] ?? 'plain').toLowerCase();
+  if (netcomType !== 'plain' && netcomType !== 'ssl') throw new Error(`linstor_satellite.toml: [netcom] type must be "plain" or "ssl", not '${netcomType}'`);
+  const port = Number(str('port') ?? netcom['port'] ?? (netcomType === 'ssl' ? DEFAULT_SSL_PORT : DEFAULT_PORT));
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port '${String(port)}'`);
+  const text = (k: string): string | undefined => (typeof netcom[k] === 'string' && netcom[k] !== '' ? String(netcom[k]) : undefined);
+  const tls: TlsFileSettings & { sslProtocol?: string } = {
+    keystore: text('server_certificate'), keystorePassword: text('keystore_password'), keyPassword: text('key_password'),
+    truststore: text('trusted_certificates'), truststorePassword: text('truststore_password'),
+    certificate: text('certificate'), privateKey: text('private_key'), trustedCa: text('trusted_ca'), sslProtocol: text('ssl_protocol'),
+  };
+  for (const k of Object.keys(tls) as Array<keyof typeof tls>) if (tls[k] === undefined) delete tls[k];
   const logging = (toml['logging'] ?? {}) as Record<string, unknown>;
   return {
     configDirectory,
     port,
-    bindAddress: str('bind-address') ?? (typeof netcom['bind_address'] === 'string' ? netcom['bind_address'] : '0.0.0.0'),
+    bindAddress: str('bind-address') ?? (typeof netcom['bind_address'] === 'string' ? netcom['bind_address'] : DEFAULT_BIND_ADDRESS),
+    netcomType: netcomType as 'plain' | 'ssl',
+    tls,
+    stateDirectory: str('state-directory') ?? process.env.LINSTOR_SATELLITE_STATE_DIR ?? DEFAULT_STATE_DIRECTORY,
+    resetPairing: flags.get('reset-pairing') === true,
     nodeName: str('node-name') ?? hostname(),
     drbdDryRun: flags.get('drbd-dry-run') === true,
     reportIntervalMs: Number(str('report-interval-ms') ?? 10_000),

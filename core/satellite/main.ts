@@ -4,12 +4,22 @@ import { probeCapabilities } from './capabilities.js';
 import { loadConfig } from './config.js';
 import { LocalRunner } from '../exec/index.js';
 import { LayerRegistry, loadPluggedLayers } from './layers/registry.js';
+import { PairingStore } from './pairing-store.js';
+import { loadIdentity, loadTrust, minTlsVersion } from '../tls/material.js';
 import { Reconciler } from './reconciler/reconciler.js';
 import { SatelliteServer } from './server.js';
 
 /** `linstor-satellite`: the node agent. It keeps no state: the controller sends it all. */
 async function main(): Promise<void> {
   const config = loadConfig(process.argv.slice(2));
+  const pairing = new PairingStore(config.stateDirectory);
+  if (config.resetPairing) {
+    const had = pairing.reset();
+    process.stdout.write(had ? `Pairing removed (${pairing.file}): the next controller to connect pairs with this satellite.\n` : `Not paired (${pairing.file} does not exist).\n`);
+    return;
+  }
+  const paired = pairing.get(); // fails loudly on a damaged file, before anything listens
+  const tls = config.netcomType === 'ssl' ? sslMaterial(config) : undefined;
   const log = pino({ level: config.logLevel, base: { component: 'satellite', node: config.nodeName, pid: process.pid } });
   const runner = new LocalRunner(log.child({ module: 'exec' }));
   const layers = new LayerRegistry();
@@ -19,9 +29,9 @@ async function main(): Promise<void> {
   const capabilities = await probeCapabilities(runner, layers);
   log.info({ providers: capabilities.providers, layers: capabilities.layers, unsupportedLayers: capabilities.unsupportedLayers }, 'capabilities probed');
   const reconciler = new Reconciler({ runner, log: log.child({ module: 'reconciler' }), layers });
-  const server = new SatelliteServer({ log, runner, reconciler, capabilities, nodeName: config.nodeName, reportIntervalMs: config.reportIntervalMs });
+  const server = new SatelliteServer({ log, runner, reconciler, capabilities, nodeName: config.nodeName, reportIntervalMs: config.reportIntervalMs, pairing, tls });
   const { port, address } = await server.listen(config.port, config.bindAddress);
-  log.info({ port, address }, `linstor-satellite listening on ${address}:${port}`);
+  log.info({ port, address, netcom: config.netcomType, pairedWith: paired?.clusterId ?? null }, `linstor-satellite listening on ${address}:${port}`);
   const stop = (signal: string): void => {
     log.info({ signal }, 'shutting down');
     void server.close().then(() => process.exit(0));
@@ -29,6 +39,15 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+function sslMaterial(config: ReturnType<typeof loadConfig>) {
+  const what = 'linstor_satellite.toml [netcom]';
+  const id = loadIdentity(config.tls, config.configDirectory, what);
+  const ca = loadTrust(config.tls, config.configDirectory, what);
+  if (!id) throw new Error(`${what}: type "ssl" needs server_certificate (a PKCS#12 keystore) or certificate and private_key`);
+  if (!ca) throw new Error(`${what}: type "ssl" needs trusted_certificates (a PKCS#12 truststore) or trusted_ca: only peers it holds may connect`);
+  return { ...id, ca, minVersion: minTlsVersion(config.tls.sslProtocol, what) };
 }
 
 main().catch((e: unknown) => {

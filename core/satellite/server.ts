@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import { ApiError } from '../model/errors.js';
 import { checkName } from '../model/names.js';
@@ -8,6 +9,8 @@ import {
 import { helloMessage, type Capabilities } from './capabilities.js';
 import type { CommandRunner } from '../exec/index.js';
 import { checkControllerMessage } from './inbox/check-message.js';
+import type { PairingStore } from './pairing-store.js';
+import { answerHello, checkAuth, newPeer, type PeerState, type Refusal } from './peer-auth.js';
 import { createDevicePool, listPhysicalDevices } from './physical/physical-storage.js';
 import { ApplyQueue } from './reconciler/apply-queue.js';
 import type { Reconciler } from './reconciler/reconciler.js';
@@ -19,6 +22,9 @@ export interface SatelliteServerDeps {
   capabilities: Capabilities;
   nodeName: string;
   reportIntervalMs: number;
+  pairing: PairingStore;
+  /** `[netcom] type = "ssl"`: only peers with a certificate the truststore holds get through the handshake. */
+  tls?: { key: string; cert: string; ca: string[]; minVersion: import('node:tls').SecureVersion };
 }
 
 function isValidName(kind: 'resource', name: string): boolean {
@@ -34,7 +40,9 @@ const MAX_LINE = 64 * 1024 * 1024;
  */
 export class SatelliteServer {
   private readonly server: Server;
+  /** Authenticated controller connections only. */
   private readonly peers = new Set<Socket>();
+  private readonly pendingNames = new WeakMap<Socket, string>();
   private readonly queue: ApplyQueue<{ seq: number; state: DesiredNodeState }, { seq: number; report: NodeReport }>;
   private nodeName: string;
   private lastSeq = 0;
@@ -43,7 +51,12 @@ export class SatelliteServer {
   constructor(private readonly deps: SatelliteServerDeps) {
     this.nodeName = deps.nodeName;
     this.queue = new ApplyQueue(async ({ seq, state }) => ({ seq, report: await deps.reconciler.apply(state) }));
-    this.server = createServer((s) => this.accept(s));
+    this.server = deps.tls
+      ? createTlsServer({ ...deps.tls, requestCert: true, rejectUnauthorized: true }, (s) => this.accept(s))
+      : createServer((s) => this.accept(s));
+    if (deps.tls) {
+      this.server.on('tlsClientError', (err: Error, sock: TLSSocket) => deps.log.warn({ peer: `${sock.remoteAddress}:${sock.remotePort}`, reason: err.message }, 'refused a peer in the TLS handshake'));
+    }
   }
 
   listen(port: number, host: string): Promise<{ port: number; address: string }> {
@@ -66,6 +79,7 @@ export class SatelliteServer {
   private accept(socket: Socket): void {
     const log = this.deps.log.child({ peer: `${socket.remoteAddress}:${socket.remotePort}` });
     log.info('controller connected');
+    const peer = newPeer();
     socket.setNoDelay(true);
     let buffer = '';
     socket.setEncoding('utf8');
@@ -80,14 +94,21 @@ export class SatelliteServer {
       while ((nl = buffer.indexOf('\n')) >= 0) {
         const line = buffer.slice(0, nl).trim();
         buffer = buffer.slice(nl + 1);
-        if (line) this.handle(socket, line, log);
+        if (line) this.handle(socket, peer, line, log);
       }
     });
     socket.on('close', () => { this.peers.delete(socket); log.info('controller disconnected'); });
     socket.on('error', (e) => log.warn({ err: e }, 'connection error'));
   }
 
-  private handle(socket: Socket, line: string, log: Logger): void {
+  private refuse(socket: Socket, refusal: Refusal, log: Logger): void {
+    log.warn({ reason: refusal.reason }, `refused the peer: ${refusal.message}`);
+    this.send(socket, { type: 'refused', reason: refusal.reason, message: refusal.message });
+    socket.end();
+    setTimeout(() => socket.destroy(), 1000).unref();
+  }
+
+  private handle(socket: Socket, peer: PeerState, line: string, log: Logger): void {
     let parsed: unknown;
     try {
       parsed = JSON.parse(line);
@@ -95,29 +116,61 @@ export class SatelliteServer {
       log.warn({ line: line.slice(0, 200) }, 'ignoring a line that is not JSON');
       return;
     }
+    if (socket.destroyed || socket.writableEnded) return;
+    const type = (parsed as { type?: unknown } | null)?.type;
+    // Until the peer has proven it is our controller it gets hello, auth and ping, nothing else.
+    if (peer.phase !== 'ready' && type !== 'hello' && type !== 'auth' && type !== 'ping' && type !== 'pong') {
+      log.warn({ type: String(type).slice(0, 40) }, 'refusing a message from a peer that has not authenticated; closing the connection');
+      socket.destroy();
+      return;
+    }
+    // Then every message is checked against the model's rules before anything acts on it.
     let msg: ControllerMessage;
     try {
       msg = checkControllerMessage(parsed);
     } catch (e) {
-      this.refuse(socket, parsed, e, log);
+      this.refuseMessage(socket, parsed, e, log);
       return;
     }
     switch (msg.type) {
       case 'hello': {
-        if (msg.version.split('.')[0] !== PROTOCOL_VERSION.split('.')[0]) {
+        if (peer.phase !== 'hello') { socket.destroy(); return; }
+        if (String(msg.version).split('.')[0] !== PROTOCOL_VERSION.split('.')[0]) {
           log.error({ controllerVersion: msg.version, ours: PROTOCOL_VERSION }, 'protocol version mismatch');
         }
-        if (msg.nodeName) this.nodeName = msg.nodeName;
+        let answer;
+        try {
+          answer = answerHello(this.deps.pairing, peer, msg);
+        } catch (e) {
+          answer = { reason: 'AUTHENTICATION_ERROR' as const, message: `pairing state unreadable: ${(e as Error).message}` };
+        }
+        if ('reason' in answer) { this.refuse(socket, answer, log); return; }
+        // The name is adopted only once the peer has authenticated.
+        const name = typeof msg.nodeName === 'string' && msg.nodeName ? msg.nodeName : this.nodeName;
+        this.pendingNames.set(socket, name);
+        this.send(socket, { ...helloMessage(this.deps.capabilities, name), ...answer });
+        return;
+      }
+      case 'auth': {
+        let refusal: Refusal | undefined;
+        try {
+          refusal = checkAuth(this.deps.pairing, peer, msg.proof, String(socket.remoteAddress));
+        } catch (e) {
+          refusal = { reason: 'AUTHENTICATION_ERROR', message: `cannot store the pairing: ${(e as Error).message}` };
+        }
+        if (refusal) { this.refuse(socket, refusal, log); return; }
+        const name = this.pendingNames.get(socket);
+        this.pendingNames.delete(socket);
+        if (name) this.nodeName = name;
         if (this.deps.capabilities.uname !== this.nodeName) {
           log.warn({ nodeName: this.nodeName, uname: this.deps.capabilities.uname },
             `Node name '${this.nodeName}' differs from this host's uname '${this.deps.capabilities.uname}'`);
         }
+        log.info({ clusterId: peer.clusterId, tls: !!this.deps.tls }, 'controller authenticated');
         this.peers.add(socket);
-        this.send(socket, helloMessage(this.deps.capabilities, this.nodeName));
         return;
       }
       case 'apply':
-        this.peers.add(socket);
         this.queue.submit({ seq: msg.seq, state: msg.state }).then(({ seq, report }) => {
           this.lastSeq = Math.max(this.lastSeq, seq);
           this.broadcast({ type: 'report', seq, report });
@@ -143,7 +196,7 @@ export class SatelliteServer {
    * A message that breaks the model's rules changes nothing here. A refused apply is answered
    * with a report that marks each named resource failed, so the controller does not wait in vain.
    */
-  private refuse(socket: Socket, parsed: unknown, e: unknown, log: Logger): void {
+  private refuseMessage(socket: Socket, parsed: unknown, e: unknown, log: Logger): void {
     const message = (e as Error).message;
     log.error({ err: message }, 'refused a controller message');
     const m = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;

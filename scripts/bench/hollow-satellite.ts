@@ -9,6 +9,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { helloIdentity, newNodeKey } from '../../core/model/pairing.js';
 import {
   PROTOCOL_VERSION, type ControllerMessage, type DesiredNodeState, type NodeReport, type SatelliteMessage,
 } from '../../core/model/satellite-protocol.js';
@@ -52,6 +53,9 @@ export async function startHollowSatellite(nodeName: string, address: string, po
     dropConnections() { for (const s of sockets) s.destroy(); sockets.clear(); },
     close: () => new Promise<void>((r) => { sat.dropConnections(); server.close(() => r()); }),
   };
+  // Pairs like a real satellite: the key is handed over once, then proven.
+  const nodeKey = newNodeKey();
+  let paired = false;
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.setNoDelay(true);
@@ -70,7 +74,9 @@ export async function startHollowSatellite(nodeName: string, address: string, po
             type: 'hello', version: PROTOCOL_VERSION, nodeName, uname: nodeName,
             providers: ['DISKLESS', 'FILE', 'FILE_THIN', 'LVM', 'LVM_THIN'], layers: ['DRBD', 'STORAGE'],
             unsupportedProviders: {}, unsupportedLayers: {},
+            ...helloIdentity(nodeKey, !paired, String(msg.clusterId), String(msg.nonce)),
           });
+          paired = true;
         } else if (msg.type === 'apply') {
           sat.applies++;
           send(socket, { type: 'report', seq: msg.seq, report: reportFor(nodeName, msg.state) });

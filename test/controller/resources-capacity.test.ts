@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import test from 'ava';
+import { helloIdentity, newNodeKey } from '../../core/model/pairing.js';
 import { startController, type TestController } from '../helpers/controller.js';
 
 /**
@@ -11,6 +12,8 @@ interface FakeSatellite { port: number; server: Server; pools: Map<string, { fre
 async function fakeSatellite(nodeName: string): Promise<FakeSatellite> {
   const fake: FakeSatellite = { port: 0, server: undefined as unknown as Server, pools: new Map(), applies: 0 };
   const sockets = new Set<Socket>();
+  const nodeKey = newNodeKey();
+  let paired = false;
   fake.server = createServer((sock) => {
     sockets.add(sock);
     sock.on('close', () => sockets.delete(sock));
@@ -23,7 +26,8 @@ async function fakeSatellite(nodeName: string): Promise<FakeSatellite> {
         const msg = JSON.parse(buf.slice(0, nl));
         buf = buf.slice(nl + 1);
         if (msg.type === 'hello') {
-          send({ type: 'hello', version: '1.0', nodeName, uname: nodeName, providers: ['DISKLESS', 'FILE', 'FILE_THIN'], layers: ['DRBD', 'STORAGE'], unsupportedProviders: {}, unsupportedLayers: {} });
+          send({ type: 'hello', version: '1.0', nodeName, uname: nodeName, providers: ['DISKLESS', 'FILE', 'FILE_THIN'], layers: ['DRBD', 'STORAGE'], unsupportedProviders: {}, unsupportedLayers: {}, ...helloIdentity(nodeKey, !paired, msg.clusterId, msg.nonce) });
+          paired = true;
         } else if (msg.type === 'ping') {
           send({ type: 'pong' });
         } else if (msg.type === 'apply') {

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { createServer, type Server, type Socket } from 'node:net';
+import { helloIdentity, newNodeKey } from '../../core/model/pairing.js';
 import { startController, type TestController } from '../helpers/controller.js';
 import { randomSuffix } from '../helpers/satellite.js';
 import { call, FAST_LINK_ENV, startCluster, waitFor, type Cluster } from './cluster.js';
@@ -67,10 +68,21 @@ async function withController(t: { teardown(fn: () => Promise<void> | void): voi
   return ctl;
 }
 
-const hello = (version: string) => ({ type: 'hello', version, nodeName: 'x', uname: 'fakehost', providers: ['FILE_THIN'], layers: ['STORAGE'], unsupportedProviders: {}, unsupportedLayers: {} });
+/** A fake satellite's hello; it pairs like a real one (its key handed over once, then proven). */
+function fakeHello() {
+  const nodeKey = newNodeKey();
+  let paired = false;
+  return (version: string, m: { clusterId?: string; nonce?: string }) => {
+    const h = { type: 'hello', version, nodeName: 'x', uname: 'fakehost', providers: ['FILE_THIN'], layers: ['STORAGE'], unsupportedProviders: {}, unsupportedLayers: {},
+      ...helloIdentity(nodeKey, !paired, String(m.clusterId), String(m.nonce)) };
+    paired = true;
+    return h;
+  };
+}
 
 test('a satellite of another protocol major version shows VERSION_MISMATCH (fake satellite speaking the protocol)', async (t) => {
-  const fake = await fakeSatellite((s, m) => { if (m.type === 'hello') s.write(`${JSON.stringify(hello('2.0'))}\n`); });
+  const hello = fakeHello();
+  const fake = await fakeSatellite((s, m) => { if (m.type === 'hello') s.write(`${JSON.stringify(hello('2.0', m))}\n`); });
   t.teardown(() => { for (const s of fake.sockets) s.destroy(); fake.server.close(); });
   const ctl = await withController(t);
   const name = `vm-${randomSuffix()}`;
@@ -81,9 +93,10 @@ test('a satellite of another protocol major version shows VERSION_MISMATCH (fake
 
 test('a satellite that stops answering pings is shown OFFLINE (fake satellite speaking the protocol)', async (t) => {
   let silent = false;
+  const hello = fakeHello();
   const fake = await fakeSatellite((s, m) => {
     if (silent) return;
-    if (m.type === 'hello') s.write(`${JSON.stringify(hello('1.0'))}\n`);
+    if (m.type === 'hello') s.write(`${JSON.stringify(hello('1.0', m))}\n`);
     if (m.type === 'ping') s.write('{"type":"pong"}\n');
     if (m.type === 'apply') s.write(`${JSON.stringify({ type: 'report', seq: m.seq, report: { nodeName: 'x', storagePools: [], resources: [] } })}\n`);
   });
@@ -109,12 +122,13 @@ test('an unreachable satellite stays OFFLINE and the node becomes Online as soon
   await call(ctl, 'POST', '/v1/nodes', { name, type: 'SATELLITE', net_interfaces: [{ name: 'default', address: '127.0.0.1', satellite_port: port }] });
   await new Promise((r) => setTimeout(r, 600));
   t.is((await call(ctl, 'GET', `/v1/nodes/${name}`)).body.connection_status, 'OFFLINE');
+  const hello = fakeHello();
   const late = createServer((s) => {
     s.on('error', () => {});
     s.on('data', (d) => {
       for (const l of d.toString().split('\n').filter(Boolean)) {
         const m = JSON.parse(l);
-        if (m.type === 'hello') s.write(`${JSON.stringify(hello('1.0'))}\n`);
+        if (m.type === 'hello') s.write(`${JSON.stringify(hello('1.0', m))}\n`);
         if (m.type === 'ping') s.write('{"type":"pong"}\n');
       }
     });

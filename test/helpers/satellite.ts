@@ -4,11 +4,12 @@
  * fake controller (the real controller is written elsewhere), and clean up loop devices.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { controllerProof, keyIdOf, newNonce } from '../../core/model/pairing.js';
 import type {
   ControllerMessage, DesiredNodeState, DesiredResource, DesiredStoragePool, NodeReport, SatelliteHello, SatelliteMessage,
 } from '../../core/model/satellite-protocol.js';
@@ -82,6 +83,23 @@ export interface StartSatelliteOptions {
   extraArgs?: string[];
   /** Pass neither --port nor --bind-address: the toml in configDirectory (or the defaults) decide. */
   portFromConfig?: boolean;
+  /**
+   * Where the satellite keeps its pairing. Default: a folder named after the node in the
+   * temp dir, so a restarted satellite of the same node is still paired (removed when the
+   * test process exits).
+   */
+  stateDirectory?: string;
+}
+
+const stateDirs = new Set<string>();
+process.once('exit', () => { for (const d of stateDirs) rmSync(d, { recursive: true, force: true }); });
+
+/** The pairing folder the helpers give the satellite of `nodeName` (see StartSatelliteOptions). */
+export function satelliteStateDir(nodeName: string): string {
+  const dir = join(tmpdir(), `linstor-sat-state-${process.pid}-${nodeName}`);
+  mkdirSync(dir, { recursive: true });
+  stateDirs.add(dir);
+  return dir;
 }
 
 /** Starts `linstor-satellite` (compiled, from dist/) and resolves once it listens. */
@@ -91,6 +109,7 @@ export async function startSatellite(opts: StartSatelliteOptions = {}): Promise<
   const listen = opts.portFromConfig ? [] : ['--bind-address', address, '--port', String(opts.port ?? 0)];
   const args = [SATELLITE_MAIN, ...listen, '--node-name', nodeName,
     '--config-directory', opts.configDirectory ?? '/nonexistent-linstor-config', '--report-interval-ms', String(opts.reportIntervalMs ?? 10_000),
+    '--state-directory', opts.stateDirectory ?? satelliteStateDir(nodeName),
     ...(opts.extraArgs ?? [])];
   const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: string[] = [];
@@ -119,7 +138,7 @@ export async function startSatellite(opts: StartSatelliteOptions = {}): Promise<
     check();
   });
 
-  const line = await waitForLog(/linstor-satellite listening on/);
+  const line = await waitForLog(/linstor-satellite listening on/, 60_000);
   const port = (JSON.parse(line) as { port: number }).port;
   const boundAddress = (JSON.parse(line) as { address: string }).address;
   const stop = async (): Promise<void> => {
@@ -141,6 +160,10 @@ export async function startSatellite(opts: StartSatelliteOptions = {}): Promise<
  * A fake controller end of the link (the real controller is being written in parallel):
  * speaks the newline-delimited JSON protocol of core/model/satellite-protocol.ts.
  */
+/** The cluster the fake controller claims, and the node keys satellites gave it (per key id). */
+export const FAKE_CLUSTER_ID = 'fake0controller0cluster';
+const fakeControllerKeys = new Map<string, string>();
+
 export class FakeControllerClient {
   private readonly received: SatelliteMessage[] = [];
   private readonly waiters = new Set<() => void>();
@@ -191,21 +214,38 @@ export class FakeControllerClient {
     return this.received.length;
   }
 
+  /**
+   * hello + auth, as the real controller pairs: a satellite seen for the first time hands
+   * over its node key (kept here, per key id), later ones prove it.
+   */
   async hello(nodeName: string): Promise<SatelliteHello> {
+    if (this.paired) return this.paired;
     const from = this.count;
-    this.send({ type: 'hello', version: '1.0', controllerId: 'fake-controller', nodeName });
-    return this.next<SatelliteHello>((m) => m.type === 'hello', 30_000, from);
+    const nonce = newNonce();
+    this.send({ type: 'hello', version: '1.0', controllerId: 'fake-controller', clusterId: FAKE_CLUSTER_ID, nonce, nodeName });
+    const hello = await this.next<SatelliteHello>((m) => m.type === 'hello' || m.type === 'refused', 30_000, from);
+    if ((hello as { type: string }).type === 'refused') throw new Error(`satellite refused the fake controller: ${(hello as unknown as { message: string }).message}`);
+    const id = hello.identity;
+    if (id?.nodeKey) fakeControllerKeys.set(keyIdOf(id.nodeKey), id.nodeKey);
+    const key = id ? fakeControllerKeys.get(id.keyId) : undefined;
+    if (!key || !hello.nonce) throw new Error('satellite gave no usable identity');
+    this.send({ type: 'auth', proof: controllerProof(key, FAKE_CLUSTER_ID, nonce, hello.nonce) });
+    this.paired = hello;
+    return hello;
   }
+
+  private paired: SatelliteHello | undefined;
 
   /** Sends the full desired state and resolves with the report of that apply. */
   async apply(state: DesiredNodeState, timeoutMs = 60_000): Promise<NodeReport> {
+    await this.hello(state.nodeName);
     const seq = ++this.seq;
     this.send({ type: 'apply', seq, state });
     const m = await this.next<{ type: 'report'; seq: number; report: NodeReport }>((x) => x.type === 'report' && x.seq >= seq, timeoutMs);
     return m.report;
   }
 
-  /** Sends apply without waiting for its report (to crash the satellite mid-apply). */
+  /** Sends apply without waiting for its report (to crash the satellite mid-apply); pair first (hello). */
   applyNoWait(state: DesiredNodeState): number {
     const seq = ++this.seq;
     this.send({ type: 'apply', seq, state });
@@ -213,6 +253,7 @@ export class FakeControllerClient {
   }
 
   async request(msg: { type: 'physical-storage-list' } | { type: 'create-device-pool'; request: import('../../core/model/satellite-protocol.js').DevicePoolRequest }): Promise<Extract<SatelliteMessage, { type: 'response' }>> {
+    await this.hello('');
     const reqId = ++this.reqId;
     this.send({ ...msg, reqId } as ControllerMessage);
     return this.next((m) => m.type === 'response' && m.reqId === reqId);

@@ -7,7 +7,7 @@ import { startController, type TestController } from '../helpers/controller.js';
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeTempDir, randomSuffix, removeTempDir, startSatellite, type SatelliteProcess } from '../helpers/satellite.js';
+import { makeTempDir, randomSuffix, removeTempDir, satelliteStateDir, startSatellite, type SatelliteProcess } from '../helpers/satellite.js';
 import { call, FAST_LINK_ENV, waitFor } from '../e2e/cluster.js';
 
 export { call, waitFor };
@@ -34,7 +34,7 @@ const SATELLITE_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..',
  */
 async function startOwnHostSatellite(address: string, nodeName: string, port: number, extraArgs: string[]): Promise<SatelliteProcess> {
   const args = [SATELLITE_MAIN, '--bind-address', address, '--port', String(port), '--node-name', nodeName,
-    '--config-directory', '/nonexistent-linstor-config', '--report-interval-ms', '1000', ...extraArgs];
+    '--config-directory', '/nonexistent-linstor-config', '--report-interval-ms', '1000', '--state-directory', satelliteStateDir(nodeName), ...extraArgs];
   // Own mount namespace too: each "machine" keeps its own /var/lib/linstor.d (.res files).
   const script = `mkdir -p /var/lib/linstor.d && mount -t tmpfs tmpfs /var/lib/linstor.d && hostname "$0" && exec "${process.execPath}" "$@"`;
   const proc = spawn('unshare', ['--uts', '--mount', 'sh', '-c', script, nodeName, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });

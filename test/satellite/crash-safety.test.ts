@@ -19,6 +19,7 @@ test('a satellite killed with SIGKILL mid-apply, restarted and sent the state ag
   const first = await startSatellite({ address: '127.0.0.3', nodeName: 'crashnode' });
   t.teardown(() => first.kill9());
   const ctrl1 = await FakeControllerClient.connect('127.0.0.3', first.port);
+  await ctrl1.hello(first.nodeName);
   ctrl1.applyNoWait(state(names));
   // Kill as soon as some but not all volumes are attached: the apply is half done.
   const attached = (): number => first.logs.filter((l) => l.includes('losetup --find --show') && l.includes('command finished')).length;

@@ -82,6 +82,10 @@ export const nodeCommand: CmdSpec = {
       name: 'reconnect', help: 'Reconnect a node to the controller.', args: [{ name: 'nodes', variadic: '+' }],
       run: async (ctx, p) => { let rc = 0; for (const n of list(p, 'nodes')) rc = Math.max(rc, showReplies(ctx, await ctx.client.nodes.reconnect(n))); return rc; },
     },
+    {
+      name: 'reset-pairing', help: 'Forget the identity of the node\'s satellite (after reinstalling it): the next satellite to answer pairs anew.', args: [{ name: 'node_name' }],
+      run: async (ctx, p) => showReplies(ctx, await ctx.client.nodes.resetPairing(str(p, 'node_name'))),
+    },
     { name: 'evacuate', help: 'Moves all resources off the node.', args: [{ name: 'node_name' }], opts: [{ name: 'target', kind: 'list' }], run: async (ctx, p) => showReplies(ctx, await ctx.client.nodes.evacuate(str(p, 'node_name'), { target_nodes: list(p, 'target') })) },
     { name: 'restore', help: 'Restores an evicted node.', args: [{ name: 'node_name' }], run: async (ctx, p) => showReplies(ctx, await ctx.client.nodes.restore(str(p, 'node_name'))) },
     {

@@ -14,6 +14,7 @@ import type { ClusterState, Transaction } from '../state/cluster-state.js';
 import { netInterfaceView, nodeView } from '../views/nodes.js';
 import type * as api from '../../api/index.js';
 import { DFLT_DISKLESS_STOR_POOL } from '../../model/defaults.js';
+import { forgetNodeKey, retireNodeKey } from '../satellites/identity.js';
 
 export const DEFAULT_SATELLITE_PORT = 3366;
 export const DEFAULT_SATELLITE_SSL_PORT = 3367;
@@ -64,6 +65,8 @@ export function registerNodeRoutes(r: Router, ctx: ControllerContext): void {
     await state.mutate((tx) => {
       if (state.nodes.has(nameKey(name))) throw Errors.exists('FAIL_EXISTS_NODE', 'Node', name, { obj: 'NODE', op: 'CRT' });
       tx.put(state.nodes, nameKey(name), node);
+      // A new node has no identity yet: a key left by an earlier node of this name is retired.
+      retireNodeKey(state, tx, nameKey(name));
       // Every satellite gets the diskless pool, as LINSTOR creates it with the node.
       if (type === 'SATELLITE' || type === 'COMBINED') addDefaultDisklessPool(state, tx, name);
     });
@@ -98,6 +101,16 @@ export function registerNodeRoutes(r: Router, ctx: ControllerContext): void {
     return { rc: [rcEntry('DELETED', `Node '${node.name}' deleted.`, { obj: 'NODE', op: 'DEL', objRefs: { Node: node.name } })] };
   }));
 
+  // linstor-ts: forget the node's satellite identity (a reinstalled satellite pairs anew).
+  r.post('/v1/nodes/:node/reset-pairing', route(reporter, { obj: 'NODE', op: 'MOD' }, 200, async (req) => {
+    const node = getNode(state, String(req.params.node));
+    const had = await state.mutate((tx) => forgetNodeKey(state, tx, nameKey(node.name)));
+    ctx.links.connect(nameKey(node.name));
+    return { rc: [rcEntry('MODIFIED', had
+      ? `Pairing of node '${node.name}' reset: the next satellite to answer at its address pairs with it.`
+      : `Node '${node.name}' was not paired; reconnecting.`, { obj: 'NODE', op: 'MOD', objRefs: { Node: node.name } })] };
+  }));
+
   r.put('/v1/nodes/:node/reconnect', route(reporter, { obj: 'NODE', op: 'MOD' }, 200, (req) => {
     const node = getNode(state, String(req.params.node));
     ctx.links.connect(nameKey(node.name));
@@ -120,6 +133,7 @@ export function registerNodeRoutes(r: Router, ctx: ControllerContext): void {
     const node = getNode(state, String(req.params.node));
     const ni = toNetInterface(b);
     const makeActive = b.is_active === true;
+    if (makeActive) await checkNewEndpoint(ctx, node, undefined, ni);
     await state.mutate((tx) => {
       const cur = getNode(state, node.name);
       if (cur.netInterfaces.some((n) => nameKey(n.name) === nameKey(ni.name))) {
@@ -136,6 +150,7 @@ export function registerNodeRoutes(r: Router, ctx: ControllerContext): void {
     const ni = toNetInterface({ ...netInterfaceView(old, false), ...b, name: old.name });
     ni.uuid = old.uuid;
     const makeActive = b.is_active === true;
+    if (makeActive || (node.activeNetInterface ?? node.netInterfaces[0]?.name) === old.name) await checkNewEndpoint(ctx, node, old, ni);
     await state.mutate((tx) => tx.put(state.nodes, nameKey(node.name), {
       ...node,
       netInterfaces: node.netInterfaces.map((n) => (n.name === old.name ? ni : n)),
@@ -154,6 +169,17 @@ export function registerNodeRoutes(r: Router, ctx: ControllerContext): void {
     await state.mutate((tx) => tx.put(state.nodes, nameKey(node.name), { ...node, netInterfaces: node.netInterfaces.filter((n) => n.name !== ni.name) }));
     return { rc: [rcEntry('DELETED', `Network interface '${ni.name}' on node '${node.name}' deleted.`, { obj: 'NET_IF', op: 'DEL', objRefs: { Node: node.name, NetIf: ni.name } })] };
   }));
+}
+
+/**
+ * A net-interface change moves the satellite link of an online node only when the new
+ * endpoint presents the node's own identity: otherwise anyone who can call the API could
+ * point the node's desired state (and volume keys) at a listener of their own.
+ */
+async function checkNewEndpoint(ctx: ControllerContext, node: Node, old: NetInterface | undefined, ni: NetInterface): Promise<void> {
+  if (old && old.address === ni.address && old.satellitePort === ni.satellitePort && old.satelliteEncryptionType === ni.satelliteEncryptionType) return;
+  if (ctx.runtime.nodes.get(nameKey(node.name))?.status !== 'ONLINE') return;
+  await ctx.links.verifyEndpoint(nameKey(node.name), ni);
 }
 
 function findNetIf(node: Node, name: string): NetInterface {

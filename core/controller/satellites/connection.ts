@@ -1,16 +1,53 @@
 import { Socket } from 'node:net';
+import { connect as tlsConnect, type SecureVersion } from 'node:tls';
 import type { Logger } from 'pino';
-import type { ControllerMessage, SatelliteHello, SatelliteMessage } from '../../model/satellite-protocol.js';
+import { controllerProof, newNonce } from '../../model/pairing.js';
+import type { ControllerMessage, RefusalReason, SatelliteHello, SatelliteMessage } from '../../model/satellite-protocol.js';
 import { PROTOCOL_VERSION } from '../../model/satellite-protocol.js';
 import { backoffMs, type LinkTiming } from './link-config.js';
 
-export interface Endpoint { host: string; port: number; nodeName: string }
+/** The controller's own key and certificate and the certificates it trusts (SSL satellites). */
+export interface LinkTls { key: string; cert: string; ca: string[]; minVersion: SecureVersion }
+
+export interface Endpoint {
+  host: string;
+  port: number;
+  nodeName: string;
+  /** Set for `satellite_encryption_type` SSL; undefined is a plain TCP link. */
+  tls?: LinkTls;
+}
+
+/** What the link manager decides about a satellite's hello (core/controller/satellites/identity.ts). */
+export type HelloVerdict =
+  | { ok: true; nodeKey: string }
+  | { ok: false; status: 'AUTHENTICATION_ERROR' | 'OTHER_CONTROLLER'; reason: string };
+
+/** Opens the TCP or TLS connection of an endpoint; `ready` fires once it can carry data. */
+export function openLink(ep: Endpoint, ready: () => void): Socket {
+  if (!ep.tls) {
+    const sock = new Socket();
+    sock.once('connect', ready);
+    sock.connect(ep.port, ep.host);
+    return sock;
+  }
+  // The chain must lead to the truststore; who the node is, the pairing proves (not the hostname).
+  const sock = tlsConnect({
+    host: ep.host, port: ep.port, key: ep.tls.key, cert: ep.tls.cert, ca: ep.tls.ca, minVersion: ep.tls.minVersion,
+    rejectUnauthorized: true, checkServerIdentity: () => undefined,
+  });
+  sock.once('secureConnect', ready);
+  return sock;
+}
 
 export interface ConnectionEvents {
   /** TCP is up, our hello is sent. */
   connected(): void;
-  /** The satellite's hello arrived with a compatible version. */
+  /** Decides whether the hello proves the node's identity (and keeps a first-contact key). */
+  verify(hello: SatelliteHello, controllerNonce: string): Promise<HelloVerdict>;
+  /** The satellite proved its identity and our proof is sent. */
   online(hello: SatelliteHello): void;
+  /** Identity not proven, or the satellite refused us: nothing is sent, a slow retry follows. */
+  refused(status: RefusalReason, reason: string): void;
   versionMismatch(hello: SatelliteHello): void;
   message(msg: SatelliteMessage): void;
   /** The connection is gone (or never came up); a reconnect is scheduled unless closed. */
@@ -34,10 +71,12 @@ export class SatelliteConnection {
   private pingTimer: NodeJS.Timeout | undefined;
   private lastInbound = 0;
   private helloDone = false;
+  private nonce = '';
 
   constructor(
     private readonly endpoint: () => Endpoint | undefined,
     private readonly controllerId: string,
+    private readonly clusterId: string,
     private readonly timing: LinkTiming,
     private readonly events: ConnectionEvents,
     private readonly log: Logger,
@@ -65,23 +104,33 @@ export class SatelliteConnection {
 
   private open(): void {
     clearTimeout(this.reconnectTimer);
-    const ep = this.endpoint();
+    let ep: Endpoint | undefined;
+    try {
+      ep = this.endpoint();
+    } catch (e) {
+      // e.g. the controller's keystore for SSL links cannot be read: say so, retry later.
+      this.log.error({ err: (e as Error).message }, 'cannot connect to the satellite');
+      this.events.offline((e as Error).message);
+      this.scheduleReconnect();
+      return;
+    }
     if (!ep || this.closed) return;
-    const sock = new Socket();
-    this.socket = sock;
+    const endpoint = ep;
     this.helloDone = false;
-    sock.setNoDelay(true);
-    sock.setTimeout(this.timing.connectTimeoutMs, () => sock.destroy(new Error(`connect timeout after ${this.timing.connectTimeoutMs} ms`)));
+    this.nonce = newNonce();
     let buf = '';
     let failure = 'connection closed';
-    sock.on('connect', () => {
+    const sock = openLink(endpoint, () => {
       sock.setTimeout(0);
       this.lastInbound = Date.now();
-      this.log.info({ host: ep.host, port: ep.port }, 'connected to satellite');
-      this.send({ type: 'hello', version: PROTOCOL_VERSION, controllerId: this.controllerId, nodeName: ep.nodeName });
+      this.log.info({ host: endpoint.host, port: endpoint.port, tls: !!endpoint.tls }, 'connected to satellite');
+      this.send({ type: 'hello', version: PROTOCOL_VERSION, controllerId: this.controllerId, clusterId: this.clusterId, nonce: this.nonce, nodeName: endpoint.nodeName });
       this.events.connected();
       this.startPing(sock);
     });
+    this.socket = sock;
+    sock.setNoDelay(true);
+    sock.setTimeout(this.timing.connectTimeoutMs, () => sock.destroy(new Error(`connect timeout after ${this.timing.connectTimeoutMs} ms`)));
     sock.on('data', (d: Buffer) => {
       this.lastInbound = Date.now();
       buf += d.toString('utf8');
@@ -97,11 +146,10 @@ export class SatelliteConnection {
       if (this.socket !== sock) return;
       this.socket = undefined;
       this.stopPing();
-      this.log.info({ host: ep.host, port: ep.port, reason: failure }, 'satellite connection lost');
+      this.log.info({ host: endpoint.host, port: endpoint.port, reason: failure }, 'satellite connection lost');
       this.events.offline(failure);
       this.scheduleReconnect();
     });
-    sock.connect(ep.port, ep.host);
   }
 
   private onLine(sock: Socket, line: string): void {
@@ -115,7 +163,14 @@ export class SatelliteConnection {
     }
     if (msg.type === 'ping') { this.send({ type: 'pong' }); return; }
     if (msg.type === 'pong') return;
+    if (msg.type === 'refused') {
+      const reason = msg.reason === 'OTHER_CONTROLLER' ? 'OTHER_CONTROLLER' : 'AUTHENTICATION_ERROR';
+      this.log.warn({ reason, message: String(msg.message).slice(0, 500) }, 'the satellite refused this controller');
+      this.giveUp(sock, reason, String(msg.message).slice(0, 500));
+      return;
+    }
     if (msg.type === 'hello') {
+      if (this.helloDone) return;
       if (majorOf(msg.version) !== majorOf(PROTOCOL_VERSION)) {
         this.log.warn({ theirs: msg.version, ours: PROTOCOL_VERSION }, 'satellite protocol version mismatch');
         this.events.versionMismatch(msg);
@@ -124,13 +179,30 @@ export class SatelliteConnection {
         sock.destroy(new Error(`version mismatch: satellite ${msg.version}, controller ${PROTOCOL_VERSION}`));
         return;
       }
-      this.helloDone = true;
-      this.attempt = 0;
-      this.events.online(msg);
+      const nonce = this.nonce;
+      void this.events.verify(msg, nonce).then((v) => {
+        if (this.socket !== sock || sock.destroyed) return;
+        if (!v.ok) {
+          this.log.warn({ status: v.status, reason: v.reason }, 'the satellite did not prove the node\'s identity; sending it nothing');
+          this.giveUp(sock, v.status, v.reason);
+          return;
+        }
+        this.send({ type: 'auth', proof: controllerProof(v.nodeKey, this.clusterId, nonce, String(msg.nonce)) });
+        this.helloDone = true;
+        this.attempt = 0;
+        this.events.online(msg);
+      }, (e: unknown) => sock.destroy(e as Error));
       return;
     }
     if (!this.helloDone) return;
     this.events.message(msg);
+  }
+
+  /** Identity failures are not retried quickly: the operator has to act (or the peer goes away). */
+  private giveUp(sock: Socket, status: RefusalReason, reason: string): void {
+    this.attempt = 30;
+    this.events.refused(status, reason);
+    sock.destroy(new Error(reason));
   }
 
   private startPing(sock: Socket): void {

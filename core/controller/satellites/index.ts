@@ -4,12 +4,18 @@ import { ApiError } from '../../model/errors.js';
 import type { SatelliteRequest, SatelliteMessage } from '../../model/satellite-protocol.js';
 import type { ControllerContext, SatelliteLinks, WaitAppliedResult } from '../context.js';
 import { affectedNodes } from './affected-nodes.js';
-import { SatelliteConnection, type Endpoint } from './connection.js';
+import { SatelliteConnection, type Endpoint, type LinkTls } from './connection.js';
 import { desiredNodeState } from './desired-state.js';
+import { bindKey, judgeHello } from './identity.js';
 import { linkTimingFromEnv } from './link-config.js';
+import { probeSatellite } from './probe.js';
+import { loadIdentity, loadTrust, minTlsVersion } from '../../tls/material.js';
 import { forgetDeleted, forgetNode, recordReport } from './reports.js';
 
 const DEFAULT_WAIT_MS = 30_000;
+const PROBE_MS = 5_000;
+/** Statuses that a dropped connection does not turn into OFFLINE (only the next success clears them). */
+const STICKY = new Set(['VERSION_MISMATCH', 'AUTHENTICATION_ERROR', 'OTHER_CONTROLLER']);
 const DEFAULT_REQUEST_MS = 60_000;
 
 interface Waiter { nodeKey: string; seq: number; done(outcome: 'applied' | 'offline'): void }
@@ -20,7 +26,7 @@ interface Pending { nodeKey: string; resolve(v: unknown): void; reject(e: Error)
  * pushes each node's full desired state on connect and after every commit that touches it
  * (coalesced), records the reports, and lets routes wait until a change is applied.
  */
-export function createSatelliteLinks(ctx: ControllerContext): SatelliteLinks {
+export function createSatelliteLinks(ctx: ControllerContext, clusterId: string): SatelliteLinks {
   const { state, runtime } = ctx;
   const log = ctx.log.child({ module: 'satellite-link' });
   const timing = linkTimingFromEnv();
@@ -36,12 +42,33 @@ export function createSatelliteLinks(ctx: ControllerContext): SatelliteLinks {
   let seq = Date.now();
   let reqId = 0;
 
-  const endpointOf = (nodeKey: string): Endpoint | undefined => {
+  // The controller's keystore/truststore for SSL links, read at the first SSL connection.
+  let linkTls: LinkTls | undefined;
+  const sslMaterial = (): LinkTls => {
+    if (linkTls) return linkTls;
+    const what = 'linstor.toml [netcom] (SSL satellite links)';
+    const c = ctx.config.netcom;
+    const id = loadIdentity(c, ctx.config.configDirectory, what);
+    const ca = loadTrust(c, ctx.config.configDirectory, what);
+    if (!id || !ca) throw new Error(`${what}: SSL needs the controller's keystore and a truststore holding the satellites' certificates`);
+    linkTls = { ...id, ca, minVersion: minTlsVersion(c.sslProtocol, what) };
+    return linkTls;
+  };
+
+  const endpointFor = (node: { name: string }, ni: { address: string; satellitePort?: number; satelliteEncryptionType?: string }): Endpoint => ({
+    host: ni.address, port: ni.satellitePort ?? 3366, nodeName: node.name, ...(ni.satelliteEncryptionType === 'SSL' ? { tls: sslMaterial() } : {}),
+  });
+
+  const activeInterface = (nodeKey: string) => {
     const node = state.nodes.get(nodeKey);
     if (!node || node.type === 'CONTROLLER' || node.type === 'AUXILIARY') return undefined;
     const ni = node.netInterfaces.find((i) => i.name === node.activeNetInterface) ?? node.netInterfaces[0];
-    if (!ni) return undefined;
-    return { host: ni.address, port: ni.satellitePort ?? 3366, nodeName: node.name };
+    return ni ? { node, ni } : undefined;
+  };
+  /** Throws when the SSL material cannot be read (the connection logs it and retries). */
+  const endpointOf = (nodeKey: string): Endpoint | undefined => {
+    const a = activeInterface(nodeKey);
+    return a ? endpointFor(a.node, a.ni) : undefined;
   };
 
   const settle = (nodeKey: string) => {
@@ -107,16 +134,30 @@ export function createSatelliteLinks(ctx: ControllerContext): SatelliteLinks {
 
   const connect = (nodeKey: string) => {
     conns.get(nodeKey)?.close();
-    if (!endpointOf(nodeKey)) { conns.delete(nodeKey); return; }
+    if (!activeInterface(nodeKey)) { conns.delete(nodeKey); return; }
     const rt = runtime.node(nodeKey);
-    const conn = new SatelliteConnection(() => endpointOf(nodeKey), controllerId, timing, {
-      connected() { if (rt.status !== 'VERSION_MISMATCH') rt.status = 'CONNECTED'; },
+    const conn = new SatelliteConnection(() => endpointOf(nodeKey), controllerId, clusterId, timing, {
+      connected() { if (!STICKY.has(rt.status)) rt.status = 'CONNECTED'; },
+      async verify(hello, controllerNonce) {
+        const v = judgeHello(state, nodeKey, clusterId, controllerNonce, hello);
+        if (v.ok && v.bind) {
+          await bindKey(state, nodeKey, v.bind);
+          log.info({ node: nodeKey, keyId: v.bind.keyId }, 'paired with the node\'s satellite');
+        }
+        return v;
+      },
+      refused(status, reason) {
+        rt.status = status;
+        rt.lastError = reason;
+        settle(nodeKey);
+      },
       online(hello) {
         const name = state.nodes.get(nodeKey)?.name;
         if (name && hello.uname && hello.uname !== name) log.warn({ node: name, uname: hello.uname }, 'node name differs from the satellite\'s uname -n');
         const unameChanged = rt.hello?.uname !== hello.uname;
         rt.hello = hello;
         rt.status = 'ONLINE';
+        delete rt.lastError;
         // Peers name this node by its uname in their DRBD configuration.
         if (unameChanged) for (const k of affectedNodes(state, [{ table: 'nodes', key: nodeKey, value: {} }])) if (k !== nodeKey && conns.has(k)) schedulePush(k);
         lastPushAt.delete(nodeKey);
@@ -128,7 +169,7 @@ export function createSatelliteLinks(ctx: ControllerContext): SatelliteLinks {
       versionMismatch(hello) { rt.hello = hello; rt.status = 'VERSION_MISMATCH'; settle(nodeKey); },
       message: (msg) => onMessage(nodeKey, msg),
       offline(reason) {
-        if (rt.status !== 'VERSION_MISMATCH') rt.status = 'OFFLINE';
+        if (!STICKY.has(rt.status)) rt.status = 'OFFLINE';
         forgetNode(runtime, nodeKey);
         clearTimeout(pushTimers.get(nodeKey));
         pushTimers.delete(nodeKey);
@@ -149,6 +190,20 @@ export function createSatelliteLinks(ctx: ControllerContext): SatelliteLinks {
 
   return {
     connect,
+
+    async verifyEndpoint(nodeKey, ni) {
+      const node = state.nodes.get(nodeKey);
+      if (!node) return;
+      const name = node.name;
+      let answer;
+      try {
+        answer = await probeSatellite(endpointFor(node, ni), controllerId, clusterId, PROBE_MS);
+      } catch (e) {
+        throw identityNotProven(name, ni.address, (e as Error).message);
+      }
+      const v = judgeHello(state, nodeKey, clusterId, answer.nonce, answer.hello, false);
+      if (!v.ok) throw identityNotProven(name, ni.address, v.reason);
+    },
     disconnect(nodeKey) {
       const conn = conns.get(nodeKey);
       conns.delete(nodeKey);
@@ -200,6 +255,12 @@ export function createSatelliteLinks(ctx: ControllerContext): SatelliteLinks {
       });
     },
   };
+}
+
+function identityNotProven(name: string, address: string, cause: string): ApiError {
+  return new ApiError('FAIL_INVLD_NET_ADDR', `The satellite at ${address} did not prove to be node '${name}'; the interface is unchanged.`, {
+    cause, correction: 'Give the address where this node\'s own satellite listens (it must answer with the node\'s key), or take the node offline first.', obj: 'NET_IF',
+  });
 }
 
 function notConnected(name: string, reason: string): ApiError {

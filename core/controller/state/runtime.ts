@@ -1,11 +1,13 @@
 import type { ReportedResource, ReportedStoragePool, SatelliteHello } from '../../model/satellite-protocol.js';
 
 /** LINSTOR's node connection_status values. */
-export type ConnectionStatus = 'OFFLINE' | 'CONNECTED' | 'ONLINE' | 'VERSION_MISMATCH' | 'HOSTNAME_MISMATCH' | 'AUTHENTICATION_ERROR' | 'UNKNOWN';
+export type ConnectionStatus = 'OFFLINE' | 'CONNECTED' | 'ONLINE' | 'VERSION_MISMATCH' | 'HOSTNAME_MISMATCH' | 'AUTHENTICATION_ERROR' | 'OTHER_CONTROLLER' | 'UNKNOWN';
 
 export interface NodeRuntime {
   status: ConnectionStatus;
   hello?: SatelliteHello;
+  /** Why the link is not up (identity not proven, refused by the satellite). */
+  lastError?: string;
   lastReportAt?: number;
   /** Sequence number of the last desired state pushed and the last one the satellite applied. */
   pushedSeq: number;

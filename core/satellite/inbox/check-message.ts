@@ -63,6 +63,8 @@ function optional<T>(v: unknown, check: (x: unknown) => T): T | undefined {
 const FLAG = /^[A-Z][A-Z0-9_]{0,63}$/;
 /** A device node below /dev; no '.' or '..' segment can lead elsewhere. */
 const DEVICE_PATH = /^\/dev(\/(?!\.\.?(\/|$))[A-Za-z0-9_.:-]+)+$/;
+/** Ids, nonces and proofs of the pairing handshake (core/model/pairing.ts). */
+const TOKEN = /^[A-Za-z0-9+/=_-]{1,256}$/;
 const TOOL_ARG = /^[^\u0000-\u001f]{0,4096}$/;
 
 export function checkProps(v: unknown, path: string): Props {
@@ -208,7 +210,12 @@ export function checkControllerMessage(v: unknown): ControllerMessage {
     case 'hello':
       text(m.version, 'message.version', 32, /^\d+\.\d+(\.\d+)?$/);
       text(m.controllerId, 'message.controllerId', 256);
-      optional(m.nodeName, (n) => rule('message.nodeName', () => checkName('node', n)));
+      if (m.nodeName !== '') optional(m.nodeName, (n) => rule('message.nodeName', () => checkName('node', n)));
+      optional(m.clusterId, (v) => text(v, 'message.clusterId', 128, TOKEN));
+      optional(m.nonce, (v) => text(v, 'message.nonce', 128, TOKEN));
+      break;
+    case 'auth':
+      text(m.proof, 'message.proof', 256, TOKEN);
       break;
     case 'apply':
       int(m.seq, 'message.seq', 0, Number.MAX_SAFE_INTEGER);
