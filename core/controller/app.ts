@@ -2,7 +2,7 @@ import express, { type Request, type Response } from 'express';
 import { rcEntry } from '../model/apicallrc.js';
 import type { ControllerContext } from './context.js';
 import { CONTROLLER_VERSION } from './errors/reporter.js';
-import { httpErrorHandler } from './http/error-handler.js';
+import { httpErrorHandler, refuseDeepBodies } from './http/error-handler.js';
 import { sendJson } from './http/reply.js';
 import { createMetrics } from './metrics/metrics.js';
 import { registerRoutes } from './routes/index.js';
@@ -19,6 +19,7 @@ export function createApp(ctx: ControllerContext) {
   app.use(metrics.middleware);
   // strict: false because python-linstor sends the enter-passphrase body as a bare JSON string.
   app.use(express.json({ limit: '16mb', type: () => true, strict: false }));
+  app.use(refuseDeepBodies);
 
   app.get('/health', (_req, res) => { res.status(200).end(); });
   app.get('/metrics', async (_req, res) => {

@@ -28,3 +28,18 @@ export function fromJson<T = unknown>(text: string, opts: { exactIntegers?: bool
     typeof v === 'string' && v.startsWith(MARK) ? BigInt(v.slice(MARK.length)) : v,
   ) as T;
 }
+
+/** How deeply request bodies may nest: LINSTOR's and Cinder's bodies go a handful of levels deep. */
+export const MAX_JSON_DEPTH = 32;
+
+/** Whether a parsed value nests deeper than `max` (checked without recursion, so any depth is safe). */
+export function nestsDeeperThan(value: unknown, max = MAX_JSON_DEPTH): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d >= max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d + 1]);
+  }
+  return false;
+}

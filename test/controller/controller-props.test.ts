@@ -56,22 +56,21 @@ test('the controller config shows where it runs and the properties catalogue lis
 });
 
 test('a database export writes a readable SQLite copy and never overwrites a file', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'linstor-export-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   await call(ctl, 'POST', '/v1/resource-groups', { name: 'exported_rg' });
-  const file = join(dir, 'backup.db');
-  const r = await call(ctl, 'POST', '/v1/controller/database/export', { backup_name: file });
+  // A plain name; the copy goes to the backup folder ([db] backup_directory, here beside the database).
+  const file = join(ctl.dir, 'backups', 'backup.db');
+  const r = await call(ctl, 'POST', '/v1/controller/database/export', { backup_name: 'backup.db' });
   t.is(r.status, 201, r.text);
   t.true(existsSync(file));
   const db = new Database(file, { readonly: true });
   const row = db.prepare("SELECT value FROM resource_groups WHERE key = 'EXPORTED_RG'").get() as { value: string } | undefined;
   db.close();
   t.is(JSON.parse(row!.value).name, 'exported_rg');
-  const again = await call(ctl, 'POST', '/v1/controller/backup/db', { backup_name: file });
+  const again = await call(ctl, 'POST', '/v1/controller/backup/db', { backup_name: 'backup.db' });
   t.is(again.status, 500);
   t.regex(again.body[0].message, /already exists/);
-  const nodir = await call(ctl, 'POST', '/v1/controller/database/export', { backup_name: join(dir, 'missing', 'x.db') });
-  t.is(nodir.status, 500);
+  const path = await call(ctl, 'POST', '/v1/controller/database/export', { backup_name: 'missing/x.db' });
+  t.is(path.status, 500, 'a name with a path is refused');
   t.is((await call(ctl, 'POST', '/v1/controller/database/export', {})).status, 500);
 });
 

@@ -7,7 +7,7 @@
 import test from 'ava';
 import express from 'express';
 import { request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import pino from 'pino';
 import { ErrorReporter } from '../../core/controller/errors/reporter.js';
@@ -34,6 +34,16 @@ function send(port: number, method: string, path: string, headers: Record<string
   });
 }
 
+function rawSocket(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = connect({ host: '127.0.0.1', port }, () => s.write(text));
+    let out = '';
+    s.on('data', (d: Buffer) => { out += d.toString('utf8'); });
+    s.on('close', () => resolve(out));
+    s.on('error', reject);
+  });
+}
+
 /** A LINSTOR error answer: JSON ApiCallRc list with a message, no HTML, no stack, no server path. */
 function assertRcError(t: import('ava').ExecutionContext, r: Raw, status: number, what: string): Array<Record<string, unknown>> {
   t.is(r.status, status, `${what}: ${r.text.slice(0, 300)}`);
@@ -53,11 +63,18 @@ test('routing, body-parser and size errors answer JSON ApiCallRc lists, never Ex
   assertRcError(t, await send(p, 'POST', '/v1/nodes', { ...json, 'content-encoding': 'gzip' }, 'not gzip at all'), 400, 'gzip that is not gzip');
   assertRcError(t, await send(p, 'POST', '/v1/nodes', { ...json, 'content-type': 'application/json; charset=klingon' }, '{}'), 415, 'unknown charset');
   assertRcError(t, await send(p, 'POST', '/v1/nodes', json, '{"name": '), 400, 'truncated JSON');
+  assertRcError(t, await send(p, 'PUT', '/v1/key-value-store/kv1', json, `{"delete_props":${'['.repeat(5000)}${']'.repeat(5000)}}`), 400, 'nesting 5000 levels deep');
   const big = Buffer.alloc(17 * 1024 * 1024, 0x20);
   assertRcError(t, await send(p, 'POST', '/v1/nodes', { ...json, 'content-length': big.length }, big), 413, 'body over the limit');
   // A gzip body is still understood (LINSTOR's clients may compress).
   const ok = await send(p, 'POST', '/v1/nodes', { ...json, 'content-encoding': 'gzip' }, gzipSync(JSON.stringify({ name: 'gz-node', type: 'SATELLITE', net_interfaces: [{ name: 'default', address: '127.0.0.254', satellite_port: 3366 }] })));
   t.is(ok.status, 201, ok.text);
+  // Not even HTTP: Node's parser refuses it, and the answer is still LINSTOR's JSON.
+  const garbage = await rawSocket(p, 'GARBAGE / NOT-HTTP\r\n\r\n');
+  t.regex(garbage, /^HTTP\/1\.1 400 /);
+  t.regex(garbage, /"message":"The request is not valid HTTP\."/);
+  const hugeHeaders = await rawSocket(p, `GET /v1/nodes HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+  t.regex(hugeHeaders, /^HTTP\/1\.1 431 [^]*"ret_code"/);
   const health = await send(p, 'GET', '/health', {});
   t.is(health.status, 200, 'the controller is still up');
 });

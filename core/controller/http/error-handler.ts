@@ -6,8 +6,9 @@
  * answers 500 with its id. Routes keep their own handling (http/handler.ts); this only sees
  * what reaches `next(err)`.
  */
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { rcEntry } from '../../model/apicallrc.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan, toJson } from '../../model/json.js';
 import type { ErrorReporter } from '../errors/reporter.js';
 import { sendError } from './handler.js';
 import { sendJson } from './reply.js';
@@ -20,6 +21,18 @@ const CLIENT_ERRORS: Record<string, { status: number; message: string; correctio
   'charset.unsupported': { status: 415, message: 'The charset of the request body is not supported.', correction: 'Send the body as UTF-8 JSON.' },
   'request.size.invalid': { status: 400, message: 'The request body is shorter or longer than its Content-Length.', correction: 'Send a Content-Length that matches the body.' },
   'stream.encoding.set': { status: 500, message: 'The request stream could not be read.', correction: 'Retry the request.' },
+};
+
+/**
+ * After body parsing: a body nested deeper than any LINSTOR request is refused before a
+ * validator or service walks it (a deep enough array would exhaust their call stack).
+ */
+export const refuseDeepBodies: RequestHandler = (req, res, next) => {
+  if (nestsDeeperThan(req.body)) {
+    sendJson(res, 400, [rcEntry('API_CALL_PARSE_ERROR', `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`, { correction: 'Send a LINSTOR request body.' })]);
+    return;
+  }
+  next();
 };
 
 export function httpErrorHandler(reporter: ErrorReporter): ErrorRequestHandler {
@@ -49,4 +62,20 @@ function safePath(url: string): string {
   const p = url.split('?')[0] ?? '';
   const clean = p.replace(/[^\x20-\x7e]/g, '?');
   return clean.length > 200 ? `${clean.slice(0, 197)}...` : clean;
+}
+
+/**
+ * Requests that are not even valid HTTP (a broken request line, a body without framing, huge
+ * headers) never reach Express: Node's parser answers them. They get LINSTOR's JSON too.
+ */
+export function answerMalformedHttp(server: import('node:http').Server): void {
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) { socket.destroy(); return; }
+    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+    const body = toJson([rcEntry('API_CALL_PARSE_ERROR', tooLarge ? 'The request headers are too large.' : 'The request is not valid HTTP.', {
+      correction: tooLarge ? 'Send fewer or shorter headers.' : 'Send a well-formed HTTP/1.1 request (Content-Length or chunked framing for a body).',
+    })]);
+    socket.end(`HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\nContent-Type: application/json; charset=utf-8\r\n`
+      + `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
 }

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { LinstorApiError, LinstorConnectionError } from '../../../core/client/index.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../../core/model/json.js';
 import type { CinderService } from '../service/context.js';
 import { authenticate, type RequestContext } from './auth.js';
 import { CinderFault } from './faults.js';
@@ -61,6 +62,7 @@ export function createApp(svc: CinderService, registerRoutes: (r: Router) => voi
   app.get(['/v3', '/v3/'], (req, res) => { res.status(200).json(versionsDocument(baseUrl(req))); });
 
   app.use(express.json({ limit: svc.cfg.maxRequestBodySize, type: () => true }));
+  app.use((req, _res, next) => { next(nestsDeeperThan(req.body) ? new CinderFault(400, `Malformed request body: it nests deeper than ${MAX_JSON_DEPTH} levels.`) : undefined); });
 
   app.use('/v3', (req, res, next) => {
     const version = negotiate(req.headers);
