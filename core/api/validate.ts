@@ -60,10 +60,11 @@ function instance(): Ajv {
   ajv = new Ajv({ strict: false, allErrors: true, coerceTypes: true, validateFormats: false, useDefaults: false });
   ajv.addKeyword({
     keyword: RULE,
+    // In the object group, after `properties`: the rule sees the coerced values.
+    type: 'object',
     errors: true,
     validate: function check(this: unknown, schemaName: SchemaName, data: unknown): boolean {
       const self = check as unknown as { errors?: Partial<ErrorObject>[] };
-      if (!data || typeof data !== 'object' || Array.isArray(data)) return true; // a type error is reported already
       try {
         SCHEMA_RULES[schemaName]!(data as Json);
         return true;

@@ -1,64 +1,67 @@
 /**
- * What every command gets: the REST client, output style and a writer. Commands return
- * through the helpers here so -m JSON, tables and ApiCallRc printing look the same everywhere.
+ * What every command gets: the REST client, output settings and writers. Commands print
+ * through the helpers here and in output.ts so `-m` JSON, tables and ApiCallRc blocks look the
+ * same everywhere.
  */
-import { isError, isInfo, isWarning } from '../model/apicallrc.js';
-import { toJson } from '../model/json.js';
 import type { LinstorClient } from '../client/index.js';
-import type { ApiCallRc } from '../client/types.js';
-import { renderTable, type CellValue, type TableStyle } from './table.js';
+import type { ConfigSections } from './config.js';
+import { ExitCode, machineList, pyJson, showReplies as printReplies, type OutputCtx } from './output.js';
+import type { ReplyKind } from './output-v0.js';
+import type { Progress } from './progress.js';
+import type { Parsed } from './spec.js';
+import { Color, Table, type TableStyle } from './table.js';
 
-/** linstor-client's ExitCode values. */
-export const ExitCode = { OK: 0, UNKNOWN_ERROR: 1, ARGPARSE_ERROR: 2, OBJECT_NOT_FOUND: 3, API_ERROR: 10, CONNECTION_ERROR: 20, CONNECTION_TIMEOUT: 21, UNEXPECTED_REPLY: 22 } as const;
+export { ExitCode } from './output.js';
 
-export interface Ctx {
+export interface Ctx extends OutputCtx {
   client: LinstorClient;
-  machine: boolean;
-  outputVersion: 'v0' | 'v1';
   style: TableStyle;
-  out: (s: string) => void;
   err: (s: string) => void;
+  /** Spinner/progress line on stderr; silent unless both streams are terminals and not -m. */
+  progress: Progress;
+  config: ConfigSections;
+  curl: boolean;
+  env: NodeJS.ProcessEnv;
 }
 
-/** Prints one REST response: `-m` gets the raw arrays (`[[...]]`), people get a table. */
-export function showList(ctx: Ctx, raw: unknown, headers: string[], rows: CellValue[][]): number {
-  if (ctx.machine) { ctx.out(toJson([raw], 2) + '\n'); return ExitCode.OK; }
-  ctx.out(renderTable(headers, rows, ctx.style));
+export const showReplies = (ctx: Ctx, rcs: unknown): number => printReplies(ctx, rcs);
+
+/** A table in the command's style (`-p/--pastable` = ASCII, no colours). */
+export function newTable(ctx: Ctx, p?: Parsed): Table {
+  return new Table(ctx.style, { pastable: p?.opt.pastable === true });
+}
+
+/** Prints a list reply: `-m` gets the reply data, people get what `render` prints. */
+export function showList<T>(ctx: Ctx, kind: ReplyKind, data: T, render: (data: T) => string | void): number {
+  if (ctx.machine) return machineList(ctx, kind, data);
+  const text = render(data);
+  if (text) ctx.out(text);
   return ExitCode.OK;
 }
 
-function indent(s: string): string { return s.split('\n').map((l) => `    ${l}`).join('\n'); }
-
-export function formatRc(rc: ApiCallRc): string {
-  const kind = isError(rc.ret_code) ? 'ERROR' : isWarning(rc.ret_code) ? 'WARNING' : isInfo(rc.ret_code) ? 'INFO' : 'SUCCESS';
-  const parts = [`${kind}:`, 'Description:', indent(rc.message)];
-  if (rc.cause) parts.push('Cause:', indent(rc.cause));
-  if (rc.correction) parts.push('Correction:', indent(rc.correction));
-  if (rc.details) parts.push('Details:', indent(rc.details));
-  if (rc.error_report_ids?.length) parts.push('Show reports:', indent(rc.error_report_ids.map((id) => `linstor error-reports show ${id}`).join('\n')));
-  return parts.join('\n');
+/** `list-properties`: Key/Value sorted by key; `-m` prints [[{key, value}, ...]] in the server's order. */
+export function showProps(ctx: Ctx, props: Record<string, string> | undefined, p?: Parsed): number {
+  if (ctx.machine) {
+    ctx.out(props ? `${pyJson([Object.entries(props).map(([key, value]) => ({ key, value }))])}\n` : '\n');
+    return ExitCode.OK;
+  }
+  if (!props) {
+    ctx.out(`${ctx.color ? `${Color.YELLOW}No property map found for this entry.${Color.NONE}` : 'No property map found for this entry.'}\n`);
+    return ExitCode.OK;
+  }
+  const t = newTable(ctx, p).addColumn('Key').addColumn('Value');
+  for (const k of Object.keys(props).sort()) t.addRow([k, props[k]!]);
+  ctx.out(t.show());
+  return ExitCode.OK;
 }
 
-/** Prints an ApiCallRc list and returns API_ERROR if any entry is an error. */
-export function showReplies(ctx: Ctx, rcs: ApiCallRc[] | unknown): number {
-  const list = Array.isArray(rcs) ? (rcs as ApiCallRc[]) : [];
-  if (ctx.machine) ctx.out(toJson(list, 2) + '\n');
-  else for (const rc of list) ctx.out(formatRc(rc) + '\n');
-  return list.some((r) => isError(r.ret_code)) ? ExitCode.API_ERROR : ExitCode.OK;
-}
-
-/** Property tables (`list-properties`): Key, Value sorted by key. */
-export function showProps(ctx: Ctx, props: Record<string, string> | undefined, raw?: unknown): number {
-  const p = props ?? {};
-  return showList(ctx, raw ?? [p], ['Key', 'Value'], Object.keys(p).sort().map((k) => [k, p[k]!]));
-}
-
-/** `set-property OBJ KEY [VALUE]`: no value deletes, as in linstor-client; `--aux` prefixes `Aux/`. */
+/** `set-property OBJ KEY [VALUE]`: no (or empty) value deletes, as in linstor-client; `--aux` prefixes `Aux/`. */
 export function propsModify(key: string, value: string | undefined, aux: boolean): { override_props?: Record<string, string>; delete_props?: string[] } {
   const k = aux ? `Aux/${key}` : key;
-  return value === undefined ? { delete_props: [k] } : { override_props: { [k]: value } };
+  return value ? { override_props: { [k]: value } } : { delete_props: [k] };
 }
 
+/** Python's str(datetime.fromtimestamp(ms / 1000))[:19], in the local time zone. */
 export function fmtTime(ms: number | undefined): string {
   if (!ms) return '';
   const d = new Date(ms);
@@ -66,5 +69,5 @@ export function fmtTime(ms: number | undefined): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
-export const layers = (s: string | undefined): string[] | undefined =>
-  s ? s.split(',').map((x) => x.trim().toUpperCase()).filter(Boolean) : undefined;
+/** Python's repr of a list of strings: ['a', 'b']. */
+export const pyList = (l: unknown[]): string => `[${l.map((x) => (typeof x === 'string' ? `'${x}'` : String(x))).join(', ')}]`;

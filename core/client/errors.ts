@@ -37,6 +37,18 @@ export class LinstorConnectionError extends Error {
   }
 }
 
+/**
+ * A non-idempotent request reached a controller that went away before answering, and no check
+ * could tell whether it was applied: it is not repeated (it might create twice).
+ */
+export class LinstorOutcomeUnknownError extends LinstorConnectionError {
+  constructor(method: string, url: string, cause: string) {
+    super([url], [cause]);
+    this.message = `${method} ${url}: the controller went away before answering (${cause}); the request may or may not have been applied, so it was not repeated. Check the state, then retry if needed.`;
+    this.name = 'LinstorOutcomeUnknownError';
+  }
+}
+
 /** Thrown instead of sending when the client runs in curl mode; carries the equivalent command. */
 export class CurlRequested extends Error {
   readonly command: string;

@@ -17,8 +17,10 @@ import { resolveControllers } from './controllers.js';
 
 export * from './types.js';
 export * from './errors.js';
+export * from './domain.js';
 export { controllerUrl, parseControllerList, resolveControllers, controllersFromConfig } from './controllers.js';
-export { Transport, curlCommand, queryString } from './http.js';
+export { Transport, curlCommand, queryString, INSECURE_AUTH_MESSAGE } from './http.js';
+export { clientTlsFromFiles, type ClientTls, type ClientAuth, type ClientTlsFiles } from './tls.js';
 
 export interface LinstorClientOptions extends Partial<TransportOptions> {}
 

@@ -5,9 +5,9 @@ export class NodesApi {
   constructor(private readonly t: Transport) {}
   list(q: Pick<ListQuery, 'nodes' | 'props' | 'offset' | 'limit'> = {}): Promise<Node[]> { return this.t.get('/v1/nodes', { ...q }); }
   get(node: string): Promise<Node> { return this.t.get(`/v1/nodes/${seg(node)}`); }
-  create(node: Node): Promise<ApiCallRc[]> { return this.t.post('/v1/nodes', node); }
+  create(node: Node): Promise<ApiCallRc[]> { return this.t.post('/v1/nodes', node, undefined, (t) => t.exists(`/v1/nodes/${seg(node.name)}`)); }
   modify(node: string, m: NodeModify): Promise<ApiCallRc[]> { return this.t.put(`/v1/nodes/${seg(node)}`, m); }
-  delete(node: string): Promise<ApiCallRc[]> { return this.t.delete(`/v1/nodes/${seg(node)}`); }
+  delete(node: string): Promise<ApiCallRc[]> { return this.t.delete(`/v1/nodes/${seg(node)}`, undefined, async (t) => !(await t.exists(`/v1/nodes/${seg(node)}`))); }
   lost(node: string): Promise<ApiCallRc[]> { return this.t.delete(`/v1/nodes/${seg(node)}/lost`); }
   reconnect(node: string): Promise<ApiCallRc[]> { return this.t.put(`/v1/nodes/${seg(node)}/reconnect`); }
   /** linstor-ts: forget the pairing with the node's satellite. */

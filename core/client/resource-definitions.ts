@@ -11,9 +11,12 @@ export class ResourceDefinitionsApi {
   constructor(private readonly t: Transport) {}
   list(q: Pick<ListQuery, 'resource_definitions' | 'with_volume_definitions' | 'props' | 'offset' | 'limit'> = {}): Promise<ResourceDefinition[]> { return this.t.get('/v1/resource-definitions', { ...q }); }
   get(name: string): Promise<ResourceDefinition> { return this.t.get(rd(name)); }
-  create(c: ResourceDefinitionCreate): Promise<ApiCallRc[]> { return this.t.post('/v1/resource-definitions', c); }
+  create(c: ResourceDefinitionCreate): Promise<ApiCallRc[]> {
+    const name = c.resource_definition?.name;
+    return this.t.post('/v1/resource-definitions', c, undefined, name ? (t) => t.exists(rd(name)) : undefined);
+  }
   modify(name: string, m: ResourceDefinitionModify): Promise<ApiCallRc[]> { return this.t.put(rd(name), m); }
-  delete(name: string): Promise<ApiCallRc[]> { return this.t.delete(rd(name)); }
+  delete(name: string): Promise<ApiCallRc[]> { return this.t.delete(rd(name), undefined, async (t) => !(await t.exists(rd(name)))); }
   clone(name: string, req: ResourceDefinitionCloneRequest): Promise<ResourceDefinitionCloneStarted> { return this.t.post(`${rd(name)}/clone`, req); }
   cloneStatus(name: string, clone: string): Promise<ResourceDefinitionCloneStatus> { return this.t.get(`${rd(name)}/clone/${seg(clone)}`); }
   syncStatus(name: string): Promise<ResourceDefinitionSyncStatus> { return this.t.get(`${rd(name)}/sync-status`); }

@@ -13,11 +13,15 @@ export class ResourcesApi {
   list(rd: string): Promise<Resource[]> { return this.t.get(`/v1/resource-definitions/${seg(rd)}/resources`); }
   get(rd: string, node: string): Promise<Resource> { return this.t.get(rsc(rd, node)); }
   /** Creates several resources at once (the array form python-linstor uses). */
-  create(rd: string, list: ResourceCreate[]): Promise<ApiCallRc[]> { return this.t.post(`/v1/resource-definitions/${seg(rd)}/resources`, list); }
-  createOnNode(rd: string, node: string, c: ResourceCreate): Promise<ApiCallRc[]> { return this.t.post(rsc(rd, node), c); }
+  create(rd: string, list: ResourceCreate[]): Promise<ApiCallRc[]> {
+    const nodes = list.map((c) => c.resource?.node_name).filter((n): n is string => !!n);
+    return this.t.post(`/v1/resource-definitions/${seg(rd)}/resources`, list, undefined,
+      nodes.length === list.length ? async (t) => (await Promise.all(nodes.map((n) => t.exists(rsc(rd, n))))).every(Boolean) : undefined);
+  }
+  createOnNode(rd: string, node: string, c: ResourceCreate): Promise<ApiCallRc[]> { return this.t.post(rsc(rd, node), c, undefined, (t) => t.exists(rsc(rd, node))); }
   modify(rd: string, node: string, m: ResourceModify): Promise<ApiCallRc[]> { return this.t.put(rsc(rd, node), m); }
   delete(rd: string, node: string, opts: { keepTiebreaker?: boolean } = {}): Promise<ApiCallRc[]> {
-    return this.t.delete(rsc(rd, node), opts.keepTiebreaker === undefined ? undefined : { keep_tiebreaker: opts.keepTiebreaker });
+    return this.t.delete(rsc(rd, node), opts.keepTiebreaker === undefined ? undefined : { keep_tiebreaker: opts.keepTiebreaker }, async (t) => !(await t.exists(rsc(rd, node))));
   }
   makeAvailable(rd: string, node: string, req: ResourceMakeAvailable = {}): Promise<ApiCallRc[]> { return this.t.post(`${rsc(rd, node)}/make-available`, req); }
   activate(rd: string, node: string): Promise<ApiCallRc[]> { return this.t.post(`${rsc(rd, node)}/activate`); }

@@ -5,6 +5,7 @@ import { CONTROLLER_VERSION } from './errors/reporter.js';
 import { httpErrorHandler, refuseDeepBodies } from './http/error-handler.js';
 import { sendJson } from './http/reply.js';
 import { createMetrics } from './metrics/metrics.js';
+import { ldapAuthentication } from './auth/middleware.js';
 import { registerRoutes } from './routes/index.js';
 
 export const REST_API_VERSION = '1.28.0';
@@ -17,6 +18,8 @@ export function createApp(ctx: ControllerContext) {
   app.set('query parser', 'extended');
   const metrics = createMetrics(ctx.state, ctx.runtime);
   app.use(metrics.middleware);
+  // LDAP users (linstor.toml [ldap]) before any body is read or any route runs.
+  if (ctx.config.ldap.enabled) app.use(ldapAuthentication(ctx.config.ldap, ctx.config.configDirectory, ctx.log));
   // strict: false because python-linstor sends the enter-passphrase body as a bare JSON string.
   app.use(express.json({ limit: '16mb', type: () => true, strict: false }));
   app.use(refuseDeepBodies);

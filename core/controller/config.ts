@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { parse } from 'smol-toml';
+import { dbConfigFromToml, type DbConfig } from '../store/config.js';
 import type { TlsFileSettings } from '../tls/material.js';
 
 /** `[ldap]` exactly as LINSTOR's guide writes it (plus `trusted_ca` for a private LDAPS CA). */
@@ -18,9 +19,10 @@ export interface LdapConfig {
 /** Controller settings from `linstor.toml` in the config directory, as LINSTOR reads them. */
 export interface ControllerConfig {
   configDirectory: string;
-  /** `backupDirectory`: where database exports go (`[db] backup_directory`). */
-  db: { connectionUrl: string; backupDirectory: string };
-  http: { enabled: boolean; port: number; listenAddr: string };
+  /** `db.backupDirectory`: where database backups and exports go (`[db] backup_directory`). */
+  db: DbConfig;
+  /** `advertiseUrl`: how clients and standbys reach this controller's REST API (HA). */
+  http: { enabled: boolean; port: number; listenAddr: string; advertiseUrl?: string };
   /** `enabled` defaults to true when a keystore (or PEM certificate) is given. */
   https: { enabled: boolean; port: number; listenAddr: string } & TlsFileSettings;
   ldap: LdapConfig;
@@ -49,13 +51,6 @@ export function tlsSettings(sec: Record<string, unknown> | undefined, keys: { ke
   return out;
 }
 
-/** Exports default to a `backups` folder beside an SQLite database, else /var/lib/linstor/backups. */
-function dbSettings(connectionUrl: string, backupDirectory: unknown): ControllerConfig['db'] {
-  const sqlite = /^sqlite:(?:\/\/(?=\/))?(\/.*)$/.exec(connectionUrl.trim())?.[1];
-  const dflt = sqlite ? join(dirname(sqlite), 'backups') : '/var/lib/linstor/backups';
-  return { connectionUrl, backupDirectory: typeof backupDirectory === 'string' && backupDirectory !== '' ? backupDirectory : dflt };
-}
-
 export function loadControllerConfig(configDirectory = '/etc/linstor'): ControllerConfig {
   const file = join(configDirectory, 'linstor.toml');
   const t = (existsSync(file) ? parse(readFileSync(file, 'utf8')) : {}) as Toml;
@@ -72,9 +67,12 @@ export function loadControllerConfig(configDirectory = '/etc/linstor'): Controll
   };
   return {
     configDirectory,
-    db: dbSettings(String(s('db', 'connection_url') ?? 'sqlite:/var/lib/linstor/linstor.db'), s('db', 'backup_directory')),
+    db: dbConfigFromToml(t.db),
     // Without a listen_addr the REST API stays on this machine: an open API lets anyone redirect satellites.
-    http: { enabled: s('http', 'enabled') !== false, port: Number(s('http', 'port') ?? 3370), listenAddr: String(s('http', 'listen_addr') ?? '127.0.0.1') },
+    http: {
+      enabled: s('http', 'enabled') !== false, port: Number(s('http', 'port') ?? 3370), listenAddr: String(s('http', 'listen_addr') ?? '127.0.0.1'),
+      ...(typeof s('http', 'advertise_url') === 'string' ? { advertiseUrl: String(s('http', 'advertise_url')) } : {}),
+    },
     https: {
       enabled: hasHttpsIdentity && s('https', 'enabled') !== false,
       port: Number(s('https', 'port') ?? 3371),

@@ -19,11 +19,12 @@ export interface SatelliteLinks {
   verifyEndpoint(nodeKey: string, ni: { address: string; satellitePort?: number; satelliteEncryptionType?: string }): Promise<void>;
   /**
    * Resolves when every named node (nameKey) has reported applying the desired state as it is
-   * now (default timeout 30 s). Never rejects: nodes that are not connected (or drop during the
-   * wait) are listed in `offline`, nodes that did not answer in time in `timedOut`. The
-   * reports are in `ctx.runtime` before it resolves.
+   * now (default timeout 30 s) — or, with `resources` (definition names), applying the
+   * changes of those resources, whatever else the node is still busy with. Never rejects:
+   * nodes that are not connected (or drop during the wait) are listed in `offline`, nodes
+   * that did not answer in time in `timedOut`. The reports are in `ctx.runtime` before it resolves.
    */
-  waitApplied(nodeKeys: string[], timeoutMs?: number): Promise<WaitAppliedResult>;
+  waitApplied(nodeKeys: string[], timeoutMs?: number, resources?: string[]): Promise<WaitAppliedResult>;
   /**
    * Sends a one-off request (physical-storage list, create-device-pool) to an online satellite
    * and resolves with its result. Rejects with an ApiError: FAIL_NOT_CONNECTED when the node is
@@ -53,4 +54,9 @@ export interface ControllerContext {
   links: SatelliteLinks;
   nodeName: string;
   clock: () => number;
+  /**
+   * False once this controller lost its lease on a shared store (HA): nothing may be sent to
+   * satellites any more. Absent: always active (tests, the embedded store).
+   */
+  isActive?: () => boolean;
 }

@@ -30,7 +30,16 @@ export interface CommandRunner {
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
-/** Renders argv for messages and logs; arguments with spaces are quoted so the line can be pasted. */
+/**
+ * The one POSIX shell quoting: a word a shell reads back as exactly `a`. Plain words stay bare
+ * unless `always` (for output that should look uniform, like `linstor --curl`).
+ */
+export function shellQuote(a: string, opts: { always?: boolean } = {}): string {
+  if (!opts.always && /^[A-Za-z0-9_@%+=:,./-]+$/.test(a)) return a;
+  return `'${a.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Renders argv for messages, logs and SSH: each argument quoted so the line can be pasted. */
 export function formatArgv(argv: readonly string[]): string {
-  return argv.map((a) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+  return argv.map((a) => shellQuote(a)).join(' ');
 }

@@ -3,12 +3,26 @@
  * that the controller opens to the satellite (port 3366), as LINSTOR's controller does.
  *
  *   controller → satellite   {type:'hello', version, controllerId, clusterId, nonce, nodeName}
- *   satellite  → controller  {type:'hello', version, nodeName, uname, providers, layers, ..., nonce, identity}
+ *   satellite  → controller  {type:'hello', version, nodeName, uname, providers, layers, features, ..., nonce, identity}
  *   controller → satellite   {type:'auth', proof}                             (pairing, see core/model/pairing.ts)
  *   satellite  → controller  {type:'refused', reason, message}               (other cluster, bad proof)
- *   controller → satellite   {type:'apply', seq, state: DesiredNodeState}   (full state, every time)
- *   satellite  → controller  {type:'report', seq, report: NodeReport}        (after each apply, and periodically)
- *   either side              {type:'ping'} / {type:'pong'}
+ *   controller → satellite   {type:'apply', seq, state: DesiredNodeState}      full state: on connect, on
+ *                                                                              request and every consistency check
+ *   controller → satellite   {type:'update', seq, update: DesiredStateUpdate}  what changed since `update.base`
+ *   satellite  → controller  {type:'report', seq, report, partial?, removed?, applied?}
+ *   satellite  → controller  {type:'resync', seq, reason}                     "send me the full state"
+ *   either side              {type:'ping', seq?} / {type:'pong'}
+ *
+ * Versions: `seq` increases with every message the controller sends a node. An update names
+ * the seq it builds on (`base`); a satellite whose own version differs (a lost or reordered
+ * message, a restart) applies nothing of it and asks for a resync, which the controller
+ * answers with a full apply. The controller's pings carry the seq it sent last, so a lost
+ * last message is noticed too. A report's `seq` is the satellite's watermark: every message up
+ * to it is applied; `applied` gives, per resource, the seq of the state it last applied, so
+ * the controller can answer a request as soon as its own resources are done.
+ *
+ * Updates go only to satellites that announce the 'incremental' feature; others get a full
+ * apply for every change, as before.
  *
  * The satellite keeps no desired state of its own: after a restart it gets `apply` again and
  * converges. It keeps one thing on disk: the pairing with its controller's cluster (the
@@ -19,6 +33,9 @@
 import type { LayerKind, Props, ProviderKind } from './types.js';
 
 export const PROTOCOL_VERSION = '1.0';
+
+/** Feature names in the satellite's hello. */
+export const FEATURE_INCREMENTAL = 'incremental';
 
 export interface DesiredStoragePool {
   name: string;
@@ -93,6 +110,21 @@ export interface DesiredNodeState {
    * Absent: the satellite leaves every snapshot alone; present: snapshots not listed are removed.
    */
   snapshots?: DesiredSnapshot[];
+}
+
+/**
+ * The changes to a node's desired state since version `base`. Resources are replaced whole
+ * (`resources`) or dropped (`removed`); `storagePools`, when present, is the complete pool list;
+ * `snapshots` replaces the snapshot list of each named resource. Node props never change in an
+ * update: that is a full apply.
+ */
+export interface DesiredStateUpdate {
+  base: number;
+  storagePools?: DesiredStoragePool[];
+  resources?: DesiredResource[];
+  /** Names of resources that are no longer desired on this node at all. */
+  removed?: string[];
+  snapshots?: Array<{ resource: string; snapshots: DesiredSnapshot[] }>;
 }
 
 /** One snapshot of one resource on this node (volumes named `<resource>_<vlmnr>_<snapshot>`). */
@@ -173,9 +205,25 @@ export interface SatelliteHello {
   layers: LayerKind[];
   unsupportedProviders: Record<string, string[]>;
   unsupportedLayers: Record<string, string[]>;
+  /** Protocol features beyond the base version (FEATURE_INCREMENTAL). */
+  features?: string[];
   /** The satellite's challenge for the controller's `auth` proof. */
   nonce?: string;
   identity?: SatelliteIdentity;
+}
+
+/**
+ * A report. Without `partial` it is the node's whole truth; with it, `report` holds only the
+ * pools and resources that changed and `removed` the resources that are gone.
+ */
+export interface ReportMessage {
+  type: 'report';
+  seq: number;
+  report: NodeReport;
+  partial?: boolean;
+  removed?: string[];
+  /** Resource name → seq of the desired state of that resource the satellite applied. */
+  applied?: Record<string, number>;
 }
 
 /**
@@ -194,13 +242,16 @@ export type ControllerMessage =
   | { type: 'hello'; version: string; controllerId: string; nodeName: string; clusterId?: string; nonce?: string }
   | { type: 'auth'; proof: string }
   | { type: 'apply'; seq: number; state: DesiredNodeState }
-  | { type: 'ping' } | { type: 'pong' }
+  | { type: 'update'; seq: number; update: DesiredStateUpdate }
+  /** `seq`: the last apply/update sent on this connection, so a satellite notices a lost last message. */
+  | { type: 'ping'; seq?: number } | { type: 'pong' }
   | SatelliteRequest;
 
 export type SatelliteMessage =
   | SatelliteHello
   | { type: 'refused'; reason: RefusalReason; message: string }
-  | { type: 'report'; seq: number; report: NodeReport }
+  | ReportMessage
+  | { type: 'resync'; seq: number; reason: string }
   | { type: 'ping' } | { type: 'pong' }
   | SatelliteResponse;
 

@@ -9,15 +9,16 @@ import {
 } from '../model/apiconsts.js';
 import { ApiError } from '../model/errors.js';
 import type { ProviderKind, Props } from '../model/types.js';
+import { isThinProvider } from '../model/provider-kinds.js';
+import { propChain } from '../props/chain.js';
+import { propValue } from '../props/resolver.js';
 import type { PlacementStoragePool } from './types.js';
 
 /** LINSTOR's default MaxOversubscriptionRatio for thin pools. */
 export const DEFAULT_MAX_OVERSUBSCRIPTION_RATIO = 20;
 
-const THIN: ReadonlySet<ProviderKind> = new Set(['LVM_THIN', 'ZFS_THIN', 'FILE_THIN']);
-
 export function isThin(kind: ProviderKind): boolean {
-  return THIN.has(kind);
+  return isThinProvider(kind);
 }
 
 export function isDiskful(kind: ProviderKind): boolean {
@@ -25,8 +26,12 @@ export function isDiskful(kind: ProviderKind): boolean {
 }
 
 /** Pool props win over the pool definition's, which win over the controller's. */
+export function poolProp(pool: PlacementStoragePool, ctrl: Props, key: string): string | undefined {
+  return propValue(key, propChain({ controller: ctrl, storagePoolDefinition: pool.definitionProps, storagePool: pool.props }));
+}
+
 function ratioProp(pool: PlacementStoragePool, ctrl: Props, key: string): number | undefined {
-  const raw = pool.props[key] ?? pool.definitionProps?.[key] ?? ctrl[key];
+  const raw = poolProp(pool, ctrl, key);
   if (raw === undefined) return undefined;
   const v = Number(raw);
   if (!Number.isFinite(v) || v <= 0) {

@@ -11,6 +11,8 @@ import type { AutoSelectFilter, Props } from '../model/types.js';
 import { compileUserRegex } from '../model/user-regex.js';
 import { nodesWithResources, poolFree, type ClusterIndex, type NodeEntry, type PoolEntry } from './cluster-index.js';
 import { nodePropsVeto, type Constraints } from './constraints.js';
+import { propChain } from '../props/chain.js';
+import { propValue } from '../props/resolver.js';
 import type { PlacementNode, PlacementStoragePool } from './types.js';
 
 export interface Candidate {
@@ -78,7 +80,7 @@ function nodeVeto(e: NodeEntry, inp: FilterInput, ctx: Ctx): string | undefined 
   if (inp.occupied.has(e.key)) return `already has a replica of '${inp.resourceName}'`;
   const propVeto = nodePropsVeto(node, inp.constraints);
   if (propVeto) return propVeto;
-  const target = node.props[KEY_AUTOPLACE_ALLOW_TARGET] ?? inp.ctrlProps[KEY_AUTOPLACE_ALLOW_TARGET];
+  const target = propValue(KEY_AUTOPLACE_ALLOW_TARGET, propChain({ controller: inp.ctrlProps, node }));
   if (target?.toLowerCase() === 'false') return `has ${KEY_AUTOPLACE_ALLOW_TARGET}=false`;
   if (e.layers) {
     const missing = ctx.layers.find((l) => !e.layers!.has(l));

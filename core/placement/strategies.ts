@@ -5,6 +5,7 @@
  */
 import { KEY_AUTOPLACE_MAX_THROUGHPUT, NAMESPC_AUTOPLACER, NAMESPC_AUTOPLACER_WEIGHTS } from '../model/apiconsts.js';
 import type { Props } from '../model/types.js';
+import { poolProp } from './capacity.js';
 import type { Candidate } from './filter.js';
 import { STRATEGIES, type StrategyName, type Weights } from './types.js';
 
@@ -27,7 +28,7 @@ export function readWeights(ctrlProps: Props): Weights {
 
 function maxThroughput(c: Candidate, ctrl: Props): number {
   const key = `${NAMESPC_AUTOPLACER}/${KEY_AUTOPLACE_MAX_THROUGHPUT}`;
-  const raw = c.pool.props[key] ?? c.pool.definitionProps?.[key] ?? ctrl[key] ?? '0';
+  const raw = poolProp(c.pool, ctrl, key) ?? '0';
   const v = Number(raw);
   return (Number.isFinite(v) ? v : 0) - (c.pool.usedThroughput ?? 0);
 }

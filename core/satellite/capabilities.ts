@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { PROTOCOL_VERSION, type SatelliteHello } from '../model/satellite-protocol.js';
+import { FEATURE_INCREMENTAL, PROTOCOL_VERSION, type SatelliteHello } from '../model/satellite-protocol.js';
 import { LAYER_KINDS, type LayerKind, type ProviderKind } from '../model/types.js';
 import type { CommandRunner } from '../exec/index.js';
 import type { LayerRegistry } from './layers/registry.js';
 import { probeProviders } from './providers/registry.js';
 
-export type Capabilities = Omit<SatelliteHello, 'type' | 'version' | 'nodeName'>;
+export type Capabilities = Omit<SatelliteHello, 'type' | 'version' | 'nodeName' | 'features'>;
 
 /**
  * What this node can do, probed once at start (node info shows it, with the reasons for
@@ -38,5 +38,5 @@ export async function probeCapabilities(runner: CommandRunner, layers: LayerRegi
 }
 
 export function helloMessage(caps: Capabilities, nodeName: string): SatelliteHello {
-  return { type: 'hello', version: PROTOCOL_VERSION, nodeName, ...caps };
+  return { type: 'hello', version: PROTOCOL_VERSION, nodeName, ...caps, features: [FEATURE_INCREMENTAL] };
 }

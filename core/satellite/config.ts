@@ -20,6 +20,8 @@ export interface SatelliteConfig {
   nodeName: string;
   drbdDryRun: boolean;
   reportIntervalMs: number;
+  /** Resources applied at the same time (different resources; one resource is never applied twice at once). */
+  applyConcurrency: number;
   logLevel: string;
 }
 
@@ -30,13 +32,18 @@ export const DEFAULT_BIND_ADDRESS = '127.0.0.1';
 
 const USAGE = `Usage: linstor-satellite [--config-directory DIR] [--port N] [--bind-address ADDR]
                          [--node-name NAME] [--drbd-dry-run] [--report-interval-ms N] [--log-level LEVEL]
-                         [--state-directory DIR] [--reset-pairing]`;
+                         [--state-directory DIR] [--reset-pairing] [--apply-concurrency N]`;
 
 /**
  * Flags override `<config-directory>/linstor_satellite.toml` ([netcom] type, port,
  * bind_address and the SSL keys of LINSTOR's guide), which overrides the defaults: port 3366
  * (3367 for SSL) on 127.0.0.1 — a satellite listens elsewhere only when told to.
  */
+/** A bad command line: main prints the message and usage (no stack) and exits 2. */
+export class SatelliteUsageError extends Error {}
+
+const KNOWN_FLAGS = new Set(['config-directory', 'port', 'bind-address', 'node-name', 'drbd-dry-run', 'report-interval-ms', 'log-level', 'state-directory', 'reset-pairing']);
+
 export function loadConfig(argv: string[]): SatelliteConfig {
   const flags = new Map<string, string | true>();
   for (let i = 0; i < argv.length; i++) {
@@ -45,14 +52,16 @@ export function loadConfig(argv: string[]): SatelliteConfig {
       process.stdout.write(USAGE + '\n');
       process.exit(0);
     }
-    if (!a.startsWith('--')) throw new Error(`unexpected argument '${a}'\n${USAGE}`);
+    if (!a.startsWith('--')) throw new SatelliteUsageError(`unexpected argument '${a}'\n${USAGE}`);
     const eq = a.indexOf('=');
+    // An unknown option is an error (a typo must not start a satellite on the default port).
+    if (!KNOWN_FLAGS.has(a.slice(2, eq > 0 ? eq : undefined))) throw new SatelliteUsageError(`unknown option '${a.slice(0, eq > 0 ? eq : undefined)}'\n${USAGE}`);
     if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));
     else if (a === '--drbd-dry-run') flags.set('drbd-dry-run', true);
     else if (a === '--reset-pairing') flags.set('reset-pairing', true);
     else {
       const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value\n${USAGE}`);
+      if (v === undefined) throw new SatelliteUsageError(`${a} needs a value\n${USAGE}`);
       flags.set(a.slice(2), v);
     }
   }
@@ -72,6 +81,8 @@ export function loadConfig(argv: string[]): SatelliteConfig {
   };
   for (const k of Object.keys(tls) as Array<keyof typeof tls>) if (tls[k] === undefined) delete tls[k];
   const logging = (toml['logging'] ?? {}) as Record<string, unknown>;
+  const applyConcurrency = Number(str('apply-concurrency') ?? 4);
+  if (!Number.isInteger(applyConcurrency) || applyConcurrency < 1) throw new Error(`invalid --apply-concurrency '${String(str('apply-concurrency'))}' (a whole number, at least 1)`);
   return {
     configDirectory,
     port,
@@ -83,6 +94,7 @@ export function loadConfig(argv: string[]): SatelliteConfig {
     nodeName: str('node-name') ?? hostname(),
     drbdDryRun: flags.get('drbd-dry-run') === true,
     reportIntervalMs: Number(str('report-interval-ms') ?? 10_000),
+    applyConcurrency,
     logLevel: str('log-level') ?? (typeof logging['level'] === 'string' ? logging['level'].toLowerCase() : 'info'),
   };
 }

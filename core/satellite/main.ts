@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 import { pino } from 'pino';
 import { probeCapabilities } from './capabilities.js';
-import { loadConfig } from './config.js';
+import { loadConfig, SatelliteUsageError } from './config.js';
 import { LocalRunner } from '../exec/index.js';
 import { LayerRegistry, loadPluggedLayers } from './layers/registry.js';
 import { PairingStore } from './pairing-store.js';
 import { loadIdentity, loadTrust, minTlsVersion } from '../tls/material.js';
 import { Reconciler } from './reconciler/reconciler.js';
 import { SatelliteServer } from './server.js';
+import { systemdNotifier } from './notify.js';
 
 /** `linstor-satellite`: the node agent. It keeps no state: the controller sends it all. */
 async function main(): Promise<void> {
@@ -28,10 +29,20 @@ async function main(): Promise<void> {
   for (const p of problems) log.error(`layer module not loaded: ${p}`);
   const capabilities = await probeCapabilities(runner, layers);
   log.info({ providers: capabilities.providers, layers: capabilities.layers, unsupportedLayers: capabilities.unsupportedLayers }, 'capabilities probed');
-  const reconciler = new Reconciler({ runner, log: log.child({ module: 'reconciler' }), layers });
-  const server = new SatelliteServer({ log, runner, reconciler, capabilities, nodeName: config.nodeName, reportIntervalMs: config.reportIntervalMs, pairing, tls });
+  const reconciler = new Reconciler({ runner, log: log.child({ module: 'reconciler' }), layers, concurrency: config.applyConcurrency });
+  // Type=notify: ready once the devices of the first full desired state exist (boot ordering).
+  const notify = systemdNotifier(runner, log);
+  let ready = false;
+  const onApplied = (seq: number): void => {
+    if (ready) return;
+    ready = true;
+    log.info({ seq }, 'first desired state applied: ready');
+    void notify('READY=1', `STATUS=Applied the controller's desired state (seq ${seq})`);
+  };
+  const server = new SatelliteServer({ log, runner, reconciler, capabilities, nodeName: config.nodeName, reportIntervalMs: config.reportIntervalMs, pairing, tls, onApplied });
   const { port, address } = await server.listen(config.port, config.bindAddress);
   log.info({ port, address, netcom: config.netcomType, pairedWith: paired?.clusterId ?? null }, `linstor-satellite listening on ${address}:${port}`);
+  if (!ready) void notify(`STATUS=Listening on ${address}:${port}; waiting for the controller's desired state`);
   const stop = (signal: string): void => {
     log.info({ signal }, 'shutting down');
     void server.close().then(() => process.exit(0));
@@ -51,6 +62,7 @@ function sslMaterial(config: ReturnType<typeof loadConfig>) {
 }
 
 main().catch((e: unknown) => {
+  if (e instanceof SatelliteUsageError) { process.stderr.write(`linstor-satellite: error: ${e.message}\n`); process.exit(2); }
   process.stderr.write(`linstor-satellite: ${(e as Error)?.stack ?? String(e)}\n`);
   process.exit(1);
 });

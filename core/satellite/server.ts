@@ -3,16 +3,13 @@ import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import { ApiError } from '../model/errors.js';
 import { checkName } from '../model/names.js';
-import {
-  PROTOCOL_VERSION, type ControllerMessage, type DesiredNodeState, type NodeReport, type SatelliteMessage,
-} from '../model/satellite-protocol.js';
+import { PROTOCOL_VERSION, type ControllerMessage, type SatelliteMessage } from '../model/satellite-protocol.js';
 import { helloMessage, type Capabilities } from './capabilities.js';
 import type { CommandRunner } from '../exec/index.js';
 import { checkControllerMessage } from './inbox/check-message.js';
 import type { PairingStore } from './pairing-store.js';
 import { answerHello, checkAuth, newPeer, type PeerState, type Refusal } from './peer-auth.js';
 import { createDevicePool, listPhysicalDevices } from './physical/physical-storage.js';
-import { ApplyQueue } from './reconciler/apply-queue.js';
 import type { Reconciler } from './reconciler/reconciler.js';
 
 export interface SatelliteServerDeps {
@@ -25,6 +22,8 @@ export interface SatelliteServerDeps {
   pairing: PairingStore;
   /** `[netcom] type = "ssl"`: only peers with a certificate the truststore holds get through the handshake. */
   tls?: { key: string; cert: string; ca: string[]; minVersion: import('node:tls').SecureVersion };
+  /** Called after every full desired state was applied (main.ts tells systemd it is ready after the first). */
+  onApplied?: (seq: number) => void;
 }
 
 function isValidName(kind: 'resource', name: string): boolean {
@@ -35,22 +34,28 @@ function isValidName(kind: 'resource', name: string): boolean {
 const MAX_LINE = 64 * 1024 * 1024;
 
 /**
- * The satellite's end of the controller link: newline-delimited JSON over TCP. Applies are
- * serialised (ApplyQueue); the report of each run goes to every controller connection.
+ * The satellite's end of the controller link: newline-delimited JSON over TCP. A full apply
+ * replaces the desired state, an update patches it when it builds on the version the
+ * satellite has (else the satellite asks for a resync); the reconciler works per resource and
+ * the reports (only what changed) go to every authenticated controller connection.
  */
 export class SatelliteServer {
   private readonly server: Server;
   /** Authenticated controller connections only. */
   private readonly peers = new Set<Socket>();
   private readonly pendingNames = new WeakMap<Socket, string>();
-  private readonly queue: ApplyQueue<{ seq: number; state: DesiredNodeState }, { seq: number; report: NodeReport }>;
   private nodeName: string;
-  private lastSeq = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** A full state arrived on this process (updates before it cannot be applied). */
+  private hasFullState = false;
+  /** A resync was asked for and no full apply came yet: do not ask again for every update. */
+  private resyncAsked = false;
+  private flushing: Promise<void> | undefined;
+  private flushAgain = false;
 
   constructor(private readonly deps: SatelliteServerDeps) {
     this.nodeName = deps.nodeName;
-    this.queue = new ApplyQueue(async ({ seq, state }) => ({ seq, report: await deps.reconciler.apply(state) }));
+    deps.reconciler.onProgress(() => this.flushReports());
     this.server = deps.tls
       ? createTlsServer({ ...deps.tls, requestCert: true, rejectUnauthorized: true }, (s) => this.accept(s))
       : createServer((s) => this.accept(s));
@@ -171,12 +176,25 @@ export class SatelliteServer {
         return;
       }
       case 'apply':
-        this.queue.submit({ seq: msg.seq, state: msg.state }).then(({ seq, report }) => {
-          this.lastSeq = Math.max(this.lastSeq, seq);
-          this.broadcast({ type: 'report', seq, report });
-        }, (e: unknown) => log.error({ err: e, seq: msg.seq }, 'apply failed'));
+        this.hasFullState = true;
+        this.resyncAsked = false;
+        this.deps.reconciler.applyFull(msg.state, msg.seq);
         return;
+      case 'update': {
+        const have = this.deps.reconciler.version;
+        if (!this.hasFullState || msg.update.base !== have) {
+          // A lost, repeated or reordered message, or a restart: nothing of it is applied.
+          this.askResync(socket, log, this.hasFullState ? `update ${msg.seq} builds on ${msg.update.base}, this satellite has ${have}` : 'no full state since the satellite started');
+          return;
+        }
+        this.deps.reconciler.applyUpdate(msg.update, msg.seq);
+        return;
+      }
       case 'ping':
+        // The controller sent something newer than what arrived: its last message was lost.
+        if (peer.phase === 'ready' && this.hasFullState && msg.seq !== undefined && msg.seq > this.deps.reconciler.version) {
+          this.askResync(socket, log, `the controller sent ${msg.seq}, this satellite has ${this.deps.reconciler.version}`);
+        }
         this.send(socket, { type: 'pong' });
         return;
       case 'pong':
@@ -200,16 +218,19 @@ export class SatelliteServer {
     const message = (e as Error).message;
     log.error({ err: message }, 'refused a controller message');
     const m = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
-    if (m.type === 'apply' && Number.isSafeInteger(m.seq)) {
-      const state = (typeof m.state === 'object' && m.state !== null ? m.state : {}) as { resources?: unknown };
+    if ((m.type === 'apply' || m.type === 'update') && Number.isSafeInteger(m.seq)) {
+      const body = m.type === 'apply' ? m.state : m.update;
+      const state = (typeof body === 'object' && body !== null ? body : {}) as { resources?: unknown };
       const names = (Array.isArray(state.resources) ? state.resources : [])
         .map((r) => (r as { name?: unknown } | null)?.name)
         .filter((n): n is string => typeof n === 'string' && isValidName('resource', n));
-      void this.deps.reconciler.currentReport(this.nodeName).catch(() => ({ nodeName: this.nodeName, storagePools: [], resources: [] }))
-        .then((current) => this.send(socket, {
-          type: 'report', seq: m.seq as number,
-          report: { ...current, resources: names.map((name) => ({ name, ready: false, volumes: [], error: { message } })) },
-        }));
+      // A partial report: only the named resources change (failed), so nobody waits for them in vain.
+      const seq = m.seq as number;
+      this.send(socket, {
+        type: 'report', seq, partial: true,
+        report: { nodeName: this.nodeName, storagePools: [], resources: names.map((name) => ({ name, ready: false, volumes: [], error: { message } })) },
+        applied: Object.fromEntries(names.map((n) => [n, seq])),
+      });
     } else if (m.type === 'create-device-pool' && Number.isSafeInteger(m.reqId)) {
       this.send(socket, { type: 'response', reqId: m.reqId as number, ok: false, error: { rc: 'FAIL_INVLD_REQUEST', message } });
     }
@@ -226,15 +247,45 @@ export class SatelliteServer {
       });
   }
 
+  /** Asks for the full state once; further updates are dropped until it arrives. */
+  private askResync(socket: Socket, log: Logger, reason: string): void {
+    if (this.resyncAsked) return;
+    const have = this.deps.reconciler.version;
+    log.warn({ have }, `asking for the full state: ${reason}`);
+    this.send(socket, { type: 'resync', seq: have, reason });
+    this.resyncAsked = true;
+  }
+
+  /** Sends what the reconciler has to report; runs once at a time, again if asked meanwhile. */
+  private flushReports(): void {
+    if (this.flushing) { this.flushAgain = true; return; }
+    this.flushing = (async () => {
+      // Runs that finish in the same tick share one report.
+      await new Promise((r) => setImmediate(r));
+      do {
+        this.flushAgain = false;
+        for (;;) {
+          const r = await this.deps.reconciler.takeReport();
+          if (!r) break;
+          this.broadcast({ type: 'report', seq: r.seq, report: r.report, ...(r.partial ? { partial: true } : {}),
+            ...(r.removed ? { removed: r.removed } : {}), ...(r.applied ? { applied: r.applied } : {}) });
+          // A full report follows a full apply: the devices of that desired state exist.
+          if (!r.partial && this.hasFullState) this.deps.onApplied?.(r.seq);
+        }
+      } while (this.flushAgain);
+    })().catch((e: unknown) => this.deps.log.warn({ err: e }, 'report failed')).finally(() => { this.flushing = undefined; });
+  }
+
   private async periodicReport(): Promise<void> {
-    if (this.peers.size === 0 || this.queue.busy) return; // the apply's own report follows shortly
+    if (this.peers.size === 0 || this.deps.reconciler.busy) return; // the apply's own report follows shortly
     try {
-      const report = await this.deps.reconciler.currentReport(this.nodeName);
-      this.broadcast({ type: 'report', seq: this.lastSeq, report });
+      await this.deps.reconciler.refreshForReport();
+      this.flushReports();
     } catch (e) {
       this.deps.log.warn({ err: e }, 'periodic report failed');
     }
   }
+
 
   private broadcast(msg: SatelliteMessage): void {
     for (const p of this.peers) this.send(p, msg);

@@ -1,17 +1,24 @@
 import { ApiError } from '../model/errors.js';
+import { dbConfig, type DbConfig } from './config.js';
 import { SqliteStore } from './sqlite.js';
 import type { Store } from './store.js';
 
 /**
- * Opens the store named by `[db] connection_url` (linstor.toml). `sqlite:/path/linstor.db`
- * is built in; `jdbc:`-style and other URLs are reserved for PostgreSQL and etcd stores.
+ * Opens (and migrates) the store named by `[db] connection_url` in linstor.toml:
+ * `sqlite:/path/linstor.db` (embedded default), `jdbc:postgresql://...`,
+ * `jdbc:mariadb://...` / `jdbc:mysql://...`, `etcd://host:2379,...`.
  */
-export function openStore(connectionUrl: string): Store {
-  const url = connectionUrl.trim();
+export async function openStore(config: DbConfig | string): Promise<Store> {
+  const cfg = typeof config === 'string' ? dbConfig({ connectionUrl: config }) : config;
+  const url = cfg.connectionUrl.trim();
   if (url.startsWith('sqlite:')) return new SqliteStore(url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, ''));
   if (url === ':memory:') return new SqliteStore(':memory:');
+  // Loaded on demand: the drivers (etcd's gRPC stack above all) cost start time nobody else should pay.
+  if (/^jdbc:postgresql:/i.test(url)) return (await import('./postgres.js')).PostgresStore.open(cfg);
+  if (/^jdbc:(mariadb|mysql):/i.test(url)) return (await import('./mariadb.js')).MariaDbStore.open(cfg);
+  if (/^etcds?:\/\//i.test(url)) return (await import('./etcd.js')).EtcdStore.open(cfg);
   throw new ApiError('FAIL_UNKNOWN_ERROR', `Unsupported database connection_url '${url}'.`, {
-    cause: 'Only the embedded SQLite store is built in so far (sqlite:/path/to/linstor.db).',
-    correction: 'Set [db] connection_url = "sqlite:/var/lib/linstor/linstor.db" in linstor.toml.',
+    cause: 'Known stores: sqlite:, jdbc:postgresql:, jdbc:mariadb: (jdbc:mysql:), etcd://.',
+    correction: 'Set [db] connection_url in linstor.toml, e.g. "jdbc:postgresql://db1:5432/linstor" or "etcd://etcd1:2379".',
   });
 }

@@ -5,6 +5,8 @@ import { fileDirProblem } from '../props/file-dir.js';
 import { MIGRATIONS } from './migrations.js';
 import { TABLES, type RowChange, type Store, type StoreSnapshot, type TableName } from './store.js';
 
+const createTable = (t: TableName): string => `CREATE TABLE IF NOT EXISTS ${t} (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)`;
+
 /**
  * The embedded default store: one SQLite file, WAL journal, synchronous writes.
  *
@@ -44,18 +46,22 @@ export class SqliteStore implements Store {
     };
   }
 
-  schemaVersion(): number {
+  async schemaVersion(): Promise<number> {
+    return this.version();
+  }
+
+  private version(): number {
     const row = this.db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as { v: number | null };
     return row.v ?? 0;
   }
 
   private migrate(): void {
     this.db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)');
-    const current = this.schemaVersion();
+    const current = this.version();
     const apply = this.db.transaction(() => {
       for (const m of MIGRATIONS) {
         if (m.version <= current) continue;
-        for (const s of m.sql) this.db.exec(s);
+        for (const t of m.tables) this.db.exec(createTable(t));
         this.db.prepare('INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)').run(m.version, m.description, new Date().toISOString());
       }
     });
@@ -87,6 +93,20 @@ export class SqliteStore implements Store {
     tx();
   }
 
+  async isEmpty(): Promise<boolean> {
+    return TABLES.every((t) => !this.db.prepare(`SELECT 1 FROM ${t} LIMIT 1`).get());
+  }
+
+  async replaceAll(snapshot: StoreSnapshot): Promise<void> {
+    this.db.transaction(() => {
+      for (const t of TABLES) {
+        this.db.exec(`DELETE FROM ${t}`);
+        for (const r of snapshot[t] ?? []) this.upserts.get(t)!.run(r.key, JSON.stringify(r.value));
+      }
+    })();
+  }
+
+  /** A consistent copy of the database file (`controller backup db`). */
   async exportTo(path: string): Promise<void> {
     await this.db.backup(path);
   }

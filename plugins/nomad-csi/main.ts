@@ -7,13 +7,16 @@
  */
 import { unlinkSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DEFAULT_PLUGIN_NAME, startPlugin, VERSION } from './plugin.js';
+import { csiClientAccess, DEFAULT_PLUGIN_NAME, startPlugin, VERSION } from './plugin.js';
 import type { PluginMode } from './context.js';
 
 const USAGE = `Usage: linstor-csi [options]
   --csi-endpoint=unix:///csi/csi.sock   gRPC socket (env CSI_ENDPOINT)
   --node=NAME                           LINSTOR node name of this host (default: hostname)
   --linstor-endpoint=URL[,URL...]       LINSTOR controllers (env LS_CONTROLLERS)
+  --linstor-skip-tls-verification       do not check the controller's certificate
+                                        (TLS: env LS_USER_CERTIFICATE, LS_USER_KEY, LS_ROOT_CA as PEM text;
+                                         login: LS_USERNAME, LS_PASSWORD)
   --log-level=info                      trace, debug, info, warn, error
   --plugin-name=${DEFAULT_PLUGIN_NAME}  must equal csi_plugin.id in the Nomad job
   --mode=monolith|controller|node       services to serve (default monolith)
@@ -21,11 +24,18 @@ const USAGE = `Usage: linstor-csi [options]
   --version`;
 
 async function main(): Promise<void> {
+  // Go's flag package also takes booleans as --flag=true/false, as Nomad jobs may write them.
+  const args = process.argv.slice(2).flatMap((a) => {
+    const m = /^(--?linstor-skip-tls-verification)=(true|false|1|0)$/i.exec(a);
+    return m ? (/^(true|1)$/i.test(m[2]!) ? ['--linstor-skip-tls-verification'] : []) : [a];
+  });
   const { values } = parseArgs({
+    args,
     options: {
       'csi-endpoint': { type: 'string' }, node: { type: 'string' }, 'linstor-endpoint': { type: 'string' },
       'log-level': { type: 'string' }, 'plugin-name': { type: 'string' }, mode: { type: 'string' },
-      'state-dir': { type: 'string' }, help: { type: 'boolean' }, version: { type: 'boolean' },
+      'state-dir': { type: 'string' }, 'linstor-skip-tls-verification': { type: 'boolean' },
+      help: { type: 'boolean' }, version: { type: 'boolean' },
     },
     strict: true,
   });
@@ -39,6 +49,7 @@ async function main(): Promise<void> {
     endpoint, mode, nodeName: values.node ?? process.env.CSI_NODE_ID, linstorEndpoint: values['linstor-endpoint'] ?? process.env.LS_CONTROLLERS,
     logLevel: values['log-level'] ?? process.env.LOG_LEVEL ?? 'info', pluginName: values['plugin-name'],
     stateDir: values['state-dir'] ?? process.env.CSI_STATE_DIR,
+    ...csiClientAccess(process.env, values['linstor-skip-tls-verification'] === true),
   });
   const shutdown = (): void => {
     p.server.tryShutdown(() => {

@@ -2,7 +2,7 @@
 import { hostname } from 'node:os';
 import type * as grpc from '@grpc/grpc-js';
 import pino, { type Logger } from 'pino';
-import { LinstorClient, parseControllerList, resolveControllers } from '../../core/client/index.js';
+import { LinstorClient, parseControllerList, resolveControllers, type ClientAuth, type ClientTls } from '../../core/client/index.js';
 import { LocalRunner, type CommandRunner } from '../../core/exec/index.js';
 import type { PluginContext, PluginMode } from './context.js';
 import { OperationLocks } from './locks.js';
@@ -25,6 +25,26 @@ export interface PluginOptions {
   deviceWaitMs?: number;
   /** Where the node service keeps its records of staged and published volumes (default /var/lib/linstor-csi). */
   stateDir?: string;
+  /** TLS and login towards the controller (linstor-csi: LS_USER_CERTIFICATE/LS_USER_KEY/LS_ROOT_CA, LS_USERNAME/LS_PASSWORD). */
+  tls?: ClientTls;
+  auth?: ClientAuth;
+}
+
+/**
+ * linstor-csi's way to its controller, from its environment: LS_USER_CERTIFICATE, LS_USER_KEY
+ * and LS_ROOT_CA hold PEM text (all three, as linstor-csi requires), LS_USERNAME/LS_PASSWORD
+ * basic credentials; --linstor-skip-tls-verification skips checking the controller's certificate.
+ */
+export function csiClientAccess(env: NodeJS.ProcessEnv, skipTlsVerification = false): { tls?: ClientTls; auth?: ClientAuth } {
+  const cert = env.LS_USER_CERTIFICATE, key = env.LS_USER_KEY, ca = env.LS_ROOT_CA;
+  const some = [cert, key, ca].filter((x) => x !== undefined).length;
+  if (some > 0 && some < 3) throw new Error('LS_USER_CERTIFICATE, LS_USER_KEY and LS_ROOT_CA must be given together');
+  const tls: ClientTls | undefined = some === 3 ? { cert, key, ca } : undefined;
+  const withSkip = skipTlsVerification ? { ...(tls ?? {}), rejectUnauthorized: false } : tls;
+  return {
+    ...(withSkip ? { tls: withSkip } : {}),
+    ...(env.LS_USERNAME ? { auth: { user: env.LS_USERNAME, password: env.LS_PASSWORD ?? '' } } : {}),
+  };
 }
 
 export const DEFAULT_STATE_DIR = '/var/lib/linstor-csi';
@@ -35,7 +55,8 @@ export async function startPlugin(o: PluginOptions): Promise<RunningPlugin> {
   const log = o.log ?? pino({ level: o.logLevel ?? 'info', base: { component: 'linstor-csi' } });
   const controllers = o.linstorEndpoint ? parseControllerList(o.linstorEndpoint) : resolveControllers();
   const ctx: PluginContext = {
-    client: new LinstorClient({ controllers, timeoutMs: 120_000 }),
+    // HTTP basic credentials travel over HTTPS only, as golinstor's client does for a https:// endpoint.
+    client: new LinstorClient({ controllers, timeoutMs: 120_000, ...(o.tls ? { tls: o.tls } : {}), ...(o.auth ? { auth: o.auth } : {}) }),
     nodeName: o.nodeName || hostname(),
     pluginName: o.pluginName || DEFAULT_PLUGIN_NAME,
     version: VERSION,

@@ -5,12 +5,15 @@
  *   port = 8776
  *   controllers = "linstor://ctrl1,linstor://ctrl2"
  *   [auth]
- *   strategy = "noauth"            # or "token": only the tokens below are accepted
+ *   strategy = "token"             # the default: only the tokens below; "noauth" trusts the token's user:project
  *   [auth.tokens.s3cr3t]
  *   user = "alice"
  *   project = "p1"
  *   roles = ["member"]
  *   [linstor]
+ *   linstor_trusted_ca = "/etc/linstor/ssl/ca.pem"      # as LINBIT's Cinder driver: TLS to the controller
+ *   linstor_client_cert = "/etc/linstor/ssl/client.pem"
+ *   linstor_client_key = "/etc/linstor/ssl/client.key"
  *   default_layer_list = "drbd,storage"
  *   default_redundancy = 2
  *   default_storage_pool = "pool1"
@@ -20,6 +23,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseToml } from 'smol-toml';
+import type { ClientTlsFiles } from '../../core/client/index.js';
 
 export interface TokenEntry { user: string; project: string; roles: string[] }
 
@@ -34,6 +38,8 @@ export interface CinderConfig {
     defaultStoragePool?: string;
     /** How long a create waits for the controller before the volume goes to error. */
     timeoutMs: number;
+    /** TLS towards the controller: linstor_trusted_ca, linstor_client_cert, linstor_client_key. */
+    tls: ClientTlsFiles;
   };
   availabilityZone: string;
   /** Default quota limits per project; -1 is unlimited. */
@@ -49,8 +55,9 @@ export const DEFAULT_QUOTAS: Record<string, number> = {
 export function defaultConfig(): CinderConfig {
   return {
     listenAddr: '0.0.0.0', port: 8776,
-    auth: { strategy: 'noauth', tokens: {}, noauthAdmin: true },
-    linstor: { defaultLayerList: ['drbd', 'storage'], defaultRedundancy: 2, timeoutMs: 120_000 },
+    // Safe by default: only configured tokens; noauth (and admin rights with it) only when asked for.
+    auth: { strategy: 'token', tokens: {}, noauthAdmin: false },
+    linstor: { defaultLayerList: ['drbd', 'storage'], defaultRedundancy: 2, timeoutMs: 120_000, tls: {} },
     availabilityZone: 'nova',
     quotas: { ...DEFAULT_QUOTAS },
     maxRequestBodySize: 114_688,
@@ -67,6 +74,7 @@ export function loadConfig(path: string | undefined, base: CinderConfig = defaul
   if (t.listen_addr !== undefined) c.listenAddr = String(t.listen_addr);
   if (t.port !== undefined) c.port = Number(t.port);
   if (t.controllers !== undefined) c.controllers = String(t.controllers);
+  if (t.linstor?.linstor_uris !== undefined) c.controllers = list(t.linstor.linstor_uris).join(',');
   if (t.availability_zone !== undefined) c.availabilityZone = String(t.availability_zone);
   if (t.osapi_max_request_body_size !== undefined) c.maxRequestBodySize = Number(t.osapi_max_request_body_size);
   const a = t.auth ?? {};
@@ -84,6 +92,11 @@ export function loadConfig(path: string | undefined, base: CinderConfig = defaul
   if (l.default_redundancy !== undefined) c.linstor.defaultRedundancy = Number(l.default_redundancy);
   if (l.default_storage_pool !== undefined) c.linstor.defaultStoragePool = String(l.default_storage_pool);
   if (l.timeout_ms !== undefined) c.linstor.timeoutMs = Number(l.timeout_ms);
+  // LINBIT's driver names (cinder.conf), with or without the linstor_ prefix.
+  const tlsKey = (k: string): string | undefined => (l[`linstor_${k}`] ?? l[k]) !== undefined ? String(l[`linstor_${k}`] ?? l[k]) : undefined;
+  const tls: ClientTlsFiles = { cafile: tlsKey('trusted_ca'), certfile: tlsKey('client_cert'), keyfile: tlsKey('client_key') };
+  for (const k of Object.keys(tls) as Array<keyof ClientTlsFiles>) if (tls[k] === undefined) delete tls[k];
+  c.linstor.tls = tls;
   for (const [k, v] of Object.entries((t.quotas ?? {}) as Record<string, unknown>)) c.quotas[k] = Number(v);
   return c;
 }

@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import pino, { type Logger } from 'pino';
-import { LinstorClient, parseControllerList, resolveControllers } from '../../core/client/index.js';
+import { LinstorClient, clientTlsFromFiles, parseControllerList, resolveControllers } from '../../core/client/index.js';
 import type { CinderConfig } from './config.js';
 import { createApp } from './http/app.js';
 import { registerRoutes } from './routes/index.js';
@@ -12,7 +12,8 @@ export interface RunningService { svc: CinderService; server: Server; port: numb
 
 export async function startService(cfg: CinderConfig, log: Logger = pino({ level: process.env.LINSTOR_LOG_LEVEL ?? 'info', base: { component: 'cinder-api' } })): Promise<RunningService> {
   const controllers = cfg.controllers ? parseControllerList(cfg.controllers) : resolveControllers();
-  const client = new LinstorClient({ controllers, timeoutMs: cfg.linstor.timeoutMs, headers: { 'User-Agent': 'linstor-cinder-api/0.1.0' } });
+  const tls = clientTlsFromFiles(cfg.linstor.tls);
+  const client = new LinstorClient({ controllers, timeoutMs: cfg.linstor.timeoutMs, headers: { 'User-Agent': 'linstor-cinder-api/0.1.0' }, ...(tls ? { tls } : {}) });
   const svc = new CinderService(cfg, client, log);
   const app = createApp(svc, registerRoutes);
   const server = await new Promise<Server>((res, rej) => {

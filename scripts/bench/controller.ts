@@ -12,8 +12,8 @@ import { round, summarize, timed } from './stats.js';
 export async function benchController(count = 10_000): Promise<Record<string, unknown>> {
   const ctl = await startController();
   const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-  const call = (method: string, path: string, body?: unknown) => new Promise<number>((resolve, reject) => {
-    const req = http.request(`${ctl.url}${path}`, { method, agent, headers: { 'content-type': 'application/json' } }, (res) => {
+  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => new Promise<number>((resolve, reject) => {
+    const req = http.request(`${ctl.url}${path}`, { method, agent, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
       res.resume(); res.on('end', () => resolve(res.statusCode ?? 0));
     });
     req.on('error', reject);
@@ -64,6 +64,19 @@ export async function benchController(count = 10_000): Promise<Record<string, un
     };
     const rdListAfterWrite = await afterWrite('/v1/resource-definitions', 50);
     const viewResAfterWrite = await afterWrite('/v1/view/resources', 50);
+    // A write the list shows: one definition's props (its resource's effective props change).
+    const afterResourceWrite = async (path: string, n: number, headers: Record<string, string> = {}) => {
+      const samples: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const rd = `bench-rd-${String((i * 7919) % count).padStart(5, '0')}`;
+        if ((await call('PUT', `/v1/resource-definitions/${rd}`, { override_props: { 'Aux/bench': String(i) } })) >= 300) throw new Error(`modify ${rd}`);
+        samples.push((await timed(() => call('GET', path, undefined, headers)))[1]);
+      }
+      return summarize(samples);
+    };
+    const viewResAfterRscWrite = await afterResourceWrite('/v1/view/resources', 100);
+    const viewResAfterRscWriteGzip = await afterResourceWrite('/v1/view/resources', 100, { 'accept-encoding': 'gzip' });
+    const rdListAfterRdWrite = await afterResourceWrite('/v1/resource-definitions', 100);
     const rdPage = await listLatency('/v1/resource-definitions?limit=50&offset=5000', 200);
     const rssKib = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${ctl.proc.pid}/status`, 'utf8'))?.[1] ?? 0);
 
@@ -84,6 +97,10 @@ export async function benchController(count = 10_000): Promise<Record<string, un
       viewResourcesMs: viewRes,
       listResourceDefinitionsAfterWriteMs: rdListAfterWrite,
       viewResourcesAfterWriteMs: viewResAfterWrite,
+      viewResourcesAfterResourceWriteMs: viewResAfterRscWrite,
+      viewResourcesAfterResourceWriteGzipMs: viewResAfterRscWriteGzip,
+      listResourceDefinitionsAfterDefinitionWriteMs: rdListAfterRdWrite,
+      targetViewAfterWriteP99Ms: 50,
       pagedListMs: rdPage,
       singleGetMs: single,
       httpFloorMs: floor,

@@ -1,8 +1,9 @@
 /**
  * Hollow satellites (benchmark only, as Kubernetes' kubemark hollow nodes): they speak the real
  * controller–satellite protocol (core/model/satellite-protocol.ts) — hello, apply -> report,
- * ping/pong — and acknowledge every desired state at once without touching a disk. Many run in
- * one process, each on its own 127.0.x.y address.
+ * update -> partial report (versions checked, resync asked), ping/pong — and acknowledge every
+ * desired state at once without touching a disk. Many run in one process, each on its own
+ * 127.0.x.y address.
  *
  * Run standalone: node dist/scripts/bench/hollow-satellite.js COUNT [FIRST_ADDRESS=127.0.1.1]
  * (prints one line per satellite: "<node> <address> <port>").
@@ -11,7 +12,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { helloIdentity, newNodeKey } from '../../core/model/pairing.js';
 import {
-  PROTOCOL_VERSION, type ControllerMessage, type DesiredNodeState, type NodeReport, type SatelliteMessage,
+  FEATURE_INCREMENTAL, PROTOCOL_VERSION, type ControllerMessage, type DesiredNodeState, type DesiredResource,
+  type DesiredStoragePool, type NodeReport, type ReportedResource, type ReportedStoragePool, type SatelliteMessage,
 } from '../../core/model/satellite-protocol.js';
 
 const CAPACITY_KIB = 1024 ** 3; // 1 TiB per pool
@@ -27,21 +29,29 @@ export interface HollowSatellite {
   close(): Promise<void>;
 }
 
+function poolReport(p: DesiredStoragePool): ReportedStoragePool {
+  return {
+    name: p.name, providerKind: p.providerKind, supportsSnapshots: false,
+    freeCapacityKib: p.providerKind === 'DISKLESS' ? 0 : CAPACITY_KIB, totalCapacityKib: p.providerKind === 'DISKLESS' ? 0 : CAPACITY_KIB,
+  };
+}
+
+function resourceReport(r: DesiredResource): ReportedResource {
+  return {
+    name: r.name, ready: true, inUse: false,
+    volumes: r.volumes.map((v) => ({
+      volumeNumber: v.volumeNumber, diskState: r.flags.includes('DISKLESS') ? 'Diskless' : 'UpToDate',
+      devicePath: v.minorNumber !== undefined ? `/dev/drbd${v.minorNumber}` : `/dev/hollow/${r.name}_${v.volumeNumber}`,
+      allocatedSizeKib: v.sizeKib, usableSizeKib: v.sizeKib,
+    })),
+  };
+}
+
 function reportFor(nodeName: string, state: DesiredNodeState): NodeReport {
   return {
     nodeName,
-    storagePools: state.storagePools.map((p) => ({
-      name: p.name, providerKind: p.providerKind, supportsSnapshots: false,
-      freeCapacityKib: p.providerKind === 'DISKLESS' ? 0 : CAPACITY_KIB, totalCapacityKib: p.providerKind === 'DISKLESS' ? 0 : CAPACITY_KIB,
-    })),
-    resources: state.resources.filter((r) => !r.flags.includes('DELETE')).map((r) => ({
-      name: r.name, ready: true, inUse: false,
-      volumes: r.volumes.map((v) => ({
-        volumeNumber: v.volumeNumber, diskState: r.flags.includes('DISKLESS') ? 'Diskless' : 'UpToDate',
-        devicePath: v.minorNumber !== undefined ? `/dev/drbd${v.minorNumber}` : `/dev/hollow/${r.name}_${v.volumeNumber}`,
-        allocatedSizeKib: v.sizeKib, usableSizeKib: v.sizeKib,
-      })),
-    })),
+    storagePools: state.storagePools.map(poolReport),
+    resources: state.resources.filter((r) => !r.flags.includes('DELETE')).map(resourceReport),
   };
 }
 
@@ -61,6 +71,9 @@ export async function startHollowSatellite(nodeName: string, address: string, po
     socket.setNoDelay(true);
     socket.setEncoding('utf8');
     let buf = '';
+    // The version this connection's state is at; updates must build on it.
+    let version: number | undefined;
+    let resyncAsked = false;
     socket.on('data', (chunk: string) => {
       buf += chunk;
       let nl: number;
@@ -73,13 +86,30 @@ export async function startHollowSatellite(nodeName: string, address: string, po
           send(socket, {
             type: 'hello', version: PROTOCOL_VERSION, nodeName, uname: nodeName,
             providers: ['DISKLESS', 'FILE', 'FILE_THIN', 'LVM', 'LVM_THIN'], layers: ['DRBD', 'STORAGE'],
-            unsupportedProviders: {}, unsupportedLayers: {},
+            unsupportedProviders: {}, unsupportedLayers: {}, features: [FEATURE_INCREMENTAL],
             ...helloIdentity(nodeKey, !paired, String(msg.clusterId), String(msg.nonce)),
           });
           paired = true;
         } else if (msg.type === 'apply') {
           sat.applies++;
+          version = msg.seq;
+          resyncAsked = false;
           send(socket, { type: 'report', seq: msg.seq, report: reportFor(nodeName, msg.state) });
+        } else if (msg.type === 'update') {
+          if (msg.update.base !== version) {
+            if (!resyncAsked) send(socket, { type: 'resync', seq: version ?? 0, reason: `update builds on ${msg.update.base}, have ${version}` });
+            resyncAsked = true;
+            continue;
+          }
+          sat.applies++;
+          version = msg.seq;
+          const resources = (msg.update.resources ?? []).filter((r) => !r.flags.includes('DELETE'));
+          const gone = [...(msg.update.removed ?? []), ...(msg.update.resources ?? []).filter((r) => r.flags.includes('DELETE')).map((r) => r.name)];
+          const applied = Object.fromEntries([...(msg.update.resources ?? []).map((r) => r.name), ...(msg.update.removed ?? [])].map((n) => [n, msg.seq]));
+          send(socket, {
+            type: 'report', seq: msg.seq, partial: true, applied, ...(gone.length ? { removed: gone } : {}),
+            report: { nodeName, storagePools: (msg.update.storagePools ?? []).map(poolReport), resources: resources.map(resourceReport) },
+          });
         } else if (msg.type === 'ping') {
           send(socket, { type: 'pong' });
         } else if (msg.type === 'physical-storage-list' || msg.type === 'create-device-pool') {

@@ -8,9 +8,12 @@ import { cpus, loadavg } from 'node:os';
 import { benchCinder } from './cinder.js';
 import { benchController } from './controller.js';
 import { benchCsi } from './csi.js';
+import { benchHa } from './ha.js';
 import { benchPlacement } from './placement.js';
+import { benchPopulation } from './population.js';
 import { benchProxmox } from './proxmox.js';
 import { benchResourceCreate } from './resource-create.js';
+import { benchScale } from './scale.js';
 import { benchSnapshots } from './snapshots.js';
 import { benchSpawn } from './spawn.js';
 
@@ -19,12 +22,15 @@ type Bench = () => Promise<unknown>;
 const BENCHES: Record<string, Bench> = {
   controller: () => benchController(env('BENCH_RD_COUNT', 10_000)),
   'resource-create': () => benchResourceCreate(env('BENCH_RSC_COUNT', 100)),
+  population: () => benchPopulation(env('BENCH_POPULATION_SAMPLES', 30), env('BENCH_POPULATION_PROP_CHANGES', 100)),
   placement: () => benchPlacement(env('BENCH_PLACEMENT_DECISIONS', 2000)),
-  spawn: () => benchSpawn(env('BENCH_SPAWN_COUNT', 1000), 100),
+  spawn: () => benchSpawn(env('BENCH_SPAWN_COUNT', 10_000), 100),
+  scale: () => benchScale(env('BENCH_SCALE_COUNT', 100_000)),
   snapshots: () => benchSnapshots(env('BENCH_SNAPSHOT_MIB', 1024), 3),
   proxmox: () => benchProxmox(),
   cinder: () => benchCinder(env('BENCH_CINDER_COUNT', 100), 20),
   csi: () => benchCsi(env('BENCH_CSI_COUNT', 20), 50),
+  ha: () => benchHa(env('BENCH_HA_SPAWNS', 500), env('BENCH_HA_ROUNDS', 3)),
 };
 
 const only = process.argv.slice(2);

@@ -30,7 +30,7 @@ async function controller(https: string): Promise<TestController> {
   return c;
 }
 
-test('HTTPS from an openssl PKCS#12 keystore; plain /v1 is redirected, /health and /metrics stay on HTTP', async (t) => {
+test.serial('HTTPS from an openssl PKCS#12 keystore; plain /v1 is redirected, /health and /metrics stay on HTTP', async (t) => {
   const ks = pki.keystore(server, 's3cret');
   const c = await controller(`keystore = "${ks}"\nkeystore_password = "s3cret"\n`);
   t.truthy(c.httpsPort);
@@ -54,7 +54,7 @@ test('HTTPS from an openssl PKCS#12 keystore; plain /v1 is redirected, /health a
   t.regex(metrics.text, /linstor_objects/);
 });
 
-test('with a truststore, a client without a trusted certificate is refused in the TLS handshake', async (t) => {
+test.serial('with a truststore, a client without a trusted certificate is refused in the TLS handshake', async (t) => {
   const ks = pki.keystore(server, 'linstor');
   const ts = pki.truststore([pki.ca.certFile], 'trustpw');
   const c = await controller(`keystore = "${ks}"\nkeystore_password = "linstor"\ntruststore = "${ts}"\ntruststore_password = "trustpw"\n`);
@@ -68,7 +68,7 @@ test('with a truststore, a client without a trusted certificate is refused in th
   t.regex(c.logs(), /refused in the TLS handshake/);
 });
 
-test('PEM alternatives: certificate, private_key (encrypted, key_password) and trusted_ca', async (t) => {
+test.serial('PEM alternatives: certificate, private_key (encrypted, key_password) and trusted_ca', async (t) => {
   const pemServer = pki.issue('controller-pem', { encryptKeyWith: 'keypw' });
   const c = await controller(`certificate = "${pemServer.certFile}"\nprivate_key = "${pemServer.keyFile}"\nkey_password = "keypw"\ntrusted_ca = "${pki.ca.certFile}"\n`);
   const url = `${c.httpsUrl}/v1/nodes`;
@@ -76,13 +76,13 @@ test('PEM alternatives: certificate, private_key (encrypted, key_password) and t
   t.not(await get(url, { ca: pki.ca.cert }).then((a) => a.status, () => 'refused'), 200);
 });
 
-test('a legacy (3DES/RC2) PKCS#12 keystore is read as well', async (t) => {
+test.serial('a legacy (3DES/RC2) PKCS#12 keystore is read as well', async (t) => {
   const ks = pki.keystore(server, 'linstor', { legacy: true });
   const c = await controller(`keystore = "${ks}"\nkeystore_password = "linstor"\n`);
   t.is((await get(`${c.httpsUrl}/health`, { ca: pki.ca.cert })).status, 200);
 });
 
-(hasKeytool() ? test : test.skip)('keytool-made keystore and truststore (as the LINSTOR guide creates them)', async (t) => {
+(hasKeytool() ? test.serial : test.skip)('keytool-made keystore and truststore (as the LINSTOR guide creates them)', async (t) => {
   const ks = pki.keytoolKeystore('linstor_controller', 'linstor');
   const clientKs = pki.keytoolKeystore('client1', 'linstor');
   const ts = pki.keytoolTruststore(pki.keytoolExport(clientKs, 'client1', 'linstor'), 'client1', 'linstor');
@@ -97,7 +97,7 @@ test('a legacy (3DES/RC2) PKCS#12 keystore is read as well', async (t) => {
   t.not(await get(`${c.httpsUrl}/v1/nodes`, { ca, cert: client.cert, key: client.key }).then((a) => a.status, () => 'refused'), 200);
 });
 
-test('a wrong keystore password stops the controller with a clear error that does not show the password', async (t) => {
+test.serial('a wrong keystore password stops the controller with a clear error that does not show the password', async (t) => {
   const ks = pki.keystore(server, 'right-password');
   const dir = mkdtempSync(join(tmpdir(), 'linstor-ctrl-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));

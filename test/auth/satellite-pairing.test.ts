@@ -96,7 +96,9 @@ test.serial('the pairing survives a satellite restart and a controller restart',
   await waitFor('ONLINE after the satellite restart', async () => (await c.nodeStatus(n.name)) === 'ONLINE', 30_000);
   await c.ctl.restart();
   await waitFor('ONLINE after the controller restart', async () => (await c.nodeStatus(n.name)) === 'ONLINE', 30_000);
-  t.pass();
+  // Paired again, the satellite reports to the restarted controller.
+  await waitFor('pool capacity reported after the restarts', async () => (await c.poolOf(n.name)).total_capacity > 0, 30_000);
+  t.is(await c.nodeStatus(n.name), 'ONLINE');
 });
 
 test('a satellite serves one controller: a second one gets OTHER_CONTROLLER until the operator resets the pairing', async (t) => {

@@ -69,7 +69,8 @@ test('PEM alternatives (certificate, private_key, trusted_ca) work the same', as
   const sat = await sslSatellite('127.0.0.62', { pem: true });
   await register(sat, 'SSL');
   await waitFor('ONLINE over SSL (PEM)', async () => (await status(sat.name)) === 'ONLINE', 30_000);
-  t.pass();
+  await sat.waitForLog(/"tls":true.*controller authenticated/);
+  t.is((await call<any>(ctl, 'GET', `/v1/nodes/${sat.name}/net-interfaces/default`)).body.satellite_encryption_type, 'SSL');
 });
 
 test('an SSL satellite refuses a peer with an unknown certificate, one without any, and a plain-text peer', async (t) => {

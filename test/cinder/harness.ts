@@ -21,6 +21,9 @@ export async function startStack(opts: { nodes?: number; tune?: (c: CinderConfig
   cfg.linstor.defaultLayerList = ['storage'];
   cfg.linstor.defaultStoragePool = cluster.pool;
   cfg.linstor.timeoutMs = 60_000;
+  // The cinder CLI runs in noauth mode here (no Keystone); the service must be told so.
+  cfg.auth.strategy = 'noauth';
+  cfg.auth.noauthAdmin = true;
   opts.tune?.(cfg);
   let api: RunningService;
   try {

@@ -44,8 +44,8 @@ test('the client tries the controllers in order and sticks with the one that ans
   t.deepEqual(e!.controllers, ['http://127.0.0.1:1', 'http://127.0.0.1:2']);
 });
 
-test('curl mode returns the equivalent command instead of sending (dry run)', async (t) => {
+test('curl mode returns the equivalent command, formatted as python-linstor prints it, instead of sending (dry run)', async (t) => {
   const c = new LinstorClient({ controllers: [ctl.url], curl: true });
   const e = await t.throwsAsync(c.resources.makeAvailable('vm-1', 'alpha', { diskful: false }), { instanceOf: CurlRequested });
-  t.is(e!.command, `curl -X POST -H 'Content-Type: application/json' -d '{"diskful":false}' '${ctl.url}/v1/resource-definitions/vm-1/resources/alpha/make-available'`);
+  t.is(e!.command, `curl -X POST -H "Content-Type: application/json" -d '{"diskful": false}' ${ctl.url}/v1/resource-definitions/vm-1/resources/alpha/make-available`);
 });

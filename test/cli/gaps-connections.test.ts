@@ -16,7 +16,7 @@ async function ok(t: ExecutionContext, run: Promise<CliResult>): Promise<CliResu
   t.is(r.code, 0, `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
   return r;
 }
-const cellsOf = (out: string): string[][] => out.split('\n').filter((l) => l.startsWith('┊')).map((l) => l.split('┊').map((c) => c.trim()).slice(1, -1));
+const cellsOf = (out: string): string[][] => out.split('\n').filter((l) => l.startsWith('| ')).map((l) => l.split('|').map((c) => c.trim()).slice(1, -1));
 
 /** Two offline nodes, each with a `data` interface. */
 async function twoNodes(t: ExecutionContext): Promise<[string, string]> {

@@ -15,7 +15,7 @@ async function ok(t: ExecutionContext, run: Promise<CliResult>): Promise<CliResu
   return r;
 }
 const rowOf = (out: string, first: string): string[] | undefined =>
-  out.split('\n').map((l) => l.split('┊').map((c) => c.trim()).filter(Boolean)).find((cells) => cells[1] === first || cells[0] === first);
+  out.split('\n').map((l) => l.split('|').map((c) => c.trim()).filter(Boolean)).find((cells) => cells[1] === first || cells[0] === first);
 
 test.before(async () => { ctl = await startController(); });
 test.after.always(async () => { await ctl?.stop(); });
@@ -28,7 +28,7 @@ test('an operator adds a second network interface, changes its address and port,
 
   const l1 = await ok(t, L('n', 'i', 'l', node));
   // linstor-client's shape: the node name heads the first column; the satellite connection is marked.
-  t.regex(l1.stdout, new RegExp(`┊ ${node} +┊ NetInterface +┊ IP +┊ Port +┊ EncryptionType +┊`));
+  t.regex(l1.stdout, new RegExp(`\\| ${node} +\\| NetInterface +\\| IP +\\| Port +\\| EncryptionType +\\|`));
   t.deepEqual(rowOf(l1.stdout, 'default'), ['+ StltCon', 'default', '127.0.0.2', '1', 'PLAIN']);
   t.deepEqual(rowOf(l1.stdout, 'data')?.slice(0, 3), ['+', 'data', '10.1.0.1']);
 
@@ -49,7 +49,8 @@ test('`node interface modify --active` moves the satellite connection to that in
   await ok(t, L('node', 'interface', 'create', node, 'repl', '127.0.0.3', '--port', '2'));
   await ok(t, L('node', 'interface', 'modify', node, 'repl', '--active'));
   const l = await ok(t, L('-m', 'node', 'interface', 'list', node));
-  const nifs = JSON.parse(l.stdout)[0] as Array<{ name: string; is_active?: boolean }>;
+  // -m prints the node list, as linstor-client does (GET /v1/nodes?nodes=NODE).
+  const nifs = JSON.parse(l.stdout)[0][0].net_interfaces as Array<{ name: string; is_active?: boolean }>;
   t.true(nifs.find((n) => n.name === 'repl')?.is_active);
   t.falsy(nifs.find((n) => n.name === 'default')?.is_active);
   // The active interface can not be deleted: the controller reaches the satellite through it.
@@ -78,10 +79,10 @@ test('`node info` lists providers and layers as +/- tables and, with --full, say
   await ok(t, L('node', 'create', node, '127.0.0.2', '--port', '1'));
   const r = await ok(t, L('node', 'info', '--full', '--nodes', node));
   const lines = r.stdout.split('\n');
-  t.regex(lines[1]!, /^┊ Node +┊ Diskless +┊ LVM +┊ LVMThin +┊ ZFS\/Thin +┊ File\/Thin +┊ SPDK +┊ EXOS +┊ Remote SPDK +┊ Storage Spaces +┊ Storage Spaces\/Thin +┊$/);
+  t.regex(lines[1]!, /^\| Node +\| Diskless +\| LVM +\| LVMThin +\| ZFS\/Thin +\| File\/Thin +\| SPDK +\| EXOS +\| Remote SPDK +\| Storage Spaces +\| Storage Spaces\/Thin +\|$/);
   t.deepEqual(rowOf(r.stdout, node), [node, ...Array(10).fill('-')]);
   t.regex(r.stdout, new RegExp(`Unsupported storage providers:\\n ${node}: NODE IS OFFLINE!\\n`));
-  t.regex(r.stdout, /┊ Node +┊ DRBD +┊ LUKS +┊ NVMe +┊ Cache +┊ BCache +┊ WriteCache +┊ Storage +┊/);
+  t.regex(r.stdout, /\| Node +\| DRBD +\| LUKS +\| NVMe +\| Cache +\| BCache +\| WriteCache +\| Storage +\|/);
   t.regex(r.stdout, new RegExp(`Unsupported resource layers:\\n ${node}: NODE IS OFFLINE!\\n`));
   const short = await ok(t, L('node', 'info', '--nodes', node));
   t.false(short.stdout.includes('Unsupported'), 'the reasons only with --full');

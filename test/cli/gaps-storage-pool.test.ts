@@ -16,7 +16,7 @@ async function ok(t: ExecutionContext, run: Promise<CliResult>): Promise<CliResu
   t.is(r.code, 0, `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
   return r;
 }
-const cellsOf = (out: string): string[][] => out.split('\n').filter((l) => l.startsWith('┊')).map((l) => l.split('┊').map((c) => c.trim()).slice(1, -1));
+const cellsOf = (out: string): string[][] => out.split('\n').filter((l) => l.startsWith('| ')).map((l) => l.split('|').map((c) => c.trim()).slice(1, -1));
 
 test.before(async () => { ctl = await startController(); });
 test.after.always(async () => { await ctl?.stop(); });

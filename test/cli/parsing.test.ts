@@ -2,7 +2,8 @@ import test from 'ava';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolve, splitGlobals } from '../../core/cli/run.js';
+import { resolve } from '../../core/cli/run.js';
+import { parseGlobals } from '../../core/cli/globals.js';
 import { parseArgs, UsageError } from '../../core/cli/spec.js';
 import { controllerUrl, controllersFromConfig, resolveControllers } from '../../core/client/controllers.js';
 import { splitLine } from '../../core/cli/shell.js';
@@ -21,7 +22,8 @@ test('abbreviations resolve like linstor-client: "n l", "rd c", "sp c filethin",
 test('unique prefixes of full names work ("node-c l", "resource-d cr", "error-r l"), and an exact name wins over a longer one', (t) => {
   t.deepEqual(resolve(['node-c', 'l']).path, ['node-connection', 'list']);
   t.deepEqual(resolve(['node', 'cr', 'n1', '10.0.0.1']).path, ['node', 'create']);
-  t.throws(() => resolve(['no', 'cr', 'n1', '10.0.0.1']), { message: /ambiguous choice: 'no' could match node, node-connection/ });
+  t.deepEqual(resolve(['no', 'cr', 'n1', '10.0.0.1']).path, ['node', 'create'], 'a name the other candidates only extend wins');
+  t.throws(() => resolve(['re', 'l']), { message: /ambiguous choice: 're' could match/ });
   t.deepEqual(resolve(['resource-d', 'cr', 'x']).path, ['resource-definition', 'create']);
   t.deepEqual(resolve(['error-r', 'l']).path, ['error-reports', 'list']);
 });
@@ -41,17 +43,33 @@ test('positional arguments: nodes before the resource name, options anywhere, lo
   t.is(p.opt['layer-list'], 'drbd,storage');
   const q = resolve(['r', 'c', 'rsc', '--auto-pl', '3']);
   t.is(parseArgs(q.cmd, q.rest).opt['auto-place'], '3');
-  t.throws(() => parseArgs(q.cmd, ['rsc', '--auto-place', 'x']), { message: /invalid int value/ });
-  t.throws(() => parseArgs(resolve(['n', 'c']).cmd, ['only-name']), { message: /required/ });
+  t.throws(() => parseArgs(resolve(['n', 'c']).cmd, []), { message: /required: name/ });
+  t.throws(() => parseArgs(resolve(['vd', 'sp']).cmd, ['rd', 'x', 'key']), { message: /invalid int value: 'x'/ });
 });
 
-test('global options are accepted before or after the command', (t) => {
-  const { g, rest } = splitGlobals(['-m', 'n', 'l', '--no-utf8', '--controllers=a,b', '--output-version', 'v1']);
+const tty = { isTTY: true, env: { LANG: 'C.UTF-8' } };
+
+test('global options come before the command; after it only long ones the command does not have', (t) => {
+  const { g, rest } = parseGlobals(['-m', 'n', 'l', '--no-utf8', '--controllers=a,b', '--output-version', 'v1'], tty);
   t.true(g.machine);
   t.false(g.utf8);
   t.is(g.controllers, 'a,b');
   t.deepEqual(rest, ['n', 'l']);
-  t.throws(() => splitGlobals(['--output-version', 'v9']), { instanceOf: UsageError });
+  t.throws(() => parseGlobals(['--output-version', 'v9'], tty), { instanceOf: UsageError });
+  // -m after `vd c` is the command's --minor, not --machine-readable
+  const vd = parseGlobals(['vd', 'c', '-m', '5', 'rd', '1G'], tty, (r) => (r[0] === 'vd' ? ['-m', '--minor'] : []));
+  t.false(vd.g.machine);
+  t.deepEqual(vd.rest, ['vd', 'c', '-m', '5', 'rd', '1G']);
+});
+
+test('box characters need a terminal and a UTF-8 locale, as linstor-client decides; colours only go with --no-color or NO_COLOR', (t) => {
+  t.true(parseGlobals(['n', 'l'], tty).g.utf8);
+  t.false(parseGlobals(['n', 'l'], { isTTY: false, env: { LANG: 'C.UTF-8' } }).g.utf8, 'a pipe gets ASCII');
+  t.false(parseGlobals(['n', 'l'], { isTTY: true, env: { LANG: 'C' } }).g.utf8, 'a non-UTF-8 locale gets ASCII');
+  t.false(parseGlobals(['n', 'l'], { isTTY: true, env: {} }).g.utf8, 'no locale at all gets ASCII');
+  t.true(parseGlobals(['n', 'l'], { isTTY: false, env: {} }).g.color, 'linstor-client colours pipes too');
+  t.false(parseGlobals(['--no-color', 'n', 'l'], tty).g.color);
+  t.false(parseGlobals(['n', 'l'], { isTTY: true, env: { NO_COLOR: '1', LANG: 'C.UTF-8' } }).g.color);
 });
 
 test('controller entries: host, host:port, http://, linstor://, linstor+ssl://, IPv6', (t) => {
@@ -84,27 +102,36 @@ test('the shell splits typed lines with quotes like a POSIX shell', (t) => {
 test('--curl prints the request with human sizes turned into KiB and sends nothing', async (t) => {
   const r = await linstor(['--curl', '--controllers', 'ctrl.example:4000', 'rg', 'spawn-resources', 'rg1', 'vm-1', '10G', '512MiB']);
   t.is(r.code, 0, r.stderr);
-  t.is(r.stdout.trim(), `curl -X POST -H 'Content-Type: application/json' -d '{"resource_definition_name":"vm-1","volume_sizes":[10485760,524288]}' 'http://ctrl.example:4000/v1/resource-groups/rg1/spawn'`);
+  // python-linstor's format: json.dumps body, -H "..." in double quotes, the URL unquoted
+  t.is(r.stdout.trim(), `curl -X POST -H "Content-Type: application/json" -d '{"resource_definition_name": "vm-1", "volume_sizes": [10485760, 524288], "partial": false, "definitions_only": false, "select_filter": {}}' http://ctrl.example:4000/v1/resource-groups/rg1/spawn`);
   const sp = await linstor(['--curl', 'sp', 'c', 'filethin', 'n1', 'pool1', '/var/lib/pool1']);
-  t.regex(sp.stdout, /"provider_kind":"FILE_THIN"/);
-  t.regex(sp.stdout, /"StorDriver\/StorPoolName":"\/var\/lib\/pool1"/);
-  t.regex(sp.stdout, /'http:\/\/localhost:3370\/v1\/nodes\/n1\/storage-pools'$/m);
+  t.regex(sp.stdout, /"provider_kind": "FILE_THIN"/);
+  t.regex(sp.stdout, /"props": \{"StorDriver\/StorPoolName": "\/var\/lib\/pool1"\}/);
+  t.regex(sp.stdout, / http:\/\/localhost:3370\/v1\/nodes\/n1\/storage-pools$/m);
   const ap = await linstor(['--curl', 'r', 'c', 'rsc1', '--auto-place', '2', '-s', 'pool1']);
-  t.regex(ap.stdout, /"select_filter":\{"place_count":2,"storage_pool_list":\["pool1"\]\}/);
-  t.regex(ap.stdout, /\/v1\/resource-definitions\/rsc1\/autoplace'$/m);
+  t.regex(ap.stdout, /\{"diskless_on_remaining": null, "select_filter": \{"place_count": 2, "storage_pool_list": \["pool1"\]\}\}/);
+  t.regex(ap.stdout, /\/v1\/resource-definitions\/rsc1\/autoplace$/m);
+  const vd = await linstor(['--curl', 'vd', 'c', 'rsc1', '10']);
+  t.regex(vd.stdout, /"size_kib": 10485760/, 'a size without a unit is GiB, as in linstor-client');
 });
 
 test('argument errors exit with 2 (ExitCode.ARGPARSE_ERROR), as linstor-client does', async (t) => {
   const r = await linstor(['node', 'frobnicate']);
   t.is(r.code, 2, r.stderr);
-  t.regex(r.stderr, /linstor: error: invalid choice: 'frobnicate'/);
+  t.regex(r.stderr, /linstor node: error: .*invalid choice: 'frobnicate'/);
   const s = await linstor(['vd', 'c', 'rsc', 'ten-gigs']);
   t.is(s.code, 2, s.stderr);
-  t.regex(s.stderr, /is not a size/);
+  t.regex(s.stderr, /Size is not a valid number/);
+  const u = await linstor(['vd', 'c', 'rsc', '10X']);
+  t.regex(u.stderr, /"X" is not a valid unit!\nValid units: B, K, kB, KiB, M, MB, MiB, G, GB, GiB, T, TB, TiB, P, PB, PiB/);
 });
 
 test('an unreachable controller exits with 20 (ExitCode.CONNECTION_ERROR)', async (t) => {
   const r = await linstor(['--controllers', '127.0.0.1:1', 'node', 'list']);
   t.is(r.code, 20, r.stderr);
   t.regex(r.stderr, /Unable to connect to http:\/\/127\.0\.0\.1:1/);
+  t.regex(r.stderr, /http:\/\/127\.0\.0\.1:1: connect ECONNREFUSED/, 'each address tried, with its error');
+  t.regex(r.stderr, /linstor-controller is running/);
+  t.regex(r.stderr, /--controllers option,\s+the LS_CONTROLLERS environment variable/);
+  t.regex(r.stderr, /linstor-client\.conf|\/nonexistent/);
 });

@@ -4,12 +4,17 @@
  */
 import test from 'ava';
 import pty from 'node-pty';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startController, type TestController } from '../helpers/controller.js';
 import { CLI } from './helpers.js';
 
 let ctl: TestController;
+/** HOME for the shell: its history file goes there, not into the real home. */
+const home = mkdtempSync(join(tmpdir(), 'lshome-'));
 test.before(async () => { ctl = await startController(); });
-test.after.always(async () => { await ctl?.stop(); });
+test.after.always(async () => { await ctl?.stop(); rmSync(home, { recursive: true, force: true }); });
 
 const strip = (s: string): string => s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').replace(/\r/g, '');
 
@@ -17,7 +22,7 @@ const strip = (s: string): string => s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').rep
 function shell(args: string[]) {
   const p = pty.spawn(process.execPath, [CLI, ...args], {
     name: 'xterm', cols: 160, rows: 50,
-    env: { ...process.env, LINSTOR_CLIENT_CONF: '/nonexistent', LS_CONTROLLERS: '' } as Record<string, string>,
+    env: { ...process.env, LINSTOR_CLIENT_CONF: '/nonexistent', LS_CONTROLLERS: '', LANG: 'C.UTF-8', LC_ALL: '', NO_COLOR: '', HOME: home } as Record<string, string>,
   });
   let out = '';
   const exited = new Promise<number>((res) => p.onExit((e) => res(e.exitCode)));
@@ -54,24 +59,29 @@ test('the interactive shell takes abbreviated commands, shows help, survives err
   t.regex(created, /New node 'shellnode' registered\./);
 
   const listed = await s.type('n l');
+  // A terminal with a UTF-8 locale gets linstor-client's rounded box, in colour.
+  t.regex(listed, /╭─+╮/);
   t.regex(listed, /┊ Node +┊ NodeType +┊ Addresses +┊ State +┊/);
   t.regex(listed, /┊ shellnode ┊ SATELLITE ┊ 127\.0\.0\.9:1 \(PLAIN\) ┊/);
 
   const help = await s.type('help');
-  t.regex(help, /resource-definition, rd/);
-  t.regex(help, /exit, quit/);
-  t.regex(await s.type('help rd c'), /usage: linstor resource-definition create name/);
+  t.regex(help, /^- resource-definition \(rd\)$/m);
+  t.regex(help, /^- list-commands \(commands, list\)$/m);
+  t.regex(await s.type('help rd c'), /usage: linstor resource-definition create \[-h\] \[-p PORT\]/);
 
-  const failed = await s.type('n lp ghost');
-  t.regex(failed, /Node 'ghost' not found\./);
-  t.regex(failed, /exit code 10/);
-  t.regex(await s.type('frobnicate'), /invalid choice: 'frobnicate'/);
+  const failed = await s.type('n d ghost');
+  t.regex(failed, /ERROR:\nDescription:\n    Node 'ghost' not found\./);
+  const bad = await s.type('frobnicate');
+  t.regex(bad, /invalid choice: 'frobnicate'/);
+  t.regex(bad, /Command "frobnicate" not known!\nUse "help <command>"/);
+  t.regex(await s.type('rd c'), /Incorrect syntax\. Use 'help rd' for more information/);
 
   // Still alive after the errors.
   t.regex(await s.type('rd c shellrsc'), /New resource definition 'shellrsc' created\./);
 
   s.p.write('exit\r');
   t.is(await s.exited, 0);
+  t.regex(readFileSync(join(home, '.config/linstor/client.history'), 'utf8'), /^rd c shellrsc$/m, 'history kept like linstor-client');
 });
 
 test('`quit` also leaves the shell, and Ctrl-D does too', async (t) => {
@@ -86,3 +96,29 @@ test('`quit` also leaves the shell, and Ctrl-D does too', async (t) => {
   b.p.write('\x04');
   t.is(await b.exited, 0);
 });
+
+test('Tab completes commands in the shell: `resource l<TAB>` to `list`, a second Tab lists the choices, node names come from the controller', async (t) => {
+  const s = shell(['--controllers', ctl.url]);
+  t.teardown(() => { try { s.p.kill(); } catch { /* gone */ } });
+  await s.type('n c tabnode 127.0.0.9 --port 1');
+  const at = s.output().length;
+  s.p.write('resource l\t');
+  await until(() => s.output().slice(at).includes('resource list'));
+  s.p.write('\t');
+  await until(() => /list +list-properties +list-volumes/.test(s.output().slice(at)));
+  // Finish the line as `resource list-properties tabn<TAB>`: the node name is completed too.
+  s.p.write('-p\t');
+  await until(() => s.output().slice(at).includes('list-properties '));
+  s.p.write('tabn\t');
+  await until(() => s.output().slice(at).includes('tabnode'));
+  s.p.write('\x15exit\r');
+  t.is(await s.exited, 0);
+});
+
+async function until(cond: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting for the terminal output');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

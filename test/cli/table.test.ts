@@ -15,11 +15,11 @@ test('tables are drawn with rounded UTF-8 boxes and ┊ separators like linstor-
   ].join('\n'));
 });
 
-test('--no-utf8 tables use plain ASCII +---+ and |', (t) => {
+test('--no-utf8 tables use plain ASCII +---+, | and a |===| header rule, as linstor-client does', (t) => {
   const out = renderTable(headers, rows, { utf8: false, color: false });
   t.is(out.split('\n')[0], '+' + '-'.repeat(52) + '+');
   t.is(out.split('\n')[1], '| Node  | NodeType  | Addresses             | State  |');
-  t.is(out.split('\n')[2], '|' + '-'.repeat(52) + '|');
+  t.is(out.split('\n')[2], '|' + '='.repeat(52) + '|');
   t.true([...out].every((c) => c.charCodeAt(0) < 128));
 });
 

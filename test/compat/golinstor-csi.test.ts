@@ -1,5 +1,6 @@
 /**
- * linstor-csi over golinstor: requests replayed as golinstor's Go structs marshal them, and
+ * linstor-csi over golinstor: requests (transcribed from their source, test/fixtures/clients)
+ * replayed as golinstor's Go structs marshal them, and
  * every answer checked the way encoding/json would unmarshal it into golinstor's structs
  * (go-types.ts). golinstor maps any 404 to NotFoundError, which CSI uses for idempotency, and
  * decodes other errors as []ApiCallRc. Real controller and three satellites (FILE_THIN pools,

@@ -45,9 +45,8 @@ async function allocate(rd: string, sizeKib: number, preferlocal = false): Promi
   return replay(cluster.ctl.url, fx, { rg, rd, sizeKib, vmid: 100, local: cluster.nodes[0]!.name });
 }
 
-// test.failing until issue 17: set_vmid sends Aux/pm/vmid as a number (see fixtures/clients/README.md),
-// which LINSTOR stores as "100" and this controller still refuses. `contract` flips these to test.serial.
-test.serial.failing('linstor-proxmox: alloc_image\'s requests get the statuses the plugin checks', async (t) => {
+// Aux/pm/vmid arrives as a number, which LINSTOR (Jackson) stores as "100": so does this controller.
+test.serial('linstor-proxmox: alloc_image\'s requests get the statuses the plugin checks', async (t) => {
   const rd = pmName();
   const answers = await allocate(rd, 32 * MiB);
   t.deepEqual(answers.map((a) => a.status), [200, 200, 200, 201, 200]);
@@ -75,8 +74,7 @@ test.serial.failing('linstor-proxmox: alloc_image\'s requests get the statuses t
   t.is(rdGet.body.resource_group_name, rg);
 });
 
-// test.failing until issue 17 (Aux/pm/vmid as a number, see above).
-test.serial.failing('linstor-proxmox: alloc_image with preferlocal places a disk on the local node', async (t) => {
+test.serial('linstor-proxmox: alloc_image with preferlocal places a disk on the local node', async (t) => {
   const rd = pmName();
   const answers = await allocate(rd, 16 * MiB, true);
   t.deepEqual(answers.map((a) => a.status), [200, 201, 200, 201, 200]);
@@ -95,8 +93,7 @@ test.serial('linstor-proxmox: status reads capacity_in_kib and available_size_in
   t.true(space.available_size_in_kib <= space.capacity_in_kib);
 });
 
-// test.failing until issue 17 (Aux/pm/vmid as a number, see above).
-test.serial.failing('linstor-proxmox: list_images finds its disks by resource_group_name and Aux/pm/vmid', async (t) => {
+test.serial('linstor-proxmox: list_images finds its disks by resource_group_name and Aux/pm/vmid', async (t) => {
   const rd = pmName();
   await allocate(rd, 8 * MiB);
   const [view, rds] = await replay(cluster.ctl.url, loadFixture('linstor-proxmox', 'list_images'), {});
@@ -107,8 +104,7 @@ test.serial.failing('linstor-proxmox: list_images finds its disks by resource_gr
   t.true(Array.isArray(view!.body));
 });
 
-// test.failing until issue 17 (Aux/pm/vmid as a number, see above).
-test.serial.failing('linstor-proxmox: activate_volume on a node without a replica, then deactivate_volume (STORAGE layer)', async (t) => {
+test.serial('linstor-proxmox: activate_volume on a node without a replica, then deactivate_volume (STORAGE layer)', async (t) => {
   const rd = pmName();
   await allocate(rd, 8 * MiB);
   const onNodes = (await call<any[]>(cluster.ctl, 'GET', `/v1/view/resources?resources=${rd}`)).body.map((r) => r.node_name);
@@ -122,8 +118,7 @@ test.serial.failing('linstor-proxmox: activate_volume on a node without a replic
   t.false(rdBody.layer_data.some((l: any) => l.type === 'NVME'));
 });
 
-// test.failing until issue 17 (Aux/pm/vmid as a number, see above).
-test.serial.failing('linstor-proxmox: resize, snapshot rollback/restore/delete and free_image get the statuses the plugin checks', async (t) => {
+test.serial('linstor-proxmox: resize, snapshot rollback/restore/delete and free_image get the statuses the plugin checks', async (t) => {
   const rd = pmName();
   await allocate(rd, 8 * MiB);
   await waitFor('replicas deployed', async () => {

@@ -1,6 +1,7 @@
 /**
  * Clients built on python-linstor (the library itself, the OpenStack Cinder driver, the
- * OpenNebula addon): their requests replayed as python-linstor puts them on the wire
+ * OpenNebula addon): their requests (transcribed from their source, test/fixtures/clients)
+ * replayed as python-linstor puts them on the wire
  * (json.dumps bodies, no Content-Type, repeated query keys) against a real controller and
  * three satellites (FILE_THIN pools, STORAGE layer: no DRBD kernel module here).
  */
@@ -8,7 +9,7 @@ import test from 'ava';
 import { existsSync, statSync } from 'node:fs';
 import { call, startCluster, waitFor, type Cluster } from '../e2e/cluster.js';
 import { randomSuffix } from '../helpers/satellite.js';
-import { loadFixture, pyIsError, pySuccess, replay, send } from './replay.js';
+import { loadFixture, pyIsError, pySuccess, replay, send, show } from './replay.js';
 
 let cluster: Cluster;
 const MiB = 1024;
@@ -72,7 +73,7 @@ test('python-linstor: resource_create with an array body, then lists filtered by
   t.deepEqual((nodes!.body as any[]).map((n) => n.name).sort(), [n0, n2].sort());
   // Resource.is_thin(): static_traits.Provisioning is all python-linstor reads
   t.true((pools!.body as any[]).length === 3);
-  for (const p of pools!.body as any[]) t.is(p.static_traits?.Provisioning, 'Thin', JSON.stringify(p));
+  for (const p of pools!.body as any[]) t.is(p.static_traits?.Provisioning, 'Thin', show(p));
   // volumes[].device_path and storage_pool_name, as Resource._volumes reads them
   const deployed = await waitFor('device paths', async () => {
     const a = await send(cluster.ctl.url, loadFixture('python-linstor', 'resource_create'), loadFixture('python-linstor', 'resource_create').requests[3]!, { rd, n0: n0!, n1: n1! });
@@ -148,7 +149,8 @@ test('openstack-cinder: the device path handed to os-brick is a real block devic
   t.teardown(() => call(cluster.ctl, 'DELETE', `/v1/resource-definitions/${rd}`));
 });
 
-test('opennebula: datastore monitor, deploy with prefer node, attach/detach and delete get what addon-linstor reads', async (t) => {
+// Serial: it sets AutoplaceTarget=false on a node, which the concurrent tests must not see.
+test.serial('opennebula: datastore monitor, deploy with prefer node, attach/detach and delete get what addon-linstor reads', async (t) => {
   const rg = `one_${randomSuffix()}`;
   t.is((await call(cluster.ctl, 'POST', '/v1/resource-groups', { name: rg, select_filter: { place_count: 2, storage_pool_list: [cluster.pool], layer_stack: ['STORAGE'] } })).status, 201);
   t.is((await call(cluster.ctl, 'POST', `/v1/resource-groups/${rg}/volume-groups`, {})).status, 201);
@@ -164,7 +166,7 @@ test('opennebula: datastore monitor, deploy with prefer node, attach/detach and 
   t.is(g.select_filter.place_count, 2);
   for (const p of pools!.body as any[]) {
     if (p.provider_kind === 'DISKLESS') continue;
-    t.true(Number.isInteger(p.free_capacity) && Number.isInteger(p.total_capacity), JSON.stringify(p, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)));
+    t.true(Number.isInteger(p.free_capacity) && Number.isInteger(p.total_capacity), show(p));
   }
   for (const x of [spawn!, activate!, autoplace!, attach!, detach!, del!]) {
     t.false((x.body as any[]).some((r) => pyIsError(r.ret_code)), `${x.call}: ${x.text}`);

@@ -84,6 +84,11 @@ export function parseExact<T = unknown>(text: string): T {
   }) as T;
 }
 
+/** JSON for assertion messages: answers parsed by parseExact may hold bigints. */
+export function show(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x));
+}
+
 export function loadFixture(client: string, name: string): Fixture {
   const file = join(REPO_ROOT, 'test', 'fixtures', 'clients', client, `${name}.json`);
   return JSON.parse(readFileSync(file, 'utf8')) as Fixture;

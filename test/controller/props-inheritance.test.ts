@@ -18,12 +18,12 @@ test('the resolver says which level set a value and which values it overrides', 
   t.is(resolveProp('Nope', levels), undefined);
 });
 
-test('StorPoolName is inherited controller < resource group < resource definition: the pool a volume resolves to cannot be deleted (definitions seeded in the store)', async (t) => {
+test('StorPoolName is inherited node < resource group < resource definition, as linstor-server resolves it: the pool a volume resolves to cannot be deleted (definitions seeded in the store)', async (t) => {
   const ctl = await startController();
   t.teardown(() => ctl.stop());
   const node = `inh-${suffix()}`;
   t.is((await call(ctl, 'POST', '/v1/nodes', nodeBody(node))).status, 201);
-  for (const pool of ['ctrlpool', 'grppool', 'rdpool']) {
+  for (const pool of ['ctrlpool', 'nodepool', 'grppool', 'rdpool']) {
     const r = await call(ctl, 'POST', `/v1/nodes/${node}/storage-pools`, { storage_pool_name: pool, provider_kind: 'FILE', props: { 'StorDriver/FileDir': `/srv/${pool}` } });
     t.is(r.status, 201, r.text);
   }
@@ -39,14 +39,18 @@ test('StorPoolName is inherited controller < resource group < resource definitio
   ]);
   const del = (pool: string) => call(ctl, 'DELETE', `/v1/nodes/${node}/storage-pools/${pool}`);
 
-  // Controller level only: 'app' resolves to the controller's pool.
+  // LINSTOR does not read StorPoolName from the controller's props: nothing resolves there.
   t.is((await call(ctl, 'POST', '/v1/controller/properties', { override_props: { StorPoolName: 'ctrlpool' } })).status, 201);
-  let r = await del('ctrlpool');
+  t.is((await del('ctrlpool')).status, 200);
+
+  // Node level only: 'app' resolves to the node's pool.
+  t.is((await call(ctl, 'PUT', `/v1/nodes/${node}`, { override_props: { StorPoolName: 'nodepool' } })).status, 200);
+  let r = await del('nodepool');
   t.is(r.status, 500);
   t.regex(r.body[0].details, /resource name: 'app'/);
-  t.notRegex(r.body[0].details, /'web'/, 'the definition level overrides the controller');
+  t.notRegex(r.body[0].details, /'web'/, 'the definition level overrides the node');
 
-  // The resource group overrides the controller for 'app'; the definition still wins for 'web'.
+  // The resource group overrides the node for 'app'; the definition still wins for 'web'.
   t.is((await call(ctl, 'PUT', '/v1/resource-groups/tier', { override_props: { StorPoolName: 'grppool' } })).status, 200);
   r = await del('grppool');
   t.is(r.status, 500);
@@ -55,10 +59,10 @@ test('StorPoolName is inherited controller < resource group < resource definitio
   r = await del('rdpool');
   t.is(r.status, 500);
   t.regex(r.body[0].details, /resource name: 'web'/);
-  r = await del('ctrlpool');
-  t.is(r.status, 200, 'nothing resolves to the controller pool any more');
+  r = await del('nodepool');
+  t.is(r.status, 200, 'nothing resolves to the node pool any more');
 
-  // Removing the group's value falls back to the controller's (now deleted) pool name.
+  // Removing the group's value falls back to the node's (now deleted) pool name.
   t.is((await call(ctl, 'PUT', '/v1/resource-groups/tier', { delete_props: ['StorPoolName'] })).status, 200);
   t.is((await del('grppool')).status, 200);
 });

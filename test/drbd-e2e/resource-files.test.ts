@@ -63,7 +63,9 @@ test.serial('(dry run) a spawned DRBD resource with a diskless client gets consi
 
   const rows = await waitFor('every resource reported', async () => {
     const v = await view(rd);
-    return v.length === where.length && v.every((r) => r.layer_object?.drbd?.drbd_volumes?.[0]?.device_path) ? v : undefined;
+    // ... and n1 (a replica) reports a connection to every peer, the last added included.
+    const n1Peers = Object.keys(v.find((r) => r.node_name === n1!.name)?.layer_object?.drbd?.connections ?? {});
+    return v.length === where.length && n1Peers.length === where.length - 1 && v.every((r) => r.layer_object?.drbd?.drbd_volumes?.[0]?.device_path) ? v : undefined;
   });
   const rowOf = (n: string) => rows.find((r) => r.node_name === n)!;
   const ports = new Map(rows.map((r) => [r.node_name as string, r.layer_object.drbd.tcp_ports?.[0] as number]));
@@ -73,7 +75,11 @@ test.serial('(dry run) a spawned DRBD resource with a diskless client gets consi
   const minor = rowOf(n1!.name).layer_object.drbd.drbd_volumes[0].device_path as string;
   t.regex(minor, /^\/dev\/drbd\d+$/);
   t.true(rows.every((r) => r.layer_object.drbd.drbd_volumes[0].device_path === minor), 'one minor for the volume on every node');
-  t.regex(JSON.stringify(rowOf(n1!.name).layer_object.drbd.connections), /Dry run/, 'the satellite says it ran dry');
+  // A dry run connects nothing: every peer is reported not connected, in the spec's words.
+  const peersOfN1 = rows.filter((r) => r.node_name !== n1!.name).map((r) => r.node_name as string).sort();
+  const n1Conns = rowOf(n1!.name).layer_object.drbd.connections as Record<string, { connected: boolean; message: string }>;
+  t.deepEqual(Object.keys(n1Conns).sort(), peersOfN1, 'n1 reports a connection to each peer');
+  t.true(Object.values(n1Conns).every((x) => !x.connected && x.message === 'Unknown'), JSON.stringify(n1Conns));
 
   const addr = (n: string) => c.nodes.find((x) => x.name === n)!.address;
   for (const node of c.nodes.filter((n) => byNode.has(n.name))) {
@@ -127,7 +133,12 @@ test.serial('(dry run) a spawned DRBD resource with a diskless client gets consi
   t.regex(list.stdout, /Conns/);
   t.regex(list.stdout, /State/);
   t.regex(list.stdout, new RegExp(`${n4!.name}.*Diskless`));
-  t.regex(list.stdout, new RegExp(`${n1!.name}.*Unused.*Dry run \\(--drbd-dry-run\\)\\(${n2!.name}\\).*UpToDate`), 'the dry run shows in Conns');
+  // linstor-client never wraps a cell: one line per resource, the failed connections grouped by
+  // message as "Unknown(peer,peer,...)" in Conns, whatever the terminal width.
+  const lines = list.stdout.trimEnd().split('\n');
+  t.is(lines.length, 4 + rows.length, `frame, header, rule, one line per row, frame:\n${list.stdout}`);
+  const n1Line = lines.find((l) => l.includes(` ${n1!.name} `)) ?? '';
+  t.regex(n1Line, new RegExp(`Unused.*Unknown\\((${peersOfN1.join('|')})(,(${peersOfN1.join('|')})){${peersOfN1.length - 1}}\\).*UpToDate`), 'the dry run shows in Conns');
   t.regex(list.stdout, new RegExp(`${n3!.name}.*TieBreaker`));
 });
 

@@ -7,11 +7,15 @@ import {
   makeTempDir, randomSuffix, removeTempDir, startSatellite, type SatelliteProcess,
 } from '../helpers/satellite.js';
 
-/** Short link timings so reconnects and dead-peer detection happen within a test. */
+/**
+ * Short link timings so reconnects and dead-peer detection happen within a test. A peer is dead
+ * after 3 silent ping intervals: 3 s, not less, or a satellite that a loaded machine schedules
+ * late (several test files share 2 cores) is declared OFFLINE in the middle of a test.
+ */
 export const FAST_LINK_ENV = {
   LINSTOR_SATELLITE_RECONNECT_MIN_MS: '50',
   LINSTOR_SATELLITE_RECONNECT_MAX_MS: '400',
-  LINSTOR_SATELLITE_PING_MS: '300',
+  LINSTOR_SATELLITE_PING_MS: '1000',
 };
 
 export interface Reply<T = unknown> { status: number; body: T }
@@ -63,7 +67,7 @@ export interface Cluster {
  * as satellite nodes with a FILE_THIN pool `pool`, and waits until all are ONLINE and report
  * the pool's capacity.
  */
-export async function startCluster(count = 3, opts: { pool?: string; env?: Record<string, string> } = {}): Promise<Cluster> {
+export async function startCluster(count = 3, opts: { pool?: string; env?: Record<string, string>; satelliteArgs?: string[] } = {}): Promise<Cluster> {
   const suffix = randomSuffix();
   const pool = opts.pool ?? 'pool1';
   const ctl = await startController({ env: { ...FAST_LINK_ENV, ...opts.env } });
@@ -77,12 +81,12 @@ export async function startCluster(count = 3, opts: { pool?: string; env?: Recor
     for (let i = 1; i <= count; i++) {
       const name = `e2e-${suffix}-n${i}`;
       const address = `127.0.0.${i}`;
-      const sat = await startSatellite({ address, nodeName: name, reportIntervalMs: 1000 });
+      const sat = await startSatellite({ address, nodeName: name, reportIntervalMs: 1000, extraArgs: opts.satelliteArgs });
       const node: ClusterNode = {
         name, address, poolDir: makeTempDir(`e2e-pool-${suffix}-`), sat,
         async restart() {
           await node.sat.kill9();
-          node.sat = await startSatellite({ address, port: sat.port, nodeName: name, reportIntervalMs: 1000 });
+          node.sat = await startSatellite({ address, port: sat.port, nodeName: name, reportIntervalMs: 1000, extraArgs: opts.satelliteArgs });
         },
       };
       nodes.push(node);

@@ -2,6 +2,7 @@ import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { loopDevicesUnder, randomSuffix } from '../helpers/satellite.js';
+import { call as rawCall } from '../helpers/controller-rest.js';
 import { call, startCluster, waitFor, type Cluster } from './cluster.js';
 
 let cluster: Cluster;
@@ -46,12 +47,20 @@ test.serial('a satellite killed with -9 in the middle of an apply converges afte
   const n = cluster.nodes[i]!;
   await defineResource(rd, [8 * MiB, 8 * MiB, 8 * MiB]);
   const from = n.sat.logs.length;
-  const pending = call(cluster.ctl, 'POST', `/v1/resource-definitions/${rd}/resources/${n.name}`, createBody(n.name));
+  const pending = rawCall(cluster.ctl, 'POST', `/v1/resource-definitions/${rd}/resources/${n.name}`, createBody(n.name));
   // Kill it right after its first command for this resource: some steps done, others not.
   await waitFor('first command of the apply', () => n.sat.logs.slice(from).some((l) => l.includes('"cmd"') && l.includes(rd)), 20_000, 5);
   await n.sat.kill9();
   const answer = await pending;
-  t.true(answer.status < 500 || Array.isArray(answer.body), 'the request is answered even though the satellite died');
+  // As LINSTOR: the resource is stored (201) and a WARN_NOT_CONNECTED entry says the satellite gets it once back.
+  t.is(answer.status, 201, answer.text);
+  t.regex(answer.body[0].message, new RegExp(`New resource '${rd}' on node '${n.name}' registered`));
+  const warn = /"ret_code":(-?\d+),"message":"No active connection to satellite '([^']+)'/.exec(answer.text);
+  t.truthy(warn, answer.text);
+  const rc = BigInt.asUintN(64, BigInt(warn![1]!));
+  t.is(rc >> 62n, 2n, 'a warning, not an error');
+  t.is(rc & 0x7fffn, 1002n, 'WARN_NOT_CONNECTED');
+  t.is(warn![2], n.name);
   await n.restart();
   const devs = await devicesReady(rd, n.name, 3);
   t.is(new Set(devs).size, 3);

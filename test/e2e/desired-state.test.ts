@@ -1,18 +1,12 @@
 import test from 'ava';
-import { affectedNodes } from '../../core/controller/satellites/affected-nodes.js';
+import { DeltaTracker } from '../../core/controller/satellites/node-delta.js';
 import { desiredNodeState } from '../../core/controller/satellites/desired-state.js';
 import { ClusterState } from '../../core/controller/state/cluster-state.js';
 import type { Node, Resource, ResourceDefinition } from '../../core/model/types.js';
-import type { Store } from '../../core/store/store.js';
+import { SqliteStore } from '../../core/store/sqlite.js';
 
-/** The desired state is a pure function of the cluster state: a store that keeps nothing is enough. */
-const memoryStore: Store = {
-  kind: 'memory',
-  loadAll: async () => ({}) as never,
-  commit: async () => {},
-  exportTo: async () => {},
-  close: async () => {},
-};
+// Persistence is not under test here: an in-memory SQLite database.
+const memoryStore = new SqliteStore(':memory:');
 
 const node = (name: string, address: string, props: Record<string, string> = {}): Node => ({
   name, type: 'SATELLITE', flags: [], props, uuid: name,
@@ -80,12 +74,23 @@ test('a definition being deleted marks its resources DELETE in the desired state
   t.true(desiredNodeState(s, 'A')!.resources[0]!.flags.includes('DELETE'));
 });
 
-test('a change is pushed to the nodes it affects: a resource to every node of its definition, a pool to its node only', async (t) => {
+test('a change is sent to the nodes it affects: a resource to every node of its definition, a pool to its node only', async (t) => {
   const s = await cluster();
-  t.deepEqual([...affectedNodes(s, [{ table: 'resources', key: 'DATA/A', value: {} }])].sort(), ['A', 'B']);
-  t.deepEqual([...affectedNodes(s, [{ table: 'resources', key: 'DATA/C', value: null }])].sort(), ['A', 'B', 'C'], 'a deleted resource still reaches its own node');
-  t.deepEqual([...affectedNodes(s, [{ table: 'storage_pools', key: 'C/POOL', value: {} }])], ['C']);
-  t.deepEqual([...affectedNodes(s, [{ table: 'resource_definitions', key: 'DATA', value: {} }])].sort(), ['A', 'B']);
-  t.deepEqual([...affectedNodes(s, [{ table: 'controller_props', key: 'props', value: {} }])].sort(), ['A', 'B', 'C']);
-  t.deepEqual([...affectedNodes(s, [{ table: 'key_value_stores', key: 'X', value: {} }])], []);
+  const deltas = (changes: Parameters<DeltaTracker['deltas']>[0]) => new DeltaTracker(s).deltas(changes);
+  const affected = (changes: Parameters<DeltaTracker['deltas']>[0]) => [...deltas(changes).keys()].sort();
+  t.deepEqual(affected([{ table: 'resources', key: 'DATA/A', value: {} }]), ['A', 'B']);
+  t.deepEqual(affected([{ table: 'resources', key: 'DATA/C', value: null }]), ['A', 'B', 'C'], 'a deleted resource still reaches its own node');
+  t.deepEqual(affected([{ table: 'storage_pools', key: 'C/POOL', value: {} }]), ['C']);
+  t.deepEqual(affected([{ table: 'resource_definitions', key: 'DATA', value: {} }]), ['A', 'B']);
+  t.deepEqual(affected([{ table: 'controller_props', key: 'props', value: {} }]), ['A', 'B', 'C']);
+  t.deepEqual(affected([{ table: 'key_value_stores', key: 'X', value: {} }]), []);
+  // What each node gets: only the changed resource, as an update; a full apply only for wide changes.
+  const rd = deltas([{ table: 'resource_definitions', key: 'DATA', value: {} }]).get('A')!;
+  t.deepEqual([rd.full, rd.pools, [...rd.resources]], [false, false, ['DATA']]);
+  const pool = deltas([{ table: 'storage_pools', key: 'C/POOL', value: {} }]).get('C')!;
+  t.deepEqual([pool.full, pool.pools, [...pool.resources]], [false, true, []]);
+  t.true(deltas([{ table: 'controller_props', key: 'props', value: {} }]).get('B')!.full);
+  // A node row written again unchanged (snapshot code does that) changes nothing.
+  t.deepEqual(affected([{ table: 'nodes', key: 'A', value: s.nodes.get('A') }]), []);
+  t.true(deltas([{ table: 'nodes', key: 'A', value: { ...s.nodes.get('A') } }]).get('A')!.full);
 });

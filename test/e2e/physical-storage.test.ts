@@ -57,7 +57,7 @@ test.serial('a blank 2 GiB disk shows up in `linstor physical-storage list` with
   t.is(mine!.size, 2 * 1024 ** 3);
   const table = await L('ps', 'l');
   t.is(table.code, 0, table.stderr);
-  t.regex(table.stdout, /┊ Size +┊ Rotational +┊ Nodes +┊/);
+  t.regex(table.stdout, /\| Size +\| Rotational +\| Nodes +\|/);
   t.true(table.stdout.includes(`${nodeName}[`) && table.stdout.includes(loop), table.stdout);
   const one = await call<Array<{ device: string; size: number }>>(ctl, 'GET', `/v1/physical-storage/${nodeName}`);
   t.is(one.status, 200);
@@ -84,7 +84,7 @@ test.serial('`create-device-pool lvm` makes a real PV and VG, and `--storage-poo
   // The pool is in the controller, backed by the VG, and the satellite reports its capacity.
   const sp = await L('storage-pool', 'list', '--storage-pools', pool);
   t.is(sp.code, 0, sp.stderr);
-  t.regex(sp.stdout, new RegExp(`┊ ${pool} +┊ ${nodeName} +┊ LVM +┊ ${vg} +┊`));
+  t.regex(sp.stdout, new RegExp(`\\| ${pool} +\\| ${nodeName} +\\| LVM +\\| ${vg} +\\|`));
   await waitFor('pool capacity', async () => ((await call<any>(ctl, 'GET', `/v1/nodes/${nodeName}/storage-pools/${pool}`)).body.total_capacity ?? 0) > 1024 * 1024);
   // A device that became a PV is no longer offered.
   const m = await L('-m', 'ps', 'l');
@@ -95,13 +95,13 @@ test.serial('`create-device-pool lvm` makes a real PV and VG, and `--storage-poo
 test.serial('`node info` shows what the live satellite supports and, with --full, why the rest is not', async (t) => {
   const r = await L('node', 'info', '--full', '--nodes', nodeName);
   t.is(r.code, 0, r.stderr);
-  t.regex(r.stdout, /┊ Node +┊ Diskless +┊ LVM +┊ LVMThin +┊ ZFS\/Thin +┊ File\/Thin +┊/);
-  const row = r.stdout.split('\n').find((l) => l.startsWith(`┊ ${nodeName} `) && l.includes('Diskless') === false);
+  t.regex(r.stdout, /\| Node +\| Diskless +\| LVM +\| LVMThin +\| ZFS\/Thin +\| File\/Thin +\|/);
+  const row = r.stdout.split('\n').find((l) => l.startsWith(`| ${nodeName} `) && l.includes('Diskless') === false);
   t.truthy(row, r.stdout);
   // LVM is installed here, so the LVM column is '+'; the layers table has a Storage column that is '+'.
-  const cells = row!.split('┊').map((c) => c.trim()).filter(Boolean);
+  const cells = row!.split('|').map((c) => c.trim()).filter(Boolean);
   t.is(cells[2], '+', row);
-  t.regex(r.stdout, /┊ Node +┊ DRBD +┊ LUKS +┊ NVMe +┊ Cache +┊ BCache +┊ WriteCache +┊ Storage +┊/);
+  t.regex(r.stdout, /\| Node +\| DRBD +\| LUKS +\| NVMe +\| Cache +\| BCache +\| WriteCache +\| Storage +\|/);
   const node = (await call<any>(ctl, 'GET', `/v1/nodes/${nodeName}`)).body;
   if (node.unsupported_layers && Object.keys(node.unsupported_layers).length) t.regex(r.stdout, /Unsupported resource layers:\n/);
   for (const [layer, reasons] of Object.entries<string[]>(node.unsupported_layers ?? {})) t.true(r.stdout.includes(`  ${layer}: ${reasons[0]}`), r.stdout);

@@ -112,7 +112,7 @@ test('a satellite that stops answering pings is shown OFFLINE (fake satellite sp
   t.is((await call(ctl, 'GET', `/v1/nodes/${name}`)).body.connection_status, 'ONLINE');
 });
 
-test('an unreachable satellite stays OFFLINE and the node becomes Online as soon as its satellite starts listening', async (t) => {
+test('an unreachable satellite stays OFFLINE and the node becomes Online as soon as its satellite starts listening (fake satellite speaking the protocol)', async (t) => {
   const ctl = await withController(t);
   // Reserve a port, close it, register the node there, then start listening.
   const probe = await fakeSatellite(() => {});

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { ExecError, LocalRunner, RecordedRunner } from '../../core/exec/index.js';
+import { ExecError, formatArgv, LocalRunner, RecordedRunner, shellQuote } from '../../core/exec/index.js';
 
 test('a command runs from an argv array, so shell syntax in an argument stays literal', async (t) => {
   const r = await new LocalRunner().run(['echo', '$(id -u); rm -rf /tmp/x']);
@@ -42,4 +42,13 @@ test('the recorded runner replays real outputs and keeps the commands it was ask
   t.regex(e!.message, /Failed to find logical volume/);
   await t.throwsAsync(runner.run(['zfs', 'list']), { message: /exited with code 127/ });
   t.deepEqual(runner.commandLines(), ['vgs vg1', 'lvremove x', 'zfs list']);
+});
+
+test('shellQuote: a real shell reads every quoted word back exactly, so an SSH command line carries no injection', async (t) => {
+  const words = ['plain', 'with space', "it's", '$(id -u)', '`x`; rm -rf /tmp/y', 'a"b', '', '*', 'new\nline', "''"];
+  const r = await new LocalRunner().run(['sh', '-c', `printf '%s\\0' ${words.map((w) => shellQuote(w)).join(' ')}`]);
+  t.deepEqual(r.stdout.split('\0').slice(0, -1), words);
+  t.is(shellQuote('vg0/lv_1'), 'vg0/lv_1', 'plain words stay readable');
+  t.is(shellQuote('vg0', { always: true }), "'vg0'");
+  t.is(formatArgv(['lvcreate', '-n', 'a b']), "lvcreate -n 'a b'");
 });

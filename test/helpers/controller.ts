@@ -29,10 +29,11 @@ export interface TestController {
  * Starts a real `linstor-controller` process on 127.0.0.1 with an SQLite database in a
  * temporary directory. Pass `dir` to reuse a database (persistence tests).
  */
-export async function startController(opts: { dir?: string; port?: number; env?: Record<string, string>; extraToml?: string } = {}): Promise<TestController> {
+export async function startController(opts: { dir?: string; port?: number; env?: Record<string, string>; extraToml?: string; dbToml?: string } = {}): Promise<TestController> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'linstor-ctrl-'));
-  writeFileSync(join(dir, 'linstor.toml'),
-    `[db]\nconnection_url = "sqlite:${join(dir, 'linstor.db')}"\n[http]\nport = ${opts.port ?? 0}\nlisten_addr = "127.0.0.1"\n${opts.extraToml ?? ''}`);
+  // dbToml: a whole [db] section (PostgreSQL, MariaDB, etcd from test/helpers/db-servers.ts).
+  const db = opts.dbToml ?? `[db]\nconnection_url = "sqlite:${join(dir, 'linstor.db')}"\n`;
+  writeFileSync(join(dir, 'linstor.toml'), `${db}[http]\nport = ${opts.port ?? 0}\nlisten_addr = "127.0.0.1"\n${opts.extraToml ?? ''}`);
   let out = '';
   let proc!: ChildProcess;
   let port = opts.port ?? 0;

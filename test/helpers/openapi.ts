@@ -8,6 +8,7 @@
  * - string enums also accept their upper-case spelling: the spec writes Node.type as
  *   "Satellite"/"Combined" while the real server emits the Java enum names "SATELLITE", ...
  *   (see contracts/linstor-rest-endpoints.md; clients compare case-insensitively);
+ * - `oneOf` is read as `anyOf` (its alternatives overlap: every property is optional);
  * - int32/int64/float/double/byte formats are accepted as plain numbers/strings; bodies are
  *   parsed with JSON.parse, so int64 ret_codes lose precision, which a schema check ignores.
  * Error statuses (>= 400) are validated as ApiCallRcList: the spec's shared `OperationFailed`
@@ -18,6 +19,7 @@ import { resolve } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
+import { OPERATIONS } from '../../core/api/generated/schemas.js';
 import { REPO_ROOT } from './controller.js';
 
 interface Assertions { true(actual: boolean, message?: string): void; fail(message?: string): void; pass(message?: string): void }
@@ -39,6 +41,9 @@ function translate(node: unknown): unknown {
   for (const [k, v] of Object.entries(node as Json)) {
     if (k === 'example' || k === 'examples' || k === 'xml' || k === 'externalDocs' || k === 'discriminator' || k === 'nullable') continue;
     if (k === '$ref' && typeof v === 'string' && v.startsWith('#/components/')) { out.$ref = `${ROOT_ID}${v}`; continue; }
+    // The spec's layer-data oneOfs list schemas whose properties are all optional, so a sparse
+    // object (a volume before its first report) fits several: read them as anyOf.
+    if (k === 'oneOf') { out.anyOf = translate(v); continue; }
     if (k === 'properties' && v && typeof v === 'object') {
       // Property names are data, not keywords: translate only their schemas.
       out.properties = Object.fromEntries(Object.entries(v as Json).map(([p, s]) => [p, translate(s)]));
@@ -126,4 +131,29 @@ export function assertMatchesSchema(t: Assertions, name: string, body: unknown):
   const l = load();
   if (!((l.spec.components as Json).schemas as Json)[name]) throw new Error(`schema ${name} is not in the OpenAPI spec`);
   check(t, `schema ${name}`, validatorFor(`schema:${name}`, { $ref: `#/components/schemas/${name}` }), body);
+}
+
+/**
+ * The spec's path template of a concrete request path ("/v1/nodes/alpha" → "/v1/nodes/{node}"),
+ * or undefined when the spec has no such operation. Literal segments win over parameters.
+ */
+export function specPathFor(method: string, path: string): string | undefined {
+  const bare = path.split('?')[0]!.replace(/\/+$/, '');
+  const m = method.toUpperCase();
+  let best: { tpl: string; literals: number } | undefined;
+  for (const key of Object.keys(OPERATIONS)) {
+    const [km, tpl] = key.split(' ') as [string, string];
+    if (km !== m) continue;
+    const parts = tpl.split('/');
+    const got = bare.split('/');
+    if (parts.length !== got.length) continue;
+    let literals = 0;
+    const ok = parts.every((p, i) => {
+      if (/^\{.+\}$/.test(p)) return got[i] !== '';
+      if (p.toLowerCase() === got[i]!.toLowerCase()) { literals++; return true; }
+      return false;
+    });
+    if (ok && (!best || literals > best.literals)) best = { tpl, literals };
+  }
+  return best?.tpl;
 }

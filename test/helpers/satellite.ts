@@ -89,6 +89,8 @@ export interface StartSatelliteOptions {
    * test process exits).
    */
   stateDirectory?: string;
+  /** Extra environment (e.g. NOTIFY_SOCKET). */
+  env?: Record<string, string>;
 }
 
 const stateDirs = new Set<string>();
@@ -111,7 +113,7 @@ export async function startSatellite(opts: StartSatelliteOptions = {}): Promise<
     '--config-directory', opts.configDirectory ?? '/nonexistent-linstor-config', '--report-interval-ms', String(opts.reportIntervalMs ?? 10_000),
     '--state-directory', opts.stateDirectory ?? satelliteStateDir(nodeName),
     ...(opts.extraArgs ?? [])];
-  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}) });
   const logs: string[] = [];
   const waiters = new Set<() => void>();
   let partial = '';
@@ -157,8 +159,10 @@ export async function startSatellite(opts: StartSatelliteOptions = {}): Promise<
 }
 
 /**
- * A fake controller end of the link (the real controller is being written in parallel):
- * speaks the newline-delimited JSON protocol of core/model/satellite-protocol.ts.
+ * The controller end of the link, played by a test: speaks the newline-delimited JSON protocol
+ * of core/model/satellite-protocol.ts so a satellite test can send exact messages at exact
+ * moments (a kill mid-apply, a layer it lacks). Tests using it say so in their titles; the
+ * same behaviours through the real controller are in test/e2e.
  */
 /** The cluster the fake controller claims, and the node keys satellites gave it (per key id). */
 export const FAKE_CLUSTER_ID = 'fake0controller0cluster';

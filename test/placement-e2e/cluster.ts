@@ -32,7 +32,7 @@ const SATELLITE_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..',
  * separate machine: DRBD's .res file names every host by `uname -n`, and satellites sharing
  * this machine's hostname (and /var/lib/linstor.d) would clash in `on <host>` sections.
  */
-async function startOwnHostSatellite(address: string, nodeName: string, port: number, extraArgs: string[]): Promise<SatelliteProcess> {
+export async function startOwnHostSatellite(address: string, nodeName: string, port: number, extraArgs: string[]): Promise<SatelliteProcess> {
   const args = [SATELLITE_MAIN, '--bind-address', address, '--port', String(port), '--node-name', nodeName,
     '--config-directory', '/nonexistent-linstor-config', '--report-interval-ms', '1000', '--state-directory', satelliteStateDir(nodeName), ...extraArgs];
   // Own mount namespace too: each "machine" keeps its own /var/lib/linstor.d (.res files).

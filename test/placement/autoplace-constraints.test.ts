@@ -139,6 +139,12 @@ test('auto-place +1 adds a replica away from the existing one, honouring its sit
   t.is(autoplace(c, req({ place_count: 1 }, 10, 'r1')).diskful.length, 0, 'place count already reached');
 });
 
+test('a thick pool counts volumes placed there but not yet reported: free space it has not reported as used is not free', (t) => {
+  // Pool "a" reports 50 GiB free, but 45 GiB of its 50 are already reserved by volumes placed there.
+  const c = cluster([{ name: 'a', pools: [{ freeGiB: 50, totalGiB: 50, reservedGiB: 45 }] }, { name: 'b', pools: [{ freeGiB: 20, totalGiB: 20 }] }]);
+  t.deepEqual(names(autoplace(c, req({ place_count: 1 }, 10)).diskful), ['b']);
+  failure(t, () => autoplace(c, req({ place_count: 2 }, 10)));
+});
 test('thin pools may be over-provisioned up to the oversubscription ratio (default 20)', (t) => {
   const c = cluster([{ name: 'a', pools: [{ kind: 'LVM_THIN', freeGiB: 1, totalGiB: 100 }] }]);
   t.is(autoplace(c, req({ place_count: 1 }, 15)).diskful.length, 1);

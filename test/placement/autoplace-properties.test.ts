@@ -140,3 +140,45 @@ test('the same cluster state always gives the same placement', (t) => {
     return run(c) === run(c) && run(c) === run(copy);
   }), { numRuns: 500, seed: 7 }));
 });
+
+/**
+ * Clusters where the existing replicas decide the outcome: every node has a site (few values, so
+ * a candidate often shares the site of a replica already placed), one or two replicas exist, and
+ * the filter always asks for replicas on different sites. An autoplacer that forgot the existing
+ * replicas would put a new one beside them.
+ */
+const existingOnSitesArb = fc.integer({ min: 3, max: 6 }).chain((n) =>
+  fc.tuple(
+    fc.array(fc.constantFrom('x', 'y', 'z'), { minLength: n, maxLength: n }),
+    fc.array(fc.constantFrom(12, 40, 80), { minLength: n, maxLength: n }),
+    fc.uniqueArray(fc.integer({ min: 0, max: n - 1 }), { minLength: 1, maxLength: 2 }),
+  ).map(([sites, free, existingAt]) => cluster(
+    sites.map((site, i) => ({ name: `n${i}`, props: { 'Aux/site': site }, pools: [{ name: 'p1', kind: 'LVM' as ProviderKind, freeGiB: free[i]!, totalGiB: 100 }] })),
+    // The replicas already there were placed by the same rule: on different sites.
+    existingAt.filter((i, k) => existingAt.findIndex((j) => sites[j] === sites[i]) === k)
+      .map((i) => ({ name: RSC, nodeName: `n${i}`, kind: 'DISKFUL' as const, storagePool: 'p1' })),
+  )));
+const differentSitesArb = fc.record({
+  extra: fc.integer({ min: 1, max: 2 }),
+  replicas_on_different: fc.constantFrom<string[]>(['Aux/site'], ['Aux/site'], ['Aux/site=z']),
+  x_replicas_on_different_map: fc.constantFrom(undefined, undefined, { 'Aux/site': 2 }),
+});
+
+test('with replicas already placed, replicas-on-different counts them: new replicas never join a site that is full', (t) => {
+  let placed = 0;
+  let failed = 0;
+  t.notThrows(() => fc.assert(fc.property(existingOnSitesArb, differentSitesArb, (c, g) => {
+    const existing = c.resources.filter((r) => r.name === RSC).length;
+    const f: AutoSelectFilter = { place_count: existing + g.extra, replicas_on_different: g.replicas_on_different, x_replicas_on_different_map: g.x_replicas_on_different_map };
+    try {
+      const r = autoplace(c, request(f));
+      placed++;
+      return valid(c, f, r.diskful);
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.rc !== 'FAIL_NOT_ENOUGH_NODES') throw e;
+      failed++;
+      return !bruteForceExists(c, f);
+    }
+  }), { numRuns: 800, seed: 1414 }));
+  t.true(placed > 100 && failed > 100, `placed ${placed}, failed ${failed}: both outcomes must be exercised`);
+});

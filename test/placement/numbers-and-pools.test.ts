@@ -1,7 +1,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { ApiError } from '../../core/model/errors.js';
-import { NodeNumberAllocator, parseRange, resolveStoragePoolName } from '../../core/placement/index.js';
+import { NodeNumberAllocator, parseRange } from '../../core/placement/index.js';
 
 test('the default TCP port range is 7000-7999 and minors 1000-49999', (t) => {
   t.deepEqual(NodeNumberAllocator.tcpPorts({}).getRange(), { min: 7000, max: 7999 });
@@ -77,16 +77,4 @@ test('10,000 resources on a 3-node cluster get minors in well under a second', (
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   t.is(minors.lowestFree(['a']), 11_000);
   t.true(ms < 1000, `took ${ms} ms`);
-});
-
-test('the storage pool comes from the most specific StorPoolName, then the resource group, then DfltStorPool', (t) => {
-  const sp = (v: string) => ({ StorPoolName: v });
-  t.deepEqual(resolveStoragePoolName({}), { name: 'DfltStorPool', source: 'default' });
-  t.deepEqual(resolveStoragePoolName({ controller: sp('ctl'), node: sp('nd') }), { name: 'nd', source: 'node' });
-  t.deepEqual(resolveStoragePoolName({ resourceGroupFilter: { storage_pool_list: ['rgl'] }, node: sp('nd') }), { name: 'rgl', source: 'resource-group-select-filter' });
-  t.deepEqual(resolveStoragePoolName({ resourceGroup: sp('rg'), resourceGroupFilter: { storage_pool: 'f' } }), { name: 'rg', source: 'resource-group' });
-  t.deepEqual(resolveStoragePoolName({ resourceDefinition: sp('rd'), volumeGroup: sp('vg') }), { name: 'rd', source: 'resource-definition' });
-  t.deepEqual(resolveStoragePoolName({ volumeDefinition: sp('vd'), resourceDefinition: sp('rd') }), { name: 'vd', source: 'volume-definition' });
-  t.deepEqual(resolveStoragePoolName({ volume: sp('v'), resource: sp('r') }), { name: 'v', source: 'volume' });
-  t.deepEqual(resolveStoragePoolName({ explicit: 'cli', volume: sp('v') }), { name: 'cli', source: 'explicit' });
 });

@@ -6,7 +6,7 @@ import {
   FakeControllerClient, loopDevicesUnder, makeTempDir, removeTempDir, startSatellite, storageResource,
 } from '../helpers/satellite.js';
 
-test('a satellite killed with SIGKILL mid-apply, restarted and sent the state again, converges with no orphan loop device or file', async (t) => {
+test('a satellite killed with SIGKILL mid-apply, restarted and sent the state again, converges with no orphan loop device or file (the test plays the controller end of the link)', async (t) => {
   const dir = makeTempDir();
   t.teardown(() => removeTempDir(dir));
   const names = ['vm-a', 'vm-b', 'vm-c', 'vm-d', 'vm-e', 'vm-f'];

@@ -7,7 +7,7 @@ import type { DesiredNodeState, DesiredResource, DesiredVolume } from '../../cor
 import { LocalRunner } from '../../core/exec/index.js';
 import type { Layer, LayerApplyInput, LayerResult } from '../../core/satellite/layers/layer.js';
 import { LayerRegistry } from '../../core/satellite/layers/registry.js';
-import { ApplyQueue } from '../../core/satellite/reconciler/apply-queue.js';
+import { AppliedVersions, ResourceQueue } from '../../core/satellite/reconciler/resource-queue.js';
 import { Reconciler } from '../../core/satellite/reconciler/reconciler.js';
 import { fileThinPool, loopDevicesUnder, makeTempDir, removeTempDir, storageResource } from '../helpers/satellite.js';
 
@@ -85,10 +85,55 @@ test('a layer above STORAGE gets the lower device paths, asks for its overhead, 
   t.deepEqual(loopDevicesUnder(dir), []);
 });
 
-test('applies run one at a time, and of several that arrive meanwhile only the latest runs', async (t) => {
-  const ran: number[] = [];
-  const queue = new ApplyQueue<number, number>(async (n) => { ran.push(n); await new Promise((r) => setTimeout(r, 50)); return n; });
-  const results = await Promise.all([1, 2, 3, 4].map((n) => queue.submit(n)));
-  t.deepEqual(ran, [1, 4]);
-  t.deepEqual(results, [1, 4, 4, 4]);
+test('resource runs: at most N at once, never twice at once for one resource, a slow one does not hold up the others', async (t) => {
+  const log: string[] = [];
+  let running = 0;
+  let peak = 0;
+  let release!: () => void;
+  const slow = new Promise<void>((r) => { release = r; });
+  const queue = new ResourceQueue(2, async (name) => {
+    running++; peak = Math.max(peak, running);
+    log.push(`start ${name}`);
+    await (name === 'slow' ? slow : new Promise((r) => setTimeout(r, 10)));
+    log.push(`end ${name}`);
+    running--;
+  });
+  for (const n of ['slow', 'a', 'b', 'c', 'c', 'c']) queue.schedule(n);
+  const deadline = Date.now() + 10_000;
+  while (!log.includes('end c') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  t.deepEqual(log.filter((l) => l.startsWith('end')), ['end a', 'end b', 'end c'], 'the others finished while the slow one runs');
+  queue.schedule('slow'); // asked again while it runs: once more afterwards
+  release();
+  await queue.idle();
+  t.is(peak, 2);
+  t.is(log.filter((l) => l === 'start c').length, 1, 'asked three times while waiting, run once');
+  t.is(log.filter((l) => l === 'start slow').length, 2);
+  t.true(log.indexOf('start slow', 1) > log.indexOf('end slow'), 'never twice at once');
+});
+
+test('an exclusive run waits for the resources in progress and holds new ones back', async (t) => {
+  const log: string[] = [];
+  const queue = new ResourceQueue(4, async (name) => { log.push(`start ${name}`); await new Promise((r) => setTimeout(r, 30)); log.push(`end ${name}`); });
+  queue.schedule('a');
+  const ex = queue.exclusive(async () => { log.push('sweep'); });
+  queue.schedule('b');
+  await ex;
+  await queue.idle();
+  t.deepEqual(log, ['start a', 'end a', 'sweep', 'start b', 'end b']);
+});
+
+test('the watermark moves past a message only when every resource it changed is applied', (t) => {
+  const v = new AppliedVersions();
+  v.expect(10, ['a', 'b']);
+  v.expect(11, ['c']);
+  t.is(v.watermark, 0);
+  t.false(v.finished('c', v.startVersion('c')), 'c is done but message 10 is not');
+  t.false(v.finished('a', 10));
+  v.expect(12, ['b']);
+  t.true(v.finished('b', 10), 'message 10 and the message 11 after it are done');
+  t.is(v.watermark, 11, 'b ran for 10, not yet for 12');
+  t.true(v.finished('b', 12));
+  t.is(v.watermark, 12);
+  v.expect(13, []);
+  t.is(v.watermark, 13, 'a message that changed nothing is applied at once');
 });

@@ -7,7 +7,7 @@ import {
   FakeControllerClient, fileThinPool, loopDevicesUnder, makeTempDir, randomSuffix, removeTempDir, startSatellite, storageResource,
 } from '../helpers/satellite.js';
 
-test('a controller (fake, in-test) says hello to a real satellite on 127.0.0.2 and learns what the node supports', async (t) => {
+test('the test, playing the controller end of the link, says hello to a real satellite on 127.0.0.2 and learns what the node supports', async (t) => {
   const sat = await startSatellite({ address: '127.0.0.2', nodeName: 'not-the-uname' });
   t.teardown(() => sat.stop());
   const ctrl = await FakeControllerClient.connect('127.0.0.2', sat.port);
@@ -23,7 +23,7 @@ test('a controller (fake, in-test) says hello to a real satellite on 127.0.0.2 a
   await sat.waitForLog(/differs from this host's uname/);
 });
 
-test('the satellite reads its port and bind address from linstor_satellite.toml in --config-directory', async (t) => {
+test('the satellite reads its port and bind address from linstor_satellite.toml in --config-directory (the test plays the controller end of the link)', async (t) => {
   const cfg = makeTempDir('sat-cfg-');
   t.teardown(() => removeTempDir(cfg));
   const port = 20000 + Math.floor(Math.random() * 20000);
@@ -37,7 +37,7 @@ test('the satellite reads its port and bind address from linstor_satellite.toml 
   t.is((await ctrl.hello(sat.nodeName)).type, 'hello');
 });
 
-test('a resource created through the link is a real writable device, grows, and is deleted with its loop device', async (t) => {
+test('a resource created through the link is a real writable device, grows, and is deleted with its loop device (the test plays the controller end of the link)', async (t) => {
   const dir = makeTempDir();
   t.teardown(() => removeTempDir(dir));
   const sat = await startSatellite({ address: '127.0.0.3' });
@@ -74,7 +74,7 @@ test('a resource created through the link is a real writable device, grows, and 
   t.deepEqual(loopDevicesUnder(dir), [], 'loop devices freed');
 });
 
-test('a resource whose layer stack needs a layer the satellite does not have (BCACHE) fails with a clear error, others are still created', async (t) => {
+test('a resource whose layer stack needs a layer the satellite does not have (BCACHE) fails with a clear error, others are still created (the test plays the controller end of the link)', async (t) => {
   const dir = makeTempDir();
   t.teardown(() => removeTempDir(dir));
   const sat = await startSatellite({ address: '127.0.0.2' });
@@ -92,7 +92,7 @@ test('a resource whose layer stack needs a layer the satellite does not have (BC
   t.true(report.resources.find((r) => r.name === 'plain')!.ready, 'other resources are still created');
 });
 
-test('the satellite sends a periodic report with pool capacities', async (t) => {
+test('the satellite sends a periodic report with pool capacities (the test plays the controller end of the link)', async (t) => {
   const dir = makeTempDir();
   t.teardown(() => removeTempDir(dir));
   const sat = await startSatellite({ address: '127.0.0.3', reportIntervalMs: 300 });
@@ -106,7 +106,7 @@ test('the satellite sends a periodic report with pool capacities', async (t) => 
   t.true(m.report.storagePools[0]!.freeCapacityKib > 0);
 });
 
-test('physical-storage list and create-device-pool are answered over the link', async (t) => {
+test('physical-storage list and create-device-pool are answered over the link (the test plays the controller end of the link)', async (t) => {
   const sat = await startSatellite({ address: '127.0.0.2' });
   t.teardown(() => sat.stop());
   const ctrl = await FakeControllerClient.connect('127.0.0.2', sat.port);

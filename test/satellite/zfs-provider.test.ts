@@ -1,6 +1,8 @@
 import test from 'ava';
 import type { DesiredStoragePool } from '../../core/model/satellite-protocol.js';
-import { RecordedRunner } from '../../core/exec/index.js';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { LocalRunner, RecordedRunner } from '../../core/exec/index.js';
 import { createProvider } from '../../core/satellite/providers/registry.js';
 
 const noDeviceNode = async (): Promise<void> => { /* no ZFS module here: /dev/zvol never appears */ };
@@ -50,8 +52,11 @@ test('ZFS: capacity is the dataset\'s available plus used space (recorded output
   t.deepEqual(await createProvider({ runner, pool: pool('ZFS') }).capacity(), { freeCapacityKib: 10485760, totalCapacityKib: 11534336 });
 });
 
-test('ZFS is reported unsupported on a node without the ZFS module, with the reason', async (t) => {
-  const s = await createProvider({ runner: new RecordedRunner(), pool: pool('ZFS') }).supported();
+// The real probe on this machine: /sys/module/zfs and `zfs version` run for real.
+(existsSync('/sys/module/zfs') ? test.skip : test)('ZFS is reported unsupported on this node, which has no ZFS module, with the reason (real probe; skipped where ZFS is loaded)', async (t) => {
+  const s = await createProvider({ runner: new LocalRunner(), pool: pool('ZFS') }).supported();
   t.false(s.supported);
-  t.true(s.reasons.some((r) => /ZFS kernel module not loaded|'zfs' utility/.test(r)));
+  t.true(s.reasons.includes('ZFS kernel module not loaded (/sys/module/zfs missing)'), s.reasons.join('; '));
+  const hasZfsTool = spawnSync('zfs', ['version']).status === 0;
+  t.is(s.reasons.some((r) => /'zfs' utility/.test(r)), !hasZfsTool, 'the utility is named exactly when it does not run here');
 });

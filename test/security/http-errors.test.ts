@@ -80,7 +80,7 @@ test('routing, body-parser and size errors answer JSON ApiCallRc lists, never Ex
 });
 
 test('an unexpected error reaching the error middleware writes an error report and answers 500 with its id', async (t) => {
-  const store: Store = { kind: 'memory', loadAll: async () => ({}) as never, commit: async () => {}, exportTo: async () => {}, close: async () => {} };
+  const store: Store = { kind: 'sqlite', schemaVersion: async () => 1, loadAll: async () => ({}) as never, commit: async () => {}, isEmpty: async () => true, replaceAll: async () => {}, close: async () => {} };
   const state = new ClusterState(store);
   const reporter = new ErrorReporter(state, 'ctrl', pino({ level: 'silent' }));
   const app = express();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { LocalRunner, RecordedRunner } from '../../core/exec/index.js';
 import { createProvider } from '../../core/satellite/providers/registry.js';
 import type { StorageProvider } from '../../core/satellite/providers/provider.js';
-import { parseSnapshotVolumeName } from '../../core/satellite/snapshots/file-snapshots.js';
+import { parseSnapshotVolumeName } from '../../core/satellite/providers/provider.js';
 import { makeTempDir, removeTempDir } from '../helpers/satellite.js';
 import { checksum, makeFsPool, writePattern } from './fs-pool.js';
 

@@ -12,10 +12,10 @@ import type { ResourceDefinition, Resource } from '../../core/model/types.js';
 import { RecordedRunner } from '../../core/exec/index.js';
 import { applySnapshots } from '../../core/satellite/snapshots/apply-snapshots.js';
 import type { StorageProvider } from '../../core/satellite/providers/provider.js';
-import type { Store } from '../../core/store/store.js';
+import { SqliteStore } from '../../core/store/sqlite.js';
 
-// Service-level checks: the store is an in-memory stand-in (persistence is not under test here).
-const memoryStore: Store = { kind: 'memory', loadAll: async () => ({}) as never, commit: async () => {}, exportTo: async () => {}, close: async () => {} };
+// Persistence is not under test here: an in-memory SQLite database.
+const memoryStore = new SqliteStore(':memory:');
 const log = pino({ level: 'silent' });
 
 function cluster(stack: Array<'DRBD' | 'STORAGE'>, inUse: boolean) {

@@ -1,132 +1,234 @@
-import { propsModify, showList, showProps, showReplies, type Ctx } from '../context.js';
-import { list, obool, ostr, str, UsageError, type CmdSpec, type OptSpec, type Parsed } from '../spec.js';
-import { nodeInfo } from './node-info.js';
-import { Color, type CellValue } from '../table.js';
-import type { Node } from '../../client/types.js';
-import { CREATE, DELETE, LIST, LISTPROP, MODIFY, SETPROP, listOpts, setPropOpts } from './common.js';
+/** `linstor node ...`, with linstor-client's sub-commands, options and help texts. */
+import { lookup } from 'node:dns/promises';
+import { ExitCode, propsModify, showProps, showReplies, type Ctx } from '../context.js';
+import { list, obool, oint, ostr, str, UsageError, type CmdSpec, type OptSpec, type Parsed } from '../spec.js';
+import { seg } from '../../client/http.js';
+import { asyncOpt, auxOpt, fromFileOpt, groupbyOpt, keyValueArgs, nodesFilter, pastableOpt, propsFilterOpt, showPropsOpt, SUB } from './common.js';
+import { netIfList, NODE_HEADERS, nodeDescribe, nodeInfo, nodeList } from './node-views.js';
 
-function nodeState(n: Node): CellValue {
-  if (n.flags?.includes('EVICTED')) return { text: 'EVICTED', color: Color.RED };
-  if (n.flags?.includes('DELETE')) return { text: 'DELETING', color: Color.YELLOW };
-  const s = n.connection_status ?? 'UNKNOWN';
-  if (s === 'ONLINE') return { text: 'Online', color: Color.GREEN };
-  if (s === 'CONNECTED') return { text: 'Connected', color: Color.YELLOW };
-  return { text: s, color: Color.RED };
+const NODE_TYPES = ['controller', 'auxiliary', 'combined', 'satellite'];
+export const LOG_LEVELS = ['ERROR', 'WARN', 'INFO', 'DEBUG', 'TRACE'];
+const port: OptSpec = { name: 'port', short: 'p', kind: 'int', help: 'Port to use for satellite connections' };
+const commType: OptSpec = { name: 'communication-type', kind: 'str', lower: true, choices: ['plain', 'ssl'], default: 'plain', help: 'Communication type (default: plain)' };
+
+function checkPort(p: Parsed): number | undefined {
+  const v = oint(p, 'port');
+  if (v !== undefined && (v < 1 || v > 65535)) throw new UsageError(`${v} not in range: [1, 65535]`);
+  return v;
 }
 
-function addresses(n: Node): string {
-  return (n.net_interfaces ?? [])
-    .map((i) => `${i.address}${i.satellite_port ? `:${i.satellite_port}` : ''} (${(i.satellite_encryption_type ?? 'PLAIN').toUpperCase()})`)
-    .join(',');
+/** linstor-client resolves a missing IP from the node name, skipping loopback addresses. */
+async function resolveIp(name: string): Promise<string> {
+  try {
+    const all = await lookup(name, { all: true, family: 4 });
+    const hit = all.find((a) => !a.address.startsWith('127.'));
+    if (hit) return hit.address;
+  } catch (e) {
+    throw new UsageError(`Unable to resolve ip address for '${name}': ${(e as Error).message}`);
+  }
+  throw new UsageError(`Unable determine a valid ip address '${name}'`);
 }
 
-async function nodeList(ctx: Ctx, p: Parsed): Promise<number> {
-  const nodes = await ctx.client.nodes.list({ nodes: list(p, 'nodes'), props: list(p, 'props') });
-  return showList(ctx, nodes, ['Node', 'NodeType', 'Addresses', 'State'],
-    nodes.map((n) => [n.name, n.type.toUpperCase(), addresses(n), nodeState(n)]));
+async function create(ctx: Ctx, p: Parsed): Promise<number> {
+  const type = ostr(p, 'node-type')!;
+  const com = ostr(p, 'communication-type')!;
+  const ip = (p.pos.ip as string | undefined) ?? await resolveIp(str(p, 'name'));
+  const port = checkPort(p) ?? (com === 'ssl' ? (type === 'satellite' ? 3367 : 3371) : type === 'controller' ? 3370 : 3366);
+  return showReplies(ctx, await ctx.client.transport.post('/v1/nodes', {
+    name: str(p, 'name'), type,
+    net_interfaces: [{ name: ostr(p, 'interface-name'), address: ip, satellite_port: port, satellite_encryption_type: com, is_active: true }],
+  }));
 }
 
-const ENC = (s: string | undefined): string => ((s ?? 'plain').toLowerCase() === 'ssl' ? 'SSL' : 'PLAIN');
-
-const NETIF_OPTS: OptSpec[] = [
-  { name: 'port', short: 'p', kind: 'int', help: 'Port to use for satellite connections' },
-  { name: 'communication-type', kind: 'str', help: 'plain or ssl (default: plain)' },
-  { name: 'active', kind: 'bool', help: 'Use this interface for the satellite connection' },
-];
-
-/** A port makes the interface a satellite-connection candidate; the encryption type goes with it. */
-function netIfPort(p: Parsed): { satellite_port?: number; satellite_encryption_type?: string } {
-  const ct = ostr(p, 'communication-type');
-  if (ct !== undefined && !['plain', 'ssl'].includes(ct.toLowerCase())) throw new UsageError(`argument --communication-type: invalid choice: '${ct}' (choose from 'plain', 'ssl')`);
-  return p.opt.port === undefined ? {} : { satellite_port: Number(p.opt.port), satellite_encryption_type: ENC(ct) };
+async function createRemoteSpdk(ctx: Ctx, p: Parsed): Promise<number> {
+  const props: Record<string, string> = { 'StorDriver/RemoteSpdk/ApiHost': str(p, 'api_host') };
+  const more: Array<[string, string | undefined]> = [
+    ['ApiPort', ostr(p, 'api-port')], ['ApiUserName', ostr(p, 'api-user')], ['ApiUserNameEnv', ostr(p, 'api-user-env')],
+    ['ApiUserPw', p.opt['api-pw'] === '' ? undefined : ostr(p, 'api-pw')], ['ApiUserPwEnv', ostr(p, 'api-pw-env')],
+  ];
+  for (const [k, v] of more) if (v) props[`StorDriver/RemoteSpdk/${k}`] = v;
+  return showReplies(ctx, await ctx.client.transport.post('/v1/nodes', {
+    name: str(p, 'node_name'), type: 'Remote_Spdk',
+    net_interfaces: [{ name: 'default', address: '127.0.0.1', satellite_port: 3366, satellite_encryption_type: 'Plain', is_active: true }], props,
+  }));
 }
 
-/** As linstor-client: the node's name heads the first column, whose cells mark the satellite connection. */
-async function netIfList(ctx: Ctx, p: Parsed): Promise<number> {
+async function netIf(ctx: Ctx, p: Parsed, modify: boolean): Promise<number> {
   const node = str(p, 'node_name');
-  const nifs = await ctx.client.nodes.listNetInterfaces(node);
-  return showList(ctx, nifs, [node, 'NetInterface', 'IP', 'Port', 'EncryptionType'],
-    nifs.map((i) => [{ text: i.is_active ? '+ StltCon' : '+', color: Color.GREEN }, i.name, i.address, i.satellite_port ?? '', i.satellite_encryption_type ?? '']));
+  const nif = str(p, 'interface_name');
+  const port = checkPort(p);
+  const body: Record<string, unknown> = { name: nif };
+  const ip = modify ? ostr(p, 'ip') : str(p, 'ip');
+  if (ip) body.address = ip;
+  if (port) { body.satellite_port = port; body.satellite_encryption_type = ostr(p, 'communication-type'); }
+  body.is_active = obool(p, 'active');
+  return showReplies(ctx, modify
+    ? await ctx.client.transport.put(`/v1/nodes/${seg(node)}/net-interfaces/${seg(nif)}`, body)
+    : await ctx.client.transport.post(`/v1/nodes/${seg(node)}/net-interfaces`, body));
 }
 
-export const nodeCommand: CmdSpec = {
-  name: 'node', aliases: ['n'], help: 'Node subcommands',
+async function listProps(ctx: Ctx, p: Parsed): Promise<number> {
+  const nodes = await ctx.client.nodes.list({ nodes: [str(p, 'node_name')] });
+  const n = nodes.find((x) => x.name === str(p, 'node_name'));
+  if (!n) { ctx.err(`Node '${str(p, 'node_name')}' not found on controller.\n`); return ExitCode.OBJECT_NOT_FOUND; }
+  return showProps(ctx, n.props ?? {}, p);
+}
+
+async function evacuate(ctx: Ctx, p: Parsed): Promise<number> {
+  const target = p.opt.target as string[] | undefined;
+  const dnt = p.opt['do-not-target'] as string[] | undefined;
+  const body = target || dnt ? { ...(target ? { target } : {}), ...(dnt ? { do_not_target: dnt } : {}) } : undefined;
+  return showReplies(ctx, await ctx.client.transport.put(`/v1/nodes/${seg(str(p, 'node_name'))}/evacuate`, body));
+}
+
+async function restore(ctx: Ctx, p: Parsed): Promise<number> {
+  const dr = obool(p, 'delete-resources');
+  const ds = obool(p, 'delete-snapshots');
+  const body = dr || ds ? { delete_resources: dr, delete_snapshots: ds } : undefined;
+  return showReplies(ctx, await ctx.client.transport.put(`/v1/nodes/${seg(str(p, 'node_name'))}/restore`, body));
+}
+
+const interfaceCommand: CmdSpec = {
+  ...SUB.interface, help: 'interface subcommands', title: 'interface subcommands',
   sub: [
     {
-      ...CREATE, help: 'Creates a node entry for a node that participates in the LINSTOR cluster.',
-      args: [{ name: 'name' }, { name: 'ip' }],
-      opts: [
-        { name: 'port', kind: 'int', help: 'Satellite port (default 3366, 3367 for SSL)' },
-        { name: 'communication-type', kind: 'str', help: 'plain or ssl' },
-        { name: 'node-type', kind: 'str', help: 'satellite, combined, controller or auxiliary' },
-        { name: 'interface-name', kind: 'str', help: 'Name of the first net interface (default: default)' },
-      ],
+      ...SUB.create, help: 'Creates and adds a new network interface to a given node. If a port is specified this network interface is used as satellite port.',
+      args: [{ name: 'node_name', help: 'Name of the node to add the net interface', complete: 'node' }, { name: 'interface_name', help: 'Interface name' }, { name: 'ip', help: 'New IP address for the network interface' }],
+      opts: [port, commType, { name: 'active', kind: 'bool', help: 'Create this net interface as the active satellite connection' }],
+      run: (ctx, p) => netIf(ctx, p, false),
+    },
+    {
+      ...SUB.list, help: 'Prints a list of network interfaces for a specified node.',
+      args: [{ name: 'node_name', help: 'Node name for which to print the net interfaces', complete: 'node' }], opts: [pastableOpt], run: netIfList,
+    },
+    {
+      ...SUB.modify, help: 'Modify the network interface of a specified node: port number, communication type, active satellite connection state, IP address listening on.',
+      args: [{ name: 'node_name', help: 'Name of the node', complete: 'node' }, { name: 'interface_name', help: 'Interface to change', complete: 'netif' }],
+      opts: [port, commType, { name: 'active', kind: 'bool', help: 'Set this net interface as the active satellite connection' }, { name: 'ip', kind: 'str', help: 'New IP address for the network interface' }],
+      run: (ctx, p) => netIf(ctx, p, true),
+    },
+    {
+      ...SUB.delete, help: 'Delete a network interface from a node.',
+      args: [{ name: 'node_name', help: 'Name of the node to remove the net interface', complete: 'node' }, { name: 'interface_name', variadic: '+', help: 'Interface name', complete: 'netif' }],
       run: async (ctx, p) => {
-        const enc = ENC(ostr(p, 'communication-type'));
-        const port = p.opt.port ? Number(p.opt.port) : enc === 'SSL' ? 3367 : 3366;
-        return showReplies(ctx, await ctx.client.nodes.create({
-          name: str(p, 'name'), type: (ostr(p, 'node-type') ?? 'satellite').toUpperCase(),
-          net_interfaces: [{ name: ostr(p, 'interface-name') ?? 'default', address: str(p, 'ip'), satellite_port: port, satellite_encryption_type: enc }],
-        }));
+        const rcs: unknown[] = [];
+        for (const nif of list(p, 'interface_name')) rcs.push(...await ctx.client.transport.delete<unknown[]>(`/v1/nodes/${seg(str(p, 'node_name'))}/net-interfaces/${seg(nif)}`));
+        return showReplies(ctx, rcs);
       },
     },
-    { ...LIST, help: 'Prints a list of all cluster nodes known to LINSTOR.', opts: listOpts, run: nodeList },
+  ],
+};
+
+export const nodeCommand: CmdSpec = {
+  name: 'node', aliases: ['n'], help: 'Node subcommands', title: 'Node commands',
+  sub: [
     {
-      name: 'info', help: 'Prints the storage providers and resource layers each node supports.',
-      opts: [{ name: 'full', short: 'f', kind: 'bool', help: 'Also show why providers/layers are unsupported' }, { name: 'nodes', short: 'n', kind: 'list' }, { name: 'pastable', short: 'p', kind: 'bool' }],
-      run: nodeInfo,
+      ...SUB.create, help: 'Creates a node entry for a node that participates in the LINSTOR cluster.',
+      args: [
+        { name: 'name', help: 'Name of the new node, must match the nodes hostname' },
+        { name: 'ip', optional: true, help: 'IP address of the new node, if not specified it will be resolved by the name.' },
+      ],
+      opts: [
+        { ...port, help: 'default: Satellite 3366 for Plain; Controller 3370 for Plain; 3371 for SSL' },
+        { name: 'node-type', kind: 'str', lower: true, choices: NODE_TYPES, default: 'satellite', help: 'Node type (default: satellite)' },
+        commType,
+        { name: 'interface-type', kind: 'str', lower: true, choices: ['ip'], default: 'ip', help: 'Interface type (default: ip)' },
+        { name: 'interface-name', kind: 'str', default: 'default', help: 'Interface name (default: default)' },
+      ],
+      run: create,
     },
-    { ...DELETE, help: 'Removes a node from the LINSTOR cluster.', args: [{ name: 'node_name' }], run: async (ctx, p) => showReplies(ctx, await ctx.client.nodes.delete(str(p, 'node_name'))) },
-    { name: 'lost', help: 'Removes an unrecoverable node from the cluster.', args: [{ name: 'node_name' }], run: async (ctx, p) => showReplies(ctx, await ctx.client.nodes.lost(str(p, 'node_name'))) },
     {
-      name: 'reconnect', help: 'Reconnect a node to the controller.', args: [{ name: 'nodes', variadic: '+' }],
-      run: async (ctx, p) => { let rc = 0; for (const n of list(p, 'nodes')) rc = Math.max(rc, showReplies(ctx, await ctx.client.nodes.reconnect(n))); return rc; },
+      name: 'create-remote-spdk-target', aliases: ['crspdkt'], help: 'Creates a virtual remote SPDK target node on the LINSTOR controller.',
+      args: [{ name: 'node_name', help: 'Name of the new remote SPDK target node' }, { name: 'api_host', help: 'Remote SPDK storage device API host' }],
+      opts: [
+        { name: 'api-port', kind: 'str', help: 'Remote SPDK storage device API port' },
+        { name: 'api-user', kind: 'str', help: 'Remote SPDK storage device API user name' },
+        { name: 'api-user-env', kind: 'str', help: 'Environment variable containing remote SPDK storage device API user name' },
+        { name: 'api-pw', kind: 'str', nargs: '?', const: '', help: 'Remote SPDK storage device API password' },
+        { name: 'api-pw-env', kind: 'str', help: 'Environment variable containing remote SPDK storage device API password' },
+      ],
+      run: createRemoteSpdk,
     },
     {
-      name: 'reset-pairing', help: 'Forget the identity of the node\'s satellite (after reinstalling it): the next satellite to answer pairs anew.', args: [{ name: 'node_name' }],
+      name: 'create-ebs-target', aliases: ['cebst'], help: 'Creates a virtual EBS target node on the LINSTOR controller.',
+      args: [{ name: 'node_name', help: 'Name of the new EBS target node' }, { name: 'ebs_remote_name', help: 'EBS Remote name', complete: 'remote' }],
+      run: async (ctx, p) => showReplies(ctx, await ctx.client.transport.post('/v1/nodes/ebs', { name: str(p, 'node_name'), ebs_remote_name: str(p, 'ebs_remote_name') })),
+    },
+    {
+      ...SUB.list, help: 'Prints a list of all cluster nodes known to LINSTOR. By default, the list is printed as a human readable table.',
+      opts: [pastableOpt, groupbyOpt(NODE_HEADERS), nodesFilter, { name: 'show-aux-props', kind: 'bool', help: 'Show aux properties for nodes' }, propsFilterOpt, showPropsOpt(), fromFileOpt],
+      run: nodeList,
+    },
+    {
+      ...SUB.delete, help: "Removes a node from the LINSTOR cluster. All LINSTOR resources that are still deployed on the specified node are marked for undeployment, and the node entry is marked for removal from LINSTOR's data tables. The specified node is expected to undeploy all resources. As soon as all resources have been undeployed from the node, the node entry is removed from LINSTOR's data tables.",
+      args: [{ name: 'name', help: 'Name of the node to remove', complete: 'node' }], opts: [asyncOpt],
+      run: async (ctx, p) => showReplies(ctx, await ctx.client.nodes.delete(str(p, 'name'))),
+    },
+    {
+      ...SUB.lost, help: 'Removes an unrecoverable node from the LINSTOR cluster. All LINSTOR resources attached to this node will be deleted from the database.',
+      args: [{ name: 'name', help: 'Name of the node to delete.', complete: 'node' }], opts: [asyncOpt],
+      run: async (ctx, p) => showReplies(ctx, await ctx.client.nodes.lost(str(p, 'name'))),
+    },
+    {
+      ...SUB.describe, help: 'Shows a tree view of storage pools, resources, and volumes, in that order, on a specified node (or all nodes if none specified).',
+      args: [{ name: 'name', optional: true, help: 'Name of the node to be described. With no name, all nodes are described', complete: 'node' }],
+      run: nodeDescribe,
+    },
+    interfaceCommand,
+    {
+      ...SUB.info, help: 'Prints detailed information about supported storage technologies for all cluster nodes known to LINSTOR. By default, the list is printed as a human readable table.',
+      opts: [pastableOpt, { name: 'full', short: 'f', kind: 'bool', help: 'Also shows provider/layer errors' }, nodesFilter], run: nodeInfo,
+    },
+    {
+      ...SUB.setProperty, help: 'Set a property on the given node.',
+      args: [{ name: 'node_name', help: 'Node for which to set the property', complete: 'node' }, ...keyValueArgs], opts: [auxOpt],
+      run: async (ctx, p) => showReplies(ctx, await ctx.client.nodes.modify(str(p, 'node_name'), propsModify(str(p, 'key'), p.pos.value as string | undefined, obool(p, 'aux')))),
+    },
+    {
+      ...SUB.listProperties, help: 'Prints all properties of the given node.',
+      args: [{ name: 'node_name', help: 'Node for which to print the properties', complete: 'node' }], opts: [pastableOpt, fromFileOpt], run: listProps,
+    },
+    {
+      ...SUB.modify, help: 'Modify node type for a specified node.',
+      args: [{ name: 'node_name', help: 'Name of the node to modify.', complete: 'node' }],
+      opts: [{ name: 'node-type', short: 't', kind: 'str', lower: true, choices: NODE_TYPES, default: 'satellite', help: 'Node type (default: satellite)' }],
+      run: async (ctx, p) => showReplies(ctx, await ctx.client.nodes.modify(str(p, 'node_name'), { node_type: ostr(p, 'node-type') })),
+    },
+    {
+      name: 'reconnect', aliases: ['rc'], help: "Reconnect a node to the LINSTOR controller, reinitializing the node's state.",
+      args: [{ name: 'nodes', variadic: '+', help: 'List of nodes to reconnect.', complete: 'node' }],
+      run: async (ctx, p) => { const rcs: unknown[] = []; for (const n of list(p, 'nodes')) rcs.push(...await ctx.client.nodes.reconnect(n)); return showReplies(ctx, rcs); },
+    },
+    {
+      // linstor-ts extension (not in linstor-client): satellite pairing, see the README.
+      name: 'reset-pairing', help: "Forget the identity of the node's satellite (after reinstalling it): the next satellite to answer pairs anew.",
+      args: [{ name: 'node_name', help: 'Node whose satellite pairing to reset', complete: 'node' }],
       run: async (ctx, p) => showReplies(ctx, await ctx.client.nodes.resetPairing(str(p, 'node_name'))),
     },
-    { name: 'evacuate', help: 'Moves all resources off the node.', args: [{ name: 'node_name' }], opts: [{ name: 'target', kind: 'list' }], run: async (ctx, p) => showReplies(ctx, await ctx.client.nodes.evacuate(str(p, 'node_name'), { target_nodes: list(p, 'target') })) },
-    { name: 'restore', help: 'Restores an evicted node.', args: [{ name: 'node_name' }], run: async (ctx, p) => showReplies(ctx, await ctx.client.nodes.restore(str(p, 'node_name'))) },
     {
-      ...MODIFY, help: 'Modify a node.', args: [{ name: 'node_name' }], opts: [{ name: 'node-type', kind: 'str' }],
-      run: async (ctx, p) => showReplies(ctx, await ctx.client.nodes.modify(str(p, 'node_name'), { node_type: ostr(p, 'node-type')?.toUpperCase() })),
-    },
-    {
-      ...SETPROP, help: 'Sets a property on the given node (no value deletes it).', args: [{ name: 'node_name' }, { name: 'key' }, { name: 'value', optional: true }], opts: setPropOpts,
-      run: async (ctx, p) => showReplies(ctx, await ctx.client.nodes.modify(str(p, 'node_name'), propsModify(str(p, 'key'), p.pos.value as string | undefined, p.opt.aux === true))),
-    },
-    {
-      ...LISTPROP, help: 'Prints all properties of the given node.', args: [{ name: 'node_name' }],
-      run: async (ctx, p) => { const n = await ctx.client.nodes.get(str(p, 'node_name')); return showProps(ctx, n.props, [n]); },
-    },
-    {
-      name: 'interface', aliases: ['i'], help: 'Node interface subcommands',
-      sub: [
-        {
-          ...CREATE, help: 'Creates a network interface on a node (with --port it is used for satellite connections).', args: [{ name: 'node_name' }, { name: 'interface_name' }, { name: 'ip' }],
-          opts: NETIF_OPTS,
-          run: async (ctx, p) => showReplies(ctx, await ctx.client.nodes.createNetInterface(str(p, 'node_name'), {
-            name: str(p, 'interface_name'), address: str(p, 'ip'), ...netIfPort(p), ...(obool(p, 'active') ? { is_active: true } : {}),
-          })),
-        },
-        {
-          ...MODIFY, help: 'Modifies a network interface: address, satellite port, communication type, active connection.', args: [{ name: 'node_name' }, { name: 'interface_name' }],
-          opts: [...NETIF_OPTS, { name: 'ip', kind: 'str', help: 'New IP address of the interface' }],
-          run: async (ctx, p) => showReplies(ctx, await ctx.client.nodes.modifyNetInterface(str(p, 'node_name'), str(p, 'interface_name'), {
-            name: str(p, 'interface_name'), ...(ostr(p, 'ip') ? { address: ostr(p, 'ip') } : {}), ...netIfPort(p), ...(obool(p, 'active') ? { is_active: true } : {}),
-          })),
-        },
-        { ...LIST, help: 'Lists network interfaces of a node.', args: [{ name: 'node_name' }], opts: [{ name: 'pastable', short: 'p', kind: 'bool' }], run: netIfList },
-        {
-          ...DELETE, help: 'Deletes network interfaces of a node.', args: [{ name: 'node_name' }, { name: 'interface_name', variadic: '+' }],
-          run: async (ctx, p) => {
-            const rcs = [];
-            for (const nif of list(p, 'interface_name')) rcs.push(...await ctx.client.nodes.deleteNetInterface(str(p, 'node_name'), nif));
-            return showReplies(ctx, rcs);
-          },
-        },
+      ...SUB.restore, help: 'Restore an evicted node.',
+      args: [{ name: 'node_name', help: 'Evicted node to restore', complete: 'node' }],
+      opts: [
+        { name: 'delete-resources', kind: 'bool', help: 'Delete the resources before reconnecting the node' },
+        { name: 'delete-snapshots', kind: 'bool', help: 'Delete the snapshots before reconnecting the node' },
       ],
+      run: restore,
+    },
+    {
+      ...SUB.evacuate, help: 'Evacuate a node.',
+      args: [{ name: 'node_name', help: 'Node to evacuate', complete: 'node' }],
+      opts: [
+        { name: 'target', kind: 'list', complete: 'node', help: 'Only use the given nodes as evacuation targets' },
+        { name: 'do-not-target', kind: 'list', complete: 'node', help: 'Do not use the given nodes as evacuation targets' },
+      ],
+      run: evacuate,
+    },
+    {
+      ...SUB.setLogLevel, help: 'Sets the log level',
+      args: [{ name: 'node_name', help: 'Node to set the log level', complete: 'node' }, { name: 'level', choices: LOG_LEVELS, upper: true, help: 'Log level' }],
+      opts: [{ name: 'library', aliases: ['--lib'], kind: 'bool', help: 'Modify the log level of external libraries instead of LINSTOR itself' }],
+      run: async (ctx, p) => showReplies(ctx, await ctx.client.transport.put(`/v1/nodes/${seg(str(p, 'node_name'))}/config`,
+        { log: { [obool(p, 'library') ? 'level' : 'level_linstor']: str(p, 'level') } })),
     },
   ],
 };

@@ -1,78 +1,61 @@
 /**
  * `linstor physical-storage list` and `create-device-pool`, as linstor-client shows them:
  * one row per (size, rotational) group, the nodes with their devices in the last column
- * (`node[/dev/sdb(serial,wwn)]`); a group on several nodes continues on the next rows.
+ * (`node[/dev/sdb(serial,wwn)]`, one line per node).
  */
-import { showList, showReplies, type Ctx } from '../context.js';
-import { list, ostr, str, UsageError, type CmdSpec, type Parsed } from '../spec.js';
-import type { CellValue } from '../table.js';
+import { newTable, showList, showReplies } from '../context.js';
+import { list, obool, ostr, str, type CmdSpec } from '../spec.js';
+import { parseSizeKib } from '../units.js';
 import { seg } from '../../client/http.js';
-import type { ApiCallRc } from '../../client/types.js';
-import { LIST } from './common.js';
+import { pastableOpt, SUB } from './common.js';
 
-export interface PhysicalStorageDevice { device: string; model?: string; serial?: string; wwn?: string }
-export interface PhysicalStorage { size: number; rotational: boolean; nodes: Record<string, PhysicalStorageDevice[]> }
-export interface PhysicalStorageCreate {
-  provider_kind: string;
-  device_paths: string[];
-  pool_name?: string;
-  with_storage_pool?: { name: string; props?: Record<string, string> };
-}
-
-/** The REST calls of this family (kept here until core/client grows a physical-storage API). */
-export const physicalStorageApi = (ctx: Ctx) => ({
-  list: (): Promise<PhysicalStorage[]> => ctx.client.transport.get('/v1/physical-storage'),
-  createDevicePool: (node: string, body: PhysicalStorageCreate): Promise<ApiCallRc[]> => ctx.client.transport.post(`/v1/physical-storage/${seg(node)}`, body),
-});
-
-function nodeCell(node: string, devices: PhysicalStorageDevice[]): string {
-  const devs = devices.map((d) => {
-    const extra = [d.serial, d.wwn].filter(Boolean);
-    return extra.length ? `${d.device}(${extra.join(',')})` : d.device;
-  });
-  return `${node}[${devs.join(',')}]`;
-}
-
-/** Python prints booleans as True/False; so does the real client's table. */
+type Obj = Record<string, any>;
+const KINDS: Record<string, string> = { lvm: 'LVM', lvmthin: 'LVM_THIN', zfs: 'ZFS', zfsthin: 'ZFS_THIN', spdk: 'SPDK' };
 const pyBool = (b: boolean): string => (b ? 'True' : 'False');
 
-async function psList(ctx: Ctx): Promise<number> {
-  const groups = await physicalStorageApi(ctx).list();
-  const rows: CellValue[][] = [];
-  for (const g of groups) {
-    const nodes = Object.entries(g.nodes ?? {});
-    if (!nodes.length) { rows.push([g.size, pyBool(g.rotational), '']); continue; }
-    nodes.forEach(([node, devs], i) => rows.push(i === 0 ? [g.size, pyBool(g.rotational), nodeCell(node, devs)] : ['', '', nodeCell(node, devs)]));
-  }
-  return showList(ctx, groups, ['Size', 'Rotational', 'Nodes'], rows);
-}
-
-const KINDS: Record<string, string> = { lvm: 'LVM', lvmthin: 'LVM_THIN', zfs: 'ZFS', zfsthin: 'ZFS_THIN' };
-
-async function createDevicePool(ctx: Ctx, p: Parsed): Promise<number> {
-  const kindArg = str(p, 'provider_kind');
-  const kind = KINDS[kindArg.toLowerCase().replace(/_/g, '')];
-  if (!kind) throw new UsageError(`argument provider_kind: invalid choice: '${kindArg}' (choose from 'lvm', 'lvmthin', 'zfs', 'zfsthin')`);
-  const body: PhysicalStorageCreate = { provider_kind: kind, device_paths: list(p, 'device_paths'), pool_name: ostr(p, 'pool-name') };
-  const sp = ostr(p, 'storage-pool');
-  if (sp) body.with_storage_pool = { name: sp };
-  return showReplies(ctx, await physicalStorageApi(ctx).createDevicePool(str(p, 'node_name'), body));
-}
-
 export const physicalStorageCommand: CmdSpec = {
-  name: 'physical-storage', aliases: ['ps'], help: 'Physical-storage subcommands',
+  name: 'physical-storage', aliases: ['ps'], help: 'Physical-storage subcommands', title: 'Physical-storage commands',
   sub: [
-    { ...LIST, help: 'Prints a list of all usable physical storage.', opts: [{ name: 'pastable', short: 'p', kind: 'bool' }], run: psList },
     {
-      name: 'create-device-pool', aliases: ['cdp'], help: 'Creates an LVM/LVM-thin/ZFS pool on the given devices of a node.',
-      args: [{ name: 'provider_kind' }, { name: 'node_name' }, { name: 'device_paths', variadic: '+' }],
+      ...SUB.list, help: 'Prints a list of all physical storage available for LINSTOR use. By default, the list is printed as a human readable table. Criteria are:\n  * Device size must be greater than 1GiB\n  * Device must be a root device, for example, `/dev/vda`, `/dev/sda`, and not have any children.\n  * Device must not have any file system or other `blkid` marker.\n  * Device must not be an existing DRBD device.',
+      opts: [pastableOpt],
+      run: async (ctx, p) => {
+        const groups = await ctx.client.transport.get<Obj[]>('/v1/physical-storage');
+        return showList(ctx, 'raw', groups, () => {
+          const t = newTable(ctx, p).addColumn('Size').addColumn('Rotational').addColumn('Nodes');
+          for (const g of groups) {
+            const nodes = Object.entries<Obj[]>(g.nodes ?? {}).map(([node, devs]) => `${node}[${devs.map((d) => {
+              const extra = [d.serial, d.wwn].filter(Boolean);
+              return extra.length ? `${d.device}(${extra.join(',')})` : d.device;
+            }).join(',')}]`);
+            t.addRow([g.size, pyBool(g.rotational), nodes.join('\n')]);
+          }
+          return t.show();
+        });
+      },
+    },
+    {
+      ...SUB.createDevicePool, help: 'Creates an LVM or ZFS(thin) pool with an optional VDO on the device.',
+      args: [
+        { name: 'provider_kind', choices: Object.keys(KINDS), lower: true, help: 'Provider kind' },
+        { name: 'node_name', help: 'Node name', complete: 'node' },
+        { name: 'device_paths', variadic: '+', help: 'List of full device paths to use' },
+      ],
       opts: [
-        { name: 'pool-name', kind: 'str', help: 'Name of the new pool (LVM volume group or zpool)' },
-        { name: 'storage-pool', kind: 'str', help: 'Create a LINSTOR storage pool with the given name on the new pool' },
+        { name: 'pool-name', kind: 'str', required: true, help: 'Name of the new pool' },
+        { name: 'vdo-enable', kind: 'bool', help: 'Use VDO.(only Centos/RHEL)' },
+        { name: 'vdo-logical-size', kind: 'str', help: 'VDO logical size.' },
+        { name: 'vdo-slab-size', kind: 'str', help: 'VDO slab size.' },
+        { name: 'storage-pool', kind: 'str', help: 'Create a Linstor storage pool with the given name' },
+        { name: 'sed', kind: 'bool', help: 'Setup self encrypting drive with Linstor. Needs SED/OPAL2 capable drive and sedutil installed and --storage-pool' },
       ],
       run: async (ctx, p) => {
-        if (!ostr(p, 'pool-name')) throw new UsageError('the following arguments are required: --pool-name');
-        return createDevicePool(ctx, p);
+        const body: Obj = { device_paths: list(p, 'device_paths'), provider_kind: KINDS[str(p, 'provider_kind')], pool_name: ostr(p, 'pool-name'), vdo_enable: obool(p, 'vdo-enable') };
+        if (ostr(p, 'vdo-logical-size')) body.vdo_logical_size_kib = parseSizeKib(ostr(p, 'vdo-logical-size')!, 'KiB');
+        if (obool(p, 'vdo-enable') && ostr(p, 'vdo-slab-size')) body.vdo_slab_size_kib = parseSizeKib(ostr(p, 'vdo-slab-size')!, 'KiB');
+        if (ostr(p, 'storage-pool')) body.with_storage_pool = { name: ostr(p, 'storage-pool') };
+        if (obool(p, 'sed')) body.sed = true;
+        return showReplies(ctx, await ctx.client.transport.post(`/v1/physical-storage/${seg(str(p, 'node_name'))}`, body));
       },
     },
   ],

@@ -1,142 +1,229 @@
-import { layers, propsModify, showList, showProps, showReplies, type Ctx } from '../context.js';
-import { list, obool, oint, ostr, str, type CmdSpec, type OptSpec, type Parsed } from '../spec.js';
-import { formatKib, parseSizeToKib } from '../../model/sizes.js';
-import type { AutoSelectFilter } from '../../client/types.js';
-import { CREATE, DELETE, LIST, LISTPROP, MODIFY, SETPROP, setPropOpts } from './common.js';
+/** `linstor resource-group ...` and `linstor volume-group ...` as linstor-client has them. */
+import { ExitCode, newTable, propsModify, pyList, showList, showProps, showReplies, type Ctx } from '../context.js';
+import { pyJson } from '../output.js';
+import { int, list, obool, oint, ostr, str, UsageError, type CmdSpec, type OptSpec, type Parsed } from '../spec.js';
+import { approxSize, parseSizeKib } from '../units.js';
+import { seg } from '../../client/http.js';
+import { addShowPropColumns, auxOpt, fromFile, fromFileOpt, groupbyOpt, keyValueArgs, pastableOpt, propCells, propsFilterOpt, showPropsOpt, SUB } from './common.js';
+import { drbdOptionsCommand, RESOURCE_SECTIONS, VOLUME_SECTIONS } from './drbd-options.js';
+import { autoSelectOpts, selectFilter } from './select-filter.js';
+import { showQueryMaxVolumeSize } from './query-max-volume-size.js';
 
-/** The autoplace filter options shared by rg create/modify/spawn and r c --auto-place. */
-export const filterOpts: OptSpec[] = [
-  { name: 'place-count', kind: 'int', help: 'Number of diskful replicas' },
-  { name: 'storage-pool', short: 's', kind: 'list', help: 'Storage pool(s) to place on' },
-  { name: 'diskless-storage-pool', kind: 'list' },
-  { name: 'do-not-place-with', kind: 'list', help: 'Avoid nodes holding these resources' },
-  { name: 'do-not-place-with-regex', kind: 'str' },
-  { name: 'replicas-on-same', kind: 'list' },
-  { name: 'replicas-on-different', kind: 'list' },
-  { name: 'diskless-on-remaining', kind: 'bool' },
-  { name: 'layer-list', short: 'l', kind: 'str', help: 'Comma separated layer list, e.g. drbd,storage' },
-  { name: 'providers', kind: 'list' },
-  { name: 'node-name-list', kind: 'list' },
-];
+type Obj = Record<string, any>;
+const RG_HEADERS = ['ResourceGroup', 'SelectFilter', 'VlmNrs', 'Description'];
 
-export function selectFilter(p: Parsed, placeCount?: number): AutoSelectFilter {
-  const f: AutoSelectFilter = {};
-  const pc = placeCount ?? oint(p, 'place-count');
-  if (pc !== undefined) f.place_count = pc;
-  if (list(p, 'storage-pool').length) f.storage_pool_list = list(p, 'storage-pool');
-  if (list(p, 'diskless-storage-pool').length) f.storage_pool_diskless_list = list(p, 'diskless-storage-pool');
-  if (list(p, 'do-not-place-with').length) f.not_place_with_rsc = list(p, 'do-not-place-with');
-  if (ostr(p, 'do-not-place-with-regex')) f.not_place_with_rsc_regex = ostr(p, 'do-not-place-with-regex');
-  if (list(p, 'replicas-on-same').length) f.replicas_on_same = list(p, 'replicas-on-same');
-  if (list(p, 'replicas-on-different').length) f.replicas_on_different = list(p, 'replicas-on-different');
-  if (obool(p, 'diskless-on-remaining')) f.diskless_on_remaining = true;
-  const l = layers(ostr(p, 'layer-list'));
-  if (l) f.layer_stack = l;
-  if (list(p, 'providers').length) f.provider_list = list(p, 'providers').map((x) => x.toUpperCase());
-  if (list(p, 'node-name-list').length) f.node_name_list = list(p, 'node-name-list');
-  return f;
+const peerSlots: OptSpec = { name: 'peer-slots', kind: 'int', help: '(DRBD) peer slots for new resources' };
+function peerSlotsValue(p: Parsed): number | undefined {
+  const v = oint(p, 'peer-slots');
+  if (v !== undefined && (v < 1 || v > 31)) throw new UsageError(`${v} not in range: [1, 31]`);
+  return v;
 }
 
-function filterText(f: AutoSelectFilter | undefined): string {
-  if (!f) return '';
-  const parts: string[] = [];
-  if (f.place_count !== undefined) parts.push(`PlaceCount: ${f.place_count}`);
-  const pools = f.storage_pool_list ?? (f.storage_pool ? [f.storage_pool] : []);
-  if (pools.length) parts.push(`StoragePool(s): ${pools.join(', ')}`);
-  if (f.storage_pool_diskless_list?.length) parts.push(`DisklessStoragePool(s): ${f.storage_pool_diskless_list.join(', ')}`);
-  if (f.not_place_with_rsc?.length) parts.push(`NotPlaceWithRsc: ${f.not_place_with_rsc.join(', ')}`);
-  if (f.replicas_on_same?.length) parts.push(`ReplicasOnSame: ${f.replicas_on_same.join(', ')}`);
-  if (f.replicas_on_different?.length) parts.push(`ReplicasOnDifferent: ${f.replicas_on_different.join(', ')}`);
-  if (f.layer_stack?.length) parts.push(`LayerStack: ${f.layer_stack.join(',')}`);
-  if (f.provider_list?.length) parts.push(`ProviderList: ${f.provider_list.join(',')}`);
-  if (f.diskless_on_remaining) parts.push('DisklessOnRemaining: True');
-  return parts.join(', ');
+/** python-linstor's SelectFilter.__str__: one "Key: value" line per set field, lists as Python reprs. */
+export function selectFilterText(f: Obj | undefined): string {
+  const s = f ?? {};
+  const lines: string[] = [];
+  if (s.place_count) lines.push(`PlaceCount: ${s.place_count}`);
+  const pools: string[] = s.storage_pool_list ?? (s.storage_pool ? [s.storage_pool] : []);
+  if (s.storage_pool || pools.length) lines.push(`StoragePool(s): ${pools.join(', ')}`);
+  if ('diskless_on_remaining' in s) lines.push(`DisklessOnRemaining: ${s.diskless_on_remaining ? 'True' : 'False'}`);
+  if (s.not_place_with_rsc?.length) lines.push(`NotPlaceWithRsc: ${pyList(s.not_place_with_rsc)}`);
+  if (s.not_place_with_rsc_regex) lines.push(`NotPlaceWithRscRegex: ${s.not_place_with_rsc_regex}`);
+  if (s.replicas_on_same?.length) lines.push(`ReplicasOnSame: ${pyList(s.replicas_on_same)}`);
+  if (s.replicas_on_different?.length) lines.push(`ReplicasOnDifferent: ${pyList(s.replicas_on_different)}`);
+  if (s.x_replicas_on_different_map && Object.keys(s.x_replicas_on_different_map).length) {
+    lines.push(`XReplicasOnDifferent: {${Object.entries(s.x_replicas_on_different_map).map(([k, v]) => `'${k}': ${String(v)}`).join(', ')}}`);
+  }
+  if (s.layer_stack?.length) lines.push(`LayerStack: ${pyList(s.layer_stack)}`);
+  if (s.provider_list?.length) lines.push(`ProviderList: ${pyList(s.provider_list)}`);
+  return lines.join('\n');
 }
 
 async function rgList(ctx: Ctx, p: Parsed): Promise<number> {
-  const rgs = await ctx.client.resourceGroups.list({ resource_groups: list(p, 'resource-groups'), props: list(p, 'props') });
-  const vlmNrs = ctx.machine ? [] : await Promise.all(rgs.map((g) => ctx.client.resourceGroups.listVolumeGroups(g.name).then((v) => v.map((x) => x.volume_number).join(','), () => '')));
-  return showList(ctx, rgs, ['ResourceGroup', 'SelectFilter', 'VlmNrs', 'Description'],
-    rgs.map((g, i) => [g.name, filterText(g.select_filter), vlmNrs[i] ?? '', g.description ?? '']));
+  const file = fromFile<Obj[]>(p);
+  const rgs = file ?? await ctx.client.resourceGroups.list({ resource_groups: list(p, 'resource-groups'), props: list(p, 'props') }) as Obj[];
+  if (ctx.machine) return showList(ctx, 'raw', rgs, () => undefined);
+  const t = newTable(ctx, p);
+  for (const h of RG_HEADERS) t.addColumn(h);
+  const keys = addShowPropColumns(t, p);
+  t.setGroupBy(list(p, 'groupby').length ? list(p, 'groupby') : ['ResourceGroup']);
+  for (const g of rgs) {
+    const vgs = file ? [] : await ctx.client.resourceGroups.listVolumeGroups(g.name) as Obj[];
+    t.addRow([g.name, selectFilterText(g.select_filter), vgs.map((v) => String(v.volume_number)).join(','), g.description ?? '', ...propCells(keys, g.props)]);
+  }
+  ctx.out(t.show());
+  return ExitCode.OK;
 }
 
+async function rgCreate(ctx: Ctx, p: Parsed): Promise<number> {
+  const body: Obj = { name: str(p, 'name') };
+  if (ostr(p, 'description')) body.description = ostr(p, 'description');
+  body.select_filter = selectFilter(p, { placeCount: ostr(p, 'place-count') });
+  const ps = peerSlotsValue(p);
+  if (ps !== undefined) body.peer_slots = ps;
+  return showReplies(ctx, await ctx.client.transport.post('/v1/resource-groups', body));
+}
+
+/** python-linstor's resource_group_modify: description, select_filter (always), props, peer slots. */
+export function rgModifyBody(p: Parsed, props: { override_props?: Record<string, string>; delete_props?: string[] } = {}, withFilter = true): Obj {
+  const body: Obj = {};
+  if (ostr(p, 'description') !== undefined) body.description = ostr(p, 'description');
+  body.select_filter = withFilter ? selectFilter(p, { placeCount: ostr(p, 'place-count') }) : {};
+  Object.assign(body, props);
+  const ps = withFilter ? peerSlotsValue(p) : undefined;
+  if (ps !== undefined) body.peer_slots = ps;
+  return body;
+}
+
+async function spawn(ctx: Ctx, p: Parsed): Promise<number> {
+  const body: Obj = {
+    resource_definition_name: str(p, 'resource_definition_name'),
+    volume_sizes: list(p, 'volume_sizes').map((s) => parseSizeKib(s)),
+    partial: obool(p, 'partial'),
+    definitions_only: obool(p, 'definition-only'),
+  };
+  if (ostr(p, 'external-name')) { body.resource_definition_name = ''; body.resource_definition_external_name = ostr(p, 'external-name'); }
+  body.select_filter = selectFilter(p, { placeCount: ostr(p, 'place-count') });
+  const ps = peerSlotsValue(p);
+  if (ps !== undefined) body.peer_slots = ps;
+  if (p.opt['volume-passphrase'] !== undefined) body.volume_passphrases = p.opt['volume-passphrase'];
+  const stop = ctx.progress.start(`Spawning resource '${str(p, 'resource_definition_name')}' from resource group '${str(p, 'resource_group_name')}'...`);
+  try {
+    return showReplies(ctx, await ctx.client.transport.post(`/v1/resource-groups/${seg(str(p, 'resource_group_name'))}/spawn`, body));
+  } finally { stop(); }
+}
+
+async function querySizeInfo(ctx: Ctx, p: Parsed): Promise<number> {
+  const r = await ctx.client.transport.post<Obj>(`/v1/resource-groups/${seg(str(p, 'resource_group_name'))}/query-size-info`,
+    { select_filter: selectFilter(p, { placeCount: ostr(p, 'place-count') }) });
+  if (r?.reports?.length) return showReplies(ctx, r.reports);
+  if (ctx.machine) { ctx.out(`${pyJson(r)}\n`); return ExitCode.OK; }
+  const si = r?.space_info ?? {};
+  const t = newTable(ctx, p).addColumn('MaxVolumeSize', { right: true }).addColumn('AvailableSize', { right: true }).addColumn('Capacity', { right: true }).addColumn('Next Spawn Result');
+  const next = si.next_spawn_result?.length ? si.next_spawn_result.map((x: Obj) => `${x.stor_pool_name} on ${x.node_name}`).join('\n') : '-';
+  t.addRow([approxSize(si.max_vlm_size_in_kib ?? 0), approxSize(si.available_size_in_kib ?? 0), approxSize(si.capacity_in_kib ?? 0), next]);
+  ctx.out(t.show());
+  return ExitCode.OK;
+}
+
+const rgName = (help: string) => ({ name: 'name', help, complete: 'resource-group' as const });
+
 export const resourceGroupCommand: CmdSpec = {
-  name: 'resource-group', aliases: ['rg'], help: 'Resource group subcommands',
+  name: 'resource-group', aliases: ['rg'], help: 'Resource group subcommands', title: 'resource group subcommands',
   sub: [
     {
-      ...CREATE, help: 'Defines a LINSTOR resource group.', args: [{ name: 'name' }],
-      opts: [...filterOpts, { name: 'description', kind: 'str' }, { name: 'peer-slots', kind: 'int' }],
-      run: async (ctx, p) => showReplies(ctx, await ctx.client.resourceGroups.create({
-        name: str(p, 'name'), select_filter: selectFilter(p),
-        ...(ostr(p, 'description') ? { description: ostr(p, 'description') } : {}),
-        ...(oint(p, 'peer-slots') !== undefined ? { peer_slots: oint(p, 'peer-slots') } : {}),
-      })),
+      ...SUB.create, help: 'Creates a LINSTOR resource group.', args: [{ name: 'name', help: 'Name of the resource group.' }],
+      opts: [{ name: 'description', short: 'd', kind: 'str', help: 'Description for the resource group.' }, peerSlots, ...autoSelectOpts({ placeCount: true })],
+      run: rgCreate,
     },
     {
-      ...MODIFY, help: 'Modifies a resource group.', args: [{ name: 'name' }],
-      opts: [...filterOpts, { name: 'description', kind: 'str' }],
+      ...SUB.modify, help: 'Modifies the specified attribute(s) of a LINSTOR resource group.', args: [rgName('Name of the resource group')],
+      opts: [{ name: 'description', short: 'd', kind: 'str', help: 'Description for the resource group.' }, peerSlots, ...autoSelectOpts({ placeCount: true })],
+      run: async (ctx, p) => showReplies(ctx, await ctx.client.transport.put(`/v1/resource-groups/${seg(str(p, 'name'))}`, rgModifyBody(p))),
+    },
+    {
+      ...SUB.list, help: 'Prints a list of all resource groups known to LINSTOR. By default, the list is printed as a human readable table.',
+      opts: [pastableOpt, groupbyOpt(RG_HEADERS), { name: 'resource-groups', short: 'r', kind: 'list', complete: 'resource-group', help: 'Filter by list of resource groups' }, propsFilterOpt, showPropsOpt(), fromFileOpt],
+      run: rgList,
+    },
+    { ...SUB.delete, help: ' Removes a resource group from the LINSTOR cluster.', args: [rgName('Name of the resource group to delete')], run: async (ctx, p) => showReplies(ctx, await ctx.client.resourceGroups.delete(str(p, 'name'))) },
+    {
+      ...SUB.setProperty, help: 'Sets properties for the given resource group.', args: [rgName('Name of the resource group'), ...keyValueArgs], opts: [auxOpt],
+      run: async (ctx, p) => showReplies(ctx, await ctx.client.transport.put(`/v1/resource-groups/${seg(str(p, 'name'))}`,
+        rgModifyBody({ pos: p.pos, opt: {} }, propsModify(str(p, 'key'), p.pos.value as string | undefined, obool(p, 'aux')), false))),
+    },
+    {
+      ...SUB.listProperties, help: 'Prints all properties set on a given resource group.', args: [rgName('Resource group for which to print the properties')], opts: [pastableOpt, fromFileOpt],
       run: async (ctx, p) => {
-        const f = selectFilter(p);
-        return showReplies(ctx, await ctx.client.resourceGroups.modify(str(p, 'name'), {
-          ...(Object.keys(f).length ? { select_filter: f } : {}),
-          ...(ostr(p, 'description') !== undefined ? { description: ostr(p, 'description') } : {}),
-        }));
+        const rgs = fromFile<Obj[]>(p) ?? await ctx.client.resourceGroups.list({ resource_groups: [str(p, 'name')] }) as Obj[];
+        return showProps(ctx, rgs[0] ? rgs[0].props ?? {} : undefined, p);
       },
     },
-    { ...LIST, help: 'Prints a list of all resource groups.', opts: [{ name: 'resource-groups', short: 'r', kind: 'list' }, { name: 'props', kind: 'list' }], run: rgList },
-    { ...DELETE, help: 'Deletes a resource group.', args: [{ name: 'name' }], run: async (ctx, p) => showReplies(ctx, await ctx.client.resourceGroups.delete(str(p, 'name'))) },
+    drbdOptionsCommand({
+      type: 'resource', sections: RESOURCE_SECTIONS, args: [{ name: 'name', help: 'Resource group name', complete: 'resource-group' }],
+      send: (ctx, p, body) => ctx.client.transport.put(`/v1/resource-groups/${seg(str(p, 'name'))}`, rgModifyBody({ pos: p.pos, opt: {} }, body, false)),
+    }),
     {
-      name: 'spawn-resources', aliases: ['spawn'], help: 'Creates a resource definition from a resource group and places it.',
-      args: [{ name: 'resource_group_name' }, { name: 'resource_definition_name' }, { name: 'volume_sizes', variadic: '*' }],
-      opts: [{ name: 'partial', kind: 'bool' }, { name: 'definitions-only', kind: 'bool' }, { name: 'external-name', kind: 'str' }],
-      run: async (ctx, p) => showReplies(ctx, await ctx.client.resourceGroups.spawn(str(p, 'resource_group_name'), {
-        resource_definition_name: str(p, 'resource_definition_name'),
-        volume_sizes: list(p, 'volume_sizes').map((s) => parseSizeToKib(s)),
-        ...(obool(p, 'partial') ? { partial: true } : {}),
-        ...(obool(p, 'definitions-only') ? { definitions_only: true } : {}),
-        ...(ostr(p, 'external-name') ? { resource_definition_external_name: ostr(p, 'external-name') } : {}),
-      })),
+      ...SUB.spawn, help: 'Spawns a new resource with the settings of the specified resource group.',
+      args: [
+        { name: 'resource_group_name', help: 'Resource group name to spawn from.', complete: 'resource-group' },
+        { name: 'resource_definition_name', help: 'New Resource definition name to create. Will be ignored if EXTERNAL_NAME is set.' },
+        { name: 'volume_sizes', variadic: '*', complete: 'size', help: 'Sizes of the volumes to create, default unit GiB (e.g. 10G, 512M).' },
+      ],
+      opts: [
+        { name: 'partial', short: 'p', kind: 'bool', help: 'Allow mismatching volume sizes.' },
+        { name: 'definition-only', short: 'd', kind: 'bool', help: 'Do not auto-place resource, only create definitions' },
+        { name: 'volume-passphrase', kind: 'list', nargs: '*', help: 'User provided volume passphrases' },
+        { name: 'external-name', kind: 'str', help: 'User specified name' },
+        peerSlots, ...autoSelectOpts({ placeCount: true, pForProviders: false }),
+      ],
+      run: spawn,
     },
     {
-      name: 'query-size-info', aliases: ['qsi'], help: 'Queries the maximum volume size and free capacity of a resource group.', args: [{ name: 'resource_group_name' }],
+      ...SUB.queryMaxVolumeSize, help: '[DEPRECATED] Use `linstor resource-group query-size-info` instead. Shows maximum volume size information for a specified resource group.',
+      args: [{ name: 'resource_group_name', help: 'Resource group name to read auto-config settings from', complete: 'resource-group' }], opts: [pastableOpt],
+      run: async (ctx, p) => showQueryMaxVolumeSize(ctx, p, await ctx.client.transport.get(`/v1/resource-groups/${seg(str(p, 'resource_group_name'))}/query-max-volume-size`)),
+    },
+    {
+      ...SUB.querySizeInfo, help: 'Shows volume size information for a specified resource group.',
+      args: [{ name: 'resource_group_name', help: 'Resource group name to read auto-config settings from', complete: 'resource-group' }],
+      opts: [pastableOpt, ...autoSelectOpts({ placeCount: true, pForProviders: false })],
+      run: querySizeInfo,
+    },
+    {
+      ...SUB.adjust, help: 'Adjusts all resource definitions of the given resource group.\nCAUTION: This operation might take a long time and even exceed the default five minute timeout!',
+      args: [{ name: 'resource_group_name', optional: true, help: 'Resource group to adjust. If omitted, all resource groups will be adjusted', complete: 'resource-group' }], opts: [pastableOpt],
       run: async (ctx, p) => {
-        const r = await ctx.client.resourceGroups.querySizeInfo(str(p, 'resource_group_name'));
-        const si = r.space_info;
-        return showList(ctx, r, ['MaxVolumeSize', 'AvailableSize', 'Capacity', 'Next Spawn Result'],
-          si ? [[formatKib(si.max_vlm_size_in_kib), formatKib(si.available_size_in_kib ?? 0), formatKib(si.capacity_in_kib ?? 0),
-            (si.next_spawn_result ?? []).map((n) => `${n.stor_pool_name} on ${n.node_name}`).join(', ')]] : []);
+        const name = p.pos.resource_group_name as string | undefined;
+        const stop = ctx.progress.start(`Adjusting ${name ? `resource group '${name}'` : 'all resource groups'}...`);
+        try {
+          return showReplies(ctx, await ctx.client.transport.post(name ? `/v1/resource-groups/${seg(name)}/adjust` : '/v1/resource-groups/adjustall'));
+        } finally { stop(); }
       },
     },
-    { name: 'adjust', help: 'Adjusts all resource definitions of the group.', args: [{ name: 'name', optional: true }], run: async (ctx, p) => showReplies(ctx, p.pos.name ? await ctx.client.resourceGroups.adjust(str(p, 'name')) : await ctx.client.resourceGroups.adjustAll()) },
-    {
-      ...SETPROP, help: 'Sets a property on a resource group (no value deletes it).', args: [{ name: 'name' }, { name: 'key' }, { name: 'value', optional: true }], opts: setPropOpts,
-      run: async (ctx, p) => showReplies(ctx, await ctx.client.resourceGroups.modify(str(p, 'name'), propsModify(str(p, 'key'), p.pos.value as string | undefined, obool(p, 'aux')))),
-    },
-    { ...LISTPROP, help: 'Prints the properties of a resource group.', args: [{ name: 'name' }], run: async (ctx, p) => { const g = await ctx.client.resourceGroups.get(str(p, 'name')); return showProps(ctx, g.props, [g]); } },
   ],
 };
 
+const vgArgs = [{ name: 'name', help: 'Name of the resource group', complete: 'resource-group' as const }, { name: 'volume_nr', int: true, help: 'Volume number' }];
+const vgPath = (p: Parsed): string => `/v1/resource-groups/${seg(str(p, 'name'))}/volume-groups/${int(p, 'volume_nr')}`;
+
 export const volumeGroupCommand: CmdSpec = {
-  name: 'volume-group', aliases: ['vg'], help: 'Volume group subcommands',
+  name: 'volume-group', aliases: ['vg'], help: 'Resource definition subcommands', title: 'resource definition subcommands',
   sub: [
     {
-      ...CREATE, help: 'Creates a volume group in a resource group.', args: [{ name: 'resource_group_name' }], opts: [{ name: 'vlmnr', kind: 'int' }, { name: 'gross', kind: 'bool' }],
-      run: async (ctx, p) => showReplies(ctx, await ctx.client.resourceGroups.createVolumeGroup(str(p, 'resource_group_name'), {
+      ...SUB.create, help: 'Creates a LINSTOR volume group.', args: [{ name: 'name', help: 'Name of the resource group.', complete: 'resource-group' }],
+      opts: [{ name: 'vlmnr', short: 'n', kind: 'int' }, { name: 'gross', kind: 'bool', help: 'Size for this volume is gross size.' }],
+      run: async (ctx, p) => showReplies(ctx, await ctx.client.transport.post(`/v1/resource-groups/${seg(str(p, 'name'))}/volume-groups`, {
         ...(oint(p, 'vlmnr') !== undefined ? { volume_number: oint(p, 'vlmnr') } : {}), ...(obool(p, 'gross') ? { flags: ['GROSS_SIZE'] } : {}),
       })),
     },
     {
-      ...LIST, help: 'Lists the volume groups of a resource group.', args: [{ name: 'resource_group_name' }],
-      run: async (ctx, p) => { const vgs = await ctx.client.resourceGroups.listVolumeGroups(str(p, 'resource_group_name')); return showList(ctx, vgs, ['VolumeNr', 'Flags'], vgs.map((v) => [v.volume_number ?? 0, (v.flags ?? []).join(', ')])); },
+      ...SUB.list, help: 'Lists all volume groups for a specified resource group. By default, the list is printed as a human readable table.',
+      args: [{ name: 'name', help: 'Resource group name.', complete: 'resource-group' }], opts: [pastableOpt, groupbyOpt(['VolumeNr', 'Flags']), showPropsOpt()],
+      run: async (ctx, p) => {
+        const vgs = await ctx.client.resourceGroups.listVolumeGroups(str(p, 'name')) as Obj[];
+        return showList(ctx, 'raw', vgs, () => {
+          const t = newTable(ctx, p).addColumn('VolumeNr').addColumn('Flags');
+          const keys = addShowPropColumns(t, p);
+          t.setGroupBy(list(p, 'groupby').length ? list(p, 'groupby') : ['VolumeNr']);
+          for (const v of vgs) t.addRow([String(v.volume_number), (v.flags ?? []).join(', '), ...propCells(keys, v.props)]);
+          return t.show();
+        });
+      },
     },
-    { ...DELETE, help: 'Deletes a volume group.', args: [{ name: 'resource_group_name' }, { name: 'volume_nr' }], run: async (ctx, p) => showReplies(ctx, await ctx.client.resourceGroups.deleteVolumeGroup(str(p, 'resource_group_name'), Number(str(p, 'volume_nr')))) },
+    { ...SUB.delete, help: ' Removes a volume group from the LINSTOR cluster.', args: [{ ...vgArgs[0]! }, { name: 'volume_nr', int: true, help: 'Volume number to delete.' }], run: async (ctx, p) => showReplies(ctx, await ctx.client.transport.delete(vgPath(p))) },
     {
-      ...SETPROP, help: 'Sets a property on a volume group.', args: [{ name: 'resource_group_name' }, { name: 'volume_nr' }, { name: 'key' }, { name: 'value', optional: true }], opts: setPropOpts,
-      run: async (ctx, p) => showReplies(ctx, await ctx.client.resourceGroups.modifyVolumeGroup(str(p, 'resource_group_name'), Number(str(p, 'volume_nr')), propsModify(str(p, 'key'), p.pos.value as string | undefined, obool(p, 'aux')))),
+      ...SUB.setProperty, help: 'Sets properties for the given volume group.', args: [...vgArgs, ...keyValueArgs], opts: [auxOpt],
+      run: async (ctx, p) => showReplies(ctx, await ctx.client.transport.put(vgPath(p), propsModify(str(p, 'key'), p.pos.value as string | undefined, obool(p, 'aux')))),
     },
     {
-      ...LISTPROP, help: 'Prints the properties of a volume group.', args: [{ name: 'resource_group_name' }, { name: 'volume_nr' }],
-      run: async (ctx, p) => { const v = await ctx.client.resourceGroups.getVolumeGroup(str(p, 'resource_group_name'), Number(str(p, 'volume_nr'))); return showProps(ctx, v.props, [v]); },
+      ...SUB.listProperties, help: 'Shows all properties of the specified volume group.', args: [{ name: 'name', help: 'Resource group for which to print the properties', complete: 'resource-group' }, { name: 'volume_nr', int: true, help: 'Volume number' }], opts: [pastableOpt],
+      run: async (ctx, p) => {
+        const vgs = await ctx.client.resourceGroups.listVolumeGroups(str(p, 'name')) as Obj[];
+        const vg = vgs.find((v) => v.volume_number === int(p, 'volume_nr'));
+        return showProps(ctx, vg ? vg.props ?? {} : undefined, p);
+      },
     },
+    drbdOptionsCommand({ type: 'resource', sections: VOLUME_SECTIONS, args: [{ name: 'name', help: 'Resource group name', complete: 'resource-group' }, { name: 'volume_nr', int: true, help: 'Volume number' }], send: (ctx, p, body) => ctx.client.transport.put(vgPath(p), body) }),
   ],
 };

@@ -1,156 +1,228 @@
-import { fmtTime, layers, propsModify, showList, showProps, showReplies, type Ctx } from '../context.js';
-import { UsageError, list, obool, oint, ostr, str, type CmdSpec, type Parsed } from '../spec.js';
-import { Color, type CellValue } from '../table.js';
-import { formatKib } from '../../model/sizes.js';
-import type { ResourceCreate, ResourceWithVolumes, Volume } from '../../client/types.js';
-import { CREATE, DELETE, LIST, LISTPROP, SETPROP, setPropOpts } from './common.js';
-import { filterOpts, selectFilter } from './resource-group.js';
+/** `linstor resource ...` and `linstor volume ...`, with linstor-client's options and requests. */
+import { ExitCode, propsModify, showProps, showReplies, type Ctx } from '../context.js';
+import { int, list, obool, oint, ostr, str, UsageError, type CmdSpec, type Parsed } from '../spec.js';
+import { seg } from '../../client/http.js';
+import { transaction } from '../transaction.js';
+import { asyncOpt, auxOpt, filterOpt, fromFileOpt, groupbyOpt, keyValueArgs, layerList, layerListOpt, pastableOpt, propsFilterOpt, showPropsOpt, SUB } from './common.js';
+import { drbdOptionsCommand, PEER_SECTIONS } from './drbd-options.js';
+import { autoPlace, disklessTypeOf } from './resource-definition.js';
+import { involved, resourceList, RSC_HEADERS, volumeList } from './resource-views.js';
+import { autoSelectOpts } from './select-filter.js';
 
-function port(r: ResourceWithVolumes): string {
-  const d = r.layer_object?.drbd;
-  const p = d?.drbd_resource_definition?.port ?? d?.tcp_ports?.[0];
-  return p === undefined ? '' : String(p);
+type Obj = Record<string, any>;
+const rscPath = (rd: string, node: string): string => `/v1/resource-definitions/${seg(rd)}/resources/${seg(node)}`;
+
+/** One entry of the resource create array, as python-linstor's resource_create builds it. */
+function createEntry(p: Parsed, node: string): Obj {
+  const r: Obj = { node_name: node };
+  const flags = [
+    ...(obool(p, 'diskless') ? ['DISKLESS'] : []), ...(obool(p, 'drbd-diskless') ? ['DRBD_DISKLESS'] : []),
+    ...(obool(p, 'nvme-initiator') ? ['NVME_INITIATOR'] : []), ...(obool(p, 'ebs-initiator') ? ['EBS_INITIATOR'] : []),
+    ...(obool(p, 'inactive') ? ['INACTIVE'] : []),
+  ];
+  if (flags.length) r.flags = flags;
+  const pool = (p.opt['storage-pool'] as string[] | undefined)?.[0];
+  if (pool) r.props = { StorPoolName: pool };
+  const e: Obj = { resource: r };
+  if (oint(p, 'node-id') !== undefined) e.drbd_node_id = oint(p, 'node-id');
+  const layers = layerList(ostr(p, 'layer-list'));
+  if (layers?.length) e.layer_list = layers;
+  return e;
 }
 
-function conns(r: ResourceWithVolumes): CellValue {
-  const bad = Object.entries(r.layer_object?.drbd?.connections ?? {}).filter(([, c]) => !c.connected);
-  if (!bad.length) return { text: 'Ok', color: Color.GREEN };
-  return { text: bad.map(([peer, c]) => `${c.message ?? 'Connecting'}(${peer})`).join(','), color: Color.RED };
-}
-
-function rscState(r: ResourceWithVolumes): CellValue {
-  const f = r.flags ?? [];
-  if (f.includes('DELETE') || f.includes('DRBD_DELETE')) return { text: 'DELETING', color: Color.RED };
-  if (f.includes('INACTIVE')) return { text: 'INACTIVE', color: Color.YELLOW };
-  if (f.includes('TIE_BREAKER')) return { text: 'TieBreaker', color: Color.GREEN };
-  const states = [...new Set((r.volumes ?? []).map((v) => v.state?.disk_state).filter((s): s is string => !!s))];
-  if (!states.length) return { text: f.includes('DISKLESS') || f.includes('DRBD_DISKLESS') ? 'Diskless' : 'Unknown', color: Color.YELLOW };
-  const text = states.join(',');
-  return { text, color: states.every((s) => s === 'UpToDate' || s === 'Diskless' || s === 'Created') ? Color.GREEN : Color.YELLOW };
-}
-
-const usage = (r: ResourceWithVolumes): string => (r.state?.in_use === undefined ? '' : r.state.in_use ? 'InUse' : 'Unused');
-
-async function rscList(ctx: Ctx, p: Parsed): Promise<number> {
-  const rscs = await ctx.client.resources.view({ nodes: list(p, 'nodes'), resources: list(p, 'resources'), storage_pools: list(p, 'storage-pools'), props: list(p, 'props') });
-  return showList(ctx, rscs, ['ResourceName', 'Node', 'Port', 'Usage', 'Conns', 'State', 'CreatedOn'],
-    rscs.map((r) => [r.name ?? '', r.node_name ?? '', port(r), usage(r), conns(r), rscState(r), fmtTime(r.create_timestamp)]));
-}
-
-function minor(v: Volume): string {
-  for (const l of v.layer_data_list ?? []) {
-    const m = (l.data as { drbd_volume_definition?: { minor_number?: number } } | undefined)?.drbd_volume_definition?.minor_number;
-    if (l.type === 'DRBD' && m !== undefined) return String(m);
-  }
-  return '';
-}
-
-async function vlmList(ctx: Ctx, p: Parsed): Promise<number> {
-  const rscs = await ctx.client.resources.view({ nodes: list(p, 'nodes'), resources: list(p, 'resources'), storage_pools: list(p, 'storage-pools') });
-  const rows: CellValue[][] = [];
-  for (const r of rscs) {
-    for (const v of r.volumes ?? []) {
-      const ds = v.state?.disk_state ?? 'Unknown';
-      rows.push([r.node_name ?? '', r.name ?? '', v.storage_pool_name ?? '', v.volume_number ?? 0, minor(v), v.device_path ?? '',
-        v.allocated_size_kib === undefined ? '' : formatKib(v.allocated_size_kib), usage(r),
-        { text: ds, color: ds === 'UpToDate' || ds === 'Diskless' ? Color.GREEN : Color.YELLOW }]);
-    }
-  }
-  return showList(ctx, rscs, ['Node', 'Resource', 'StoragePool', 'VolNr', 'MinorNr', 'DeviceName', 'Allocated', 'InUse', 'State'], rows);
-}
-
-async function rscCreate(ctx: Ctx, p: Parsed): Promise<number> {
+async function create(ctx: Ctx, p: Parsed): Promise<number> {
   const rd = str(p, 'resource_definition_name');
-  const layerList = layers(ostr(p, 'layer-list'));
-  const autoPlace = oint(p, 'auto-place');
-  if (autoPlace !== undefined) {
-    const f = selectFilter(p, autoPlace);
-    delete f.layer_stack;
-    return showReplies(ctx, await ctx.client.resources.autoplace(rd, { select_filter: f, ...(layerList ? { layer_list: layerList } : {}), ...(obool(p, 'diskless-on-remaining') ? { diskless_on_remaining: true } : {}) }));
+  if (ostr(p, 'auto-place')) {
+    if (transaction.active) { ctx.out(`Error: --auto-place not allowed in state '${transaction.name}'\n`); return ExitCode.ILLEGAL_STATE; }
+    return autoPlace(ctx, p, rd, ostr(p, 'auto-place'), disklessTypeOf(p));
   }
-  const diskless = obool(p, 'drbd-diskless') || obool(p, 'diskless');
-  const pool = list(p, 'storage-pool')[0];
-  const body: ResourceCreate[] = list(p, 'node_name').map((node) => ({
-    resource: {
-      node_name: node,
-      ...(pool ? { props: { StorPoolName: pool } } : {}),
-      ...(diskless ? { flags: [obool(p, 'drbd-diskless') ? 'DRBD_DISKLESS' : 'DISKLESS'] } : {}),
-    },
-    ...(layerList ? { layer_list: layerList } : {}),
-  }));
-  return showReplies(ctx, await ctx.client.resources.create(rd, body));
+  const nodes = list(p, 'node_name');
+  if (!nodes.length) throw new UsageError('resource create: too few arguments: Node name missing.');
+  const body = nodes.map((n) => createEntry(p, n));
+  if (transaction.active) {
+    transaction.add(rd, body);
+    ctx.out(`${body.length} resource(s) added to transaction\n`);
+    return ExitCode.OK;
+  }
+  const stop = ctx.progress.start(`Creating resource '${rd}' on ${nodes.join(', ')}...`);
+  try {
+    return showReplies(ctx, await ctx.client.transport.post(`/v1/resource-definitions/${seg(rd)}/resources`, body));
+  } finally { stop(); }
 }
 
-const rscArgs = [{ name: 'node_name', variadic: '+' as const }, { name: 'resource_definition_name' }];
-const forEachNode = (fn: (ctx: Ctx, node: string, rd: string, p: Parsed) => Promise<unknown>) => async (ctx: Ctx, p: Parsed): Promise<number> => {
-  let rc = 0;
-  for (const n of list(p, 'node_name')) rc = Math.max(rc, showReplies(ctx, await fn(ctx, n, str(p, 'resource_definition_name'), p)));
-  return rc;
+function toggleDiskPath(p: Parsed): string {
+  const pool = ostr(p, 'storage-pool');
+  const from = ostr(p, 'migrate-from');
+  if (obool(p, 'diskless') && from) throw new UsageError('--migrate-from cannot be used with --diskless');
+  let path = rscPath(str(p, 'name'), str(p, 'node_name'));
+  path += from ? `/migrate-disk/${seg(from)}` : `/toggle-disk/${obool(p, 'diskless') ? 'diskless' : 'diskful'}`;
+  if (pool) path += `/${seg(pool)}`;
+  return path;
+}
+
+const rscArgs = (nodeHelp: string, rscHelp: string, rscName = 'resource_name') => [
+  { name: 'node_name', help: nodeHelp, complete: 'node' as const }, { name: rscName, help: rscHelp, complete: 'resource' as const },
+];
+
+const transactional: CmdSpec = {
+  ...SUB.createTransactional, help: 'create-transactional subcommands', title: 'create-transactional subcommands',
+  sub: [
+    {
+      ...SUB.begin, help: 'Define a list of resources to create in a single transaction.',
+      opts: [{ name: 'terminate-on-error', kind: 'bool', help: 'Abort the transaction when any command fails.' }],
+      run: async (ctx, p) => transaction.begin(ctx, obool(p, 'terminate-on-error')),
+    },
+    { ...SUB.abort, help: 'Abort resource creation transaction.', run: async (ctx) => transaction.abort(ctx) },
+    {
+      ...SUB.commit, help: 'Create resources defined in the current resource creation transaction.', opts: [asyncOpt],
+      run: async (ctx) => {
+        const pending = transaction.commitList(ctx);
+        if (!pending) return ExitCode.ILLEGAL_STATE;
+        const rcs: unknown[] = [];
+        for (const [rd, body] of pending) rcs.push(...await ctx.client.transport.post<unknown[]>(`/v1/resource-definitions/${seg(rd)}/resources`, body));
+        return showReplies(ctx, rcs);
+      },
+    },
+  ],
 };
 
 export const resourceCommand: CmdSpec = {
-  name: 'resource', aliases: ['r'], help: 'Resource subcommands',
+  name: 'resource', aliases: ['r'], help: 'Resouce subcommands', title: 'resource commands',
   sub: [
     {
-      ...CREATE, help: 'Deploys a resource definition to nodes (or lets LINSTOR place it with --auto-place N).',
-      args: [{ name: 'node_name', variadic: '*' }, { name: 'resource_definition_name' }],
+      ...SUB.create, help: 'Deploys a resource definition to a node.',
+      args: [{ name: 'node_name', variadic: '*', help: 'Name of the node to deploy the resource', complete: 'node' }, { name: 'resource_definition_name', help: 'Name of the resource definition', complete: 'resource-definition' }],
       opts: [
-        ...filterOpts.filter((o) => o.name !== 'place-count'),
-        { name: 'auto-place', kind: 'int', help: 'Auto-place the resource on N nodes' },
-        { name: 'drbd-diskless', kind: 'bool' }, { name: 'diskless', short: 'd', kind: 'bool' },
+        { name: 'diskless', short: 'd', kind: 'bool', help: 'DEPRECATED. Use --nvme-initiator or --drbd-diskless instead' },
+        { name: 'node-id', kind: 'int', help: 'Override the automatic selection of DRBD node ID' },
+        asyncOpt,
+        { name: 'nvme-initiator', kind: 'bool', help: 'Mark this resource as NVMe initiator' },
+        { name: 'drbd-diskless', kind: 'bool', help: 'Mark this resource as DRBD diskless' },
+        { name: 'ebs-initiator', kind: 'bool', help: 'Mark this resource as EBS initiator' },
+        { name: 'inactive', kind: 'bool', help: 'Marks the resource created as inactive' },
+        ...autoSelectOpts({ placeCount: false }),
       ],
+      run: create,
+    },
+    {
+      ...SUB.makeAvailable, help: 'Make a resource available on a node. Does nothing if resource already exists on the node.',
+      args: rscArgs('Name of the node to deploy the resource', 'Name of the resource definition'),
+      opts: [{ name: 'diskful', kind: 'bool', help: 'Make the resource diskful on the node.' }, layerListOpt],
       run: async (ctx, p) => {
-        if (!list(p, 'node_name').length && p.opt['auto-place'] === undefined) throw new UsageError('the following arguments are required: node_name (or --auto-place N)');
-        return rscCreate(ctx, p);
+        const layers = layerList(ostr(p, 'layer-list'));
+        const stop = ctx.progress.start(`Making resource '${str(p, 'resource_name')}' available on ${str(p, 'node_name')}...`);
+        try {
+          return showReplies(ctx, await ctx.client.transport.post(`${rscPath(str(p, 'resource_name'), str(p, 'node_name'))}/make-available`,
+            { diskful: obool(p, 'diskful'), ...(layers?.length ? { layer_list: layers } : {}) }));
+        } finally { stop(); }
       },
     },
     {
-      ...LIST, help: 'Prints a list of all resources.',
-      opts: [{ name: 'nodes', short: 'n', kind: 'list' }, { name: 'resources', short: 'r', kind: 'list' }, { name: 'storage-pools', short: 's', kind: 'list' }, { name: 'props', kind: 'list' }],
-      run: rscList,
-    },
-    { name: 'list-volumes', aliases: ['lv'], help: 'Prints a list of all volumes.', opts: [{ name: 'nodes', short: 'n', kind: 'list' }, { name: 'resources', short: 'r', kind: 'list' }, { name: 'storage-pools', short: 's', kind: 'list' }], run: vlmList },
-    { ...DELETE, help: 'Removes a resource from nodes.', args: rscArgs, opts: [{ name: 'keep-tiebreaker', kind: 'bool' }], run: forEachNode((ctx, n, rd, p) => ctx.client.resources.delete(rd, n, obool(p, 'keep-tiebreaker') ? { keepTiebreaker: true } : {})) },
-    {
-      name: 'make-available', aliases: ['mkavail'], help: 'Makes a resource available on a node (diskless unless --diskful).', args: [{ name: 'node_name' }, { name: 'resource_definition_name' }],
-      opts: [{ name: 'diskful', kind: 'bool' }, { name: 'layer-list', short: 'l', kind: 'str' }],
-      run: async (ctx, p) => showReplies(ctx, await ctx.client.resources.makeAvailable(str(p, 'resource_definition_name'), str(p, 'node_name'), {
-        ...(obool(p, 'diskful') ? { diskful: true } : {}), ...(layers(ostr(p, 'layer-list')) ? { layer_list: layers(ostr(p, 'layer-list')) } : {}),
-      })),
+      ...SUB.list, help: 'Prints a list of all resource definitions known to LINSTOR. By default, the list is printed as a human readable table.',
+      opts: [
+        pastableOpt, groupbyOpt(RSC_HEADERS), filterOpt('resources', 'r', 'Filter by list of resources', 'resource'), filterOpt('nodes', 'n', 'Filter by list of nodes', 'node'),
+        { name: 'all', short: 'a', kind: 'bool', help: 'Show all resources.' }, { name: 'faulty', kind: 'bool', help: 'Only show faulty resource.' },
+        { name: 'show-drbd-ports', kind: 'bool', help: 'Show the DRBD port of each resource.' },
+        propsFilterOpt, showPropsOpt(), fromFileOpt,
+      ],
+      run: resourceList,
     },
     {
-      name: 'toggle-disk', aliases: ['td'], help: 'Toggles a resource between diskless and diskful.', args: [{ name: 'node_name' }, { name: 'resource_definition_name' }],
-      opts: [{ name: 'storage-pool', short: 's', kind: 'str' }, { name: 'diskless', short: 'd', kind: 'bool' }, { name: 'migrate-from', kind: 'str' }],
-      run: async (ctx, p) => showReplies(ctx, await ctx.client.resources.toggleDisk(str(p, 'resource_definition_name'), str(p, 'node_name'), {
-        operation: obool(p, 'diskless') ? 'INTO_DRBD_DISKLESS' : 'INTO_DRBD_DISKFUL',
-        ...(ostr(p, 'storage-pool') ? { storage_pool: ostr(p, 'storage-pool') } : {}),
-        ...(ostr(p, 'migrate-from') ? { migrate_from: ostr(p, 'migrate-from') } : {}),
-      })),
-    },
-    { name: 'activate', help: 'Activates a resource.', args: [{ name: 'node_name' }, { name: 'resource_definition_name' }], run: async (ctx, p) => showReplies(ctx, await ctx.client.resources.activate(str(p, 'resource_definition_name'), str(p, 'node_name'))) },
-    { name: 'deactivate', help: 'Deactivates a resource.', args: [{ name: 'node_name' }, { name: 'resource_definition_name' }], run: async (ctx, p) => showReplies(ctx, await ctx.client.resources.deactivate(str(p, 'resource_definition_name'), str(p, 'node_name'))) },
-    {
-      ...SETPROP, help: 'Sets a property on a resource (no value deletes it).', args: [{ name: 'node_name' }, { name: 'resource_definition_name' }, { name: 'key' }, { name: 'value', optional: true }], opts: setPropOpts,
-      run: async (ctx, p) => showReplies(ctx, await ctx.client.resources.modify(str(p, 'resource_definition_name'), str(p, 'node_name'), propsModify(str(p, 'key'), p.pos.value as string | undefined, obool(p, 'aux')))),
+      ...SUB.listVolumes, help: 'Prints a list of all volumes.',
+      opts: [pastableOpt, filterOpt('nodes', 'n', 'Filter by list of nodes', 'node'), filterOpt('storage-pools', 's', 'Filter by list of storage pools', 'storage-pool'),
+        filterOpt('resources', 'r', 'Filter by list of resources', 'resource'), { name: 'all', short: 'a', kind: 'bool', help: 'Show all resources.' },
+        { name: 'hide-replication-states', kind: 'bool', help: 'Do not show the DRBD replication states (Repl column).' }, showPropsOpt(false)],
+      run: volumeList,
     },
     {
-      ...LISTPROP, help: 'Prints the properties of a resource.', args: [{ name: 'node_name' }, { name: 'resource_definition_name' }],
-      run: async (ctx, p) => { const r = await ctx.client.resources.get(str(p, 'resource_definition_name'), str(p, 'node_name')); return showProps(ctx, r.props, [r]); },
+      ...SUB.delete, help: "Removes a resource. The resource is undeployed from the node and the resource entry is marked for removal from LINSTOR's data tables. After the node has undeployed the resource, the resource entry is removed from LINSTOR's data tables.",
+      args: [{ name: 'node_name', variadic: '+', help: 'Name of the node', complete: 'node' }, { name: 'name', help: 'Name of the resource to delete', complete: 'resource' }],
+      opts: [asyncOpt, { name: 'keep-tiebreaker', kind: 'bool', help: 'Keep a DRBD tiebreaker instead of deleting the resource completely' }],
+      run: async (ctx, p) => {
+        const rcs: unknown[] = [];
+        const stop = ctx.progress.start(`Deleting resource '${str(p, 'name')}'...`);
+        try {
+          for (const n of list(p, 'node_name')) rcs.push(...await ctx.client.resources.delete(str(p, 'name'), n, obool(p, 'keep-tiebreaker') ? { keepTiebreaker: true } : {}));
+        } finally { stop(); }
+        return showReplies(ctx, rcs);
+      },
+    },
+    {
+      ...SUB.setProperty, help: 'Sets properties for the given resource on the given node.',
+      args: [...rscArgs('Node name where resource is deployed.', 'Name of the resource', 'name'), ...keyValueArgs], opts: [auxOpt],
+      run: async (ctx, p) => showReplies(ctx, await ctx.client.transport.put(rscPath(str(p, 'name'), str(p, 'node_name')), propsModify(str(p, 'key'), p.pos.value as string | undefined, obool(p, 'aux')))),
+    },
+    {
+      ...SUB.listProperties, help: 'Prints all properties of the given resource.', args: rscArgs('Node name where the resource is deployed.', 'Resource name'), opts: [pastableOpt],
+      run: async (ctx, p) => {
+        const rscs = await ctx.client.resources.view({ nodes: [str(p, 'node_name')], resources: [str(p, 'resource_name')] }) as Obj[];
+        return showProps(ctx, rscs[0] ? rscs[0].props ?? {} : undefined, p);
+      },
+    },
+    drbdOptionsCommand({
+      peer: true, type: 'peer-device', sections: PEER_SECTIONS,
+      args: [{ name: 'node_a', help: '1. Node in the node connection', complete: 'node' }, { name: 'node_b', help: '1. Node in the node connection', complete: 'node' }, { name: 'resource_name', help: 'Resource name', complete: 'resource' }],
+      send: (ctx, p, body) => ctx.client.transport.put(`/v1/resource-definitions/${seg(str(p, 'resource_name'))}/resource-connections/${seg(str(p, 'node_a'))}/${seg(str(p, 'node_b'))}`, body),
+    }),
+    {
+      ...SUB.toggleDisk, help: 'Toggles a resource between diskless and diskful (backed by disk/s).',
+      args: rscArgs('Node name where resource is deployed', 'Name of the resource', 'name'),
+      opts: [
+        { name: 'storage-pool', short: 's', kind: 'str', group: 'storage', complete: 'storage-pool-definition', help: 'Add disks to a diskless resource using this storage pool name' },
+        { name: 'default-storage-pool', aliases: ['--dflt'], kind: 'bool', group: 'storage', help: 'Add disks to a diskless resource using the storage pools determined from the properties of the objects to which the volumes belong' },
+        { name: 'diskless', short: 'd', aliases: ['--drbd-diskless'], kind: 'bool', group: 'storage', help: 'Remove the disks from a resource (toggles --drbd-diskless)' },
+        asyncOpt,
+        { name: 'migrate-from', kind: 'str', metavar: 'MIGRATION_SOURCE', complete: 'node', help: 'Name of the node on which the resource should be deleted once the sync is complete. Only applicable when adding a disk to a diskless resource. The command will complete once the new disk has been added; the deletion will occur later in the background.' },
+      ],
+      run: async (ctx, p) => {
+        const stop = ctx.progress.start(`Toggling disk of '${str(p, 'name')}' on ${str(p, 'node_name')}...`);
+        try { return showReplies(ctx, await ctx.client.transport.put(toggleDiskPath(p))); } finally { stop(); }
+      },
+    },
+    transactional,
+    { ...SUB.activate, help: 'Activate a resource.', args: rscArgs('Node name of the resource', 'Name of the resource'), run: async (ctx, p) => showReplies(ctx, await ctx.client.resources.activate(str(p, 'resource_name'), str(p, 'node_name'))) },
+    { ...SUB.deactivate, help: 'Deactivate a resource.', args: rscArgs('Node name of the resource', 'Name of the resource'), run: async (ctx, p) => showReplies(ctx, await ctx.client.resources.deactivate(str(p, 'resource_name'), str(p, 'node_name'))) },
+    {
+      ...SUB.involved, help: 'Prints a list of resources involved on a given node.',
+      args: [{ name: 'node', help: 'Node name where a resource is used', complete: 'node' }],
+      opts: [pastableOpt, { name: 'inuse', short: 'i', kind: 'bool', help: 'Only show resource bundles that are used.' },
+        { name: 'diskless-inuse', short: 'd', kind: 'bool', help: 'Only show resource bundles that have a diskless in-use.' },
+        { name: 'min-diskful', short: 'm', kind: 'int', help: 'Only show resource bundles that have less diskful replicas.' }, showPropsOpt()],
+      run: involved,
     },
   ],
 };
 
+const vlmArgs = [
+  { name: 'node_name', help: 'Node name where the resource is deployed.', complete: 'node' as const },
+  { name: 'resource_name', help: 'Resource name', complete: 'resource' as const },
+  { name: 'volume_number', int: true, help: 'Volume number' },
+];
+
 export const volumeCommand: CmdSpec = {
-  name: 'volume', aliases: ['v'], help: 'Volume subcommands',
+  name: 'volume', aliases: ['v'], help: 'Volume subcommands', title: 'volume commands',
   sub: [
-    { ...LIST, help: 'Prints a list of all volumes.', opts: [{ name: 'nodes', short: 'n', kind: 'list' }, { name: 'resources', short: 'r', kind: 'list' }, { name: 'storage-pools', short: 's', kind: 'list' }], run: vlmList },
     {
-      ...SETPROP, help: 'Sets a property on a volume.', args: [{ name: 'node_name' }, { name: 'resource_definition_name' }, { name: 'volume_nr' }, { name: 'key' }, { name: 'value', optional: true }], opts: setPropOpts,
-      run: async (ctx, p) => showReplies(ctx, await ctx.client.resources.modifyVolume(str(p, 'resource_definition_name'), str(p, 'node_name'), Number(str(p, 'volume_nr')), propsModify(str(p, 'key'), p.pos.value as string | undefined, obool(p, 'aux')))),
+      ...SUB.list, help: 'Prints a list of all volumes.',
+      opts: [pastableOpt, filterOpt('nodes', 'n', 'Filter by list of nodes', 'node'), filterOpt('storage-pools', 's', 'Filter by list of storage pools', 'storage-pool'),
+        filterOpt('resources', 'r', 'Filter by list of resources', 'resource'), { name: 'all', short: 'a', kind: 'bool', help: 'Show all resources.' },
+        { name: 'hide-replication-states', kind: 'bool', help: 'Do not show the DRBD replication states (Repl column).' }, showPropsOpt(false), fromFileOpt],
+      run: volumeList,
     },
     {
-      ...LISTPROP, help: 'Prints the properties of a volume.', args: [{ name: 'node_name' }, { name: 'resource_definition_name' }, { name: 'volume_nr' }],
-      run: async (ctx, p) => { const v = await ctx.client.resources.getVolume(str(p, 'resource_definition_name'), str(p, 'node_name'), Number(str(p, 'volume_nr'))); return showProps(ctx, v.props, [v]); },
+      ...SUB.setProperty, help: 'Sets properties for the specified volume of a specified resource and node.', args: [...vlmArgs, ...keyValueArgs], opts: [auxOpt],
+      run: async (ctx, p) => showReplies(ctx, await ctx.client.transport.put(`${rscPath(str(p, 'resource_name'), str(p, 'node_name'))}/volumes/${int(p, 'volume_number')}`,
+        propsModify(str(p, 'key'), p.pos.value as string | undefined, obool(p, 'aux')))),
+    },
+    {
+      ...SUB.listProperties, help: 'Lists all properties set on the specified volume.', args: vlmArgs, opts: [pastableOpt],
+      run: async (ctx, p) => {
+        const rscs = await ctx.client.resources.view({ nodes: [str(p, 'node_name')], resources: [str(p, 'resource_name')] }) as Obj[];
+        const v = (rscs[0]?.volumes ?? []).find((x: Obj) => x.volume_number === int(p, 'volume_number'));
+        return showProps(ctx, v ? v.props ?? {} : undefined, p);
+      },
     },
   ],
 };
+
+export { groupbyOpt };

@@ -6,6 +6,11 @@ import type { ClusterState } from '../state/cluster-state.js';
 
 export const CONTROLLER_VERSION = '1.28.0';
 
+/** Passphrases, passwords, secrets and tokens in a request body never reach a report. */
+function redactSecrets(key: string, value: unknown): unknown {
+  return key && /pass(word|phrase)?|secret|token|credential/i.test(key) && value !== null && value !== undefined ? '***' : value;
+}
+
 /**
  * Writes error reports for unexpected failures, as LINSTOR does: ids
  * `<instance>-<node>-<seq>`, stored with time, node, stack and the request, and
@@ -20,7 +25,7 @@ export class ErrorReporter {
     const e = err instanceof Error ? err : new Error(String(err));
     const id = `${this.instance}-00000-${String(++this.seq).padStart(6, '0')}`;
     const origin = /at (?:(\S+) )?\(?([^():]+):(\d+):\d+\)?/.exec(e.stack?.split('\n')[1] ?? '');
-    const request = req ? `${req.method} ${req.originalUrl}\n${req.body && Object.keys(req.body).length ? JSON.stringify(req.body, null, 2) : ''}` : '';
+    const request = req ? `${req.method} ${req.originalUrl}\n${req.body && typeof req.body === 'object' && Object.keys(req.body).length ? JSON.stringify(req.body, redactSecrets, 2) : ''}` : '';
     const report: ErrorReport = {
       id,
       nodeName: this.nodeName,

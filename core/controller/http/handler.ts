@@ -4,7 +4,7 @@ import type { RequestTypes } from '../../api/generated/types.js';
 import { validateRequest, type RequestKey } from '../../api/validate.js';
 import { ApiError } from '../../model/errors.js';
 import type { ErrorReporter } from '../errors/reporter.js';
-import { sendJson, sendRawJson, sendRcList } from './reply.js';
+import { sendJson, sendList, sendRawJson, sendRcList, type ListBody } from './reply.js';
 
 /** What a route returns: an ApiCallRc list (mutations) or a JSON body (queries). */
 export type RouteResult =
@@ -12,6 +12,8 @@ export type RouteResult =
   | { json: unknown; status?: number }
   /** A whole JSON document, already serialised. */
   | { jsonText: string | Buffer; status?: number }
+  /** A JSON document kept in parts (a segmented list), written part by part. */
+  | { list: ListBody; status?: number }
   | { raw: () => void };
 
 export interface RouteMeta { obj: ObjectMask; op?: OpMask }
@@ -40,6 +42,7 @@ export function route(reporter: ErrorReporter, meta: RouteMeta & { body?: Reques
       if ('raw' in r) return r.raw();
       if ('rc' in r) return sendRcList(res, r.rc, r.status ?? successStatus);
       if ('jsonText' in r) return sendRawJson(res, r.status ?? successStatus, r.jsonText);
+      if ('list' in r) return sendList(res, r.status ?? successStatus, r.list);
       return sendJson(res, r.status ?? successStatus, r.json);
     } catch (err) {
       return sendError(reporter, req, res, err, meta);

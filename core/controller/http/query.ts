@@ -35,6 +35,12 @@ export function propsFilter(req: Request): (props: Record<string, string>) => bo
   return (props) => pairs.every(([k, v]) => (v === undefined ? k in props : props[k] === v));
 }
 
+/** Whether the request asks for a page (limit/offset) rather than the whole list. */
+export function isPaged(req: Request): boolean {
+  const q = req.query as Record<string, unknown>;
+  return q.limit !== undefined || q.offset !== undefined;
+}
+
 /**
  * Filters and pages at the source: walks the iterable once, skips `offset` matches and
  * stops after `limit` (0 = all), so no full list is built just to be sliced.

@@ -12,6 +12,7 @@
  */
 import { nameKey } from '../../model/names.js';
 import type { Node } from '../../model/types.js';
+import { propChain } from '../../props/chain.js';
 import { propValue } from '../../props/resolver.js';
 import type { ControllerContext } from '../context.js';
 import { resourceKey, resourcesOf } from '../lookup.js';
@@ -69,7 +70,7 @@ async function autoEvict(ctx: ControllerContext, offlineSince: Map<string, numbe
     // An evicted or evacuated node starts a fresh clock once restored: without this, a node
     // restored before its satellite reconnects would be evicted again at the next tick.
     if (n.flags.some((f) => NODE_AWAY_FLAGS.includes(f))) { offlineSince.delete(nameKey(n.name)); continue; }
-    const levels = [{ level: 'controller', props: ctrl }, { level: 'node', props: n.props }];
+    const levels = propChain({ controller: ctrl, node: n });
     if ((propValue('DrbdOptions/AutoEvictAllowEviction', levels) ?? 'true').toLowerCase() === 'false') continue;
     const after = seconds(process.env.LINSTOR_AUTO_EVICT_AFTER_SECONDS, propValue('DrbdOptions/AutoEvictAfterTime', levels), 60);
     if (after === undefined || now - offlineSince.get(nameKey(n.name))! < after) continue;
@@ -86,10 +87,7 @@ async function autoDiskful(ctx: ControllerContext, primarySince: Map<string, num
     const rd = state.resourceDefinitions.get(nameKey(r.name));
     if (!rd) continue;
     const rg = state.resourceGroups.get(nameKey(rd.resourceGroup));
-    const levels = [
-      { level: 'controller', props: state.ctrlProps }, { level: 'resource-group', props: rg?.props ?? {} },
-      { level: 'resource-definition', props: rd.props }, { level: 'resource', props: r.props },
-    ];
+    const levels = propChain({ controller: state.ctrlProps, resourceGroup: rg, resourceDefinition: rd, resource: r });
     // Off unless the prop is set; the test hook only changes its unit to seconds.
     const minutes = propValue('DrbdOptions/auto-diskful', levels);
     if (minutes === undefined) continue;

@@ -4,8 +4,10 @@
  */
 import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
 import { nameKey } from '../../model/names.js';
+import { isDisklessResource } from '../../model/resource-flags.js';
 import type { AutoSelectFilter, LayerKind, Resource, ResourceDefinition, ResourceGroup } from '../../model/types.js';
 import { autoplace, type PlacementResult } from '../../placement/index.js';
+import { propChain } from '../../props/chain.js';
 import { propValue } from '../../props/resolver.js';
 import type { ControllerContext } from '../context.js';
 import type { Transaction } from '../state/cluster-state.js';
@@ -34,9 +36,7 @@ export interface AutoplaceOutcome {
 
 /** AllowMixingStoragePoolDriver from controller < group < definition. */
 function allowMixing(ctx: ControllerContext, rd: ResourceDefinition, rg: ResourceGroup | undefined): boolean {
-  return propValue('AllowMixingStoragePoolDriver', [
-    { level: 'controller', props: ctx.state.ctrlProps }, { level: 'resource-group', props: rg?.props ?? {} }, { level: 'resource-definition', props: rd.props },
-  ])?.toLowerCase() === 'true';
+  return propValue('AllowMixingStoragePoolDriver', propChain({ controller: ctx.state.ctrlProps, resourceGroup: rg, resourceDefinition: rd }))?.toLowerCase() === 'true';
 }
 
 /**
@@ -87,7 +87,7 @@ export function poolForNode(ctx: ControllerContext, rd: ResourceDefinition, node
   const base = effectiveFilter(rg, { additional_place_count: 1 });
   const existing = [...ctx.state.resources.withPrefix(`${nameKey(rd.name)}/`)]
     .filter((r) => nameKey(r.nodeName) !== nameKey(nodeName) && !r.flags.includes('DELETE'))
-    .map((r) => ({ nodeName: r.nodeName, diskful: !r.flags.some((f) => f === 'DISKLESS' || f === 'TIE_BREAKER') }));
+    .map((r) => ({ nodeName: r.nodeName, diskful: !isDisklessResource(r.flags) }));
   try {
     const res = autoplace(placementSnapshot(ctx), {
       resourceName: rd.name,

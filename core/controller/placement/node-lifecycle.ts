@@ -12,6 +12,7 @@ import { getNode, resourceKey, resourcesOf, resourcesOnNode } from '../lookup.js
 import { applyAndReport } from '../services/apply.js';
 import { adjustTieBreaker, deleteResources } from '../services/deletion.js';
 import { autoplaceInTx, effectiveFilter } from './autoplace.js';
+import { propChain } from '../../props/chain.js';
 import { propValue } from '../../props/resolver.js';
 import { isDiskful } from './snapshot.js';
 
@@ -26,9 +27,7 @@ function liveDiskful(ctx: ControllerContext, rdName: string, awayNode: string): 
 export function minReplicaCount(ctx: ControllerContext, rdName: string): number {
   const rd = ctx.state.resourceDefinitions.get(nameKey(rdName));
   const rg = rd ? ctx.state.resourceGroups.get(nameKey(rd.resourceGroup)) : undefined;
-  const v = propValue('DrbdOptions/AutoEvictMinReplicaCount', [
-    { level: 'controller', props: ctx.state.ctrlProps }, { level: 'resource-group', props: rg?.props ?? {} }, { level: 'resource-definition', props: rd?.props ?? {} },
-  ]);
+  const v = propValue('DrbdOptions/AutoEvictMinReplicaCount', propChain({ controller: ctx.state.ctrlProps, resourceGroup: rg, resourceDefinition: rd }));
   const n = v !== undefined ? Number(v) : Number.NaN;
   return Number.isInteger(n) && n > 0 ? n : (rg?.selectFilter.place_count ?? 2);
 }

@@ -21,8 +21,16 @@ function poolOf(cluster: PlacementCluster, c: PlacementChoice): PlacementStorage
   return cluster.storagePools.find((p) => nameKey(p.nodeName) === nameKey(c.nodeName) && nameKey(p.name) === nameKey(c.storagePool));
 }
 
+/** LINSTOR has no default replica count: spawn places nothing and the size queries refuse without one. */
+function placeCountRequired(): ApiError {
+  return new ApiError('FAIL_INVLD_PLACE_COUNT', 'Replica count is required for this operation', {
+    obj: 'RSC_GRP', correction: 'Set a place count on the resource group (resource-group modify --place-count N) or in the request.',
+  });
+}
+
 function probe(cluster: PlacementCluster, filter: AutoSelectFilter): PlacementChoice[] {
-  const f: AutoSelectFilter = { ...filter, place_count: filter.place_count ?? 2, diskless_on_remaining: false };
+  if (filter.place_count === undefined) throw placeCountRequired();
+  const f: AutoSelectFilter = { ...filter, diskless_on_remaining: false };
   delete f.additional_place_count;
   return autoplace(cluster, { resourceName: PROBE_NAME, filter: f, volumeSizesKib: [1] }).diskful;
 }
@@ -83,12 +91,18 @@ export function sizeInfo(ctx: ControllerContext, filter: AutoSelectFilter, clust
   return { space_info: base };
 }
 
-export function groupSizeInfo(ctx: ControllerContext, rg: ResourceGroup, override: AutoSelectFilter, cluster?: PlacementCluster): { space_info: SpaceInfo; reports?: ApiCallRc[] } {
+export function groupSizeInfo(ctx: ControllerContext, rg: ResourceGroup, override: AutoSelectFilter, cluster?: PlacementCluster): { space_info?: SpaceInfo; reports?: ApiCallRc[] } {
+  // As LINSTOR's querySizeInfoImpl: the group itself must have a replica count (spawn needs it too).
+  if (rg.selectFilter.place_count === undefined) {
+    const e = placeCountRequired();
+    return { reports: [rcEntry(e.rc, e.message, { ...e.opts, objRefs: { RscGrp: rg.name } })] };
+  }
   return sizeInfo(ctx, effectiveFilter(rg, override), cluster);
 }
 
 /** MaxVolumeSizes: one candidate per storage pool name that can hold all replicas. */
 export function maxVolumeSizes(ctx: ControllerContext, filter: AutoSelectFilter): { candidates: Array<Record<string, unknown>>; default_max_oversubscription_ratio: number } {
+  if (filter.place_count === undefined) throw placeCountRequired();
   const cluster = placementSnapshot(ctx);
   const names = new Map<string, string>();
   for (const p of cluster.storagePools) if (p.providerKind !== 'DISKLESS') names.set(nameKey(p.name), p.name);

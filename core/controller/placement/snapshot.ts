@@ -4,17 +4,17 @@
  * the placement and the resources it creates then see the same state.
  */
 import { nameKey } from '../../model/names.js';
+import { isDisklessResource } from '../../model/resource-flags.js';
 import type { Resource } from '../../model/types.js';
 import type { PlacementCluster, PlacementNode, PlacementResource, PlacementResourceKind, PlacementStoragePool } from '../../placement/index.js';
 import type { ControllerContext } from '../context.js';
 
 /** Node flags that take a node out of placement (LINSTOR: evacuating and evicted nodes). */
 export const NODE_AWAY_FLAGS = ['EVACUATE', 'EVICTED'];
-const DISKLESS = ['DISKLESS', 'DRBD_DISKLESS', 'NVME_INITIATOR'];
 
 export function resourceKind(r: Resource): PlacementResourceKind {
   if (r.flags.includes('TIE_BREAKER')) return 'TIE_BREAKER';
-  return r.flags.some((f) => DISKLESS.includes(f)) ? 'DISKLESS' : 'DISKFUL';
+  return isDisklessResource(r.flags) ? 'DISKLESS' : 'DISKFUL';
 }
 
 export function isDiskful(r: Resource): boolean {

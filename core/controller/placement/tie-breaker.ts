@@ -9,6 +9,7 @@
 import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
 import { nameKey } from '../../model/names.js';
 import type { Resource, ResourceDefinition } from '../../model/types.js';
+import { propChain } from '../../props/chain.js';
 import { propValue } from '../../props/resolver.js';
 import type { ControllerContext } from '../context.js';
 import { resourcesOf } from '../lookup.js';
@@ -21,9 +22,7 @@ export const KEY_AUTO_TIEBREAKER = 'DrbdOptions/auto-add-quorum-tiebreaker';
 
 function enabled(ctx: ControllerContext, rd: ResourceDefinition): boolean {
   const rg = ctx.state.resourceGroups.get(nameKey(rd.resourceGroup));
-  const levels = [
-    { level: 'controller', props: ctx.state.ctrlProps }, { level: 'resource-group', props: rg?.props ?? {} }, { level: 'resource-definition', props: rd.props },
-  ];
+  const levels = propChain({ controller: ctx.state.ctrlProps, resourceGroup: rg, resourceDefinition: rd });
   if ((propValue(KEY_AUTO_TIEBREAKER, levels) ?? 'true').toLowerCase() === 'false') return false;
   return (propValue('DrbdOptions/Resource/quorum', levels) ?? 'majority').toLowerCase() !== 'off';
 }

@@ -1,11 +1,13 @@
-import type { Request, Router } from 'express';
+import type { Router } from 'express';
 import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
 import { printable } from '../../model/names.js';
 import { applyPropsModify } from '../../props/modify.js';
-import type { ControllerConfig } from '../config.js';
 import type { ControllerContext } from '../context.js';
 import { route } from '../http/handler.js';
 import { exportDatabase } from '../services/db-export.js';
+import { exportDocument, writeExport } from '../../store/export.js';
+import { SqliteStore } from '../../store/sqlite.js';
+import { CONTROLLER_VERSION } from '../errors/reporter.js';
 import { PROPS_INFO, PROPS_INFO_ALIASES, propsInfo } from '../services/props-info.js';
 
 const CTRL = 'CTRL_CONF' as const;
@@ -20,9 +22,11 @@ export function registerControllerRoutes(r: Router, ctx: ControllerContext): voi
   })));
 
   r.post('/v1/controller/properties', route(reporter, { obj: CTRL, op: 'CRT', body: 'POST /v1/controller/properties' }, 201, async (_req, _res, b) => {
-    const before = state.ctrlProps;
-    const change = applyPropsModify(before, b);
-    await state.mutate((tx) => tx.put(state.controllerProps, 'props', change.props));
+    const change = await state.mutate((tx) => {
+      const modified = applyPropsModify(state.ctrlProps, b);
+      tx.put(state.controllerProps, 'props', modified.props);
+      return modified;
+    });
     const rc: ApiCallRc[] = [];
     for (const [k, v] of Object.entries(b.override_props ?? {})) {
       rc.push(rcEntry('CREATED', `Successfully set property '${k}' to value '${v}'`, { obj: CTRL, op: 'CRT' }));
@@ -40,24 +44,32 @@ export function registerControllerRoutes(r: Router, ctx: ControllerContext): voi
   r.delete('/v1/controller/properties/*key', route(reporter, { obj: CTRL, op: 'DEL' }, 200, async (req) => {
     const parts = (req.params as Record<string, unknown>).key;
     const key = Array.isArray(parts) ? parts.join('/') : String(parts);
-    const props = state.ctrlProps;
-    if (!(key in props)) {
+    const deleted = await state.mutate((tx) => {
+      const props = state.ctrlProps;
+      if (!(key in props)) return false;
+      const next = { ...props };
+      delete next[key];
+      tx.put(state.controllerProps, 'props', next);
+      return true;
+    });
+    if (!deleted) {
       return { rc: [rcEntry('WARN_DEL_UNSET_PROP', `Could not delete property '${printable(key)}' as it did not exist.`, { obj: CTRL, op: 'DEL' })] };
     }
-    const next = { ...props };
-    delete next[key];
-    await state.mutate((tx) => tx.put(state.controllerProps, 'props', next));
     return { rc: [rcEntry('DELETED', `Successfully deleted property '${key}'`, { obj: CTRL, op: 'DEL' })] };
   }));
 
-  r.get('/v1/controller/config', route(reporter, { obj: CTRL }, 200, (req) => ({ json: controllerConfigView(req, ctx.config) })));
 
-  const exportDb = route(reporter, { obj: CTRL, op: 'CRT', body: 'POST /v1/controller/database/export', bodyOptional: true }, 201, async (_req, _res, b) => {
-    const path = await exportDatabase(ctx.store, b.backup_name, ctx.config.db.backupDirectory);
+  // export-db writes the JSON export any backend can import; the older backup-db copies a SQLite file.
+  const exportDb = (sqliteCopy: boolean) => route(reporter, { obj: CTRL, op: 'CRT', body: 'POST /v1/controller/database/export', bodyOptional: true }, 201, async (_req, _res, b) => {
+    const store = ctx.store;
+    const path = await exportDatabase(b.backup_name, ctx.config.db.backupDirectory, async (tmp) => {
+      if (sqliteCopy && store instanceof SqliteStore) await store.exportTo(tmp);
+      else writeExport(tmp, await exportDocument(store, `linstor-controller ${CONTROLLER_VERSION}`));
+    });
     return { rc: [rcEntry('CREATED', `Database exported to '${path}'.`, { obj: CTRL, op: 'CRT', details: `Store kind: ${ctx.store.kind}` })] };
   });
-  r.post('/v1/controller/database/export', exportDb);
-  r.post('/v1/controller/backup/db', exportDb);
+  r.post('/v1/controller/database/export', exportDb(false));
+  r.post('/v1/controller/backup/db', exportDb(true));
 
   // Counters (the other families count in their own files).
   r.get('/v1/stats/nodes', route(reporter, { obj: 'NODE' }, 200, () => ({ json: { count: state.nodes.size } })));
@@ -73,17 +85,4 @@ export function registerControllerRoutes(r: Router, ctx: ControllerContext): voi
   r.get('/v1/resource-definitions/:resource/resources/:node/volumes/properties/info', info('VOLUME'));
   r.get('/v1/resource-definitions/:resource/resource-connections/properties/info', info('RSC_CONN'));
   r.get('/v1/resource-definitions/:resource/drbd-proxy/properties/info', info('DRBD_PROXY'));
-}
-
-/** A minimal ControllerConfig: what this controller was started with (no secrets). */
-function controllerConfigView(req: Request, cfg: ControllerConfig): Record<string, unknown> {
-  const dir = cfg.configDirectory;
-  const level = (process.env.LINSTOR_LOG_LEVEL ?? cfg.logging.level).toUpperCase();
-  return {
-    config: { dir },
-    log: { level: ['ERROR', 'WARN', 'INFO', 'DEBUG', 'TRACE'].includes(level) ? level : 'INFO', print_stack_trace: false },
-    db: { connection_url: cfg.db.connectionUrl.replace(/\/\/[^@/]*@/, '//***@') },
-    http: { enabled: true, listen_address: req.socket.localAddress ?? cfg.http.listenAddr, port: req.socket.localPort ?? cfg.http.port },
-    https: { enabled: cfg.https.enabled, listen_address: cfg.https.listenAddr, port: cfg.https.port },
-  };
 }

@@ -1,7 +1,9 @@
 import type { Router } from 'express';
 import type { ControllerContext } from '../context.js';
 import { registerConnectionRoutes } from './connections.js';
+import { registerControllerConfigRoutes } from './controller-config.js';
 import { registerControllerRoutes } from './controller-props.js';
+import { registerEmptyFeatureRoutes } from './empty-features.js';
 import { registerEncryptionRoutes } from './encryption.js';
 import { registerErrorReportRoutes } from './error-reports.js';
 import { registerKeyValueStoreRoutes } from './key-value-store.js';
@@ -19,6 +21,7 @@ import { registerVolumeDefinitionRoutes } from './volume-definitions.js';
 /** Every route family, one file each. Order matters only where paths overlap (fixed before params). */
 export function registerRoutes(r: Router, ctx: ControllerContext): void {
   registerControllerRoutes(r, ctx);
+  registerControllerConfigRoutes(r, ctx);
   registerStoragePoolRoutes(r, ctx);
   registerNodeRoutes(r, ctx);
   registerPlacementRoutes(r, ctx);
@@ -33,4 +36,5 @@ export function registerRoutes(r: Router, ctx: ControllerContext): void {
   registerErrorReportRoutes(r, ctx);
   registerEncryptionRoutes(r, ctx);
   registerPhysicalStorageRoutes(r, ctx);
+  registerEmptyFeatureRoutes(r, ctx);
 }

@@ -75,26 +75,29 @@ export function registerNodeRoutes(r: Router, ctx: ControllerContext): void {
   }));
 
   r.put('/v1/nodes/:node', route(reporter, { obj: 'NODE', op: 'MOD', body: 'PUT /v1/nodes/{node}' }, 200, async (req, _res, b) => {
-    const node = getNode(state, String(req.params.node));
-    const change = applyPropsModify(node.props, b);
-    const type = nodeType(b.node_type, node.type);
-    await state.mutate((tx) => tx.put(state.nodes, nameKey(node.name), { ...node, type, props: change.props }));
+    const { node, change } = await state.mutate((tx) => {
+      const cur = getNode(state, String(req.params.node));
+      const modified = applyPropsModify(cur.props, b);
+      tx.put(state.nodes, nameKey(cur.name), { ...cur, type: nodeType(b.node_type, cur.type), props: modified.props });
+      return { node: cur, change: modified };
+    });
     const rc = [rcEntry('MODIFIED', `Node '${node.name}' modified.`, { obj: 'NODE', op: 'MOD', objRefs: { Node: node.name } })];
     for (const k of change.unsetDeletes) rc.push(rcEntry('WARN_DEL_UNSET_PROP', `Could not delete property '${k}' as it did not exist.`, { obj: 'NODE', op: 'MOD' }));
     return { rc };
   }));
 
   r.delete('/v1/nodes/:node', route(reporter, { obj: 'NODE', op: 'DEL' }, 200, async (req) => {
-    const node = getNode(state, String(req.params.node));
-    const placed = resourcesOnNode(state, node.name);
-    if (placed.length) {
-      throw Errors.inUse(`Node '${node.name}' still has resources.`,
-        `Resources on the node: ${placed.slice(0, 10).map((p) => p.name).join(', ')}${placed.length > 10 ? ', ...' : ''}`,
-        'Delete the resources first, or use "node lost" if the node is gone for good.', { obj: 'NODE', op: 'DEL', objRefs: { Node: node.name } });
-    }
-    await state.mutate((tx) => {
+    const node = await state.mutate((tx) => {
+      const node = getNode(state, String(req.params.node));
+      const placed = resourcesOnNode(state, node.name);
+      if (placed.length) {
+        throw Errors.inUse(`Node '${node.name}' still has resources.`,
+          `Resources on the node: ${placed.slice(0, 10).map((p) => p.name).join(', ')}${placed.length > 10 ? ', ...' : ''}`,
+          'Delete the resources first, or use "node lost" if the node is gone for good.', { obj: 'NODE', op: 'DEL', objRefs: { Node: node.name } });
+      }
       for (const sp of [...state.storagePools.withPrefix(`${nameKey(node.name)}/`)]) tx.delete(state.storagePools, `${nameKey(node.name)}/${nameKey(sp.name)}`);
       tx.delete(state.nodes, nameKey(node.name));
+      return node;
     });
     ctx.links.disconnect(nameKey(node.name));
     runtime.nodes.delete(nameKey(node.name));
@@ -151,22 +154,29 @@ export function registerNodeRoutes(r: Router, ctx: ControllerContext): void {
     ni.uuid = old.uuid;
     const makeActive = b.is_active === true;
     if (makeActive || (node.activeNetInterface ?? node.netInterfaces[0]?.name) === old.name) await checkNewEndpoint(ctx, node, old, ni);
-    await state.mutate((tx) => tx.put(state.nodes, nameKey(node.name), {
-      ...node,
-      netInterfaces: node.netInterfaces.map((n) => (n.name === old.name ? ni : n)),
-      activeNetInterface: makeActive ? old.name : node.activeNetInterface,
-    }));
+    await state.mutate((tx) => {
+      const cur = getNode(state, node.name);
+      findNetIf(cur, old.name);
+      tx.put(state.nodes, nameKey(cur.name), {
+        ...cur,
+        netInterfaces: cur.netInterfaces.map((n) => (n.name === old.name ? ni : n)),
+        activeNetInterface: makeActive ? old.name : cur.activeNetInterface,
+      });
+    });
     if (makeActive || (node.activeNetInterface ?? node.netInterfaces[0]?.name) === old.name) ctx.links.connect(nameKey(node.name));
     return { rc: [rcEntry('MODIFIED', `Network interface '${old.name}' on node '${node.name}' modified.`, { obj: 'NET_IF', op: 'MOD', objRefs: { Node: node.name, NetIf: old.name } })] };
   }));
   r.delete('/v1/nodes/:node/net-interfaces/:netif', route(reporter, { obj: 'NET_IF', op: 'DEL' }, 200, async (req) => {
-    const node = getNode(state, String(req.params.node));
-    const ni = findNetIf(node, String(req.params.netif));
-    if ((node.activeNetInterface ?? node.netInterfaces[0]?.name) === ni.name) {
-      throw Errors.inUse(`Network interface '${ni.name}' is the active satellite connection of node '${node.name}'.`,
-        'The controller uses this interface to reach the satellite.', 'Make another interface active first (node interface modify --active).', { obj: 'NET_IF', op: 'DEL' });
-    }
-    await state.mutate((tx) => tx.put(state.nodes, nameKey(node.name), { ...node, netInterfaces: node.netInterfaces.filter((n) => n.name !== ni.name) }));
+    const { node, ni } = await state.mutate((tx) => {
+      const node = getNode(state, String(req.params.node));
+      const ni = findNetIf(node, String(req.params.netif));
+      if ((node.activeNetInterface ?? node.netInterfaces[0]?.name) === ni.name) {
+        throw Errors.inUse(`Network interface '${ni.name}' is the active satellite connection of node '${node.name}'.`,
+          'The controller uses this interface to reach the satellite.', 'Make another interface active first (node interface modify --active).', { obj: 'NET_IF', op: 'DEL' });
+      }
+      tx.put(state.nodes, nameKey(node.name), { ...node, netInterfaces: node.netInterfaces.filter((n) => n.name !== ni.name) });
+      return { node, ni };
+    });
     return { rc: [rcEntry('DELETED', `Network interface '${ni.name}' on node '${node.name}' deleted.`, { obj: 'NET_IF', op: 'DEL', objRefs: { Node: node.name, NetIf: ni.name } })] };
   }));
 }

@@ -100,17 +100,20 @@ export function registerResourceGroupRoutes(r: Router, ctx: ControllerContext): 
   }));
 
   r.put('/v1/resource-groups/:rg', route(reporter, { obj: RG, op: 'MOD', body: 'PUT /v1/resource-groups/{resource_group}' }, 200, async (req, _res, b) => {
-    const rg = getResourceGroup(state, String(req.params.rg));
-    const change = applyPropsModify(rg.props, b);
     const filterChange = b.select_filter === undefined ? undefined : toSelectFilter(b.select_filter);
-    const next: ResourceGroup = {
-      ...rg,
-      props: change.props,
-      description: b.description ?? rg.description,
-      selectFilter: filterChange ? mergeSelectFilter(rg.selectFilter, filterChange) : rg.selectFilter,
-      peerSlots: b.peer_slots ?? rg.peerSlots,
-    };
-    await state.mutate((tx) => tx.put(state.resourceGroups, nameKey(rg.name), next));
+    const { rg, change, next } = await state.mutate((tx) => {
+      const rg = getResourceGroup(state, String(req.params.rg));
+      const change = applyPropsModify(rg.props, b);
+      const next: ResourceGroup = {
+        ...rg,
+        props: change.props,
+        description: b.description ?? rg.description,
+        selectFilter: filterChange ? mergeSelectFilter(rg.selectFilter, filterChange) : rg.selectFilter,
+        peerSlots: b.peer_slots ?? rg.peerSlots,
+      };
+      tx.put(state.resourceGroups, nameKey(rg.name), next);
+      return { rg, change, next };
+    });
     const rc = [rcEntry('MODIFIED', `Resource group '${rg.name}' modified.`, { obj: RG, op: 'MOD', objRefs: rgRefs(rg.name), details: `Resource group '${rg.name}' UUID is: ${rg.uuid}` })];
     for (const k of change.unsetDeletes) rc.push(rcEntry('WARN_DEL_UNSET_PROP', `Could not delete property '${k}' as it did not exist.`, { obj: RG, op: 'MOD' }));
     if (filterChange) rc.push(...poolWarning(state, next));
@@ -179,10 +182,13 @@ export function registerResourceGroupRoutes(r: Router, ctx: ControllerContext): 
   }));
 
   r.put('/v1/resource-groups/:rg/volume-groups/:nr', route(reporter, { obj: VG, op: 'MOD', body: 'PUT /v1/resource-groups/{resource_group}/volume-groups/{volume_number}' }, 200, async (req, _res, b) => {
-    const vg = getVolumeGroup(state, String(req.params.rg), parseVlmNr(String(req.params.nr)));
-    const change = applyPropsModify(vg.props, b);
-    const flags = applyVlmGrpFlags(b.flags, vg.flags);
-    await state.mutate((tx) => tx.put(state.volumeGroups, vgKey(vg.resourceGroup, vg.volumeNumber), { ...vg, props: change.props, flags }));
+    const { vg, change } = await state.mutate((tx) => {
+      const vg = getVolumeGroup(state, String(req.params.rg), parseVlmNr(String(req.params.nr)));
+      const change = applyPropsModify(vg.props, b);
+      const flags = applyVlmGrpFlags(b.flags, vg.flags);
+      tx.put(state.volumeGroups, vgKey(vg.resourceGroup, vg.volumeNumber), { ...vg, props: change.props, flags });
+      return { vg, change };
+    });
     const rc = [rcEntry('MODIFIED', `Volume group with number '${vg.volumeNumber}' of resource group '${vg.resourceGroup}' modified.`, {
       obj: VG, op: 'MOD', objRefs: { RscGrp: vg.resourceGroup, VlmNr: String(vg.volumeNumber) },
     })];

@@ -56,9 +56,12 @@ export function registerStoragePoolRoutes(r: Router, ctx: ControllerContext): vo
   }));
 
   r.put('/v1/storage-pool-definitions/:sp', route(reporter, { obj: SPD, op: 'MOD', body: 'PUT /v1/storage-pool-definitions/{storagepool}' }, 200, async (req, _res, b) => {
-    const d = getStoragePoolDefinition(state, String(req.params.sp));
-    const change = applyPropsModify(d.props, b);
-    await state.mutate((tx) => tx.put(state.storagePoolDefinitions, nameKey(d.name), { ...d, props: change.props }));
+    const { d, change } = await state.mutate((tx) => {
+      const d = getStoragePoolDefinition(state, String(req.params.sp));
+      const change = applyPropsModify(d.props, b);
+      tx.put(state.storagePoolDefinitions, nameKey(d.name), { ...d, props: change.props });
+      return { d, change };
+    });
     return { rc: [rcEntry('MODIFIED', `Storage pool definition '${d.name}' modified.`, { obj: SPD, op: 'MOD', objRefs: { StorPoolDfn: d.name } }), ...unsetWarnings(change.unsetDeletes, SPD)] };
   }));
 
@@ -93,12 +96,16 @@ export function registerStoragePoolRoutes(r: Router, ctx: ControllerContext): vo
   })));
 
   r.put('/v1/nodes/:node/storage-pools/:sp', route(reporter, { obj: SP, op: 'MOD', body: 'PUT /v1/nodes/{node}/storage-pools/{storagepool}' }, 200, async (req, _res, b) => {
-    const sp = getStoragePool(state, String(req.params.node), String(req.params.sp));
-    const node = getNode(state, sp.nodeName);
-    const change = applyPropsModify(sp.props, b);
-    // A modification may not leave the pool without the driver props its kind needs.
-    checkDriverProps(sp.providerKind, change.props, node.props);
-    await state.mutate((tx) => tx.put(state.storagePools, storagePoolKey(sp.nodeName, sp.name), { ...sp, props: change.props }));
+    const { sp, change } = await state.mutate((tx) => {
+      // A modification loads the pool by its parsed name, as LINSTOR does: an invalid one is FAIL_INVLD_STOR_POOL_NAME.
+      const sp = getStoragePool(state, String(req.params.node), checkName('storage-pool', String(req.params.sp)));
+      const node = getNode(state, sp.nodeName);
+      const change = applyPropsModify(sp.props, b);
+      // A modification may not leave the pool without the driver props its kind needs.
+      checkDriverProps(sp.providerKind, change.props, node.props);
+      tx.put(state.storagePools, storagePoolKey(sp.nodeName, sp.name), { ...sp, props: change.props });
+      return { sp, change };
+    });
     return { rc: [rcEntry('MODIFIED', `Storage pool '${sp.name}' on node '${sp.nodeName}' modified.`, { obj: SP, op: 'MOD', objRefs: { Node: sp.nodeName, StorPoolDfn: sp.name } }), ...unsetWarnings(change.unsetDeletes, SP)] };
   }));
 

@@ -52,6 +52,8 @@ export interface ConnectionEvents {
   message(msg: SatelliteMessage): void;
   /** The connection is gone (or never came up); a reconnect is scheduled unless closed. */
   offline(reason: string): void;
+  /** Seq of the last desired state sent on this connection, carried by pings. */
+  lastSentSeq?(): number | undefined;
 }
 
 export function majorOf(version: string): string {
@@ -212,7 +214,8 @@ export class SatelliteConnection {
         sock.destroy(new Error(`no answer for ${Date.now() - this.lastInbound} ms`));
         return;
       }
-      this.send({ type: 'ping' });
+      const seq = this.helloDone ? this.events.lastSentSeq?.() : undefined;
+      this.send(seq === undefined ? { type: 'ping' } : { type: 'ping', seq });
     }, this.timing.pingIntervalMs);
     this.pingTimer.unref();
   }

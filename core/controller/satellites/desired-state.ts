@@ -2,16 +2,18 @@ import type {
   DesiredDrbdPeer, DesiredNodeState, DesiredResource, DesiredStoragePool, DesiredVolume,
 } from '../../model/satellite-protocol.js';
 import { nameKey } from '../../model/names.js';
-import type { LayerKind, Node, Props, Resource, ResourceDefinition, ResourceGroup } from '../../model/types.js';
-import { mergeProps, propValue, type PropLevel } from '../../props/resolver.js';
+import type { LayerKind, Node, Resource, ResourceDefinition, ResourceGroup } from '../../model/types.js';
+import { isDisklessResource } from '../../model/resource-flags.js';
+import { propChain } from '../../props/chain.js';
+import { mergeProps, propValue } from '../../props/resolver.js';
 import { autoQuorumProps, quorumVoters } from './auto-quorum.js';
 import { getVolumeKey } from '../encryption/index.js';
 import { desiredSnapshots } from '../snapshots/desired.js';
 import type { ClusterState } from '../state/cluster-state.js';
-import { DFLT_DISKLESS_STOR_POOL, DFLT_STOR_POOL } from '../../model/defaults.js';
+import { volumeStoragePool } from '../state/volume-pool.js';
+import { DFLT_DISKLESS_STOR_POOL } from '../../model/defaults.js';
 
 const DEFAULT_PEER_SLOTS = 7;
-const DISKLESS_FLAGS = ['DISKLESS', 'DRBD_DISKLESS', 'NVME_INITIATOR'];
 
 /** The few runtime facts the desired state needs (peers' `uname -n`); pure otherwise. */
 export interface DesiredStateHints {
@@ -26,25 +28,6 @@ export interface DesiredStateHints {
 export function desiredNodeState(state: ClusterState, nodeKey: string, hints: DesiredStateHints = {}): DesiredNodeState | undefined {
   const node = state.nodes.get(nodeKey);
   if (!node) return undefined;
-  const ctrl = state.ctrlProps;
-  const storagePools: DesiredStoragePool[] = [];
-  for (const sp of state.storagePools.withPrefix(`${nodeKey}/`)) {
-    const spd = state.storagePoolDefinitions.get(nameKey(sp.name));
-    storagePools.push({
-      name: sp.name,
-      providerKind: sp.providerKind,
-      props: mergeProps([
-        { level: 'controller', props: ctrl }, { level: 'node', props: node.props },
-        { level: 'storage-pool-definition', props: spd?.props ?? {} }, { level: 'storage-pool', props: sp.props },
-      ]),
-    });
-  }
-  // Every node has the diskless pool in LINSTOR; diskless volumes name it.
-  if (!storagePools.some((p) => nameKey(p.name) === nameKey(DFLT_DISKLESS_STOR_POOL))) {
-    storagePools.push({ name: DFLT_DISKLESS_STOR_POOL, providerKind: 'DISKLESS', props: {} });
-  }
-  storagePools.sort((a, b) => a.name.localeCompare(b.name));
-
   const resources: DesiredResource[] = [];
   for (const r of state.resources.withSegment(1, nodeKey)) {
     const rd = state.resourceDefinitions.get(nameKey(r.name));
@@ -54,27 +37,47 @@ export function desiredNodeState(state: ClusterState, nodeKey: string, hints: De
   resources.sort((a, b) => a.name.localeCompare(b.name));
   return {
     nodeName: node.name,
-    props: mergeProps([{ level: 'controller', props: ctrl }, { level: 'node', props: node.props }]),
-    storagePools,
+    props: mergeProps(propChain({ controller: state.ctrlProps, node })),
+    storagePools: desiredStoragePools(state, nodeKey),
     resources,
     snapshots: desiredSnapshots(state, nodeKey),
   };
 }
 
+/** The node's storage pools with their effective props (always with the diskless pool). */
+export function desiredStoragePools(state: ClusterState, nodeKey: string): DesiredStoragePool[] {
+  const node = state.nodes.get(nodeKey);
+  const storagePools: DesiredStoragePool[] = [];
+  for (const sp of state.storagePools.withPrefix(`${nodeKey}/`)) {
+    const spd = state.storagePoolDefinitions.get(nameKey(sp.name));
+    storagePools.push({
+      name: sp.name,
+      providerKind: sp.providerKind,
+      props: mergeProps(propChain({ controller: state.ctrlProps, node, storagePoolDefinition: spd, storagePool: sp })),
+    });
+  }
+  // Every node has the diskless pool in LINSTOR; diskless volumes name it.
+  if (!storagePools.some((p) => nameKey(p.name) === nameKey(DFLT_DISKLESS_STOR_POOL))) {
+    storagePools.push({ name: DFLT_DISKLESS_STOR_POOL, providerKind: 'DISKLESS', props: {} });
+  }
+  return storagePools.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The resource of definition `rdKey` on the node as the satellite must have it; undefined: none. */
+export function desiredResourceOn(state: ClusterState, nodeKey: string, rdKey: string, hints: DesiredStateHints = {}): DesiredResource | undefined {
+  const node = state.nodes.get(nodeKey);
+  const r = state.resources.get(`${rdKey}/${nodeKey}`);
+  const rd = state.resourceDefinitions.get(rdKey);
+  return node && r && rd ? desiredResource(state, node, r, rd, hints) : undefined;
+}
+
 function desiredResource(state: ClusterState, node: Node, r: Resource, rd: ResourceDefinition, hints: DesiredStateHints): DesiredResource {
   const rg: ResourceGroup | undefined = state.resourceGroups.get(nameKey(rd.resourceGroup));
-  const ctrl = state.ctrlProps;
-  const rscLevels: PropLevel[] = [
-    { level: 'controller', props: ctrl },
-    { level: 'resource-group', props: rg?.props ?? {} },
-    { level: 'resource-definition', props: rd.props },
-    { level: 'resource', props: r.props },
-  ];
+  const rscLevels = propChain({ controller: state.ctrlProps, resourceGroup: rg, resourceDefinition: rd, resource: r });
   const flags = [...r.flags];
   // A definition being deleted takes all its resources with it.
   if (rd.flags.includes('DELETE') && !flags.includes('DELETE')) flags.push('DELETE');
   const layerStack: LayerKind[] = r.layerStack.length ? r.layerStack : rd.layerStack.length ? rd.layerStack : ['DRBD', 'STORAGE'];
-  const diskless = flags.some((f) => DISKLESS_FLAGS.includes(f));
   const luks = layerStack.includes('LUKS');
 
   const volumes: DesiredVolume[] = [];
@@ -82,20 +85,11 @@ function desiredResource(state: ClusterState, node: Node, r: Resource, rd: Resou
     if (vd.flags.includes('DELETE')) continue;
     const vg = rg ? state.volumeGroups.get(`${nameKey(rg.name)}/${vd.volumeNumber}`) : undefined;
     const vlm = r.volumes[String(vd.volumeNumber)];
-    const vlmLevels: PropLevel[] = [
-      { level: 'volume-group', props: vg?.props ?? {} },
-      { level: 'volume-definition', props: vd.props },
-      { level: 'volume', props: vlm?.props ?? {} },
-    ];
     volumes.push({
       volumeNumber: vd.volumeNumber,
       sizeKib: vd.sizeKib,
-      // The pool recorded when the resource was placed wins: re-resolving could move a volume
-      // if a StorPoolName prop changed later.
-      storagePool: vlm?.storagePool ?? storagePoolFor(state, node, diskless, [
-        rscLevels[0]!, rscLevels[1]!, vlmLevels[0]!, rscLevels[2]!, vlmLevels[1]!, rscLevels[3]!, vlmLevels[2]!,
-      ], r.props),
-      props: mergeProps(vlmLevels),
+      storagePool: volumeStoragePool(state, r, rd, vd),
+      props: mergeProps(propChain({ volumeGroup: vg, volumeDefinition: vd, volume: vlm })),
       ...((vlm?.minorNumber ?? vd.minorNumber) !== undefined ? { minorNumber: vlm?.minorNumber ?? vd.minorNumber } : {}),
       // Without the key (controller locked) the satellite's LUKS layer refuses the volume with that reason.
       ...(luks ? withKey(state, rd.name, vd.volumeNumber) : {}),
@@ -116,17 +110,6 @@ function withKey(state: ClusterState, rd: string, vlmNr: number): Pick<DesiredVo
   return key !== undefined ? { luks: { key } } : {};
 }
 
-/** Resource StorPoolName, else volume definition / definition / group, else the default pool. */
-function storagePoolFor(state: ClusterState, node: Node, diskless: boolean, levels: PropLevel[], rscProps: Props): string {
-  if (diskless) {
-    // Only a pool named on the resource itself and diskless on this node overrides the default.
-    const own = rscProps.StorPoolName;
-    const sp = own ? state.storagePools.get(`${nameKey(node.name)}/${nameKey(own)}`) : undefined;
-    return sp?.providerKind === 'DISKLESS' ? sp.name : DFLT_DISKLESS_STOR_POOL;
-  }
-  return propValue('StorPoolName', levels) ?? DFLT_STOR_POOL;
-}
-
 /** The address a node is reached at: the PrefNic interface if it exists, else the active one. */
 export function nodeAddress(node: Node, prefNic?: string): string | undefined {
   const byName = (n?: string) => (n ? node.netInterfaces.find((i) => nameKey(i.name) === nameKey(n)) : undefined);
@@ -139,10 +122,9 @@ function netInterfaceMap(node: Node): Record<string, string> {
 
 function drbdData(state: ClusterState, node: Node, r: Resource, rd: ResourceDefinition, rg: ResourceGroup | undefined, hints: DesiredStateHints): NonNullable<DesiredResource['drbd']> {
   const ctrl = state.ctrlProps;
-  const prefNicOf = (n: Node, res: Resource) => propValue('PrefNic', [
-    { level: 'controller', props: ctrl }, { level: 'resource-group', props: rg?.props ?? {} },
-    { level: 'resource-definition', props: rd.props }, { level: 'node', props: n.props }, { level: 'resource', props: res.props },
-  ]);
+  const prefNicOf = (n: Node, res: Resource) => propValue('PrefNic', propChain({
+    controller: ctrl, node: n, resourceGroup: rg, resourceDefinition: rd, resource: res,
+  }));
   const hostNameOf = (n: Node) => {
     const uname = hints.unameOf?.(nameKey(n.name));
     return uname && uname !== n.name ? uname : undefined;
@@ -154,12 +136,14 @@ function drbdData(state: ClusterState, node: Node, r: Resource, rd: ResourceDefi
   const peers: DesiredDrbdPeer[] = [];
   for (const p of siblings) {
     if (nameKey(p.nodeName) === nameKey(node.name)) continue;
+    // Only resources with a DRBD layer are DRBD peers (a STORAGE-only replica has no node id).
+    if (!(p.layerStack.length ? p.layerStack : rd.layerStack).includes('DRBD')) continue;
     const pn = state.nodes.get(nameKey(p.nodeName));
     if (!pn) continue;
-    const connectionProps = mergeProps([
-      ...[...state.nodeConnections.values()].filter((c) => samePair(c.nodeA, c.nodeB, node.name, pn.name)).map((c) => ({ level: 'node-connection', props: c.props })),
-      ...[...state.resourceConnections.values()].filter((c) => nameKey(c.resource) === nameKey(rd.name) && samePair(c.nodeA, c.nodeB, node.name, pn.name)).map((c) => ({ level: 'resource-connection', props: c.props })),
-    ]);
+    const connectionProps = mergeProps(propChain({
+      nodeConnection: [...state.nodeConnections.values()].filter((c) => samePair(c.nodeA, c.nodeB, node.name, pn.name)),
+      resourceConnection: [...state.resourceConnections.values()].filter((c) => nameKey(c.resource) === nameKey(rd.name) && samePair(c.nodeA, c.nodeB, node.name, pn.name)),
+    }));
     const hostName = hostNameOf(pn);
     peers.push({
       nodeName: pn.name,
@@ -167,7 +151,7 @@ function drbdData(state: ClusterState, node: Node, r: Resource, rd: ResourceDefi
       address: nodeAddress(pn, prefNicOf(pn, p)) ?? '',
       // Each peer listens on its own port (per-node numbers, see services/numbers.ts).
       port: p.drbdPort ?? rd.drbd?.port ?? 0,
-      diskless: p.flags.some((f) => DISKLESS_FLAGS.includes(f)),
+      diskless: isDisklessResource(p.flags),
       connectionProps,
       ...(hostName ? { hostName } : {}),
       netInterfaces: netInterfaceMap(pn),

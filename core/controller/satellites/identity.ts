@@ -17,11 +17,13 @@ const KEY_PREFIX = 'satellite-key/';
 export interface KeyRecord { nodeKey: string; node: string | null; pairedAt: number }
 
 export async function ensureClusterId(state: ClusterState): Promise<string> {
-  const have = state.secrets.get(CLUSTER_ROW);
-  if (typeof have === 'string') return have;
-  const id = newClusterId();
-  await state.mutate((tx) => tx.put(state.secrets, CLUSTER_ROW, id));
-  return id;
+  return state.mutate((tx) => {
+    const have = state.secrets.get(CLUSTER_ROW);
+    if (typeof have === 'string') return have;
+    const id = newClusterId();
+    tx.put(state.secrets, CLUSTER_ROW, id);
+    return id;
+  });
 }
 
 function keys(state: ClusterState): Array<[string, KeyRecord]> {

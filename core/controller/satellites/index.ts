@@ -1,30 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import type { RcName } from '../../model/apiconsts.js';
 import { ApiError } from '../../model/errors.js';
-import type { SatelliteRequest, SatelliteMessage } from '../../model/satellite-protocol.js';
-import type { ControllerContext, SatelliteLinks, WaitAppliedResult } from '../context.js';
-import { affectedNodes } from './affected-nodes.js';
+import { nameKey } from '../../model/names.js';
+import { FEATURE_INCREMENTAL, type ReportMessage, type SatelliteMessage, type SatelliteRequest } from '../../model/satellite-protocol.js';
+import { loadIdentity, loadTrust, minTlsVersion } from '../../tls/material.js';
+import type { ControllerContext, SatelliteLinks } from '../context.js';
 import { SatelliteConnection, type Endpoint, type LinkTls } from './connection.js';
-import { desiredNodeState } from './desired-state.js';
 import { bindKey, judgeHello } from './identity.js';
 import { linkTimingFromEnv } from './link-config.js';
+import { DeltaTracker, type NodeDelta } from './node-delta.js';
 import { probeSatellite } from './probe.js';
-import { loadIdentity, loadTrust, minTlsVersion } from '../../tls/material.js';
-import { forgetDeleted, forgetNode, recordReport } from './reports.js';
+import { NodePush } from './push.js';
+import { forgetDeleted, forgetNode, mergeReport, recordReport } from './reports.js';
+import { Waiters } from './waiters.js';
 
-const DEFAULT_WAIT_MS = 30_000;
 const PROBE_MS = 5_000;
 /** Statuses that a dropped connection does not turn into OFFLINE (only the next success clears them). */
 const STICKY = new Set(['VERSION_MISMATCH', 'AUTHENTICATION_ERROR', 'OTHER_CONTROLLER']);
 const DEFAULT_REQUEST_MS = 60_000;
 
-interface Waiter { nodeKey: string; seq: number; done(outcome: 'applied' | 'offline'): void }
 interface Pending { nodeKey: string; resolve(v: unknown): void; reject(e: Error): void; timer: NodeJS.Timeout }
 
 /**
  * The controller's side of every satellite link: keeps one connection per satellite node,
- * pushes each node's full desired state on connect and after every commit that touches it
- * (coalesced), records the reports, and lets routes wait until a change is applied.
+ * sends each node its full desired state on connect and for every consistency check, and after
+ * each commit only what the commit changed for that node (coalesced); records the reports and
+ * lets routes wait until their change is applied.
  */
 export function createSatelliteLinks(ctx: ControllerContext, clusterId: string): SatelliteLinks {
   const { state, runtime } = ctx;
@@ -32,11 +33,12 @@ export function createSatelliteLinks(ctx: ControllerContext, clusterId: string):
   const timing = linkTimingFromEnv();
   const controllerId = `${ctx.nodeName}-${randomUUID()}`;
   const conns = new Map<string, SatelliteConnection>();
+  const pushes = new Map<string, NodePush>();
   const pushTimers = new Map<string, NodeJS.Timeout>();
+  const fullSyncTimers = new Map<string, NodeJS.Timeout>();
   const lastPushAt = new Map<string, number>();
-  /** Sequence numbers sent on each node's current connection (a report outside it is stale). */
-  const sentSeqs = new Map<string, { first: number; last: number }>();
-  const waiters = new Set<Waiter>();
+  const tracker = new DeltaTracker(state);
+  const waiters = new Waiters(runtime, pushes);
   const pending = new Map<number, Pending>();
   // Starts at the clock so sequence numbers keep increasing across controller restarts.
   let seq = Date.now();
@@ -71,48 +73,83 @@ export function createSatelliteLinks(ctx: ControllerContext, clusterId: string):
     return a ? endpointFor(a.node, a.ni) : undefined;
   };
 
-  const settle = (nodeKey: string) => {
-    const rt = runtime.node(nodeKey);
-    for (const w of waiters) {
-      if (w.nodeKey !== nodeKey) continue;
-      if (rt.status !== 'ONLINE' && rt.status !== 'CONNECTED') w.done('offline');
-      else if (rt.appliedSeq >= w.seq) w.done('applied');
-    }
+  const stopTimers = (nodeKey: string) => {
+    clearTimeout(pushTimers.get(nodeKey));
+    pushTimers.delete(nodeKey);
+    clearTimeout(fullSyncTimers.get(nodeKey));
+    fullSyncTimers.delete(nodeKey);
   };
 
   const pushNow = (nodeKey: string) => {
     pushTimers.delete(nodeKey);
     const conn = conns.get(nodeKey);
+    const push = pushes.get(nodeKey);
     const rt = runtime.node(nodeKey);
-    if (!conn?.isOpen || rt.status !== 'ONLINE') return;
-    const desired = desiredNodeState(state, nodeKey, { unameOf: (k) => runtime.nodes.get(k)?.hello?.uname });
-    if (!desired) return;
+    if (!conn?.isOpen || !push || rt.status !== 'ONLINE') return;
+    // A controller that lost its lease (HA) must not overwrite what the new active one pushes.
+    if (ctx.isActive && !ctx.isActive()) return;
+    const msg = push.build(state, rt.pushedSeq, { unameOf: (k) => runtime.nodes.get(k)?.hello?.uname });
+    if (!msg) return;
     lastPushAt.set(nodeKey, Date.now());
-    const sent = sentSeqs.get(nodeKey);
-    sentSeqs.set(nodeKey, { first: sent?.first ?? rt.pushedSeq, last: rt.pushedSeq });
-    conn.send({ type: 'apply', seq: rt.pushedSeq, state: desired });
-    log.debug({ node: nodeKey, seq: rt.pushedSeq, resources: desired.resources.length }, 'pushed desired state');
+    conn.send(msg);
+    if (msg.type === 'apply') {
+      // The next consistency check: a full apply that repairs whatever drifted meanwhile.
+      clearTimeout(fullSyncTimers.get(nodeKey));
+      const t = setTimeout(() => { fullSyncTimers.delete(nodeKey); push.requestFull(); schedulePush(nodeKey); }, timing.fullSyncMs);
+      t.unref();
+      fullSyncTimers.set(nodeKey, t);
+      log.debug({ node: nodeKey, seq: msg.seq, resources: msg.state.resources.length }, 'pushed full desired state');
+    } else if (msg.type === 'update') {
+      log.debug({ node: nodeKey, seq: msg.seq, base: msg.update.base, resources: msg.update.resources?.length ?? 0, removed: msg.update.removed?.length ?? 0 }, 'pushed update');
+    }
   };
 
-  /** Marks the node's desired state as changed now and sends the latest at most every pushCoalesceMs. */
-  const schedulePush = (nodeKey: string) => {
+  /** Marks the node's desired state as changed now (returns its new seq); sends at most every pushCoalesceMs. */
+  const schedulePush = (nodeKey: string): number => {
     const rt = runtime.node(nodeKey);
     rt.pushedSeq = ++seq;
-    if (pushTimers.has(nodeKey)) return;
-    const since = Date.now() - (lastPushAt.get(nodeKey) ?? 0);
-    const delay = Math.max(0, timing.pushCoalesceMs - since);
-    pushTimers.set(nodeKey, setTimeout(() => pushNow(nodeKey), delay));
+    if (!pushTimers.has(nodeKey)) {
+      const since = Date.now() - (lastPushAt.get(nodeKey) ?? 0);
+      const delay = Math.max(0, timing.pushCoalesceMs - since);
+      pushTimers.set(nodeKey, setTimeout(() => pushNow(nodeKey), delay));
+    }
+    return rt.pushedSeq;
+  };
+
+  const addDelta = (nodeKey: string, delta: NodeDelta) => {
+    if (!conns.has(nodeKey)) return;
+    // Before the hello (no push state yet) the full apply that follows it carries the change.
+    const s = schedulePush(nodeKey);
+    pushes.get(nodeKey)?.add(delta, s);
+  };
+
+  const onReport = (nodeKey: string, msg: ReportMessage) => {
+    const rt = runtime.node(nodeKey);
+    const push = pushes.get(nodeKey);
+    if (msg.partial) mergeReport(runtime, nodeKey, msg.report, msg.removed ?? [], ctx.clock());
+    else recordReport(runtime, nodeKey, msg.report, ctx.clock());
+    // Only our own messages on this connection count: a report may still carry the seq of an
+    // earlier controller (or an earlier connection).
+    const ours = (s: number) => push?.firstSent !== undefined && push.lastSent !== undefined && s >= push.firstSent && s <= push.lastSent;
+    if (ours(msg.seq) && msg.seq > rt.appliedSeq) rt.appliedSeq = msg.seq;
+    push?.appliedAll(rt.appliedSeq);
+    const applied = new Map<string, number>();
+    for (const [name, s] of Object.entries(msg.applied ?? {})) {
+      if (!ours(s)) continue;
+      applied.set(nameKey(name), s);
+      push?.applied(nameKey(name), s);
+    }
+    waiters.settle(nodeKey, applied);
   };
 
   const onMessage = (nodeKey: string, msg: SatelliteMessage) => {
-    const rt = runtime.node(nodeKey);
     if (msg.type === 'report') {
-      recordReport(runtime, nodeKey, msg.report, ctx.clock());
-      // Only our own pushes on this connection count: a periodic report may still carry the
-      // seq of an earlier controller (or an earlier connection).
-      const sent = sentSeqs.get(nodeKey);
-      if (sent && msg.seq >= sent.first && msg.seq <= sent.last && msg.seq > rt.appliedSeq) rt.appliedSeq = msg.seq;
-      settle(nodeKey);
+      onReport(nodeKey, msg);
+    } else if (msg.type === 'resync') {
+      // A lost or reordered update, or a satellite restarted mid-stream: send everything.
+      log.info({ node: nodeKey, satelliteSeq: msg.seq, reason: msg.reason }, 'satellite asks for the full state');
+      pushes.get(nodeKey)?.requestFull();
+      schedulePush(nodeKey);
     } else if (msg.type === 'response') {
       const p = pending.get(msg.reqId);
       if (!p) return;
@@ -149,7 +186,7 @@ export function createSatelliteLinks(ctx: ControllerContext, clusterId: string):
       refused(status, reason) {
         rt.status = status;
         rt.lastError = reason;
-        settle(nodeKey);
+        waiters.settle(nodeKey);
       },
       online(hello) {
         const name = state.nodes.get(nodeKey)?.name;
@@ -158,23 +195,24 @@ export function createSatelliteLinks(ctx: ControllerContext, clusterId: string):
         rt.hello = hello;
         rt.status = 'ONLINE';
         delete rt.lastError;
-        // Peers name this node by its uname in their DRBD configuration.
-        if (unameChanged) for (const k of affectedNodes(state, [{ table: 'nodes', key: nodeKey, value: {} }])) if (k !== nodeKey && conns.has(k)) schedulePush(k);
+        stopTimers(nodeKey);
         lastPushAt.delete(nodeKey);
-        sentSeqs.delete(nodeKey);
-        clearTimeout(pushTimers.get(nodeKey));
-        pushTimers.delete(nodeKey);
+        // A new connection starts with a full apply; updates follow if the satellite takes them.
+        pushes.set(nodeKey, new NodePush(nodeKey, (hello.features ?? []).includes(FEATURE_INCREMENTAL)));
         schedulePush(nodeKey);
+        // Peers name this node by its uname in their DRBD configuration.
+        if (unameChanged) for (const [k, d] of tracker.peersOf(nodeKey)) addDelta(k, d);
       },
-      versionMismatch(hello) { rt.hello = hello; rt.status = 'VERSION_MISMATCH'; settle(nodeKey); },
+      versionMismatch(hello) { rt.hello = hello; rt.status = 'VERSION_MISMATCH'; waiters.settle(nodeKey); },
       message: (msg) => onMessage(nodeKey, msg),
+      lastSentSeq: () => pushes.get(nodeKey)?.lastSent,
       offline(reason) {
         if (!STICKY.has(rt.status)) rt.status = 'OFFLINE';
         forgetNode(runtime, nodeKey);
-        clearTimeout(pushTimers.get(nodeKey));
-        pushTimers.delete(nodeKey);
+        stopTimers(nodeKey);
+        pushes.delete(nodeKey);
         failPending(nodeKey, reason);
-        settle(nodeKey);
+        waiters.settle(nodeKey);
       },
     }, log.child({ node: nodeKey }));
     conns.set(nodeKey, conn);
@@ -183,9 +221,7 @@ export function createSatelliteLinks(ctx: ControllerContext, clusterId: string):
 
   state.onCommit((changes) => {
     for (const c of changes) if (c.value === null) forgetDeleted(runtime, c.table, c.key);
-    for (const nodeKey of affectedNodes(state, changes)) {
-      if (conns.has(nodeKey)) schedulePush(nodeKey);
-    }
+    for (const [nodeKey, delta] of tracker.deltas(changes)) addDelta(nodeKey, delta);
   });
 
   return {
@@ -208,42 +244,23 @@ export function createSatelliteLinks(ctx: ControllerContext, clusterId: string):
       const conn = conns.get(nodeKey);
       conns.delete(nodeKey);
       conn?.close();
-      clearTimeout(pushTimers.get(nodeKey));
-      pushTimers.delete(nodeKey);
+      stopTimers(nodeKey);
+      pushes.delete(nodeKey);
       const rt = runtime.nodes.get(nodeKey);
       if (rt) rt.status = 'OFFLINE';
       forgetNode(runtime, nodeKey);
-      settle(nodeKey);
+      waiters.settle(nodeKey);
     },
 
-    waitApplied(nodeKeys, timeoutMs = DEFAULT_WAIT_MS) {
-      const result: WaitAppliedResult = { offline: [], timedOut: [] };
-      const waits: Array<Promise<void>> = [];
-      for (const nodeKey of new Set(nodeKeys)) {
-        const rt = runtime.nodes.get(nodeKey);
-        if (!rt || !conns.has(nodeKey) || (rt.status !== 'ONLINE' && rt.status !== 'CONNECTED')) { result.offline.push(nodeKey); continue; }
-        if (rt.appliedSeq >= rt.pushedSeq) continue;
-        waits.push(new Promise<void>((resolve) => {
-          const timer = setTimeout(() => { waiters.delete(w); result.timedOut.push(nodeKey); resolve(); }, timeoutMs);
-          const w: Waiter = {
-            nodeKey, seq: rt.pushedSeq,
-            done(outcome) {
-              waiters.delete(w);
-              clearTimeout(timer);
-              if (outcome === 'offline') result.offline.push(nodeKey);
-              resolve();
-            },
-          };
-          waiters.add(w);
-        }));
-      }
-      return Promise.all(waits).then(() => result);
+    waitApplied(nodeKeys, timeoutMs, resources) {
+      return waiters.wait(nodeKeys.filter((k) => conns.has(k)), nodeKeys.filter((k) => !conns.has(k)), timeoutMs, resources);
     },
 
     request(nodeKey, req, timeoutMs = DEFAULT_REQUEST_MS) {
       const conn = conns.get(nodeKey);
       const name = state.nodes.get(nodeKey)?.name ?? nodeKey;
       if (!conn?.isOpen || runtime.node(nodeKey).status !== 'ONLINE') return Promise.reject(notConnected(name, 'the satellite is not online'));
+      if (ctx.isActive && !ctx.isActive()) return Promise.reject(notConnected(name, 'this controller is no longer the active one'));
       const id = ++reqId;
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {

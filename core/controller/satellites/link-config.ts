@@ -8,6 +8,11 @@ export interface LinkTiming {
   connectTimeoutMs: number;
   /** At most one push per node in this window; bursts of commits collapse into one. */
   pushCoalesceMs: number;
+  /**
+   * Between changes a node gets only what changed; this often it gets its full state again,
+   * a consistency check that repairs drift (a device removed behind the satellite's back).
+   */
+  fullSyncMs: number;
 }
 
 function envMs(name: string, dflt: number): number {
@@ -22,6 +27,7 @@ export function linkTimingFromEnv(): LinkTiming {
     pingIntervalMs: envMs('LINSTOR_SATELLITE_PING_MS', 2_000),
     connectTimeoutMs: envMs('LINSTOR_SATELLITE_CONNECT_TIMEOUT_MS', 5_000),
     pushCoalesceMs: envMs('LINSTOR_SATELLITE_PUSH_COALESCE_MS', 20),
+    fullSyncMs: envMs('LINSTOR_SATELLITE_FULL_SYNC_MS', 10 * 60_000),
   };
 }
 

@@ -31,6 +31,23 @@ export function recordReport(runtime: RuntimeState, nodeKey: string, report: Nod
   runtime.node(nodeKey).lastReportAt = now;
 }
 
+/**
+ * Merges a partial report: only the pools and resources in it changed, `removed` are gone;
+ * everything else the node reported before stands.
+ */
+export function mergeReport(runtime: RuntimeState, nodeKey: string, report: NodeReport, removed: readonly string[], now: number): void {
+  for (const p of report.storagePools ?? []) runtime.pools.set(`${nodeKey}/${nameKey(p.name)}`, p);
+  for (const r of report.resources ?? []) {
+    const key = `${nameKey(r.name)}/${nodeKey}`;
+    const old = runtime.resources.get(key);
+    if (!old || JSON.stringify(old) !== JSON.stringify(r)) { runtime.resources.set(key, r); runtime.version++; }
+  }
+  for (const name of removed) {
+    if (runtime.resources.delete(`${nameKey(name)}/${nodeKey}`)) runtime.version++;
+  }
+  runtime.node(nodeKey).lastReportAt = now;
+}
+
 /** Drops what a node reported about objects that are no longer desired at all. */
 export function forgetDeleted(runtime: RuntimeState, table: string, key: string): void {
   runtime.version++;

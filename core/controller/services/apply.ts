@@ -40,7 +40,8 @@ export async function applyAndReport(ctx: ControllerContext, targets: ApplyTarge
   const late = new Set<string>();
   if (online.length) {
     try {
-      const res = await ctx.links.waitApplied(online.map(([k]) => k), timeoutMs);
+      // Only these resources: a request does not wait for a slow device elsewhere on the node.
+      const res = await ctx.links.waitApplied(online.map(([k]) => k), timeoutMs, [...new Set(targets.map((t) => t.rdName))]);
       for (const k of res?.offline ?? []) rc.push(notConnectedWarning(nodes.get(k) ?? k, op));
       for (const k of res?.timedOut ?? []) {
         late.add(k);

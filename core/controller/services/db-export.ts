@@ -1,17 +1,18 @@
 /**
- * `POST /v1/controller/database/export` and `/v1/controller/backup/db`: a copy of the database
- * (which holds the sealed master key) goes into the configured backup folder only, under a
- * plain file name the request gives. The folder is 0700 and the copy 0600; an existing file is
- * never overwritten. A name with a path, `..`, or control characters is refused.
+ * `POST /v1/controller/database/export` (the JSON export any backend imports) and
+ * `/v1/controller/backup/db` (a SQLite copy on SQLite): the database (which holds the sealed
+ * master key) goes into the configured backup folder only, under a plain file name the request
+ * gives. The folder is 0700 and the file 0600; an existing file is never overwritten. A name
+ * with a path, `..`, or control characters is refused.
  */
 import { randomBytes } from 'node:crypto';
 import { chmod, link, mkdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiError } from '../../model/errors.js';
 import { printable } from '../../model/names.js';
-import type { Store } from '../../store/store.js';
 
-const BACKUP_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,254}$/;
+/** Room is left for the temporary name's prefix within the 255-byte file-name limit. */
+const BACKUP_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,199}$/;
 const CTRL = { obj: 'CTRL_CONF' as const, op: 'CRT' as const };
 
 /** Checks `name` and returns its path in `backupDir`. */
@@ -25,8 +26,11 @@ export function backupPath(name: unknown, backupDir: string): string {
   return join(backupDir, name);
 }
 
-/** Exports the store to `<backupDir>/<name>` (0600, never overwriting); returns the path. */
-export async function exportDatabase(store: Store, name: unknown, backupDir: string): Promise<string> {
+/**
+ * Writes `<backupDir>/<name>` (0600, never overwriting) with `write`, which fills the temporary
+ * file it is given (same suffix as `name`, so `.gz` still means compressed); returns the path.
+ */
+export async function exportDatabase(name: unknown, backupDir: string, write: (tmpPath: string) => Promise<void>): Promise<string> {
   const path = backupPath(name, backupDir);
   const fail = (why: string, correction: string): ApiError => new ApiError('FAIL_INVLD_DB_EXPORT_FILE', `The database could not be exported to '${path}': ${why}`, { correction, ...CTRL });
   if (await stat(path).then(() => true, () => false)) {
@@ -40,9 +44,9 @@ export async function exportDatabase(store: Store, name: unknown, backupDir: str
   }
   // Written under a temporary name, made owner-only, then linked to its name: a reader never
   // sees a half-written or world-readable copy, and link() refuses to replace an existing file.
-  const tmp = join(backupDir, `.export-${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = join(backupDir, `.export-${randomBytes(6).toString('hex')}-${name as string}`);
   try {
-    await store.exportTo(tmp);
+    await write(tmp);
     await chmod(tmp, 0o600);
     await link(tmp, path);
   } catch (e) {

@@ -75,12 +75,13 @@ export class NodeNumbers {
   constructor(state: ClusterState, nodes: readonly string[]) {
     this.ports = NodeNumberAllocator.tcpPorts(state.ctrlProps);
     this.minors = NodeNumberAllocator.minors(state.ctrlProps);
-    const wanted = new Set(nodes.map(nameKey));
-    for (const r of state.resources.values()) {
-      if (!wanted.has(nameKey(r.nodeName)) || !r.layerStack.includes('DRBD')) continue;
-      const rd = state.resourceDefinitions.get(nameKey(r.name));
-      if (!rd) continue;
-      this.take(rd, r);
+    // Only the given nodes' resources, from the table's index.
+    for (const node of new Set(nodes.map(nameKey))) {
+      for (const r of state.resources.withSegment(1, node)) {
+        if (!r.layerStack.includes('DRBD')) continue;
+        const rd = state.resourceDefinitions.get(nameKey(r.name));
+        if (rd) this.take(rd, r);
+      }
     }
   }
 

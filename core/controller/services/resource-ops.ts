@@ -2,6 +2,7 @@
 import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
 import { ApiError, Errors } from '../../model/errors.js';
 
+import { isDisklessResource } from '../../model/resource-flags.js';
 import type { Resource } from '../../model/types.js';
 import { applyPropsModify } from '../../props/modify.js';
 import type { ControllerContext } from '../context.js';
@@ -64,7 +65,7 @@ export async function modifyResource(ctx: ControllerContext, rdName: string, nod
   const cur = getResource(ctx.state, rdName, nodeName);
   const change = applyPropsModify(cur.props, body);
   const tb = body.drbd_tiebreaker;
-  if (tb === true && !cur.flags.includes('DISKLESS')) {
+  if (tb === true && !isDisklessResource(cur.flags)) {
     throw new ApiError('FAIL_INVLD_RSC_STATE', `${rscDesc(cur.name, cur.nodeName)} is diskful and cannot be a tie-breaker.`, { correction: 'Only a diskless resource can be marked as tie-breaker.', obj: 'RSC', op: 'MOD' });
   }
   const warn = change.unsetDeletes.map((k) => rcEntry('WARN_DEL_UNSET_PROP', `Could not delete property '${k}' as it did not exist.`, { obj: 'RSC', op: 'MOD' }));
@@ -103,7 +104,7 @@ export async function makeAvailable(ctx: ControllerContext, rdName: string, node
       return updateResource(ctx, rd.name, nodeName, (r) => ({ ...r, flags: r.flags.filter((f) => f !== 'TIE_BREAKER') }),
         (r) => `Tie breaker resource '${r.name}' on node '${r.nodeName}' taken over as a diskless resource.`);
     }
-    if (!(diskful && cur.flags.includes('DISKLESS'))) {
+    if (!(diskful && isDisklessResource(cur.flags))) {
       return [rcEntry('INFO_RSC_ALREADY_EXISTS', `${rscDesc(rd.name, cur.nodeName)} already exists, nothing to do.`, { obj: 'RSC', op: 'CRT', objRefs: refs })];
     }
     // Toggle into diskful in the pool the autoplacer picks on that node, keeping identity.

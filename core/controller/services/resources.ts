@@ -5,14 +5,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
-import { KEY_STOR_POOL_NAME } from '../../model/apiconsts.js';
 import { ApiError, Errors } from '../../model/errors.js';
 import { nameKey } from '../../model/names.js';
+import { isDisklessResource } from '../../model/resource-flags.js';
 import type { LayerKind, Props, Resource, ResourceDefinition, StoragePool, VolumeState } from '../../model/types.js';
-import { effectiveFreeKib, isThin, resolveStoragePoolName } from '../../placement/index.js';
+import { effectiveFreeKib, isThin } from '../../placement/index.js';
+import { disklessStorPoolName, resolveStorPoolName } from '../../props/stor-pool-name.js';
 import type { ControllerContext } from '../context.js';
 import { getNode, resourceKey, resourcesOf, storagePoolKey } from '../lookup.js';
 import type { Transaction } from '../state/cluster-state.js';
+import { diskfulPeerPools } from '../state/volume-pool.js';
 import type * as api from '../../api/index.js';
 import { checkLayerStack, hasDrbd } from './layers.js';
 import { allocateMinor, allocateNodeId, allocateTcpPort, NodeNumbers } from './numbers.js';
@@ -31,7 +33,8 @@ export interface ResourceCreateRequest {
   extraFlags?: string[];
 }
 
-const DISKLESS_FLAGS = new Set(['DISKLESS', 'DRBD_DISKLESS', 'NVME_INITIATOR', 'DRBD_CLIENT', 'CLIENT']);
+/** Request-only spellings of "diskless" some clients send, beside the model's diskless flags. */
+const CLIENT_FLAGS = ['DRBD_CLIENT', 'CLIENT'];
 
 /** What one (validated) ResourceCreate asks for; the node comes from the path when it names one. */
 export function toResourceCreate(b: api.ResourceCreate, nodeFromPath?: string): ResourceCreateRequest {
@@ -44,7 +47,7 @@ export function toResourceCreate(b: api.ResourceCreate, nodeFromPath?: string): 
   return {
     nodeName,
     props: { ...r.props },
-    diskless: flags.some((f) => DISKLESS_FLAGS.has(f)) || b.drbd_client === true,
+    diskless: isDisklessResource(flags) || flags.some((f) => CLIENT_FLAGS.includes(f)) || b.drbd_client === true,
     layerList: checkLayerStack(b.layer_list),
     drbdNodeId: b.drbd_node_id,
   };
@@ -65,8 +68,8 @@ function reservedKib(ctx: ControllerContext, nodeName: string, pool: string, ext
   let sum = 0;
   const nk = nameKey(nodeName);
   const pk = nameKey(pool);
-  const all = [...ctx.state.resources.values(), ...extra];
-  for (const r of all) {
+  // The node's own resources (from the table's index), not every resource of the cluster.
+  for (const r of [...ctx.state.resources.withSegment(1, nk), ...extra]) {
     if (nameKey(r.nodeName) !== nk) continue;
     const rd = ctx.state.resourceDefinitions.get(nameKey(r.name));
     if (!rd) continue;
@@ -116,16 +119,12 @@ export function createResourcesInTx(ctx: ControllerContext, tx: Transaction, rdN
       let poolName: string;
       let isDefault = false;
       if (req.diskless) {
-        const named = req.props[KEY_STOR_POOL_NAME];
-        const sp = named ? poolOnNode(ctx, node.name, named) : undefined;
-        poolName = sp?.providerKind === 'DISKLESS' ? sp.name : DFLT_DISKLESS_STOR_POOL;
-      } else if (req.storagePool) {
-        poolName = req.storagePool;
+        poolName = disklessStorPoolName(req.props, (p) => poolOnNode(ctx, node.name, p)?.providerKind === 'DISKLESS');
       } else {
-        const resolved = resolveStoragePoolName({
-          resource: req.props, volumeDefinition: vd.props, resourceDefinition: rd.props,
-          volumeGroup: state.volumeGroups.get(`${nameKey(rd.resourceGroup)}/${vd.volumeNumber}`)?.props,
-          resourceGroup: rg?.props, resourceGroupFilter: rg?.selectFilter, node: node.props, controller: state.ctrlProps,
+        const resolved = resolveStorPoolName({
+          explicit: req.storagePool, resource: req.props, volumeDefinition: vd, resourceDefinition: rd,
+          resourceGroup: rg, resourceGroupFilter: rg?.selectFilter, node,
+          peerPools: diskfulPeerPools(state, rd.name, node.name), existsOnNode: (p) => poolOnNode(ctx, node.name, p) !== undefined,
         });
         poolName = resolved.name;
         isDefault = resolved.source === 'default';
@@ -135,7 +134,7 @@ export function createResourcesInTx(ctx: ControllerContext, tx: Transaction, rdN
         throw new ApiError(isDefault ? 'FAIL_NOT_FOUND_DFLT_STOR_POOL' : 'FAIL_NOT_FOUND_STOR_POOL',
           `The ${isDefault ? 'default ' : ''}storage pool '${poolName}' for resource '${rd.name}' for volume number '${vd.volumeNumber}' is not deployed on node '${node.name}'.`, {
             obj: 'RSC', op: 'CRT',
-            details: "The storage pool's name for this volume was looked for in the resource's, the volume definition's, the resource definition's and the resource group's properties ('StorPoolName'), then 'DfltStorPool'.",
+            details: "The storage pool's name for this volume was looked for in the properties ('StorPoolName') of the resource, the volume definition, the resource definition, the resource group and the node, then in the pools of its diskful peers, then 'DfltStorPool'.",
             correction: `Create storage pool '${poolName}' on node '${node.name}', or name an existing pool (resource create --storage-pool).`,
             objRefs: { RscDfn: rd.name, Node: node.name, StorPool: poolName },
           });

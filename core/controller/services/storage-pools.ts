@@ -2,9 +2,8 @@ import { ApiError } from '../../model/errors.js';
 import { nameKey, printable } from '../../model/names.js';
 import { PROVIDER_KINDS, type Props, type ProviderKind, type Resource, type StoragePool } from '../../model/types.js';
 import { FILE_DIR_KEY, fileDirProblem } from '../../props/file-dir.js';
-import { propValue, type PropLevel } from '../../props/resolver.js';
 import type { ClusterState } from '../state/cluster-state.js';
-import { DFLT_DISKLESS_STOR_POOL, DFLT_STOR_POOL } from '../../model/defaults.js';
+import { volumeStoragePool } from '../state/volume-pool.js';
 
 
 export function checkProviderKind(v: unknown): ProviderKind {
@@ -71,33 +70,11 @@ export function checkDriverProps(kind: ProviderKind, poolProps: Props, nodeProps
   }
 }
 
-const DISKLESS_FLAGS = ['DISKLESS', 'DRBD_DISKLESS', 'TIE_BREAKER', 'NVME_INITIATOR'];
-
-/**
- * The storage pool each volume of a resource uses: StorPoolName resolved through
- * controller < resource group < resource definition < volume group < volume definition <
- * resource < volume; unset means DfltDisklessStorPool for diskless resources and
- * DfltStorPool otherwise (LINSTOR's defaults).
- */
+/** The storage pool of each volume of a resource (see volumeStoragePool: recorded, else resolved). */
 export function volumePools(state: ClusterState, rsc: Resource): Array<{ volumeNumber: number; pool: string }> {
   const rd = state.resourceDefinitions.get(nameKey(rsc.name));
   if (!rd) return [];
-  const rg = state.resourceGroups.get(nameKey(rd.resourceGroup));
-  const diskless = rsc.flags.some((f) => DISKLESS_FLAGS.includes(f));
-  return rd.volumeDefinitions.map((vd) => {
-    const vg = rg ? state.volumeGroups.get(`${nameKey(rg.name)}/${vd.volumeNumber}`) : undefined;
-    const levels: PropLevel[] = [
-      { level: 'controller', props: state.ctrlProps },
-      { level: 'resource-group', props: rg?.props ?? {} },
-      { level: 'resource-definition', props: rd.props },
-      { level: 'volume-group', props: vg?.props ?? {} },
-      { level: 'volume-definition', props: vd.props },
-      { level: 'resource', props: rsc.props },
-      { level: 'volume', props: rsc.volumes[String(vd.volumeNumber)]?.props ?? {} },
-    ];
-    const explicit = propValue('StorPoolName', levels);
-    return { volumeNumber: vd.volumeNumber, pool: explicit ?? (diskless ? DFLT_DISKLESS_STOR_POOL : DFLT_STOR_POOL) };
-  });
+  return rd.volumeDefinitions.map((vd) => ({ volumeNumber: vd.volumeNumber, pool: volumeStoragePool(state, rsc, rd, vd) }));
 }
 
 /** Volumes on the pool's node whose resolved storage pool is this pool. */

@@ -4,6 +4,7 @@ import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
 import { ApiError } from '../../model/errors.js';
 import { nameKey, printable } from '../../model/names.js';
 import type { Resource, ResourceDefinition, VolumeDefinition } from '../../model/types.js';
+import { volumeStoragePool } from '../state/volume-pool.js';
 import { checkVolumeSizeKib } from '../../model/sizes.js';
 import { effectiveFreeKib } from '../../placement/index.js';
 import { applyPropsModify } from '../../props/modify.js';
@@ -15,7 +16,6 @@ import { deleteVolumeKeys } from '../encryption/index.js';
 import { hasDrbd } from './layers.js';
 import { ensureVolumeKeysInTx } from './volume-keys.js';
 import { allocateMinor } from './numbers.js';
-import { DFLT_DISKLESS_STOR_POOL, DFLT_STOR_POOL } from '../../model/defaults.js';
 
 export const MAX_VOLUME_NUMBER = 65535;
 const VD_FLAGS = ['ENCRYPTED', 'GROSS_SIZE'];
@@ -81,7 +81,7 @@ export async function createVolumeDefinition(ctx: ControllerContext, rdName: str
       minorNumber: hasDrbd(cur.layerStack) || minor !== undefined ? allocateMinor(state, minor) : undefined,
     };
     const placed = resourcesOf(state, cur.name);
-    const poolOf = (r: Resource): string => Object.values(r.volumes)[0]?.storagePool ?? (r.flags.includes('DISKLESS') ? DFLT_DISKLESS_STOR_POOL : DFLT_STOR_POOL);
+    const poolOf = (r: Resource): string => Object.values(r.volumes)[0]?.storagePool ?? volumeStoragePool(state, r, cur, def);
     checkGrowth(ctx, cur, nr, size, poolOf);
     const next: ResourceDefinition = { ...cur, volumeDefinitions: [...cur.volumeDefinitions, def].sort((a, b) => a.volumeNumber - b.volumeNumber) };
     tx.put(state.resourceDefinitions, nameKey(cur.name), next);

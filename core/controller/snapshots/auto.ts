@@ -9,6 +9,7 @@ import { isError } from '../../model/apicallrc.js';
 import { DFLT_AUTO_SNAPSHOT_KEEP } from '../../model/apiconsts.js';
 import { nameKey } from '../../model/names.js';
 import type { ResourceDefinition } from '../../model/types.js';
+import { propChain } from '../../props/chain.js';
 import { propValue, type PropLevel } from '../../props/resolver.js';
 import type { ControllerContext } from '../context.js';
 import { snapshotsOf } from './common.js';
@@ -21,11 +22,7 @@ export const UNIT_SECONDS_ENV = 'LINSTOR_AUTO_SNAPSHOT_RUN_EVERY_IN_SECONDS';
 
 function levels(ctx: ControllerContext, rd: ResourceDefinition): PropLevel[] {
   const rg = ctx.state.resourceGroups.get(nameKey(rd.resourceGroup));
-  return [
-    { level: 'controller', props: ctx.state.ctrlProps },
-    { level: 'resource-group', props: rg?.props ?? {} },
-    { level: 'resource-definition', props: rd.props },
-  ];
+  return propChain({ controller: ctx.state.ctrlProps, resourceGroup: rg, resourceDefinition: rd });
 }
 
 export function autoSnapshotName(prefix: string, id: number): string {

@@ -9,14 +9,14 @@ import type * as api from '../../api/index.js';
 import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
 import { ApiError, Errors } from '../../model/errors.js';
 import { checkName, nameKey } from '../../model/names.js';
-import type { ResourceDefinition } from '../../model/types.js';
+import type { ResourceDefinition, VolumeDefinition } from '../../model/types.js';
 import { applyPropsModify } from '../../props/modify.js';
 import type { ControllerContext } from '../context.js';
 import { getResourceDefinition, getResourceGroup } from '../lookup.js';
 import { applyAndReport, failedNodes } from '../services/apply.js';
 import { checkLayerStack } from '../services/layers.js';
 import { deriveResourceName, drbdSecret } from '../services/resource-definitions.js';
-import { allocateTcpPort } from '../services/numbers.js';
+import { allocateMinor, allocateTcpPort } from '../services/numbers.js';
 import { isError } from '../../model/apicallrc.js';
 import { createSnapshots } from './create.js';
 import { deleteSnapshot } from './delete-rollback.js';
@@ -24,6 +24,16 @@ import { getSnapshot } from './common.js';
 import { restoreResourcesInTx } from './restore.js';
 
 export interface CloneStarted { location: string; source_name: string; clone_name: string; messages: ApiCallRc[] }
+
+/** The source's volume definitions for the clone; a DRBD clone's get their own minors. */
+function cloneVolumeDefinitions(state: ControllerContext['state'], src: ResourceDefinition, drbd: boolean): VolumeDefinition[] {
+  const minors: number[] = [];
+  return src.volumeDefinitions.filter((v) => !v.flags.includes('DELETE')).map((v) => {
+    const minorNumber = drbd ? allocateMinor(state, undefined, minors) : undefined;
+    if (minorNumber !== undefined) minors.push(minorNumber);
+    return { volumeNumber: v.volumeNumber, sizeKib: v.sizeKib, props: { ...v.props }, flags: [], uuid: randomUUID(), ...(minorNumber !== undefined ? { minorNumber } : {}) };
+  });
+}
 
 export async function startClone(ctx: ControllerContext, srcName: string, body: api.ResourceDefinitionCloneRequest): Promise<CloneStarted> {
   const { state } = ctx;
@@ -43,7 +53,7 @@ export async function startClone(ctx: ControllerContext, srcName: string, body: 
     const rd: ResourceDefinition = {
       name, externalName: ext, resourceGroup: rgName, props, flags: ['CLONING'], layerStack: [...layerStack],
       drbd: layerStack.includes('DRBD') ? { port: allocateTcpPort(state), secret: drbdSecret(), peerSlots: src.drbd?.peerSlots, transportType: src.drbd?.transportType } : undefined,
-      volumeDefinitions: src.volumeDefinitions.filter((v) => !v.flags.includes('DELETE')).map((v) => ({ volumeNumber: v.volumeNumber, sizeKib: v.sizeKib, props: { ...v.props }, flags: [], uuid: randomUUID() })),
+      volumeDefinitions: cloneVolumeDefinitions(state, src, layerStack.includes('DRBD')),
       uuid: randomUUID(),
     };
     tx.put(state.resourceDefinitions, nameKey(name), rd);

@@ -3,13 +3,9 @@ import { ApiError, Errors } from '../../model/errors.js';
 import { nameKey } from '../../model/names.js';
 import type { ReportedSnapshot } from '../../model/satellite-protocol.js';
 import { snapshotKey, type Snapshot } from '../../model/snapshot.js';
-import type { ProviderKind } from '../../model/types.js';
 import type { ControllerContext } from '../context.js';
 import type { ClusterState, Transaction } from '../state/cluster-state.js';
 import type { Table } from '../state/table.js';
-
-/** Provider kinds that can take snapshots (LINSTOR's DeviceProviderKind.isSnapshotSupported). */
-export const SNAPSHOT_CAPABLE: readonly ProviderKind[] = ['FILE_THIN', 'LVM_THIN', 'ZFS', 'ZFS_THIN'];
 
 export function snapshotTable(state: ClusterState): Table<Snapshot> {
   return state.snapshots as unknown as Table<Snapshot>;

@@ -8,14 +8,16 @@ import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
 import { ApiError, Errors } from '../../model/errors.js';
 import { checkName, nameKey } from '../../model/names.js';
 import { snapshotKey, type Snapshot, type SnapshotFlag, type SnapshotNode } from '../../model/snapshot.js';
+import { supportsSnapshots } from '../../model/provider-kinds.js';
+import { isDisklessResource } from '../../model/resource-flags.js';
 import type { Props } from '../../model/types.js';
 import type { ControllerContext } from '../context.js';
 import { getResourceDefinition, resourcesOf, storagePoolKey } from '../lookup.js';
 import type { Transaction } from '../state/cluster-state.js';
+import { volumeStoragePool } from '../state/volume-pool.js';
 import {
-  findSnapshot, isOnline, notSupported, reportedSnapshot, SNAPSHOT_CAPABLE, snapshotsOf, snapshotTable, touchNodes, waitNodes,
+  findSnapshot, isOnline, notSupported, reportedSnapshot, snapshotsOf, snapshotTable, touchNodes, waitNodes,
 } from './common.js';
-import { DFLT_STOR_POOL } from '../../model/defaults.js';
 
 export interface SnapshotRequest {
   resourceName: string;
@@ -26,7 +28,6 @@ export interface SnapshotRequest {
   flags?: SnapshotFlag[];
 }
 
-const DISKLESS = ['DISKLESS', 'DRBD_DISKLESS', 'NVME_INITIATOR'];
 
 /** Builds the snapshot object for one request (validated against the current state). */
 function buildSnapshot(ctx: ControllerContext, req: SnapshotRequest, sequence: number, now: number): Snapshot {
@@ -40,12 +41,12 @@ function buildSnapshot(ctx: ControllerContext, req: SnapshotRequest, sequence: n
     });
   }
   const all = resourcesOf(state, rd.name).filter((r) => !r.flags.includes('DELETE'));
-  let chosen = all.filter((r) => !r.flags.some((f) => DISKLESS.includes(f)));
+  let chosen = all.filter((r) => !isDisklessResource(r.flags));
   if (req.nodes?.length) {
     chosen = req.nodes.map((n) => {
       const r = all.find((x) => nameKey(x.nodeName) === nameKey(n));
       if (!r) throw Errors.notFound('FAIL_NOT_FOUND_RSC', 'Resource', `${rd.name}' on node '${n}`, { obj: 'RSC', objRefs: { RscDfn: rd.name, Node: n } });
-      if (r.flags.some((f) => DISKLESS.includes(f))) {
+      if (isDisklessResource(r.flags)) {
         throw new ApiError('FAIL_SNAPSHOTS_NOT_SUPPORTED', `Cannot create snapshot from diskless resource on node '${r.nodeName}'`, { obj: 'SNAPSHOT', op: 'CRT' });
       }
       return r;
@@ -56,11 +57,11 @@ function buildSnapshot(ctx: ControllerContext, req: SnapshotRequest, sequence: n
   const nodes: SnapshotNode[] = chosen.map((r) => {
     const pools: Record<string, string> = {};
     for (const vd of vds) {
-      const poolName = r.volumes[String(vd.volumeNumber)]?.storagePool ?? r.props.StorPoolName ?? DFLT_STOR_POOL;
+      const poolName = volumeStoragePool(state, r, rd, vd);
       const sp = state.storagePools.get(storagePoolKey(r.nodeName, poolName));
       const reported = ctx.runtime.pools.get(storagePoolKey(r.nodeName, poolName));
       const kind = sp?.providerKind ?? reported?.providerKind ?? 'UNKNOWN';
-      if (!SNAPSHOT_CAPABLE.includes(kind as never) || reported?.supportsSnapshots === false) throw notSupported(kind, poolName, r.nodeName);
+      if (!supportsSnapshots(kind) || reported?.supportsSnapshots === false) throw notSupported(kind, poolName, r.nodeName);
       pools[String(vd.volumeNumber)] = sp?.name ?? poolName;
     }
     return { nodeName: r.nodeName, storagePools: pools, layerStack: [...(r.layerStack.length ? r.layerStack : rd.layerStack)], createTimestamp: now, flags: [], props: { ...r.props }, uuid: randomUUID() };

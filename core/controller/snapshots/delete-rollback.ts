@@ -2,6 +2,7 @@
 import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
 import { ApiError } from '../../model/errors.js';
 import { nameKey } from '../../model/names.js';
+import { isDisklessResource } from '../../model/resource-flags.js';
 import { snapshotKey } from '../../model/snapshot.js';
 import type { ControllerContext } from '../context.js';
 import { getResourceDefinition, resourcesOf } from '../lookup.js';
@@ -68,7 +69,7 @@ export async function rollbackSnapshot(ctx: ControllerContext, rdName: string, s
       });
     }
   }
-  const missing = rscs.filter((r) => !r.flags.some((f) => f.includes('DISKLESS')) && !snap.nodes.some((n) => nameKey(n.nodeName) === nameKey(r.nodeName)));
+  const missing = rscs.filter((r) => !isDisklessResource(r.flags) && !snap.nodes.some((n) => nameKey(n.nodeName) === nameKey(r.nodeName)));
   if (missing.length) {
     throw new ApiError('FAIL_NOT_FOUND_SNAPSHOT', `Snapshot '${snap.name}' does not exist on node(s) ${missing.map((r) => `'${r.nodeName}'`).join(', ')} where resource '${rd.name}' is deployed.`, {
       obj: 'SNAPSHOT', op: 'MOD', objRefs: refs, correction: 'Delete the resource on those nodes or take a new snapshot on all nodes.',

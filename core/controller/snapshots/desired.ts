@@ -7,10 +7,13 @@ import { snapshotTable } from './common.js';
  * The snapshot part of one node's desired state: every snapshot the node holds, with the pool
  * of each volume, and whether it must be taken or rolled back right now. Pure: computed from
  * the cluster state alone. The satellite removes snapshots of its pools that are not listed.
+ * With `rdKey`: only the snapshots of that resource definition.
  */
-export function desiredSnapshots(state: ClusterState, nodeKey: string): DesiredSnapshot[] {
+export function desiredSnapshots(state: ClusterState, nodeKey: string, rdKey?: string): DesiredSnapshot[] {
   const out: DesiredSnapshot[] = [];
-  for (const s of snapshotTable(state).values()) {
+  // One definition's snapshots come from the table's index (an update names one resource).
+  const rows = rdKey === undefined ? snapshotTable(state).values() : snapshotTable(state).withSegment(0, rdKey);
+  for (const s of rows) {
     if (s.flags.includes('DELETE')) continue;
     const here = s.nodes.find((n) => nameKey(n.nodeName) === nodeKey);
     if (!here) continue;

@@ -16,7 +16,7 @@ import type { ControllerContext } from '../context.js';
 import { getResourceDefinition, resourceKey } from '../lookup.js';
 import { applyAndReport } from '../services/apply.js';
 import { drbdSecret } from '../services/resource-definitions.js';
-import { allocateTcpPort } from '../services/numbers.js';
+import { allocateMinor, allocateTcpPort } from '../services/numbers.js';
 import { createResourcesInTx } from '../services/resources.js';
 import type { Transaction } from '../state/cluster-state.js';
 import { getSnapshot } from './common.js';
@@ -55,7 +55,13 @@ function restoreVdsInTx(ctx: ControllerContext, tx: Transaction, snap: Snapshot,
       obj: 'VLM_DFN', op: 'CRT', correction: 'Restore into a new or empty resource definition.', objRefs: { RscDfn: target.name },
     });
   }
-  const vds: VolumeDefinition[] = snap.volumeDefinitions.map((v) => ({ volumeNumber: v.volumeNumber, sizeKib: v.sizeKib, props: { ...v.props }, flags: [], uuid: randomUUID() }));
+  // A DRBD definition's volumes need minors, as a created one gets (volume-definition list reads them).
+  const minors: number[] = [];
+  const vds: VolumeDefinition[] = snap.volumeDefinitions.map((v) => {
+    const minorNumber = target.layerStack.includes('DRBD') ? allocateMinor(ctx.state, undefined, minors) : undefined;
+    if (minorNumber !== undefined) minors.push(minorNumber);
+    return { volumeNumber: v.volumeNumber, sizeKib: v.sizeKib, props: { ...v.props }, flags: [], uuid: randomUUID(), ...(minorNumber !== undefined ? { minorNumber } : {}) };
+  });
   const rd = { ...target, volumeDefinitions: vds };
   tx.put(ctx.state.resourceDefinitions, nameKey(rd.name), rd);
   return rd;
@@ -89,7 +95,7 @@ export function restoreResourcesInTx(ctx: ControllerContext, tx: Transaction, sr
       obj: 'RSC', op: 'CRT', objRefs: { RscDfn: rd.name }, correction: 'Restore into a new resource definition.',
     });
   }
-  rd = restoreVdsInTx(ctx, tx, snap, rd, false);
+  rd = restoreVdsInTx(ctx, tx, snap, withLayers(ctx, tx, rd, rdOpts.layerStack ?? snapshotLayers(snap)), false);
   const reqs = holders.map((h) => {
     const pool = h.storagePools[String(snap.volumeDefinitions[0]?.volumeNumber ?? 0)] ?? DFLT_STOR_POOL;
     return { nodeName: h.nodeName, props: { StorPoolName: req.storPoolRename[pool] ?? pool }, diskless: false, layerList: h.layerStack as LayerKind[] };
@@ -102,6 +108,25 @@ export function restoreResourcesInTx(ctx: ControllerContext, tx: Transaction, sr
     tx.put(ctx.state.resources, resourceKey(rd.name, r.nodeName), { ...r, volumes });
   }
   return { rd, rc, nodes: created.map((r) => r.nodeName) };
+}
+
+/**
+ * The restored definition takes the snapshot's layer stack (as its restored resources do), also
+ * when `snapshot volume-definition restore` made it first; an undeployed definition only.
+ */
+function withLayers(ctx: ControllerContext, tx: Transaction, rd: ResourceDefinition, stack: LayerKind[] | undefined): ResourceDefinition {
+  if (!stack || stack.join(',') === rd.layerStack.join(',')) return rd;
+  const drbd = stack.includes('DRBD') ? rd.drbd ?? { port: allocateTcpPort(ctx.state), secret: drbdSecret() } : rd.drbd;
+  const minors: number[] = [];
+  const volumeDefinitions = rd.volumeDefinitions.map((vd) => {
+    if (!stack.includes('DRBD') || vd.minorNumber !== undefined) return vd;
+    const minorNumber = allocateMinor(ctx.state, undefined, minors);
+    minors.push(minorNumber);
+    return { ...vd, minorNumber };
+  });
+  const next: ResourceDefinition = { ...rd, layerStack: [...stack], drbd, volumeDefinitions };
+  tx.put(ctx.state.resourceDefinitions, nameKey(rd.name), next);
+  return next;
 }
 
 /** The layers the snapshotted resources had: the restored ones get the same (their data layout). */

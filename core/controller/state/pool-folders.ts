@@ -6,36 +6,26 @@
  * satellite checks again after resolving symlinks (core/satellite/providers/pool-folder.ts).
  */
 import { ApiError } from '../../model/errors.js';
-import type { Props } from '../../model/types.js';
 import { FILE_DIR_KEY, overlappingFolders } from '../../props/file-dir.js';
 import { mergeProps } from '../../props/resolver.js';
 import type { ClusterState, Transaction } from './cluster-state.js';
 
 const FILE_KINDS = new Set(['FILE', 'FILE_THIN']);
 
-function fileDirOf(row: unknown): string | undefined {
-  if (!row || typeof row !== 'object') return undefined;
-  const props = ('props' in row ? (row as { props?: Props }).props : row as Props) ?? {};
-  return props[FILE_DIR_KEY];
-}
-
-/** Node keys whose pools may have moved folder in this transaction. */
+/**
+ * Node keys whose pools may have moved folder in this transaction. Any write of a node, pool
+ * or pool definition counts (a removed FileDir moves pools to the inherited one); a write of
+ * the controller's props counts for every node.
+ */
 function touchedNodes(state: ClusterState, tx: Transaction): Set<string> | 'all' {
   const nodes = new Set<string>();
-  const seen = new Set<string>();
-  for (const u of tx.undo) {
-    const id = `${u.table.name}\u0000${u.key}`;
-    if (seen.has(id)) continue; // the first undo entry holds the row as it was before the transaction
-    seen.add(id);
-    const after = u.table.get(u.key);
-    const isNewPool = u.table.name === 'storage_pools' && u.before === undefined && after !== undefined;
-    if (!isNewPool && fileDirOf(u.before) === fileDirOf(after)) continue;
-    switch (u.table.name) {
+  for (const c of tx.changes) {
+    switch (c.table) {
       case 'controller_props': return 'all';
-      case 'nodes': nodes.add(u.key); break;
-      case 'storage_pools': nodes.add(u.key.split('/')[0]!); break;
+      case 'nodes': nodes.add(c.key); break;
+      case 'storage_pools': nodes.add(c.key.split('/')[0]!); break;
       case 'storage_pool_definitions':
-        for (const sp of state.storagePools.values()) if (sp.name.toUpperCase() === u.key) nodes.add(sp.nodeName.toUpperCase());
+        for (const sp of state.storagePools.values()) if (sp.name.toUpperCase() === c.key) nodes.add(sp.nodeName.toUpperCase());
         break;
       default: break;
     }

@@ -23,7 +23,13 @@ export function nodeView(node: Node, runtime: RuntimeState): Record<string, unkn
     name: node.name,
     type: node.type,
     flags: node.flags,
-    props: hello ? { ...node.props, NodeUname: hello.uname, CurStltConnName: active ?? 'default' } : node.props,
+    // LINSTOR sets CurStltConnName when the node is created (also while it is offline); NodeUname
+    // once the satellite has said hello.
+    props: {
+      ...node.props,
+      ...(active !== undefined ? { CurStltConnName: active } : {}),
+      ...(hello ? { NodeUname: hello.uname } : {}),
+    },
     net_interfaces: node.netInterfaces.map((n) => netInterfaceView(n, n.name === active)),
     connection_status: node.type === 'CONTROLLER' || node.type === 'AUXILIARY' ? undefined : (rt?.status ?? 'OFFLINE'),
     uuid: node.uuid,

@@ -1,7 +1,9 @@
 import { nameKey } from '../../model/names.js';
 import type { ReportedResource } from '../../model/satellite-protocol.js';
 import type { LayerKind, Resource, ResourceDefinition } from '../../model/types.js';
+import { propChain } from '../../props/chain.js';
 import { resolveAll } from '../../props/resolver.js';
+import type { Change } from '../state/change-feed.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import type { RuntimeState } from '../state/runtime.js';
 import { compact } from './compact.js';
@@ -41,12 +43,7 @@ function layerObject(rd: ResourceDefinition, rsc: Resource, report: ReportedReso
 /** Effective props of a resource, controller < resource group < definition < resource. */
 export function resourceEffectiveProps(state: ClusterState, rd: ResourceDefinition, rsc: Resource): Record<string, unknown> {
   const rg = state.resourceGroups.get(nameKey(rd.resourceGroup));
-  const resolved = resolveAll([
-    { level: 'controller', props: state.ctrlProps },
-    { level: 'resource-group', props: rg?.props ?? {} },
-    { level: 'resource-definition', props: rd.props },
-    { level: 'resource', props: rsc.props },
-  ]);
+  const resolved = resolveAll(propChain({ controller: state.ctrlProps, resourceGroup: rg, resourceDefinition: rd, resource: rsc }));
   const out: Record<string, unknown> = {};
   for (const [k, r] of resolved) {
     out[k] = compact({ type: r.level, value: r.value, other: r.overridden.map((o) => ({ type: o.level, value: o.value })) });
@@ -62,7 +59,8 @@ export function resourceView(state: ClusterState, runtime: RuntimeState, rd: Res
     props: rsc.props,
     flags: rsc.flags,
     layer_object: rsc.layerStack.length ? layerObject(rd, rsc, report, 0) : undefined,
-    state: report?.inUse !== undefined ? { in_use: report.inUse } : undefined,
+    // The real client's `resource involved` reads state.in_use of every resource: unknown is false.
+    state: { in_use: report?.inUse ?? false },
     uuid: rsc.uuid,
     create_timestamp: rsc.createTimestamp,
     effective_props: resourceEffectiveProps(state, rd, rsc),
@@ -82,6 +80,30 @@ export function resourceViewDeps(state: ClusterState, runtime: RuntimeState, rd:
   for (const v of Object.values(rsc.volumes)) if (v.storagePool) deps.push(state.storagePools.get(`${nodeKey}/${nameKey(v.storagePool)}`));
   deps.push(state.storagePools.get(`${nodeKey}/${nameKey(DFLT_STOR_POOL)}`), state.storagePools.get(`${nodeKey}/${nameKey(DFLT_DISKLESS_STOR_POOL)}`));
   return deps;
+}
+
+/**
+ * The resources (keys RD/NODE) whose view a change can alter, beyond the resource row itself:
+ * the same inputs as resourceViewDeps, seen from the other side. 'all' for inputs every view
+ * reads (controller props, resource groups).
+ */
+export function resourceViewAffected(state: ClusterState, change: Change): Iterable<string> | 'all' {
+  switch (change.table) {
+    case 'resources': case 'runtime.resources':
+      return [change.key];
+    case 'resource_definitions':
+      return keysOf(state.resources.withSegment(0, change.key));
+    case 'storage_pools':
+      return keysOf(state.resources.withSegment(1, change.key.split('/')[0]!));
+    case 'resource_groups': case 'controller_props':
+      return 'all';
+    default:
+      return [];
+  }
+}
+
+function keysOf(resources: Iterable<Resource>): string[] {
+  return [...resources].map((r) => `${nameKey(r.name)}/${nameKey(r.nodeName)}`);
 }
 
 /** ResourceWithVolumes, as /v1/view/resources returns it. */

@@ -1,5 +1,6 @@
 import { rcEntry } from '../../model/apicallrc.js';
 import { nameKey } from '../../model/names.js';
+import { isThinProvider, supportsSnapshots } from '../../model/provider-kinds.js';
 import type { ProviderKind, StoragePool, StoragePoolDefinition } from '../../model/types.js';
 import type { RuntimeState } from '../state/runtime.js';
 import { compact } from './compact.js';
@@ -7,12 +8,9 @@ import { compact } from './compact.js';
 /** LINSTOR's VAL_STOR_POOL_SPACE_ENOUGH (Long.MAX_VALUE): what diskless pools report as capacity. */
 export const SPACE_ENOUGH = 9223372036854775807n;
 
-const THIN: ReadonlySet<ProviderKind> = new Set(['LVM_THIN', 'ZFS_THIN', 'FILE_THIN', 'DISKLESS']);
-const SNAPSHOTS: ReadonlySet<ProviderKind> = new Set(['LVM_THIN', 'ZFS', 'ZFS_THIN', 'FILE_THIN']);
-
-/** What a provider kind can do, as LINSTOR's DeviceProviderKind says (diskless counts as thin). */
+/** What a provider kind can do, as LINSTOR's DeviceProviderKind says (on the wire, diskless counts as thin). */
 export function providerTraits(kind: ProviderKind): { thin: boolean; snapshots: boolean } {
-  return { thin: THIN.has(kind), snapshots: SNAPSHOTS.has(kind) };
+  return { thin: isThinProvider(kind) || kind === 'DISKLESS', snapshots: supportsSnapshots(kind) };
 }
 
 export function storagePoolDefinitionView(d: StoragePoolDefinition): Record<string, unknown> {

@@ -5,7 +5,10 @@ import type { LayerKind, ProviderKind, Resource, ResourceDefinition, VolumeDefin
 import type { ClusterState } from '../state/cluster-state.js';
 import { compact } from './compact.js';
 import { volumeDefinitionView } from './resource-definitions.js';
-import { DFLT_DISKLESS_STOR_POOL, DFLT_STOR_POOL } from '../../model/defaults.js';
+import { DFLT_DISKLESS_STOR_POOL } from '../../model/defaults.js';
+import { drbdMinorDevice } from '../../model/device-path.js';
+import { isDisklessResource } from '../../model/resource-flags.js';
+import { volumeStoragePool } from '../state/volume-pool.js';
 
 /** A stable uuid for a volume (the model keeps none of its own): derived from the resource's. */
 export function volumeUuid(rsc: Resource, vlmNr: number): string {
@@ -16,7 +19,7 @@ export function volumeUuid(rsc: Resource, vlmNr: number): string {
 /** /dev/drbd<minor>, with the minor this node uses (per-node minors) or the definition's. */
 export function drbdDevicePath(vd: VolumeDefinition, rsc?: Resource): string | undefined {
   const minor = rsc?.volumes[String(vd.volumeNumber)]?.minorNumber ?? vd.minorNumber;
-  return minor === undefined ? undefined : `/dev/drbd${minor}`;
+  return minor === undefined ? undefined : drbdMinorDevice(minor);
 }
 
 function layerReport(rep: ReportedVolume | undefined, t: LayerKind) {
@@ -26,7 +29,7 @@ function layerReport(rep: ReportedVolume | undefined, t: LayerKind) {
 /** Per-layer data of one volume (DrbdVolume / StorageVolume), from the satellite's report. */
 export function volumeLayerData(rd: ResourceDefinition, rsc: Resource, vd: VolumeDefinition, t: LayerKind, rep: ReportedVolume | undefined, bottom: boolean): Record<string, unknown> {
   const l = layerReport(rep, t);
-  const diskless = rsc.flags.includes('DISKLESS');
+  const diskless = isDisklessResource(rsc.flags);
   if (t === 'DRBD') {
     return compact({
       drbd_volume_definition: (volumeDefinitionView(rd, vd).layer_data as Array<{ type: string; data?: unknown }>).find((x) => x.type === 'DRBD')?.data,
@@ -54,7 +57,7 @@ export function volumeLayerData(rd: ResourceDefinition, rsc: Resource, vd: Volum
 export function volumeView(state: ClusterState, rd: ResourceDefinition, rsc: Resource, vd: VolumeDefinition, report: ReportedResource | undefined): Record<string, unknown> {
   const own = rsc.volumes[String(vd.volumeNumber)] ?? { props: {}, flags: [] };
   const rep = report?.volumes.find((v) => v.volumeNumber === vd.volumeNumber);
-  const poolName = own.storagePool ?? (rsc.flags.includes('DISKLESS') ? DFLT_DISKLESS_STOR_POOL : DFLT_STOR_POOL);
+  const poolName = volumeStoragePool(state, rsc, rd, vd);
   const pool = state.storagePools.get(`${nameKey(rsc.nodeName)}/${nameKey(poolName)}`);
   const provider: ProviderKind | undefined = pool?.providerKind ?? (nameKey(poolName) === nameKey(DFLT_DISKLESS_STOR_POOL) ? 'DISKLESS' : undefined);
   const top = rsc.layerStack[0];
@@ -64,7 +67,8 @@ export function volumeView(state: ClusterState, rd: ResourceDefinition, rsc: Res
     storage_pool_name: poolName,
     provider_kind: provider,
     device_path: topDevice ?? rep?.devicePath,
-    allocated_size_kib: rep?.allocatedSizeKib,
+    // A diskless volume allocates nothing; the real client's `node describe` sums this field.
+    allocated_size_kib: rep?.allocatedSizeKib ?? (provider === 'DISKLESS' ? 0 : undefined),
     usable_size_kib: rep?.usableSizeKib,
     props: own.props,
     flags: own.flags,

@@ -11,7 +11,7 @@ import { checkLayerStack } from '../../model/layer-stack-rules.js';
 import { ApiError } from '../../model/errors.js';
 import { checkName, printable } from '../../model/names.js';
 import type {
-  ControllerMessage, DesiredDrbdPeer, DesiredNodeState, DesiredResource, DesiredSnapshot, DesiredStoragePool,
+  ControllerMessage, DesiredDrbdPeer, DesiredNodeState, DesiredStateUpdate, DesiredResource, DesiredSnapshot, DesiredStoragePool,
   DesiredVolume, DevicePoolRequest,
 } from '../../model/satellite-protocol.js';
 import { checkVolumeSizeKib } from '../../model/sizes.js';
@@ -173,23 +173,46 @@ export function checkDesiredSnapshot(v: unknown, path = 'snapshot'): DesiredSnap
   return s as unknown as DesiredSnapshot;
 }
 
+/** LINSTOR names are case-insensitive: one list may not hold a name twice. */
+function uniqueNames(kind: string, names: string[], p: string): void {
+  const seen = new Set<string>();
+  for (const n of names) {
+    if (seen.has(n.toUpperCase())) fail(p, `names ${kind} '${n}' twice`);
+    seen.add(n.toUpperCase());
+  }
+}
+
 export function checkDesiredNodeState(v: unknown, path = 'state'): DesiredNodeState {
   const s = object(v, path);
   rule(`${path}.nodeName`, () => checkName('node', s.nodeName));
   checkProps(s.props, `${path}.props`);
-  const unique = (kind: string, names: string[], p: string): void => {
-    const seen = new Set<string>();
-    for (const n of names) {
-      if (seen.has(n.toUpperCase())) fail(p, `names ${kind} '${n}' twice`);
-      seen.add(n.toUpperCase());
-    }
-  };
   const pools = array(s.storagePools, `${path}.storagePools`, 4096).map((p, i) => checkDesiredStoragePool(p, `${path}.storagePools[${i}]`));
-  unique('storage pool', pools.map((p) => p.name), `${path}.storagePools`);
+  uniqueNames('storage pool', pools.map((p) => p.name), `${path}.storagePools`);
   const resources = array(s.resources, `${path}.resources`).map((r, i) => checkDesiredResource(r, `${path}.resources[${i}]`));
-  unique('resource', resources.map((r) => r.name), `${path}.resources`);
+  uniqueNames('resource', resources.map((r) => r.name), `${path}.resources`);
   optional(s.snapshots, (x) => array(x, `${path}.snapshots`).forEach((snap, i) => checkDesiredSnapshot(snap, `${path}.snapshots[${i}]`)));
   return s as unknown as DesiredNodeState;
+}
+
+/** An incremental update: the same rules as a full state for every part it carries. */
+export function checkDesiredStateUpdate(v: unknown, path = 'update'): DesiredStateUpdate {
+  const u = object(v, path);
+  int(u.base, `${path}.base`, 0, Number.MAX_SAFE_INTEGER);
+  optional(u.storagePools, (x) => {
+    const pools = array(x, `${path}.storagePools`, 4096).map((p, i) => checkDesiredStoragePool(p, `${path}.storagePools[${i}]`));
+    uniqueNames('storage pool', pools.map((p) => p.name), `${path}.storagePools`);
+  });
+  optional(u.resources, (x) => {
+    const resources = array(x, `${path}.resources`).map((r, i) => checkDesiredResource(r, `${path}.resources[${i}]`));
+    uniqueNames('resource', resources.map((r) => r.name), `${path}.resources`);
+  });
+  optional(u.removed, (x) => array(x, `${path}.removed`).forEach((n, i) => rule(`${path}.removed[${i}]`, () => checkName('resource', n))));
+  optional(u.snapshots, (x) => array(x, `${path}.snapshots`).forEach((e, i) => {
+    const entry = object(e, `${path}.snapshots[${i}]`);
+    rule(`${path}.snapshots[${i}].resource`, () => checkName('resource', entry.resource));
+    array(entry.snapshots, `${path}.snapshots[${i}].snapshots`).forEach((snap, j) => checkDesiredSnapshot(snap, `${path}.snapshots[${i}].snapshots[${j}]`));
+  }));
+  return u as unknown as DesiredStateUpdate;
 }
 
 export function checkDevicePoolRequest(v: unknown, path = 'request'): DevicePoolRequest {
@@ -221,7 +244,14 @@ export function checkControllerMessage(v: unknown): ControllerMessage {
       int(m.seq, 'message.seq', 0, Number.MAX_SAFE_INTEGER);
       checkDesiredNodeState(m.state);
       break;
-    case 'ping': case 'pong': break;
+    case 'update':
+      int(m.seq, 'message.seq', 0, Number.MAX_SAFE_INTEGER);
+      checkDesiredStateUpdate(m.update);
+      break;
+    case 'ping':
+      optional(m.seq, (n) => int(n, 'message.seq', 0, Number.MAX_SAFE_INTEGER));
+      break;
+    case 'pong': break;
     case 'physical-storage-list':
       int(m.reqId, 'message.reqId', 0, Number.MAX_SAFE_INTEGER);
       break;

@@ -1,37 +1,37 @@
 import { ApiError } from '../../model/errors.js';
 import type { DesiredNodeState, DesiredResource } from '../../model/satellite-protocol.js';
+import { isDisklessResource } from '../../model/resource-flags.js';
 import type { LayerKind } from '../../model/types.js';
+import { InventoryProvider } from '../providers/inventory.js';
 import { parseVolumeName, volumeName, type ProviderVolume, type StorageProvider, type Support } from '../providers/provider.js';
 import type { Layer, LayerApplyInput, LayerResult, LayerVolume } from './layer.js';
 
-const DISKLESS_FLAGS = ['DISKLESS', 'DRBD_DISKLESS', 'NVME_INITIATOR'];
 
 export function isDiskless(resource: DesiredResource): boolean {
-  return resource.flags.some((f) => DISKLESS_FLAGS.includes(f));
+  return isDisklessResource(resource.flags);
 }
 
 /**
  * STORAGE, the bottom layer: hands each volume to the provider of its storage pool.
- * The reconciler sets the providers of the current apply before walking resources.
+ * The reconciler keeps one provider per pool (with its listing cached, see InventoryProvider)
+ * and hands the map here whenever a pool changes.
  */
 export class StorageLayer implements Layer {
   readonly kind: LayerKind = 'STORAGE';
   private providers = new Map<string, StorageProvider>();
-  /** One listing per pool per apply: checking n existing volumes must not cost n command runs. */
-  private listed = new Map<string, Promise<Map<string, ProviderVolume>>>();
 
   setProviders(providers: Map<string, StorageProvider>): void {
     this.providers = providers;
-    this.listed.clear();
   }
 
-  private existing(poolName: string, provider: StorageProvider): Promise<Map<string, ProviderVolume>> {
-    let l = this.listed.get(poolName);
-    if (!l) {
-      l = provider.listVolumes().then((vs) => new Map(vs.map((v) => [v.name, v] as const))).catch(() => new Map());
-      this.listed.set(poolName, l);
+  /** The volume as the pool lists it: one lookup in a cached inventory, else one listing. */
+  private async existing(provider: StorageProvider, name: string): Promise<ProviderVolume | undefined> {
+    try {
+      if (provider instanceof InventoryProvider) return await provider.volume(name);
+      return (await provider.listVolumes()).find((v) => v.name === name);
+    } catch {
+      return undefined; // create() reports what is wrong with the pool
     }
-    return l;
   }
 
   async supported(): Promise<Support> {
@@ -54,7 +54,7 @@ export class StorageLayer implements Layer {
       }
       const size = sizesKib.get(v.volumeNumber) ?? v.sizeKib;
       const name = volumeName(resource.name, v.volumeNumber);
-      const seen = (await this.existing(v.storagePool, provider)).get(name);
+      const seen = await this.existing(provider, name);
       // Already there, attached and big enough: nothing to run. Otherwise create() completes it.
       const pv = seen?.devicePath && seen.usableSizeKib >= size ? seen : await provider.create(name, size, v.props);
       volumes.set(v.volumeNumber, {

@@ -1,13 +1,10 @@
 import { open, readdir, stat, statfs, unlink } from 'node:fs/promises';
 import { ApiError } from '../../model/errors.js';
 import type { ProviderKind } from '../../model/types.js';
-import { attachLoop, detachLoop, listLoopDevices, loopDevicesOf } from './loop-devices.js';
-import {
-  commandTimeoutMs, parseVolumeName, requireProp, waitTimeoutAfterCreateMs,
-  type PoolCapacity, type ProviderContext, type ProviderVolume, type StorageProvider, type Support,
-} from './provider.js';
+import { BaseProvider } from './base-provider.js';
+import { LoopInventory } from './loop-devices.js';
+import { parseVolumeName, requireProp, type PoolCapacity, type ProviderContext, type ProviderVolume, type Support } from './provider.js';
 import { claimIfEmpty, claimPoolFolder, checkedPoolFolder, pathInPool, refusedPool, requirePoolOwnership, type PoolOwner } from './pool-folder.js';
-import { waitForDevice } from './wait-device.js';
 
 const SUFFIX = '.img';
 
@@ -15,13 +12,17 @@ const SUFFIX = '.img';
  * FILE: each volume is a fully allocated file `<FileDir>/<name>.img` attached to a loop device.
  * The steps (allocate, attach, grow, re-read size) are each safe to repeat after a crash.
  */
-export class FileProvider implements StorageProvider {
+export class FileProvider extends BaseProvider<FileRow> {
   readonly kind: ProviderKind = 'FILE';
-  readonly supportsSnapshots: boolean = false;
   protected readonly thin: boolean = false;
-  constructor(protected readonly ctx: ProviderContext) {}
+  /** The node's shared loop-device inventory when the reconciler gives one, else losetup every time. */
+  protected readonly loops: LoopInventory;
+  constructor(ctx: ProviderContext) {
+    super(ctx);
+    this.loops = ctx.loops ?? new LoopInventory(ctx.runner, false);
+  }
 
-  get pool() { return this.ctx.pool; }
+  /** The pool's folder, re-checked here (FileDir rule, no clash with another pool of this node). */
   protected get dir(): string {
     if (this.ctx.refusal) throw refusedPool(this.pool.name, this.ctx.refusal);
     return checkedPoolFolder(this.pool.name, requireProp(this.ctx, 'FileDir', '/var/lib/linstor-pools/pool1'));
@@ -32,10 +33,11 @@ export class FileProvider implements StorageProvider {
   }
   protected get owner(): PoolOwner { return { pool: this.pool.name, node: this.ctx.nodeName ?? '' }; }
   /** Marks the folder as this pool's before the first file is made in it. */
-  protected claim(): Promise<void> { return claimPoolFolder(this.dir, this.owner); }
+  protected claim(): Promise<void> {
+    return claimPoolFolder(this.dir, this.owner).catch((e: NodeJS.ErrnoException) => { throw e instanceof ApiError ? e : this.dirError(e); });
+  }
   /** Proof (the folder's marker) that the files there are this pool's, before anything is deleted. */
   protected requireOwned(): Promise<void> { return requirePoolOwnership(this.dir, this.owner); }
-  protected get timeoutMs(): number | undefined { return commandTimeoutMs(this.ctx); }
 
   async supported(): Promise<Support> {
     try {
@@ -57,7 +59,7 @@ export class FileProvider implements StorageProvider {
   async listVolumes(): Promise<ProviderVolume[]> {
     const entries = await readdir(this.dir).catch((e: NodeJS.ErrnoException) => { throw this.dirError(e); });
     await claimIfEmpty(this.dir, this.owner, (e) => e.endsWith(SUFFIX));
-    const loops = await listLoopDevices(this.ctx.runner, this.timeoutMs);
+    const loops = await this.loops.list(this.timeoutMs);
     const byName = new Map<string, ProviderVolume>();
     for (const entry of entries) {
       if (!entry.endsWith(SUFFIX)) continue;
@@ -75,28 +77,48 @@ export class FileProvider implements StorageProvider {
     return [...byName.values()];
   }
 
-  async create(name: string, sizeKib: number): Promise<ProviderVolume> {
+  protected async find(name: string): Promise<FileRow | undefined> {
+    const s = await stat(this.file(name)).catch(() => undefined);
+    return s ? { sizeKib: Math.floor(s.size / 1024) } : undefined;
+  }
+
+  protected async createEmpty(name: string, sizeKib: number): Promise<void> {
     const path = this.file(name);
-    await this.claim().catch((e: NodeJS.ErrnoException) => { throw e instanceof ApiError ? e : this.dirError(e); });
-    const existing = await stat(path).catch(() => undefined);
-    if (!existing) {
-      // 'wx' fails if a concurrent or earlier attempt created it meanwhile: then we just grow below.
-      await open(path, 'wx').then((fh) => fh.close()).catch((e: NodeJS.ErrnoException) => {
-        if (e.code !== 'EEXIST') throw this.dirError(e);
-      });
-    }
+    await this.claim();
+    // 'wx' fails if a concurrent or earlier attempt created it meanwhile: then we just grow it.
+    await open(path, 'wx').then((fh) => fh.close()).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EEXIST') throw this.dirError(e);
+    });
     await this.allocate(path, sizeKib);
-    let device = (await loopDevicesOf(this.ctx.runner, path, this.timeoutMs))[0];
-    if (!device) device = await attachLoop(this.ctx.runner, path, this.timeoutMs);
+  }
+
+  protected sizeKibOf(row: FileRow): number { return row.sizeKib; }
+  protected describe(name: string): string { return `file '${this.file(name)}'`; }
+
+  /** A file left short by a crash grows first; attaching its loop device follows as for any volume. */
+  protected override async growExisting(name: string, sizeKib: number): Promise<ProviderVolume> {
+    await this.allocate(this.file(name), sizeKib);
+    return this.activate(name);
+  }
+
+  /** Attaches the file to a loop device, or makes an attached one re-read the file's size. */
+  protected async activate(name: string): Promise<ProviderVolume> {
+    const path = this.file(name);
+    // A device still attached to an earlier file of this name (removed behind our back) is stale.
+    for (const l of await this.loops.list(this.timeoutMs)) {
+      if (l.backFile === path && l.deleted) await this.loops.detach(l.device, this.timeoutMs);
+    }
+    let device = (await this.loops.devicesOf(path, this.timeoutMs))[0];
+    if (!device) device = await this.loops.attach(path, this.timeoutMs);
     else await this.ctx.runner.run(['losetup', '-c', device], { timeoutMs: this.timeoutMs });
-    await (this.ctx.waitForDevice ?? waitForDevice)(device, waitTimeoutAfterCreateMs(this.ctx));
+    await this.waitForDevice(device);
     return { ...(await this.sizes(name)), devicePath: device };
   }
 
   async resize(name: string, sizeKib: number): Promise<ProviderVolume> {
     const path = this.file(name);
     await this.allocate(path, sizeKib);
-    const devices = await loopDevicesOf(this.ctx.runner, path, this.timeoutMs);
+    const devices = await this.loops.devicesOf(path, this.timeoutMs);
     // `losetup -c` makes the kernel re-read the file size: the device grows while mounted.
     for (const d of devices) await this.ctx.runner.run(['losetup', '-c', d], { timeoutMs: this.timeoutMs });
     return { ...(await this.sizes(name)), devicePath: devices[0] };
@@ -105,9 +127,8 @@ export class FileProvider implements StorageProvider {
   async delete(name: string): Promise<void> {
     const path = this.file(name);
     await this.requireOwned();
-    const loops = await listLoopDevices(this.ctx.runner, this.timeoutMs);
-    for (const l of loops) {
-      if (l.backFile === path) await detachLoop(this.ctx.runner, l.device, this.timeoutMs);
+    for (const l of await this.loops.list(this.timeoutMs)) {
+      if (l.backFile === path) await this.loops.detach(l.device, this.timeoutMs);
     }
     await unlink(path).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
   }
@@ -115,7 +136,7 @@ export class FileProvider implements StorageProvider {
   async devicePath(name: string): Promise<string | undefined> {
     const path = this.file(name);
     if (!(await stat(path).catch(() => undefined))) return undefined;
-    return (await loopDevicesOf(this.ctx.runner, path, this.timeoutMs))[0];
+    return (await this.loops.devicesOf(path, this.timeoutMs))[0];
   }
 
   /** Makes the file at least sizeKib long: fully allocated (thick) or sparse (thin). */
@@ -156,3 +177,5 @@ export class FileProvider implements StorageProvider {
       });
   }
 }
+
+interface FileRow { sizeKib: number }

@@ -38,3 +38,51 @@ export async function detachLoop(runner: CommandRunner, device: string, timeoutM
     if (!/No such device|No such device or address|not a block device/i.test((e as { stderr?: string }).stderr ?? '')) throw e;
   }
 }
+
+/**
+ * The node's loop devices, listed once and then kept up to date by the attaches and detaches
+ * the satellite makes itself: with 1,000 devices attached, `losetup --list` or `losetup -j`
+ * takes ~200 ms, too much to run for every volume. `refresh()` (the consistency check) lists
+ * again, which is how devices detached behind the satellite's back are noticed.
+ * Without `cached`, every question runs losetup, as a provider used on its own does.
+ */
+export class LoopInventory {
+  private devices: Promise<Map<string, LoopDevice>> | undefined;
+  constructor(private readonly runner: CommandRunner, private readonly cached = true) {}
+
+  refresh(): void {
+    this.devices = undefined;
+  }
+
+  async list(timeoutMs?: number): Promise<LoopDevice[]> {
+    if (!this.cached) return listLoopDevices(this.runner, timeoutMs);
+    return [...(await this.table(timeoutMs)).values()];
+  }
+
+  /** Devices attached to `file` (a file replaced meanwhile shows up as deleted, not here). */
+  async devicesOf(file: string, timeoutMs?: number): Promise<string[]> {
+    if (!this.cached) return loopDevicesOf(this.runner, file, timeoutMs);
+    return [...(await this.table(timeoutMs)).values()].filter((l) => l.backFile === file && !l.deleted).map((l) => l.device);
+  }
+
+  async attach(file: string, timeoutMs?: number): Promise<string> {
+    const device = await attachLoop(this.runner, file, timeoutMs);
+    if (this.cached && this.devices) (await this.devices).set(device, { device, backFile: file, deleted: false });
+    return device;
+  }
+
+  async detach(device: string, timeoutMs?: number): Promise<void> {
+    await detachLoop(this.runner, device, timeoutMs);
+    if (this.cached && this.devices) (await this.devices).delete(device);
+  }
+
+  private table(timeoutMs?: number): Promise<Map<string, LoopDevice>> {
+    if (!this.devices) {
+      const p = listLoopDevices(this.runner, timeoutMs).then((ls) => new Map(ls.map((l) => [l.device, l] as const)));
+      // A failed listing is not cached: the next question tries again.
+      p.catch(() => { if (this.devices === p) this.devices = undefined; });
+      this.devices = p;
+    }
+    return this.devices;
+  }
+}

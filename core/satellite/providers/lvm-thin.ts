@@ -1,9 +1,8 @@
 import { ApiError } from '../../model/errors.js';
 import type { Props, ProviderKind } from '../../model/types.js';
-import { lvmThinSnapshotArgv as snap } from '../snapshots/lvm-thin-snapshots.js';
-import { parseSnapshotVolumeName } from '../snapshots/file-snapshots.js';
+import { lvmThinSnapshotArgv as snap } from './lvm-thin-snapshots.js';
 import { LvmProvider, type LvRow } from './lvm.js';
-import { optionWords, parseVolumeName, RESTORE_FROM_RESOURCE, RESTORE_FROM_SNAPSHOT, requireProp, volumeName, storDriverProp, type PoolCapacity, type ProviderVolume } from './provider.js';
+import { optionWords, parseSnapshotVolumeName, requireProp, storDriverProp, type PoolCapacity, type ProviderVolume } from './provider.js';
 
 /**
  * LVM_THIN: thin volumes in the thin pool named by StorDriver/StorPoolName = `vg/thinpool`.
@@ -51,16 +50,6 @@ export class LvmThinProvider extends LvmProvider {
   }
 
   // ---- Snapshots: `lvcreate --snapshot` of thin volumes (command construction + recorded outputs). ----
-  override async create(name: string, sizeKib: number, volumeProps: Props = {}): Promise<ProviderVolume> {
-    const fromRsc = volumeProps[RESTORE_FROM_RESOURCE];
-    const fromSnap = volumeProps[RESTORE_FROM_SNAPSHOT];
-    const parsed = parseVolumeName(name);
-    if (fromRsc && fromSnap && parsed && !(await this.findLv(name))) {
-      await this.restoreSnapshot(volumeName(fromRsc, parsed.volumeNumber), fromSnap, name);
-    }
-    return super.create(name, sizeKib, volumeProps);
-  }
-
   async createSnapshot(volume: string, snapshot: string): Promise<void> {
     if ((await this.listSnapshots()).some((s) => s.volume === volume && s.snapshot === snapshot)) return;
     await this.run(snap.create(this.volumeGroup, volume, snapshot));
@@ -76,7 +65,7 @@ export class LvmThinProvider extends LvmProvider {
       .map((lv) => parseSnapshotVolumeName(lv.name)).filter((x): x is { volume: string; snapshot: string } => x !== undefined);
   }
 
-  async restoreSnapshot(source: string, snapshot: string, target: string): Promise<void> {
+  override async restoreSnapshot(source: string, snapshot: string, target: string): Promise<void> {
     if (await this.findLv(target)) return;
     for (const argv of snap.restore(this.volumeGroup, source, snapshot, target)) await this.run(argv);
   }

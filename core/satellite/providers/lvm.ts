@@ -1,11 +1,10 @@
 import { ApiError } from '../../model/errors.js';
 import type { Props, ProviderKind } from '../../model/types.js';
 import { ExecError } from '../../exec/index.js';
+import { BaseProvider } from './base-provider.js';
 import {
-  commandTimeoutMs, optionWords, parseKib, parseVolumeName, requireProp, storDriverProp, waitTimeoutAfterCreateMs,
-  type PoolCapacity, type ProviderContext, type ProviderVolume, type StorageProvider, type Support,
+  optionWords, parseKib, parseVolumeName, requireProp, storDriverProp, type PoolCapacity, type ProviderVolume, type Support,
 } from './provider.js';
-import { waitForDevice } from './wait-device.js';
 
 /** Columns LINSTOR's LvmUtils asks lvs for, in KiB without suffix so they parse as numbers. */
 export const LVS_COLUMNS = 'lv_name,lv_path,lv_size,vg_name,pool_lv,data_percent,lv_attr';
@@ -15,15 +14,11 @@ const REPORT_OPTS = ['--separator', ';', '--noheadings', '--units', 'k', '--nosu
  * LVM: each volume is a logical volume in the volume group named by StorDriver/StorPoolName,
  * device /dev/<vg>/<name>. lvcreate honours StorDriver/LvcreateOptions.
  */
-export class LvmProvider implements StorageProvider {
+export class LvmProvider extends BaseProvider<LvRow> {
   readonly kind: ProviderKind = 'LVM';
-  readonly supportsSnapshots: boolean = false;
-  constructor(protected readonly ctx: ProviderContext) {}
 
-  get pool() { return this.ctx.pool; }
   /** `vg` for LVM; LVM_THIN overrides to split `vg/thinpool`. */
   get volumeGroup(): string { return requireProp(this.ctx, 'StorPoolName', 'vg0'); }
-  protected get timeoutMs(): number | undefined { return commandTimeoutMs(this.ctx); }
 
   async supported(): Promise<Support> {
     try {
@@ -44,16 +39,14 @@ export class LvmProvider implements StorageProvider {
     return (await this.lvs()).filter((lv) => parseVolumeName(lv.name) && this.isOurs(lv)).map((lv) => this.toVolume(lv));
   }
 
-  async create(name: string, sizeKib: number, volumeProps: Props = {}): Promise<ProviderVolume> {
-    let lv = await this.findLv(name);
-    if (!lv) {
-      await this.run(this.lvcreateArgv(name, sizeKib, volumeProps));
-      lv = await this.findLv(name);
-      if (!lv) throw new ApiError('FAIL_UNKNOWN_ERROR', `lvcreate reported success but '${this.volumeGroup}/${name}' is not listed by lvs.`);
-    } else if (lv.sizeKib < sizeKib) {
-      return this.resize(name, sizeKib);
-    }
-    await (this.ctx.waitForDevice ?? waitForDevice)(this.deviceOf(name), waitTimeoutAfterCreateMs(this.ctx));
+  protected find(name: string): Promise<LvRow | undefined> { return this.findLv(name); }
+  protected async createEmpty(name: string, sizeKib: number, volumeProps: Props): Promise<void> {
+    await this.run(this.lvcreateArgv(name, sizeKib, volumeProps));
+  }
+  protected sizeKibOf(lv: LvRow): number { return lv.sizeKib; }
+  protected describe(name: string): string { return `logical volume '${this.volumeGroup}/${name}'`; }
+  protected async activate(name: string, lv: LvRow): Promise<ProviderVolume> {
+    await this.waitForDevice(this.deviceOf(name));
     return this.toVolume(lv);
   }
 
@@ -99,10 +92,6 @@ export class LvmProvider implements StorageProvider {
   protected async lvs(): Promise<LvRow[]> {
     const { stdout } = await this.run(['lvs', '-o', LVS_COLUMNS, ...REPORT_OPTS, this.volumeGroup], true);
     return parseLvs(stdout);
-  }
-
-  protected run(argv: string[], quiet = false) {
-    return this.ctx.runner.run(argv, { timeoutMs: this.timeoutMs, quiet });
   }
 }
 

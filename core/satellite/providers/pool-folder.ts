@@ -8,7 +8,8 @@
  *   whose marker is missing or names another pool or node (another node on shared storage);
  * - every file path built for a volume or snapshot stays directly inside the folder.
  */
-import { open, readdir, readFile, realpath } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
+import { open, readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ApiError } from '../../model/errors.js';
 import { printable } from '../../model/names.js';
@@ -107,15 +108,17 @@ export async function requirePoolOwnership(dir: string, me: PoolOwner): Promise<
 
 /**
  * FILE pools of one node whose folders resolve (after symlinks) to the same or nested places:
- * pool name → why it is refused. Folders that do not exist yet cannot clash.
+ * pool name → why it is refused. Folders that do not exist yet cannot clash. Synchronous (a
+ * few realpath calls) so the reconciler decides it in the same step that swaps providers.
  */
-export async function clashingPoolFolders(pools: readonly DesiredStoragePool[], nodeProps: Props = {}): Promise<Map<string, string>> {
+export function clashingPoolFolders(pools: Iterable<DesiredStoragePool>, nodeProps: Props = {}): Map<string, string> {
   const real: Array<{ pool: string; dir: string }> = [];
   for (const p of pools) {
     if (p.providerKind !== 'FILE' && p.providerKind !== 'FILE_THIN') continue;
     const dir = p.props[FILE_DIR_KEY] ?? nodeProps[FILE_DIR_KEY];
     if (!dir || fileDirProblem(dir)) continue; // refused on its own by checkedPoolFolder
-    const resolved = await realpath(dir).catch(() => undefined);
+    let resolved: string | undefined;
+    try { resolved = realpathSync(dir); } catch { resolved = undefined; }
     if (resolved) real.push({ pool: p.name, dir: resolved });
   }
   const out = new Map<string, string>();

@@ -3,6 +3,7 @@ import { ApiError } from '../../model/errors.js';
 import type { DesiredStoragePool } from '../../model/satellite-protocol.js';
 import type { Props, ProviderKind } from '../../model/types.js';
 import type { CommandRunner } from '../../exec/index.js';
+import type { LoopInventory } from './loop-devices.js';
 
 /**
  * A provider knows one kind of disk (LINSTOR's StorageProvider): it creates, grows, lists and
@@ -67,6 +68,8 @@ export interface ProviderContext {
   nodeName?: string;
   /** Set when the pool must not be touched this apply (its folder overlaps another pool's). */
   refusal?: string;
+  /** The node's loop devices, shared by its FILE pools (kept by the reconciler; see LoopInventory). */
+  loops?: LoopInventory;
   /** Replaces the wait for a new device node (tests with recorded outputs have no device node). */
   waitForDevice?: (path: string, timeoutMs: number) => Promise<void>;
 }
@@ -86,13 +89,25 @@ export function snapshotVolumeName(volume: string, snapshot: string): string {
   return `${volume}_${snapshot}`;
 }
 
-/** Volume props LINSTOR sets on a volume restored from a snapshot (ApiConsts.KEY_VLM_RESTORE_FROM_*). */
-export const RESTORE_FROM_RESOURCE = 'RestoreFromResource';
-export const RESTORE_FROM_SNAPSHOT = 'RestoreFromSnapshot';
-
 export function parseVolumeName(name: string): { resource: string; volumeNumber: number } | undefined {
   const m = VOLUME_NAME.exec(name);
   return m ? { resource: m[1]!, volumeNumber: Number(m[2]) } : undefined;
+}
+
+/**
+ * Splits `<volume>_<snapshot>` where `<volume>` itself is `<resource>_<5 digits>`: the first
+ * `_<5 digits>_` split that leaves a valid volume wins.
+ */
+export function parseSnapshotVolumeName(name: string): { volume: string; snapshot: string } | undefined {
+  const re = /_\d{5}_/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(name)) !== null) {
+    const volume = name.slice(0, m.index + 6);
+    const snapshot = name.slice(m.index + 7);
+    if (parseVolumeName(volume) && /^[A-Za-z_][A-Za-z0-9_-]*$/.test(snapshot)) return { volume, snapshot };
+    re.lastIndex = m.index + 1;
+  }
+  return undefined;
 }
 
 /** Reads `StorDriver/<key>` from the pool's props, falling back to the node's. */

@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
 import { ApiError } from '../../model/errors.js';
 import type { Props, ProviderKind } from '../../model/types.js';
+import { BaseProvider } from './base-provider.js';
 import {
-  commandTimeoutMs, optionWords, parseVolumeName, RESTORE_FROM_RESOURCE, RESTORE_FROM_SNAPSHOT, volumeName, requireProp, roundUp, storDriverProp, waitTimeoutAfterCreateMs,
-  type PoolCapacity, type ProviderContext, type ProviderVolume, type StorageProvider, type Support,
+  optionWords, parseVolumeName, requireProp, roundUp, storDriverProp, type PoolCapacity, type ProviderVolume, type Support,
 } from './provider.js';
-import { parseZfsSnapshots, zfsSnapshotArgv as snap } from '../snapshots/lvm-thin-snapshots.js';
-import { waitForDevice } from './wait-device.js';
+import { parseZfsSnapshots, zfsSnapshotArgv as snap } from './zfs-snapshots.js';
 
 /** zvol sizes must be a multiple of volblocksize (8K before OpenZFS 2.2, 16K after): 16K fits both. */
 export const ZVOL_GRANULARITY_KIB = 16;
@@ -15,15 +14,12 @@ export const ZVOL_GRANULARITY_KIB = 16;
  * ZFS: each volume is a zvol `<StorPoolName>/<name>` (thick: refreservation = size),
  * device /dev/zvol/<StorPoolName>/<name>. zfs create honours StorDriver/ZfscreateOptions.
  */
-export class ZfsProvider implements StorageProvider {
+export class ZfsProvider extends BaseProvider<ZvolRow> {
   readonly kind: ProviderKind = 'ZFS';
-  readonly supportsSnapshots = true;
+  override readonly supportsSnapshots: boolean = true;
   protected readonly sparse: boolean = false;
-  constructor(protected readonly ctx: ProviderContext) {}
 
-  get pool() { return this.ctx.pool; }
   get dataset(): string { return requireProp(this.ctx, 'StorPoolName', 'tank/linstor'); }
-  protected get timeoutMs(): number | undefined { return commandTimeoutMs(this.ctx); }
 
   async supported(): Promise<Support> {
     const reasons: string[] = [];
@@ -51,23 +47,13 @@ export class ZfsProvider implements StorageProvider {
     return (await this.zvols()).filter((z) => parseVolumeName(z.name)).map((z) => this.toVolume(z));
   }
 
-  async create(name: string, sizeKib: number, volumeProps: Props = {}): Promise<ProviderVolume> {
-    let z = await this.find(name);
-    const fromRsc = volumeProps[RESTORE_FROM_RESOURCE];
-    const fromSnap = volumeProps[RESTORE_FROM_SNAPSHOT];
-    const parsed = parseVolumeName(name);
-    if (!z && fromRsc && fromSnap && parsed) {
-      await this.restoreSnapshot(volumeName(fromRsc, parsed.volumeNumber), fromSnap, name);
-      z = await this.find(name);
-    }
-    if (!z) {
-      await this.run(this.createArgv(name, sizeKib, volumeProps));
-      z = await this.find(name);
-      if (!z) throw new ApiError('FAIL_UNKNOWN_ERROR', `zfs create reported success but '${this.dataset}/${name}' is not listed.`);
-    } else if (z.volsizeKib < sizeKib) {
-      return this.resize(name, sizeKib);
-    }
-    await (this.ctx.waitForDevice ?? waitForDevice)(this.deviceOf(name), waitTimeoutAfterCreateMs(this.ctx));
+  protected async createEmpty(name: string, sizeKib: number, volumeProps: Props): Promise<void> {
+    await this.run(this.createArgv(name, sizeKib, volumeProps));
+  }
+  protected sizeKibOf(z: ZvolRow): number { return z.volsizeKib; }
+  protected describe(name: string): string { return `ZFS volume '${this.dataset}/${name}'`; }
+  protected async activate(name: string, z: ZvolRow): Promise<ProviderVolume> {
+    await this.waitForDevice(this.deviceOf(name));
     return this.toVolume(z);
   }
 
@@ -109,7 +95,7 @@ export class ZfsProvider implements StorageProvider {
     return parseZfsSnapshots((await this.run(snap.list(this.dataset), true)).stdout, this.dataset);
   }
 
-  async restoreSnapshot(source: string, snapshot: string, target: string): Promise<void> {
+  override async restoreSnapshot(source: string, snapshot: string, target: string): Promise<void> {
     if (await this.find(target)) return;
     await this.run(snap.restore(this.dataset, source, snapshot, target));
   }
@@ -134,10 +120,6 @@ export class ZfsProvider implements StorageProvider {
   protected async zvols(): Promise<ZvolRow[]> {
     const { stdout } = await this.run(['zfs', 'list', '-H', '-p', '-o', 'name,used,volsize', '-t', 'volume', '-r', this.dataset], true);
     return parseZfsList(stdout, this.dataset);
-  }
-
-  protected run(argv: string[], quiet = false) {
-    return this.ctx.runner.run(argv, { timeoutMs: this.timeoutMs, quiet });
   }
 }
 

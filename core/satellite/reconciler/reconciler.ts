@@ -1,186 +1,213 @@
 import type { Logger } from 'pino';
-import { ApiError } from '../../model/errors.js';
 import type {
-  DesiredNodeState, DesiredResource, NodeReport, ReportedResource, ReportedStoragePool, ReportedVolume,
+  DesiredNodeState, DesiredStateUpdate, NodeReport, ReportedResource, ReportedStoragePool,
 } from '../../model/satellite-protocol.js';
-import type { LayerKind } from '../../model/types.js';
 import type { CommandRunner } from '../../exec/index.js';
-import type { Layer, LayerVolume } from '../layers/layer.js';
 import type { LayerRegistry } from '../layers/registry.js';
-import { volumeName, type StorageProvider } from '../providers/provider.js';
+import { InventoryProvider } from '../providers/inventory.js';
+import { LoopInventory } from '../providers/loop-devices.js';
 import { clashingPoolFolders } from '../providers/pool-folder.js';
+import type { ProviderContext, StorageProvider } from '../providers/provider.js';
 import { createProvider } from '../providers/registry.js';
 import { applySnapshots } from '../snapshots/apply-snapshots.js';
+import { DesiredModel } from './desired-model.js';
+import { refreshAllocated } from './allocated.js';
+import { ReportTracker, type PendingReport } from './report-tracker.js';
+import { applyResource, errorInfo, removeResource } from './resource-apply.js';
+import { AppliedVersions, ResourceQueue } from './resource-queue.js';
+import { sweepOrphans } from './sweep.js';
+
+export const DEFAULT_APPLY_CONCURRENCY = 4;
 
 export interface ReconcilerDeps {
   runner: CommandRunner;
   log: Logger;
   layers: LayerRegistry;
+  /** Resources applied at the same time (default 4); one resource never runs twice at once. */
+  concurrency?: number;
+  /** Extra provider context (a benchmark's wait for device nodes that never appear). */
+  providerContext?: Pick<ProviderContext, 'waitForDevice'>;
 }
 
 /**
- * Turns a DesiredNodeState into devices. Stateless and idempotent: each apply lists what
- * exists, removes what is not wanted (flagged DELETE, dropped, or orphaned by a crash),
- * then creates or grows what is wanted. A crash between any two commands leaves a state
- * the next apply recognises and completes.
+ * Turns the node's desired state into devices, one resource at a time per resource and up to
+ * `concurrency` resources at once. A full apply (connect, consistency check, resync) re-lists
+ * every inventory, removes what nobody wants (orphans of a crash, devices that drifted) and
+ * walks every resource; an update walks only the resources it changed. Every walk is
+ * idempotent: a crash between any two commands leaves a state the next walk completes.
  */
+export { deviceHeldOpen } from './resource-apply.js';
+
 export class Reconciler {
-  /** Last result per resource: the periodic report repeats it with fresh pool capacities. */
-  private lastResources: ReportedResource[] = [];
-  private lastState: DesiredNodeState | undefined;
+  private readonly model = new DesiredModel();
+  private readonly providers = new Map<string, InventoryProvider>();
+  private readonly loops: LoopInventory;
+  private readonly queue: ResourceQueue;
+  readonly versions = new AppliedVersions();
+  private readonly reports = new ReportTracker();
+  /** Last result per resource that is to exist (or failed to go away). */
+  private readonly results = new Map<string, ReportedResource>();
+  /** Seq of the model: the last message merged into it. */
+  version = 0;
+  private localSeq = 0;
   /** FILE pools whose folders clash after resolving symlinks: pool → why it is left alone. */
   private refusals = new Map<string, string>();
+  private progress: () => void = () => {};
 
-  constructor(private readonly deps: ReconcilerDeps) {}
-
-  async apply(state: DesiredNodeState): Promise<NodeReport> {
-    const { log, layers } = this.deps;
-    const started = Date.now();
-    this.refusals = await clashingPoolFolders(state.storagePools, state.props);
-    for (const [pool, why] of this.refusals) log.error({ pool }, `storage pool refused: ${why}`);
-    const providers = this.providersFor(state);
-    layers.storage.setProviders(providers);
-    this.lastState = state;
-
-    const desired = state.resources.filter((r) => !r.flags.includes('DELETE'));
-    const desiredNames = new Set(desired.map((r) => r.name));
-    const failedRemovals = new Map<string, ReportedResource>();
-
-    // Removal first, so the space it frees is there for what is created next.
-    for (const r of state.resources.filter((x) => x.flags.includes('DELETE'))) {
-      try {
-        await this.removeResource(r.name, state);
-      } catch (e) {
-        failedRemovals.set(r.name, { name: r.name, ready: false, volumes: [], error: errorInfo(e) });
-        log.error({ err: e, resource: r.name }, 'removing resource failed');
-      }
-    }
-    for (const layer of layers.all()) {
-      if (layer.kind === 'STORAGE' || !layer.listResources) continue;
-      for (const name of await layer.listResources().catch(() => [] as string[])) {
-        if (desiredNames.has(name)) continue;
-        log.info({ layer: layer.kind, resource: name }, 'removing orphaned resource');
-        await layer.remove(name, state).catch((e: unknown) => log.error({ err: e, layer: layer.kind, resource: name }, 'removing orphan failed'));
-      }
-    }
-    const removed = await layers.storage.removeOrphans(state, (pool, name, e) =>
-      log.error({ err: e, pool, volume: name }, 'removing orphaned volume failed'));
-    if (removed.length) log.info({ removed }, 'removed volumes that are not desired');
-
-    const resources: ReportedResource[] = [];
-    for (const r of desired) resources.push(await this.applyResource(r, state));
-    // Snapshots after resources: restored volumes exist and snapshots see the applied devices.
-    await applySnapshots(state, providers, resources, this.deps).catch((e: unknown) => log.error({ err: e }, 'applying snapshots failed'));
-    resources.push(...failedRemovals.values());
-    this.lastResources = resources;
-
-    const report = { nodeName: state.nodeName, storagePools: await this.poolReport(providers), resources };
-    log.info({ durationMs: Date.now() - started, resources: resources.length, failed: resources.filter((r) => r.error).length }, 'apply finished');
-    return report;
+  constructor(private readonly deps: ReconcilerDeps) {
+    this.loops = new LoopInventory(deps.runner);
+    this.queue = new ResourceQueue(deps.concurrency ?? DEFAULT_APPLY_CONCURRENCY, (name) => this.runResource(name));
   }
 
-  /** Fresh capacities with the resource states of the last apply (the periodic report). */
-  async currentReport(nodeName: string): Promise<NodeReport> {
-    const providers = this.lastState ? this.providersFor(this.lastState) : new Map<string, StorageProvider>();
-    return { nodeName, storagePools: await this.poolReport(providers), resources: await this.refreshAllocated(providers) };
+  get busy(): boolean { return this.queue.busy; }
+
+  /** `listener` is called whenever a report may be ready (see takeReport). */
+  onProgress(listener: () => void): void { this.progress = listener; }
+
+  /** Replaces the desired state and walks everything; the report after it is a full one. */
+  applyFull(state: DesiredNodeState, seq: number): void {
+    this.version = seq;
+    const change = this.model.replace(state);
+    this.updateProviders(change.pools);
+    // Everything is listed again: this is where drift behind the satellite's back is seen.
+    this.loops.refresh();
+    for (const p of this.providers.values()) p.refresh();
+    this.versions.reset();
+    this.versions.expect(seq, change.resources);
+    this.reports.fullAt(seq);
+    void this.queue.exclusive(() => sweepOrphans(this.model, this.providers, this.deps)).catch((e: unknown) =>
+      this.deps.log.error({ err: e }, 'removing orphans failed'))
+      // A node without resources is applied once the sweep is done: its (full) report is due now.
+      .finally(() => this.progress());
+    for (const name of change.resources) this.queue.schedule(name);
+    this.deps.log.info({ seq, resources: change.resources.size }, 'full apply scheduled');
+  }
+
+  /** Patches the desired state; only what changed is walked. The caller checked `base`. */
+  applyUpdate(u: DesiredStateUpdate, seq: number): void {
+    this.version = seq;
+    const change = this.model.update(u, (name) => this.results.get(name)?.error !== undefined);
+    this.updateProviders(change.pools);
+    // updateProviders may add pools whose folder clash changed: their resources are walked again.
+    if (change.pools.size) for (const r of this.model.resources.values()) {
+      if (r.volumes.some((v) => change.pools.has(v.storagePool))) { change.resources.add(r.name); change.repeated.delete(r.name); }
+    }
+    for (const p of change.pools) this.reports.poolTouched(p);
+    this.versions.expect(seq, [...change.resources, ...change.repeated]);
+    // Repeats of a state already applied (a peer's change that left this resource as it was)
+    // cost nothing, unless a run of an older state is still going: then it runs once more.
+    for (const name of change.repeated) {
+      if (this.queue.has(name)) this.queue.schedule(name);
+      else this.finish(name, this.versions.startVersion(name));
+    }
+    for (const name of change.resources) this.queue.schedule(name);
+    if (!change.resources.size && !change.repeated.size) this.progress();
+  }
+
+  /** Full apply that resolves with the whole report once done (tests, one-shot use). */
+  async apply(state: DesiredNodeState): Promise<NodeReport> {
+    const seq = Math.max(this.version, this.localSeq) + 1;
+    this.localSeq = seq;
+    this.applyFull(state, seq);
+    await this.queue.idle();
+    return this.fullReport();
+  }
+
+  /** What to report now: undefined when nothing changed since the last report. */
+  async takeReport(): Promise<PendingReport | undefined> {
+    return this.reports.take(this.versions.watermark, this.results, this.model.nodeName, (names) => this.poolReport(names), [...this.providers.keys()]);
+  }
+
+  async fullReport(): Promise<NodeReport> {
+    return { nodeName: this.model.nodeName, storagePools: await this.poolReport([...this.providers.keys()]), resources: [...this.results.values()] };
   }
 
   /**
-   * Thin volumes fill up as data is written: the periodic report re-reads the allocated size of
-   * volumes whose top layer is STORAGE (one listing per pool), so `volume list` does not show
-   * the size they had when created.
+   * The periodic refresh while idle: thin volumes fill up as data is written, so their
+   * allocated sizes are listed again (one listing per pool) and pool capacities re-read.
    */
-  private async refreshAllocated(providers: Map<string, StorageProvider>): Promise<ReportedResource[]> {
-    const desired = new Map((this.lastState?.resources ?? []).map((r) => [r.name, r] as const));
-    const listings = new Map<string, Map<string, number>>();
-    const allocatedOf = async (pool: string, volume: string): Promise<number | undefined> => {
-      let l = listings.get(pool);
-      if (!l) {
-        const vs = await providers.get(pool)?.listVolumes().catch(() => []) ?? [];
-        l = new Map(vs.map((v) => [v.name, v.allocatedSizeKib] as const));
-        listings.set(pool, l);
-      }
-      return l.get(volume);
-    };
-    const out: ReportedResource[] = [];
-    for (const r of this.lastResources) {
-      const d = desired.get(r.name);
-      const storageOnTop = (d?.layerStack.length ? d.layerStack[0] : 'STORAGE') === 'STORAGE';
-      if (!d || !storageOnTop || r.error) { out.push(r); continue; }
-      const volumes: ReportedVolume[] = [];
-      for (const v of r.volumes) {
-        const pool = d.volumes.find((x) => x.volumeNumber === v.volumeNumber)?.storagePool;
-        const allocated = pool ? await allocatedOf(pool, volumeName(r.name, v.volumeNumber)) : undefined;
-        volumes.push(allocated === undefined || allocated === v.allocatedSizeKib ? v : {
-          ...v, allocatedSizeKib: allocated, layers: v.layers?.map((l) => (l.type === 'STORAGE' ? { ...l, allocatedSizeKib: allocated } : l)),
-        });
-      }
-      out.push({ ...r, volumes });
-    }
-    // Not stored back: an apply running meanwhile owns lastResources.
-    return out;
+  async refreshForReport(): Promise<void> {
+    if (this.queue.busy) return;
+    const updated = await refreshAllocated(this.model, this.providers, this.results, this.deps.log);
+    for (const name of updated) if (!this.queue.has(name)) this.reports.resourceDone(name, this.versions.applied.get(name) ?? 0);
+    for (const p of this.providers.keys()) this.reports.poolTouched(p);
   }
 
-  private async applyResource(resource: DesiredResource, state: DesiredNodeState): Promise<ReportedResource> {
-    const stack: LayerKind[] = resource.layerStack.length ? resource.layerStack : ['STORAGE'];
-    const missing = stack.filter((k) => !this.deps.layers.get(k));
-    if (missing.length) {
-      return {
-        name: resource.name, ready: false, volumes: [],
-        error: { message: `layer ${missing.join(', ')} not available on this satellite`, cause: 'No implementation of the layer is registered in this satellite.' },
-      };
-    }
-    const layers = stack.map((k) => this.deps.layers.get(k)!);
+  private async runResource(name: string): Promise<void> {
+    const version = this.versions.startVersion(name);
+    const state = this.model.scoped(name);
+    const wanted = this.model.wanted(name);
+    const { log } = this.deps;
     try {
-      for (const l of layers) await l.prepare?.({ resource, state });
-      // Sizes top → bottom: each layer asks the one below for its own overhead.
-      const sizes: Array<Map<number, number>> = [];
-      let current = new Map(resource.volumes.map((v) => [v.volumeNumber, v.sizeKib] as const));
-      for (const l of layers) {
-        sizes.push(current);
-        const next = new Map<number, number>();
-        for (const v of resource.volumes) next.set(v.volumeNumber, l.lowerSizeKib?.(resource, v, current.get(v.volumeNumber)!) ?? current.get(v.volumeNumber)!);
-        current = next;
+      if (!wanted) {
+        try {
+          await removeResource(this.deps.layers, name, state);
+          this.results.delete(name);
+          this.model.removed(name);
+        } catch (e) {
+          log.error({ err: e, resource: name }, 'removing resource failed');
+          this.results.set(name, { name, ready: false, volumes: [], error: errorInfo(e) });
+        }
+        // Snapshots of a resource that is gone still follow their list (a restore source).
+        await applySnapshots(state, this.providers, [], this.deps, { only: name });
+      } else {
+        let result = await applyResource(this.deps.layers, log, wanted, state);
+        if (result.error && this.relistPoolsOf(name)) {
+          // The inventory may be stale (a device detached behind our back): list again, retry once.
+          result = await applyResource(this.deps.layers, log, wanted, state);
+        }
+        await applySnapshots(state, this.providers, [result], this.deps, { only: name })
+          .catch((e: unknown) => log.error({ err: e, resource: name }, 'applying snapshots failed'));
+        this.results.set(name, result);
       }
-      // Devices bottom → top.
-      let lower = new Map<number, LayerVolume>();
-      const perLayer: Array<{ layer: Layer; volumes: Map<number, LayerVolume> }> = [];
-      let top: { inUse?: boolean; drbdConnections?: ReportedResource['drbdConnections'] } = {};
-      const plan: string[] = [];
-      let dryRun = false;
-      for (let i = layers.length - 1; i >= 0; i--) {
-        const result = await layers[i]!.apply({ resource, state, lower, sizesKib: sizes[i]! });
-        perLayer.unshift({ layer: layers[i]!, volumes: result.volumes });
-        lower = result.volumes;
-        top = result;
-        if (result.dryRun) { dryRun = true; plan.push(...(result.plan ?? [])); }
-      }
-      return {
-        name: resource.name, ready: true, inUse: top.inUse, drbdConnections: top.drbdConnections, volumes: reportVolumes(resource, perLayer),
-        ...(dryRun ? { dryRun, plan } : {}),
-      };
-    } catch (e) {
-      this.deps.log.error({ err: e, resource: resource.name }, 'applying resource failed');
-      return { name: resource.name, ready: false, volumes: [], error: errorInfo(e) };
+    } finally {
+      for (const v of state.resources[0]?.volumes ?? []) this.reports.poolTouched(v.storagePool);
+      this.finish(name, version);
     }
   }
 
-  /** Top → bottom; layers with no implementation here are skipped, storage is always freed. */
-  private async removeResource(name: string, state: DesiredNodeState): Promise<void> {
-    const r = state.resources.find((x) => x.name === name);
-    const stack: LayerKind[] = r?.layerStack.length ? r.layerStack : ['STORAGE'];
-    const kinds = stack.includes('STORAGE') ? stack : [...stack, 'STORAGE' as const];
-    for (const k of kinds) await this.deps.layers.get(k)?.remove(name, state);
+  private finish(name: string, version: number): void {
+    this.versions.finished(name, version);
+    if (!this.model.wanted(name) && !this.results.has(name)) this.versions.forget(name);
+    this.reports.resourceDone(name, version);
+    this.progress();
   }
 
-  private providersFor(state: DesiredNodeState): Map<string, StorageProvider> {
-    return new Map(state.storagePools.map((pool) => [pool.name,
-      createProvider({ runner: this.deps.runner, pool, log: this.deps.log, nodeProps: state.props, nodeName: state.nodeName, refusal: this.refusals.get(pool.name) })]));
+  /** Forgets the listings of the pools `name` uses; false when it uses none. */
+  private relistPoolsOf(name: string): boolean {
+    const pools = new Set(this.model.resources.get(name)?.volumes.map((v) => v.storagePool) ?? []);
+    for (const p of pools) this.providers.get(p)?.refresh();
+    if (pools.size) this.loops.refresh();
+    return pools.size > 0;
   }
 
-  private async poolReport(providers: Map<string, StorageProvider>): Promise<ReportedStoragePool[]> {
+  /** Makes providers for new or changed pools (each keeps its own inventory), drops removed ones. */
+  private updateProviders(changed: Set<string>): void {
+    if (changed.size) {
+      // A pool's folder may now clash with another's (or stop clashing): those get new providers too.
+      const before = this.refusals;
+      this.refusals = clashingPoolFolders(this.model.pools.values(), this.model.props);
+      for (const name of new Set([...before.keys(), ...this.refusals.keys()])) {
+        if (before.get(name) !== this.refusals.get(name)) changed.add(name);
+      }
+      for (const [pool, why] of this.refusals) this.deps.log.error({ pool }, `storage pool refused: ${why}`);
+    }
+    for (const name of changed) {
+      const pool = this.model.pools.get(name);
+      if (!pool) { this.providers.delete(name); continue; }
+      this.providers.set(name, new InventoryProvider(createProvider({
+        ...this.deps.providerContext, runner: this.deps.runner, pool, log: this.deps.log, nodeProps: this.model.props, loops: this.loops,
+        nodeName: this.model.nodeName, refusal: this.refusals.get(name),
+      })));
+    }
+    if (changed.size) this.deps.layers.storage.setProviders(this.providers as Map<string, StorageProvider>);
+  }
+
+  private async poolReport(names: Iterable<string>): Promise<ReportedStoragePool[]> {
     const out: ReportedStoragePool[] = [];
-    for (const [name, p] of providers) {
+    for (const name of names) {
+      const p = this.providers.get(name);
+      if (!p) continue;
       const reflink = p.reflinkSupported ? await p.reflinkSupported().catch(() => false) : undefined;
       const base = { name, providerKind: p.kind, supportsSnapshots: p.supportsSnapshots, ...(reflink !== undefined ? { reflink } : {}) };
       try {
@@ -191,27 +218,4 @@ export class Reconciler {
     }
     return out;
   }
-}
-
-function reportVolumes(resource: DesiredResource, perLayer: Array<{ layer: Layer; volumes: Map<number, LayerVolume> }>): ReportedVolume[] {
-  return resource.volumes.map((v) => {
-    const top = perLayer[0]?.volumes.get(v.volumeNumber);
-    return {
-      volumeNumber: v.volumeNumber,
-      devicePath: top?.devicePath,
-      allocatedSizeKib: top?.allocatedSizeKib,
-      usableSizeKib: top?.usableSizeKib,
-      diskState: top?.diskState ?? 'Unknown',
-      replicationStates: top?.replicationStates,
-      layers: perLayer.map(({ layer, volumes }) => {
-        const lv = volumes.get(v.volumeNumber);
-        return { type: layer.kind, devicePath: lv?.devicePath, backingDevice: lv?.backingDevice, allocatedSizeKib: lv?.allocatedSizeKib, usableSizeKib: lv?.usableSizeKib, diskState: lv?.diskState };
-      }),
-    };
-  });
-}
-
-function errorInfo(e: unknown): NonNullable<ReportedResource['error']> {
-  if (e instanceof ApiError) return { message: e.message, cause: e.opts.cause, details: e.opts.details ?? e.opts.correction };
-  return { message: (e as Error)?.message ?? String(e) };
 }

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { DesiredNodeState, DesiredSnapshot, ReportedResource, ReportedSnapshot } from '../../model/satellite-protocol.js';
 import type { CommandRunner } from '../../exec/index.js';
-import { volumeName, type StorageProvider } from '../providers/provider.js';
+import { parseVolumeName, volumeName, type StorageProvider } from '../providers/provider.js';
 
 /** drbdadm argv to hold and release writes of a resource while its snapshot is taken on every node. */
 export const drbdSuspendArgv = {
@@ -14,6 +14,13 @@ export interface SnapshotApplyDeps {
   log: Logger;
 }
 
+export interface SnapshotApplyScope {
+  /** Only snapshots of this resource's volumes are looked at (`state.snapshots` lists its own). */
+  only?: string;
+  /** Remove what is not listed, take and roll back nothing (the orphan sweep). */
+  removeOnly?: boolean;
+}
+
 /**
  * Brings the node's snapshots to the desired state after the resources were applied:
  * removes snapshots that are no longer listed, takes those marked `take` (suspending DRBD I/O
@@ -22,6 +29,7 @@ export interface SnapshotApplyDeps {
  */
 export async function applySnapshots(
   state: DesiredNodeState, providers: Map<string, StorageProvider>, reports: ReportedResource[], deps: SnapshotApplyDeps,
+  scope: SnapshotApplyScope = {},
 ): Promise<void> {
   if (!state.snapshots) return;
   const wanted = new Set<string>();
@@ -33,6 +41,7 @@ export async function applySnapshots(
     let list: Array<{ volume: string; snapshot: string }>;
     try { list = await p.listSnapshots(); } catch (e) { deps.log.error({ err: e, pool }, 'listing snapshots failed'); continue; }
     for (const s of list) {
+      if (scope.only !== undefined && parseVolumeName(s.volume)?.resource !== scope.only) continue;
       if (wanted.has(key(pool, s.volume, s.snapshot))) { existing.add(key(pool, s.volume, s.snapshot)); continue; }
       try {
         await p.deleteSnapshot!(s.volume, s.snapshot);
@@ -41,6 +50,7 @@ export async function applySnapshots(
     }
   }
 
+  if (scope.removeOnly) return;
   for (const s of state.snapshots) {
     const report = reports.find((r) => r.name === s.resource);
     const result = await applyOne(s, providers, existing, report, deps);

@@ -6,7 +6,7 @@
  * and answers the same volume; a different size, source or parameters is ALREADY_EXISTS.
  */
 import { status } from '@grpc/grpc-js';
-import { LinstorApiError, type ResourceDefinition } from '../../../core/client/index.js';
+import { isDisklessResource, LinstorApiError, type ResourceDefinition } from '../../../core/client/index.js';
 import { RC } from '../../../core/model/apiconsts.js';
 import { requireCapabilities, type VolumeCapability } from '../capabilities.js';
 import { sleep, type PluginContext } from '../context.js';
@@ -155,7 +155,7 @@ async function place(ctx: PluginContext, rdName: string, req: CreateVolumeReques
     });
   }
   const filter = { ...select_filter, place_count: p.placementCount || 1, ...(requisite.length && p.placementPolicy !== 'AutoPlace' ? { node_name_list: requisite } : {}) };
-  const have = (await c.resources.list(rdName)).filter((r) => !(r.flags ?? []).some((f) => /DISKLESS/.test(f))).length;
+  const have = (await c.resources.list(rdName)).filter((r) => !isDisklessResource(r.flags)).length;
   if (have < filter.place_count) await c.resources.autoplace(rdName, { select_filter: filter, diskless_on_remaining: p.disklessOnRemaining || undefined });
 }
 
@@ -183,7 +183,7 @@ async function cloneVolume(ctx: PluginContext, rdName: string, srcId: string, si
 async function describe(ctx: PluginContext, rdName: string, req: CreateVolumeRequest, p: VolumeParameters): Promise<unknown> {
   const vd = await ctx.client.resourceDefinitions.getVolumeDefinition(rdName, 0);
   const resources = await ctx.client.resources.list(rdName);
-  const diskful = resources.filter((r) => !(r.flags ?? []).some((f) => /DISKLESS/.test(f))).map((r) => r.node_name!);
+  const diskful = resources.filter((r) => !isDisklessResource(r.flags)).map((r) => r.node_name!);
   const src = req.volume_content_source;
   return {
     volume_id: rdName,

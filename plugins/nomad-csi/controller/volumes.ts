@@ -3,7 +3,7 @@
  * ControllerExpandVolume. Each says what a repeated call does.
  */
 import { status } from '@grpc/grpc-js';
-import type { ResourceDefinition } from '../../../core/client/index.js';
+import { isDisklessResource, type ResourceDefinition } from '../../../core/client/index.js';
 import { isBlock, unsupportedReason, type VolumeCapability } from '../capabilities.js';
 import type { PluginContext } from '../context.js';
 import { CsiError, invalid, isNotFound, precondition } from '../errors.js';
@@ -11,7 +11,6 @@ import { PROP } from '../names.js';
 import { kibToBytes, bytesToKib, paramsOf, parseToken, publishedNodes, requireId, requireVolume } from './lookup.js';
 import { volumeContext } from '../params.js';
 
-const isDiskless = (flags: string[] | undefined): boolean => (flags ?? []).some((f) => /DISKLESS/.test(f));
 
 /** Deleting a volume that is gone is success. A volume with snapshots loses its replicas
  *  but its definition stays (hidden) until the last snapshot is deleted. */
@@ -26,7 +25,7 @@ export async function deleteVolume(ctx: PluginContext, req: { volume_id?: string
     if (inUse) throw precondition(`volume ${id} is in use on node ${inUse.node_name}`);
     const snaps = await c.snapshots.list(id).catch(() => []);
     if (snaps.length) {
-      for (const r of [...resources.filter((x) => isDiskless(x.flags)), ...resources.filter((x) => !isDiskless(x.flags))]) {
+      for (const r of [...resources.filter((x) => isDisklessResource(x.flags)), ...resources.filter((x) => !isDisklessResource(x.flags))]) {
         await c.resources.delete(id, r.node_name!).catch((e) => { if (!isNotFound(e)) throw e; });
       }
       await c.resourceDefinitions.modify(id, { override_props: { [PROP.deleted]: 'true' } });

@@ -3,8 +3,13 @@
  * LINSTOR_RESOURCE_GROUP, LINSTOR_CONTROLLERS and BRIDGE_LIST; the pre-2.0 ones
  * (LINSTOR_AUTO_PLACE, LINSTOR_DEPLOYMENT_NODES, LINSTOR_STORAGE_POOL, LINSTOR_CLONE_MODE)
  * still work but print a warning that says what to use instead.
+ *
+ * TLS and login towards the controller: LINSTOR_CAFILE, LINSTOR_CERTFILE, LINSTOR_KEYFILE,
+ * LINSTOR_USER, LINSTOR_PASSWORD, LINSTOR_ALLOW_INSECURE_AUTH (linstor-client's options as
+ * datastore attributes; addon-linstor has none), else the front-end's linstor-client.conf.
  */
-import { parseControllerList } from '../../../core/client/index.js';
+import { clientTlsFromFiles, parseControllerList, type ClientAuth, type ClientTls } from '../../../core/client/index.js';
+import { loadClientConfig } from '../../../core/cli/config.js';
 import { DriverError, logWarn } from './log.js';
 import { templateMap, text, type XmlNode } from './xml.js';
 
@@ -24,6 +29,27 @@ export interface DatastoreConfig {
   storagePool?: string;
   cloneMode: ClonePreference;
   template: Record<string, string>;
+  /** How the driver reaches the controller (TLS material, login). */
+  access: { tls?: ClientTls; auth?: ClientAuth; allowInsecureAuth: boolean };
+}
+
+/** Datastore attribute, else the linstor-client.conf [global] key of the same option. */
+function clientAccess(t: Record<string, string>, id: string): DatastoreConfig['access'] {
+  const conf = loadClientConfig(process.env).global ?? {};
+  const pick = (attr: string, key: string): string | undefined => t[attr]?.trim() || conf[key] || undefined;
+  let tls: ClientTls | undefined;
+  try {
+    tls = clientTlsFromFiles({ cafile: pick('LINSTOR_CAFILE', 'cafile'), certfile: pick('LINSTOR_CERTFILE', 'certfile'), keyfile: pick('LINSTOR_KEYFILE', 'keyfile') });
+  } catch (e) {
+    throw new DriverError(`datastore ${id}: ${(e as Error).message}`, 'point LINSTOR_CAFILE/LINSTOR_CERTFILE/LINSTOR_KEYFILE at readable PEM files');
+  }
+  const user = pick('LINSTOR_USER', 'user');
+  const insecure = (t.LINSTOR_ALLOW_INSECURE_AUTH ?? '').trim().toLowerCase();
+  return {
+    ...(tls ? { tls } : {}),
+    ...(user ? { auth: { user, password: pick('LINSTOR_PASSWORD', 'password') ?? '' } } : {}),
+    allowInsecureAuth: ['yes', 'true', '1'].includes(insecure) || (insecure === '' && 'allow-insecure-auth' in conf),
+  };
 }
 
 const LEGACY_DEFAULT_POOL = 'DfltStorPool';
@@ -47,6 +73,7 @@ export function datastoreConfig(ds: XmlNode, opts: { warn?: boolean } = {}): Dat
     id, name: text(ds, 'NAME'), type, controllers, bridgeList, template: t,
     resourceGroup: t.LINSTOR_RESOURCE_GROUP?.trim() || undefined,
     cloneMode: 'snapshot',
+    access: clientAccess(t, id),
   };
   if (t.LINSTOR_AUTO_PLACE !== undefined && t.LINSTOR_AUTO_PLACE.trim() !== '') {
     const n = Number(t.LINSTOR_AUTO_PLACE);

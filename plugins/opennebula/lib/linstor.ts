@@ -3,7 +3,7 @@
  * resource from the datastore's resource group, attach it to a host (diskless where the
  * layer stack allows it), clone, snapshot, resize, delete and report capacity.
  */
-import { LinstorApiError, LinstorClient, type ResourceLayer, type ResourceWithVolumes } from '../../../core/client/index.js';
+import { deviceOfVolume, isDisklessResource, LinstorApiError, LinstorClient, type ResourceLayer, type ResourceWithVolumes } from '../../../core/client/index.js';
 import type { DatastoreConfig } from './datastore-config.js';
 import { DriverError, logInfo, logWarn } from './log.js';
 
@@ -32,7 +32,7 @@ function layerTypes(l: ResourceLayer | undefined, out: Set<string> = new Set()):
 export class OneLinstor {
   readonly client: LinstorClient;
   constructor(readonly cfg: DatastoreConfig, client?: LinstorClient) {
-    this.client = client ?? new LinstorClient({ controllers: cfg.controllers, timeoutMs: 120_000, headers: { 'User-Agent': 'linstor-ts-opennebula/0.1' } });
+    this.client = client ?? new LinstorClient({ controllers: cfg.controllers, timeoutMs: 120_000, headers: { 'User-Agent': 'linstor-ts-opennebula/0.1' }, ...cfg.access });
   }
 
   async exists(name: string): Promise<boolean> {
@@ -86,7 +86,7 @@ export class OneLinstor {
   }
 
   async diskfulNodes(name: string): Promise<string[]> {
-    return (await this.resources(name)).filter((r) => !(r.flags ?? []).some((f) => /DISKLESS|TIE_BREAKER/.test(f))).map((r) => r.node_name!);
+    return (await this.resources(name)).filter((r) => !isDisklessResource(r.flags)).map((r) => r.node_name!);
   }
 
   /** Waits until `node` reports a device for volume 0 and returns its path. */
@@ -94,7 +94,7 @@ export class OneLinstor {
     const end = Date.now() + timeoutMs;
     for (;;) {
       const r = (await this.resources(name)).find((x) => x.node_name === node);
-      const dev = r?.volumes?.find((v) => (v.volume_number ?? 0) === 0)?.device_path;
+      const dev = r ? deviceOfVolume(r) : undefined;
       if (dev) return dev;
       if (Date.now() > end) throw new DriverError(`${name} has no device on ${node} after ${timeoutMs / 1000} s`, `check 'linstor resource list -r ${name}' and the satellite log on ${node}`);
       await sleep(250);
@@ -132,7 +132,7 @@ export class OneLinstor {
   async detach(name: string, host: string): Promise<void> {
     const r = (await this.resources(name)).find((x) => x.node_name === host);
     if (!r) return;
-    if ((r.flags ?? []).includes('DISKLESS')) {
+    if (isDisklessResource(r.flags)) {
       logInfo(`removing diskless attachment of ${name} on ${host}`);
       await this.client.resources.delete(name, host).catch((e) => { if (!isNotFound(e)) throw e; });
     }

@@ -9,7 +9,7 @@
  * The size is what the storage really holds: the largest allocated size among the replicas
  * with data (thin pools grow with writes), else the usable size.
  */
-import type { ResourceDefinition, ResourceWithVolumes } from '../../../core/client/index.js';
+import { isDisklessResource, type ResourceDefinition, type ResourceWithVolumes } from '../../../core/client/index.js';
 import type { OneLinstor } from './linstor.js';
 
 export interface VmDiskUsage { vmId: number; diskId: number; resource: string; sizeMiB: number }
@@ -26,7 +26,7 @@ export function vmDiskOf(rd: Pick<ResourceDefinition, 'name' | 'props'>): { vmId
 export function usedKib(replicas: ResourceWithVolumes[]): number {
   let best = 0;
   for (const r of replicas) {
-    if ((r.flags ?? []).some((f) => /DISKLESS|TIE_BREAKER/.test(f))) continue;
+    if (isDisklessResource(r.flags)) continue;
     const v = r.volumes?.find((x) => (x.volume_number ?? 0) === 0);
     best = Math.max(best, v?.allocated_size_kib ?? v?.usable_size_kib ?? 0);
   }

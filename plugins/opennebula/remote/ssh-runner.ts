@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Client, type ConnectConfig } from 'ssh2';
-import { auditCommand, ExecError, formatArgv, DEFAULT_TIMEOUT_MS, type CommandRunner, type RunOptions, type RunResult } from '../../../core/exec/index.js';
+import { auditCommand, ExecError, formatArgv, shellQuote, DEFAULT_TIMEOUT_MS, type CommandRunner, type RunOptions, type RunResult } from '../../../core/exec/index.js';
 import { verifyHostKey } from './known-hosts.js';
 
 export interface SshTarget {
@@ -21,10 +21,6 @@ export interface SshTarget {
 export interface StreamOptions extends RunOptions {
   /** Called for each stderr/stdout line as it arrives (progress output). */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
-}
-
-export function shellQuote(a: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
 }
 
 export class SshRunner implements CommandRunner {
@@ -78,7 +74,7 @@ export class SshRunner implements CommandRunner {
     auditCommand(argv, this.name);
     const client = await this.connect();
     const envPrefix = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
-    const command = `${envPrefix ? `env ${envPrefix} ` : ''}${argv.map(shellQuote).join(' ')}`;
+    const command = `${envPrefix ? `env ${envPrefix} ` : ''}${formatArgv(argv)}`;
     const started = Date.now();
     const timeoutMs = opts.timeoutMs ?? this.defaultTimeoutMs;
     return new Promise<RunResult>((resolve, reject) => {
@@ -123,7 +119,7 @@ export class SshRunner implements CommandRunner {
   async readable(argv: readonly string[]): Promise<{ stdout: NodeJS.ReadableStream; done: Promise<RunResult> }> {
     auditCommand(argv, this.name);
     const client = await this.connect();
-    const command = argv.map(shellQuote).join(' ');
+    const command = formatArgv(argv);
     const started = Date.now();
     return new Promise((resolve, reject) => {
       client.exec(command, (err, ch) => {

@@ -3,7 +3,7 @@
  * LINBIT's driver: resource `volume-<id>`, snapshot `snapshot-<id>`, group `cinder-<type id>`.
  * Each method says what a second call does (idempotency), since Cinder retries.
  */
-import { LinstorApiError, type LinstorClient, type ResourceGroup, type ResourceWithVolumes } from '../../../core/client/index.js';
+import { deviceOfVolume, isDisklessResource, LinstorApiError, type LinstorClient, type ResourceGroup, type ResourceWithVolumes } from '../../../core/client/index.js';
 import type { Logger } from 'pino';
 import { RC } from '../../../core/model/apiconsts.js';
 
@@ -131,7 +131,7 @@ export class LinstorBackend {
     const end = Date.now() + timeoutMs;
     for (let wait = 25; ; wait = Math.min(wait * 2, 250)) {
       const rs = await this.placements(resource);
-      const diskful = rs.filter((r) => !(r.flags ?? []).some((f) => /DISKLESS/.test(f)));
+      const diskful = rs.filter((r) => !isDisklessResource(r.flags));
       if (diskful.length > 0 && diskful.every((r) => r.volumes?.some((v) => v.device_path))) return;
       if (Date.now() > end) throw new Error(`resource ${resource} was not deployed within ${timeoutMs / 1000} s (${diskful.length} diskful replicas)`);
       await sleep(wait);
@@ -155,9 +155,8 @@ export class LinstorBackend {
     const end = Date.now() + timeoutMs;
     for (;;) {
       const [r] = await this.placements(resource, node);
-      const vol = r?.volumes?.find((v) => (v.volume_number ?? 0) === 0);
-      if (r && drbd) return { devicePath: `/dev/drbd/by-res/${resource}/0`, createdResource: before.length === 0 };
-      if (vol?.device_path) return { devicePath: vol.device_path, createdResource: before.length === 0 };
+      const devicePath = r ? deviceOfVolume(r) : undefined;
+      if (devicePath) return { devicePath, createdResource: before.length === 0 };
       if (Date.now() > end) throw new Error(`no device for ${resource} on ${node} within ${timeoutMs / 1000} s`);
       await sleep(200);
     }

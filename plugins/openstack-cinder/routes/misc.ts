@@ -1,5 +1,6 @@
 /** limits, quota sets, availability zones, services, scheduler-stats/get_pools, messages. */
 import type { Router } from 'express';
+import { isThinProvider } from '../../../core/client/index.js';
 import { DEFAULT_QUOTAS } from '../config.js';
 import { h } from '../http/app.js';
 import { badRequest, forbidden } from '../http/faults.js';
@@ -30,6 +31,11 @@ export function registerMiscRoutes(r: Router): void {
     for (const [k, v] of Object.entries(l)) out[k] = usage ? { in_use: used[k] ?? 0, limit: v, reserved: 0, allocated: 0 } : v;
     return out;
   };
+  // A project id is a Keystone id (at most 64 printable characters): anything else would end up
+  // as a key in the controller's store, which refuses it. Cinder answers such ids with a 400.
+  r.param('project', (_req, _res, next, value: unknown) => {
+    next(typeof value === 'string' && /^[\x21-\x7e]{1,64}$/.test(value) ? undefined : badRequest('Invalid project id: at most 64 printable ASCII characters.'));
+  });
   r.get('/os-quota-sets/:project/defaults', h(async (req, res, c) => { res.json({ quota_set: { id: String(req.params.project), ...c.svc.cfg.quotas } }); }));
   r.get('/os-quota-sets/:project', h(async (req, res, c) => {
     const p = String(req.params.project);
@@ -89,7 +95,7 @@ export function registerMiscRoutes(r: Router): void {
     const byName = new Map<string, typeof pools>();
     for (const p of pools) byName.set(p.storage_pool_name, [...(byName.get(p.storage_pool_name) ?? []), p]);
     const out = [...byName].map(([name, ps]) => {
-      const thin = ps.some((p) => p.static_traits?.Provisioning === 'Thin' || /THIN/.test(p.provider_kind));
+      const thin = ps.some((p) => p.static_traits?.Provisioning === 'Thin' || isThinProvider(p.provider_kind));
       return {
         name: `linstor@linstor#${name}`,
         ...(detail ? { capabilities: {

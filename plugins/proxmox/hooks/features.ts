@@ -2,10 +2,12 @@
  * volume_has_feature: what PVE may do with a disk. As linstor-proxmox, plus `clone` of a base
  * and `template` (create_base), which this adapter implements with snapshot restore.
  */
+import { isThinProvider } from '../../../core/client/index.js';
 import type { HookContext } from '../context.js';
 import { parseVolname } from '../volname.js';
 
-const THIN = new Set(['LVM_THIN', 'ZFS_THIN', 'ZFS', 'FILE_THIN']);
+/** linstor-proxmox's "sparse": thin pools, and ZFS, whose new zvols read as zeros too. */
+const isSparse = (kind: string): boolean => isThinProvider(kind) || kind.toUpperCase() === 'ZFS';
 
 export async function volumeHasFeature(ctx: HookContext, a: { feature: string; volname: string; snapname?: string | null }): Promise<number | null> {
   const p = parseVolname(a.volname);
@@ -21,7 +23,7 @@ export async function volumeHasFeature(ctx: HookContext, a: { feature: string; v
   if (a.feature === 'sparseinit' && !a.snapname) {
     const view = await (await ctx.linstor()).resources.view({ resources: [p.linstorName] });
     const diskful = view.map((r) => r.volumes?.[0]?.provider_kind).filter((k) => k && k !== 'DISKLESS');
-    if (diskful.length && diskful.every((k) => THIN.has(k!))) features.sparseinit = { base: 1, current: 1 };
+    if (diskful.length && diskful.every((k) => isSparse(k!))) features.sparseinit = { base: 1, current: 1 };
   }
   if (a.feature === 'snapshot') {
     const rd = await (await ctx.linstor()).resourceDefinitions.get(p.linstorName);

@@ -4,12 +4,12 @@
  * deactivate on a node with a diskful replica or a tie-breaker does nothing, twice is harmless.
  */
 import { existsSync } from 'node:fs';
-import type { ResourceWithVolumes } from '../../../core/client/index.js';
+import { deviceOfVolume, drbdByResPath, isDisklessResource, type ResourceWithVolumes } from '../../../core/client/index.js';
 import { isNoController, isNotFound, type HookContext } from '../context.js';
 import { parseVolname, snapshotName } from '../volname.js';
 import { resourceDefinitionExists, resourceOnNode, restoreSnapshot } from './linstor-ops.js';
 
-export const drbdPath = (res: string): string => `/dev/drbd/by-res/${res}/0`;
+const drbdPath = (res: string): string => drbdByResPath(res, 0);
 
 /** The LINSTOR resource PVE means: the disk, or the resource restored from one of its snapshots. */
 function resourceFor(volname: string, snapname?: string | null): { res: string; vmid: number; base: string } {
@@ -42,7 +42,7 @@ export async function activateVolume(ctx: HookContext, a: { volname: string; sna
 export function isIntentionallyDiskless(r: ResourceWithVolumes): boolean {
   const flags = (r.flags ?? []).map((f) => f.toUpperCase());
   if (flags.includes('TIE_BREAKER')) return false;
-  if (flags.includes('DRBD_DISKLESS') || flags.includes('DISKLESS')) return true;
+  if (isDisklessResource(flags)) return true;
   return r.volumes?.[0]?.provider_kind === 'DISKLESS';
 }
 
@@ -82,13 +82,5 @@ export async function volumePath(ctx: HookContext, a: { volname: string; snapnam
     if (isNoController(e) || isNotFound(e)) return info(drbd);
     throw e;
   }
-  if (!r || layerTypes(r).includes('DRBD')) return info(drbd);
-  return info(r.volumes?.[0]?.device_path ?? drbd);
-}
-
-function layerTypes(r: ResourceWithVolumes): string[] {
-  const out: string[] = [];
-  for (let l = r.layer_object; l; l = l.children?.[0]) out.push(l.type.toUpperCase());
-  for (const d of r.volumes?.[0]?.layer_data_list ?? []) out.push(d.type.toUpperCase());
-  return out;
+  return info((r && deviceOfVolume(r)) || drbd);
 }

@@ -1,11 +1,7 @@
-import type { Logger } from 'pino';
 import { ApiError } from '../../../model/errors.js';
-import type { DesiredNodeState, DesiredResource } from '../../../model/satellite-protocol.js';
-import type { LayerKind } from '../../../model/types.js';
-import type { CommandRunner } from '../../../exec/index.js';
-import type { Support } from '../../providers/provider.js';
-import type { Layer, LayerApplyInput, LayerResult, LayerVolume } from '../layer.js';
-import { dmsetup, dmTargetSupport, DmRunner, sizeFromProp, vlm5, type AllocateDevice, type ReleaseDevice } from './dmsetup.js';
+import type { LayerKind, Props } from '../../../model/types.js';
+import { sizeFromProp, vlm5 } from '../device-mapper/dmsetup.js';
+import { StackedDmLayer, type ExtraVolume, type StackedDmLayerOptions } from '../device-mapper/stacked-layer.js';
 
 export const CACHE_OP_MODES = ['writethrough', 'writeback', 'passthrough'] as const;
 /** LINSTOR's defaults: cache 5 % of the origin, 12 MiB of metadata, 4 KiB... blocks in sectors (min 64). */
@@ -60,61 +56,29 @@ export const cacheDeviceName = (rsc: string, vlmNr: number): string => `linstor_
 export const cacheVolumeNames = (rsc: string, vlmNr: number): { data: string; meta: string } =>
   ({ data: `${rsc}.dcache_${vlm5(vlmNr)}`, meta: `${rsc}.dmeta_${vlm5(vlmNr)}` });
 
-export interface CacheLayerOptions {
-  runner: CommandRunner;
-  log?: Logger;
-  dryRun: boolean;
-  /** Cache data and metadata volumes come from other pools (Cache/CachePool, Cache/MetaPool). */
-  allocate?: AllocateDevice;
-  release?: ReleaseDevice;
-}
+export type CacheLayerOptions = StackedDmLayerOptions;
 
 /**
  * CACHE: dm-cache in front of the device below, with a cache-data and a metadata volume from
  * the pools named in Cache/*, as LINSTOR's CacheLayer builds it (device-mapper table).
  */
-export class CacheLayer implements Layer {
+export class CacheLayer extends StackedDmLayer<CacheSettings> {
   readonly kind: LayerKind = 'CACHE';
-  readonly dm: DmRunner;
-  constructor(private readonly opts: CacheLayerOptions) {
-    this.dm = new DmRunner(opts.runner, opts.dryRun, opts.log);
-  }
+  protected readonly target = { name: 'cache', module: 'dm-cache' };
 
-  supported(): Promise<Support> {
-    return dmTargetSupport(this.opts.runner, 'cache', 'dm-cache');
+  protected settings(props: Props, originKib: number): CacheSettings { return cacheSettings(props, originKib); }
+  protected deviceName(rsc: string, vlmNr: number): string { return cacheDeviceName(rsc, vlmNr); }
+  protected extraVolumes(rsc: string, vlmNr: number, s: CacheSettings): ExtraVolume[] {
+    const names = cacheVolumeNames(rsc, vlmNr);
+    return [{ pool: s.cachePool, name: names.data, sizeKib: s.cacheKib }, { pool: s.metaPool, name: names.meta, sizeKib: s.metaKib }];
   }
-
-  async apply({ resource, lower }: LayerApplyInput): Promise<LayerResult> {
-    const volumes = new Map<number, LayerVolume>();
-    for (const v of resource.volumes) {
-      const below = lower.get(v.volumeNumber);
-      if (!below?.devicePath) { volumes.set(v.volumeNumber, { volumeNumber: v.volumeNumber, diskState: below?.diskState ?? 'Diskless' }); continue; }
-      const originKib = below.usableSizeKib ?? v.sizeKib;
-      const s = cacheSettings({ ...resource.props, ...v.props }, originKib);
-      const name = cacheDeviceName(resource.name, v.volumeNumber);
-      if (!(await this.dm.exists(resource.name, name))) {
-        if (!this.opts.allocate) throw new ApiError('FAIL_UNKNOWN_ERROR', 'The CACHE layer cannot allocate its cache volumes on this satellite.', { correction: 'Run a satellite whose main module wires the cache layer to the storage providers.' });
-        const names = cacheVolumeNames(resource.name, v.volumeNumber);
-        const cache = await this.opts.allocate(s.cachePool, names.data, s.cacheKib);
-        const meta = await this.opts.allocate(s.metaPool, names.meta, s.metaKib);
-        await this.dm.run(resource.name, dmsetup.create(name, cacheTable(originKib * 2, meta, cache, below.devicePath, s)));
-      }
-      volumes.set(v.volumeNumber, { ...below, devicePath: `/dev/mapper/${name}`, backingDevice: below.devicePath, usableSizeKib: originKib });
-    }
-    return { volumes };
+  protected table(originSectors: number, origin: string, [cache, meta]: string[], s: CacheSettings): string {
+    return cacheTable(originSectors, meta!, cache!, origin, s);
   }
-
-  async remove(resourceName: string, state: DesiredNodeState): Promise<void> {
-    const rsc: DesiredResource | undefined = state.resources.find((r) => r.name === resourceName);
-    for (const v of rsc?.volumes ?? []) {
-      const name = cacheDeviceName(resourceName, v.volumeNumber);
-      if (this.opts.dryRun || (await this.dm.exists(resourceName, name))) await this.dm.run(resourceName, dmsetup.remove(name));
-      const props = { ...rsc!.props, ...v.props };
-      const names = cacheVolumeNames(resourceName, v.volumeNumber);
-      if (this.opts.release && props['Cache/CachePool']) {
-        await this.opts.release(props['Cache/CachePool'], names.data);
-        await this.opts.release(props['Cache/MetaPool'] ?? props['Cache/CachePool'], names.meta);
-      }
-    }
+  protected releaseVolumes(rsc: string, vlmNr: number, props: Props): Array<{ pool: string; name: string }> {
+    const pool = props['Cache/CachePool'];
+    if (!pool) return [];
+    const names = cacheVolumeNames(rsc, vlmNr);
+    return [{ pool, name: names.data }, { pool: props['Cache/MetaPool'] ?? pool, name: names.meta }];
   }
 }

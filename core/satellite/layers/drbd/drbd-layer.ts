@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { ApiError } from '../../../model/errors.js';
 import type { DesiredNodeState, DesiredResource, DesiredVolume } from '../../../model/satellite-protocol.js';
+import { drbdMinorDevice } from '../../../model/device-path.js';
+import { isThinProvider } from '../../../model/provider-kinds.js';
 import type { LayerKind } from '../../../model/types.js';
 import type { CommandRunner } from '../../../exec/index.js';
 import type { Support } from '../../providers/provider.js';
@@ -16,7 +18,6 @@ import { buildResFile, isLocalDiskless, resFileName, type LocalVolumeDevices } f
 import { stateToLayerResult } from './state-report.js';
 
 export const DEFAULT_RES_DIR = '/var/lib/linstor.d';
-const THIN_KINDS = new Set(['LVM_THIN', 'ZFS_THIN', 'FILE_THIN']);
 
 export interface DrbdLayerOptions {
   runner: CommandRunner;
@@ -236,7 +237,7 @@ function hasExternalMeta(v: DesiredVolume): boolean {
 
 function isThin(state: DesiredNodeState, v: DesiredVolume): boolean {
   const pool = state.storagePools.find((p) => p.name === v.storagePool);
-  return !!pool && THIN_KINDS.has(pool.providerKind);
+  return !!pool && isThinProvider(pool.providerKind);
 }
 
 /** In dry-run mode nothing is up: devices are the ones DRBD would create, states say what they would be. */
@@ -247,7 +248,7 @@ function dryRunResult(resource: DesiredResource, lower: Map<number, LayerVolume>
     const below = lower.get(v.volumeNumber);
     volumes.set(v.volumeNumber, {
       volumeNumber: v.volumeNumber,
-      devicePath: v.minorNumber !== undefined ? `/dev/drbd${v.minorNumber}` : undefined,
+      devicePath: v.minorNumber !== undefined ? drbdMinorDevice(v.minorNumber) : undefined,
       backingDevice: diskless ? undefined : below?.devicePath,
       usableSizeKib: v.sizeKib,
       allocatedSizeKib: below?.allocatedSizeKib,
@@ -256,7 +257,7 @@ function dryRunResult(resource: DesiredResource, lower: Map<number, LayerVolume>
   }
   const conns: NonNullable<LayerResult['drbdConnections']> = {};
   // Short, as `resource list` prints it per peer; the plan carries the full note.
-  for (const p of resource.drbd?.peers ?? []) conns[p.nodeName] = { connected: false, message: 'Dry run (--drbd-dry-run)' };
+  for (const p of resource.drbd?.peers ?? []) conns[p.nodeName] = { connected: false, message: 'Unknown' }; // a dry run connects nothing (a value of the spec's enum)
   // Nothing is promoted in a dry run: the resource is reported unused (not "unknown").
   return { volumes, drbdConnections: conns, inUse: false };
 }

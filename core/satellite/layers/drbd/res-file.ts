@@ -1,6 +1,8 @@
 import { drbdOptionsForSection, type DrbdSection } from '../../../model/drbd-options.js';
 import { ApiError } from '../../../model/errors.js';
 import type { DesiredDrbdPeer, DesiredResource } from '../../../model/satellite-protocol.js';
+import { drbdMinorDevice } from '../../../model/device-path.js';
+import { isDisklessResource } from '../../../model/resource-flags.js';
 import type { Props } from '../../../model/types.js';
 import { ConfText, drbdAddress, quote } from './conf-text.js';
 import { connectionPaths, type PathNode } from './connection-paths.js';
@@ -22,7 +24,7 @@ export interface ResFileInput {
 
 /** Flags that make the local DRBD resource diskless (a client or a tie-breaker). */
 export function isLocalDiskless(rsc: DesiredResource): boolean {
-  return rsc.flags.some((f) => f === 'DRBD_DISKLESS' || f === 'DISKLESS' || f === 'TIE_BREAKER');
+  return isDisklessResource(rsc.flags);
 }
 
 function isPeerDeleting(p: DesiredDrbdPeer): boolean {
@@ -94,7 +96,7 @@ export function buildResFile(input: ResFileInput): string {
           });
         }
         on.section(`volume ${v.volumeNumber}`, (vs) => {
-          vs.statement('device', `/dev/drbd${v.minorNumber}`);
+          vs.statement('device', drbdMinorDevice(v.minorNumber!));
           vs.statement('disk', localDiskless ? 'none' : dev.backingDevice!);
           vs.statement('meta-disk', !localDiskless && dev.metaDevice ? dev.metaDevice : 'internal');
           vs.section('disk', (d) => writeOptions(d, v.props, ['Disk']));
@@ -108,7 +110,8 @@ export function buildResFile(input: ResFileInput): string {
       r.section(`on ${quote(p.hostName ?? p.nodeName)}`, (on) => {
         for (const v of volumes) {
           on.section(`volume ${v.volumeNumber}`, (vs) => {
-            vs.statement('device', `/dev/drbd${v.minorNumber}`);
+            // Every minor was checked in the local section above.
+            vs.statement('device', drbdMinorDevice(v.minorNumber!));
             vs.statement('disk', p.diskless ? 'none' : PEER_DISK_PLACEHOLDER);
             vs.statement('meta-disk', 'internal');
           });

@@ -1,3 +1,4 @@
+import { drbdMinorDevice } from '../../../model/device-path.js';
 import type { DesiredResource } from '../../../model/satellite-protocol.js';
 import type { LayerResult, LayerVolume } from '../layer.js';
 import type { DrbdResourceState } from './events2.js';
@@ -22,7 +23,7 @@ export function stateToLayerResult(resource: DesiredResource, state: DrbdResourc
     const below = lower.get(v.volumeNumber);
     volumes.set(v.volumeNumber, {
       volumeNumber: v.volumeNumber,
-      devicePath: dev ? `/dev/drbd${dev.minor}` : v.minorNumber !== undefined ? `/dev/drbd${v.minorNumber}` : undefined,
+      devicePath: dev ? drbdMinorDevice(dev.minor) : v.minorNumber !== undefined ? drbdMinorDevice(v.minorNumber) : undefined,
       backingDevice: below?.devicePath,
       allocatedSizeKib: below?.allocatedSizeKib,
       usableSizeKib: dev?.sizeKib ?? v.sizeKib,

@@ -1,4 +1,4 @@
-import type { AllocateDevice, ReleaseDevice } from '../cache/dmsetup.js';
+import type { AllocateDevice, ReleaseDevice } from '../device-mapper/dmsetup.js';
 import type { Layer, LayerContext } from '../layer.js';
 import { WritecacheLayer } from './writecache-layer.js';
 

@@ -1,11 +1,7 @@
-import type { Logger } from 'pino';
 import { ApiError } from '../../../model/errors.js';
-import type { DesiredNodeState } from '../../../model/satellite-protocol.js';
-import type { LayerKind } from '../../../model/types.js';
-import type { CommandRunner } from '../../../exec/index.js';
-import type { Support } from '../../providers/provider.js';
-import { dmsetup, dmTargetSupport, DmRunner, sizeFromProp, vlm5, type AllocateDevice, type ReleaseDevice } from '../cache/dmsetup.js';
-import type { Layer, LayerApplyInput, LayerResult, LayerVolume } from '../layer.js';
+import type { LayerKind, Props } from '../../../model/types.js';
+import { sizeFromProp, vlm5 } from '../device-mapper/dmsetup.js';
+import { StackedDmLayer, type ExtraVolume, type StackedDmLayerOptions } from '../device-mapper/stacked-layer.js';
 
 /** Writecache/Options/<Key> → dm-writecache optional argument (numeric ones take a value). */
 const NUMERIC_OPTIONS: Record<string, string> = {
@@ -58,55 +54,27 @@ export function writecacheTable(originSectors: number, origin: string, cache: st
 export const writecacheDeviceName = (rsc: string, vlmNr: number): string => `linstor_wcache_${rsc}_${vlm5(vlmNr)}`;
 export const writecacheVolumeName = (rsc: string, vlmNr: number): string => `${rsc}.dcache_${vlm5(vlmNr)}`;
 
-export interface WritecacheLayerOptions {
-  runner: CommandRunner;
-  log?: Logger;
-  dryRun: boolean;
-  allocate?: AllocateDevice;
-  release?: ReleaseDevice;
-}
+export type WritecacheLayerOptions = StackedDmLayerOptions;
 
 /** WRITECACHE: dm-writecache with a cache volume from Writecache/PoolName in front of the device below. */
-export class WritecacheLayer implements Layer {
+export class WritecacheLayer extends StackedDmLayer<WritecacheSettings> {
   readonly kind: LayerKind = 'WRITECACHE';
-  readonly dm: DmRunner;
-  constructor(private readonly opts: WritecacheLayerOptions) {
-    this.dm = new DmRunner(opts.runner, opts.dryRun, opts.log);
-  }
+  protected readonly target = { name: 'writecache', module: 'dm-writecache' };
 
-  supported(): Promise<Support> {
-    return dmTargetSupport(this.opts.runner, 'writecache', 'dm-writecache');
+  protected settings(props: Props, originKib: number): WritecacheSettings { return writecacheSettings(props, originKib); }
+  protected deviceName(rsc: string, vlmNr: number): string { return writecacheDeviceName(rsc, vlmNr); }
+  protected extraVolumes(rsc: string, vlmNr: number, s: WritecacheSettings): ExtraVolume[] {
+    return [{ pool: s.pool, name: writecacheVolumeName(rsc, vlmNr), sizeKib: s.cacheKib }];
   }
-
-  async apply({ resource, lower }: LayerApplyInput): Promise<LayerResult> {
-    const volumes = new Map<number, LayerVolume>();
-    for (const v of resource.volumes) {
-      const below = lower.get(v.volumeNumber);
-      if (!below?.devicePath) { volumes.set(v.volumeNumber, { volumeNumber: v.volumeNumber, diskState: below?.diskState ?? 'Diskless' }); continue; }
-      const originKib = below.usableSizeKib ?? v.sizeKib;
-      const s = writecacheSettings({ ...resource.props, ...v.props }, originKib);
-      const name = writecacheDeviceName(resource.name, v.volumeNumber);
-      if (!(await this.dm.exists(resource.name, name))) {
-        if (!this.opts.allocate) throw new ApiError('FAIL_UNKNOWN_ERROR', 'The WRITECACHE layer cannot allocate its cache volume on this satellite.', { correction: 'Run a satellite whose main module wires the writecache layer to the storage providers.' });
-        const cache = await this.opts.allocate(s.pool, writecacheVolumeName(resource.name, v.volumeNumber), s.cacheKib);
-        await this.dm.run(resource.name, dmsetup.create(name, writecacheTable(originKib * 2, below.devicePath, cache, s)));
-      }
-      volumes.set(v.volumeNumber, { ...below, devicePath: `/dev/mapper/${name}`, backingDevice: below.devicePath, usableSizeKib: originKib });
-    }
-    return { volumes };
+  protected table(originSectors: number, origin: string, [cache]: string[], s: WritecacheSettings): string {
+    return writecacheTable(originSectors, origin, cache!, s);
   }
-
-  async remove(resourceName: string, state: DesiredNodeState): Promise<void> {
-    const rsc = state.resources.find((r) => r.name === resourceName);
-    for (const v of rsc?.volumes ?? []) {
-      const name = writecacheDeviceName(resourceName, v.volumeNumber);
-      // dm-writecache must flush its dirty blocks before the mapping can go.
-      if (this.opts.dryRun || (await this.dm.exists(resourceName, name))) {
-        await this.dm.run(resourceName, ['dmsetup', 'message', name, '0', 'flush']);
-        await this.dm.run(resourceName, dmsetup.remove(name));
-      }
-      const pool = ({ ...rsc!.props, ...v.props })['Writecache/PoolName'];
-      if (this.opts.release && pool) await this.opts.release(pool, writecacheVolumeName(resourceName, v.volumeNumber));
-    }
+  protected releaseVolumes(rsc: string, vlmNr: number, props: Props): Array<{ pool: string; name: string }> {
+    const pool = props['Writecache/PoolName'];
+    return pool ? [{ pool, name: writecacheVolumeName(rsc, vlmNr) }] : [];
+  }
+  /** dm-writecache must flush its dirty blocks before the mapping can go. */
+  protected override beforeRemove(name: string): string[][] {
+    return [['dmsetup', 'message', name, '0', 'flush']];
   }
 }

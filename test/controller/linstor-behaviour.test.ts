@@ -1,0 +1,89 @@
+/**
+ * Behaviour that differed from LINSTOR, each checked with the request the real client sends
+ * (test/fixtures/linstor-client/requests-1.27.txt) against a real controller process.
+ */
+import test from 'ava';
+import { RC } from '../../core/model/apiconsts.js';
+import { startController, type TestController } from '../helpers/controller.js';
+import { randomSuffix } from '../helpers/satellite.js';
+import { call } from '../e2e/cluster.js';
+import { parseExact } from '../compat/replay.js';
+
+let ctl: TestController;
+test.before(async () => { ctl = await startController(); });
+test.after.always(async () => { await ctl?.stop(); });
+
+async function raw(method: string, path: string, body?: string): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${ctl.url}${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body });
+  const text = await res.text();
+  return { status: res.status, body: text ? parseExact(text) : undefined };
+}
+const u = (code: bigint | number): bigint => BigInt.asUintN(64, BigInt(code));
+
+test('resource-group create with place_count "2" (linstor-client 1.27) is stored as the number 2', async (t) => {
+  const rg = `rg_${randomSuffix()}`;
+  const r = await raw('POST', '/v1/resource-groups', `{"name": "${rg}", "select_filter": {"place_count": "2", "storage_pool_list": ["fpool"], "layer_stack": ["storage"]}}`);
+  t.is(r.status, 201);
+  const got = await call(ctl, 'GET', `/v1/resource-groups/${rg}`);
+  t.is(got.body.select_filter.place_count, 2);
+});
+
+test('storage-pool create on a missing node answers STOR_POOL|CRT|FAIL_NOT_FOUND_NODE, as LINSTOR', async (t) => {
+  const r = await raw('POST', '/v1/nodes/nosuchnode/storage-pools', '{"storage_pool_name": "fp2", "provider_kind": "FILE_THIN", "props": {"StorDriver/StorPoolName": "/nonexistent/x"}}');
+  t.is(r.status, 404);
+  t.is(u(r.body[0].ret_code), u(RC.FAIL_NOT_FOUND_NODE | RC.MASK_STOR_POOL | RC.MASK_CRT));
+});
+
+test('deleting a resource definition that is gone is a WARN_NOT_FOUND with HTTP 200', async (t) => {
+  const r = await raw('DELETE', `/v1/resource-definitions/gone${randomSuffix()}`);
+  t.is(r.status, 200);
+  t.is(u(r.body[0].ret_code) >> 62n, 2n, 'MASK_WARN');
+  t.is(u(r.body[0].ret_code) & RC.MASK_BITS_CODE, u(RC.WARN_NOT_FOUND) & RC.MASK_BITS_CODE);
+});
+
+test('a node created while its satellite is offline already has CurStltConnName', async (t) => {
+  const name = `off-${randomSuffix()}`;
+  const r = await raw('POST', '/v1/nodes', `{"name": "${name}", "type": "satellite", "net_interfaces": [{"name": "default", "address": "127.0.0.250", "satellite_port": 1, "satellite_encryption_type": "plain", "is_active": true}]}`);
+  t.is(r.status, 201);
+  const n = await call(ctl, 'GET', `/v1/nodes/${name}`);
+  t.is(n.body.connection_status, 'OFFLINE');
+  t.is(n.body.props.CurStltConnName, 'default');
+});
+
+test('controller set-log-level changes the level the controller reports and logs with', async (t) => {
+  const r = await raw('PUT', '/v1/controller/config', '{"log": {"level_linstor": "DEBUG"}}');
+  t.is(r.status, 200);
+  t.is((await call(ctl, 'GET', '/v1/controller/config')).body.log.level_linstor, 'DEBUG');
+  const back = await raw('PUT', '/v1/controller/config', '{"log": {"level_linstor": "WARN"}}');
+  t.is(back.status, 200);
+  t.is((await call(ctl, 'GET', '/v1/controller/config')).body.log.level, 'WARN');
+  const bad = await raw('PUT', '/v1/controller/config', '{"log": {"level": "LOUD"}}');
+  t.is(bad.status, 500);
+});
+
+test('space-reporting query answers a report text with a checksum', async (t) => {
+  const r = await call(ctl, 'GET', '/v1/space-report');
+  t.is(r.status, 200);
+  t.regex(r.body.reportText, /^LINSTOR space report/);
+  t.regex(r.body.reportText, /SHA-256: [0-9a-f]{64}\n$/);
+});
+
+test('query-size-info on a group without a place count reports FAIL_INVLD_PLACE_COUNT, as its spawn places nothing', async (t) => {
+  const rg = `rg_${randomSuffix()}`;
+  t.is((await raw('POST', '/v1/resource-groups', `{"name": "${rg}", "select_filter": {"storage_pool_list": ["fpool"]}}`)).status, 201);
+  const q = await raw('POST', `/v1/resource-groups/${rg}/query-size-info`, '{"select_filter": {}}');
+  t.is(q.status, 200);
+  t.is(q.body.space_info, undefined);
+  t.is(u(q.body.reports[0].ret_code) & RC.MASK_BITS_CODE, u(RC.FAIL_INVLD_PLACE_COUNT) & RC.MASK_BITS_CODE);
+  t.is(q.body.reports[0].message, 'Replica count is required for this operation');
+  const spawn = await raw('POST', `/v1/resource-groups/${rg}/spawn`, '{"resource_definition_name": "r' + randomSuffix() + '", "volume_sizes": [10240], "partial": false, "definitions_only": false, "select_filter": {}}');
+  t.is(spawn.status, 201);
+  t.true(spawn.body.some((e: any) => (u(e.ret_code) & RC.MASK_BITS_CODE) === (u(RC.INFO_NO_RSC_SPAWNED) & RC.MASK_BITS_CODE)));
+});
+
+test('a Proxmox-style number property value is stored as its string', async (t) => {
+  const rd = `pm-${randomSuffix()}`;
+  t.is((await raw('POST', '/v1/resource-definitions', `{"resource_definition":{"name":"${rd}"}}`)).status, 201);
+  t.is((await raw('PUT', `/v1/resource-definitions/${rd}`, '{"override_props":{"Aux/pm/vmid":100}}')).status, 200);
+  t.is((await call(ctl, 'GET', `/v1/resource-definitions/${rd}`)).body.props['Aux/pm/vmid'], '100');
+});

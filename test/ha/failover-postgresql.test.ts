@@ -1,0 +1,3 @@
+import { failoverSuite } from './failover.js';
+
+failoverSuite('postgresql');

@@ -1,0 +1,3 @@
+import { fencingSuite } from './fencing.js';
+
+fencingSuite('etcd');
