@@ -11,8 +11,8 @@ export { drbdByResPath, volumeDevicePath, type VolumeDeviceFacts } from '../mode
 /** The parts of a REST resource view (`GET /v1/view/resources`, `.../resources/{node}`) the rule reads. */
 export interface ResourceDeviceView {
   name?: string;
-  layer_object?: { type: string };
-  volumes?: Array<{ volume_number?: number; device_path?: string; layer_data_list?: Array<{ type: string }> }>;
+  layer_object?: { type?: string };
+  volumes?: Array<{ volume_number?: number; device_path?: string; layer_data_list?: Array<{ type?: string }> }>;
 }
 
 /** The device of volume `volumeNumber` of a resource on its node, from the REST view (see volumeDevicePath). */

@@ -18,6 +18,8 @@ import { resolveControllers } from './controllers.js';
 export * from './types.js';
 export * from './errors.js';
 export * from './domain.js';
+/** LINSTOR's return codes (linstor-common's apiconsts), for `LinstorApiError.hasCode(RC.FAIL_...)`. */
+export { RC, type RcName } from '../model/apiconsts.js';
 export { controllerUrl, parseControllerList, resolveControllers, controllersFromConfig } from './controllers.js';
 export { Transport, curlCommand, queryString, INSECURE_AUTH_MESSAGE } from './http.js';
 export { clientTlsFromFiles, type ClientTls, type ClientAuth, type ClientTlsFiles } from './tls.js';

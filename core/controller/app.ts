@@ -1,9 +1,10 @@
-import express, { type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import { rcEntry } from '../model/apicallrc.js';
+import { fromRequestJson } from '../model/json.js';
 import type { ControllerContext } from './context.js';
 import { CONTROLLER_VERSION } from './errors/reporter.js';
 import { httpErrorHandler, refuseDeepBodies } from './http/error-handler.js';
-import { sendJson } from './http/reply.js';
+import { sendJson, sendRcList } from './http/reply.js';
 import { createMetrics } from './metrics/metrics.js';
 import { ldapAuthentication } from './auth/middleware.js';
 import { registerRoutes } from './routes/index.js';
@@ -15,13 +16,27 @@ export function createApp(ctx: ControllerContext) {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.set('query parser', 'extended');
+  // Query parameters as JAX-RS reads them: plain `name=value` pairs, a repeated name is a list
+  // (no `a[b]=c` objects).
+  app.set('query parser', 'simple');
   const metrics = createMetrics(ctx.state, ctx.runtime);
   app.use(metrics.middleware);
   // LDAP users (linstor.toml [ldap]) before any body is read or any route runs.
   if (ctx.config.ldap.enabled) app.use(ldapAuthentication(ctx.config.ldap, ctx.config.configDirectory, ctx.log));
-  // strict: false because python-linstor sends the enter-passphrase body as a bare JSON string.
-  app.use(express.json({ limit: '16mb', type: () => true, strict: false }));
+  // The body as text, then JSON as Jackson reads it (exact big integers, a bare JSON string
+  // as python-linstor sends the enter-passphrase body).
+  app.use(express.text({ limit: '16mb', type: () => true }));
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (typeof req.body !== 'string') { req.body = undefined; next(); return; }
+    try {
+      req.body = req.body.trim() === '' ? {} : fromRequestJson(req.body);
+    } catch {
+      // Unparseable JSON: LINSTOR answers 400 with API_CALL_PARSE_ERROR.
+      sendRcList(res, [rcEntry('API_CALL_PARSE_ERROR', 'Unable to parse the request body as JSON.', { correction: 'Send a valid JSON document.' })], 400);
+      return;
+    }
+    next();
+  });
   app.use(refuseDeepBodies);
 
   app.get('/health', (_req, res) => { res.status(200).end(); });

@@ -8,6 +8,8 @@ export interface ApiErrorOptions {
   correction?: string;
   details?: string;
   objRefs?: Record<string, string>;
+  /** The HTTP status when it is not the one the return code maps to (JAX-RS's 404 for a query parameter it cannot convert). */
+  httpStatus?: number;
 }
 
 /**
@@ -24,7 +26,8 @@ export class ApiError extends Error {
     this.opts = opts;
   }
   toApiCallRc(defaults: { obj?: ObjectMask; op?: OpMask } = {}): ApiCallRc {
-    return rcEntry(this.rc, this.message, { ...defaults, ...this.opts });
+    const { httpStatus: _status, ...opts } = this.opts;
+    return rcEntry(this.rc, this.message, { ...defaults, ...opts });
   }
 }
 

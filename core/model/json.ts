@@ -38,6 +38,19 @@ export function fromJson<T = unknown>(text: string, opts: { exactIntegers?: bool
   }, (digits) => new Digits(digits)) as T;
 }
 
+/**
+ * A request body as LINSTOR's Jackson reads it: an integer keeps its exact digits where a
+ * double would change them (`{"Aux/id": 12345678901234567890}` is stored as those 20 digits,
+ * as Jackson's String deserializer takes the token's text); such a number travels as its
+ * digit string, which the request validation coerces to a number where the schema wants one.
+ */
+export function fromRequestJson(text: string): unknown {
+  return parse(text, null, (digits) => {
+    const n = Number(digits);
+    return INTEGER.test(digits) && !Number.isSafeInteger(n) ? digits : n;
+  });
+}
+
 /** Python's json.dumps(value) (", " and ": " separators, non-ASCII escaped), as python-linstor prints request bodies. */
 export function toPyJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(toPyJson).join(', ')}]`;

@@ -14,24 +14,6 @@ export function checkVolumeSizeKib(size: unknown): number {
   return size;
 }
 
-const UNITS: Record<string, number> = {
-  '': 1, b: 1 / 1024, k: 1, kb: 1000 / 1024, kib: 1,
-  m: 1024, mb: 1e6 / 1024, mib: 1024,
-  g: 1024 ** 2, gb: 1e9 / 1024, gib: 1024 ** 2,
-  t: 1024 ** 3, tb: 1e12 / 1024, tib: 1024 ** 3,
-  p: 1024 ** 4, pb: 1e15 / 1024, pib: 1024 ** 4,
-};
-
-/** Parses a human size ("10G", "512MiB", "1048576" = KiB as the linstor client does) into KiB. */
-export function parseSizeToKib(text: string, defaultUnit = 'KiB'): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*$/.exec(text);
-  if (!m) throw new ApiError('FAIL_INVLD_VLM_SIZE', `'${text}' is not a size.`, { correction: 'Use a number with an optional unit such as 100M, 10G or 1TiB.' });
-  const unit = (m[2] || defaultUnit).toLowerCase();
-  const factor = UNITS[unit];
-  if (factor === undefined) throw new ApiError('FAIL_INVLD_VLM_SIZE', `Unknown size unit '${m[2]}'.`, { correction: 'Use one of K, M, G, T, P (binary) or KB, MB, GB, TB (decimal).' });
-  return Math.ceil(Number(m[1]) * factor);
-}
-
 /** Formats KiB the way the linstor client prints sizes ("1.00 GiB"). */
 export function formatKib(kib: number): string {
   const units = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];

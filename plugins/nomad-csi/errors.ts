@@ -3,8 +3,7 @@
  * gRPC codes (the spec fixes which code a CO retries on, so the mapping matters).
  */
 import { status } from '@grpc/grpc-js';
-import { LinstorApiError, LinstorConnectionError } from '../../core/client/index.js';
-import { RC } from '../../core/model/apiconsts.js';
+import { LinstorApiError, LinstorConnectionError, RC } from '../../core/client/index.js';
 
 export class CsiError extends Error {
   constructor(readonly code: status, message: string) {

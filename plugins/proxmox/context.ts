@@ -3,10 +3,10 @@
  * client (hooks that need no controller make no request) and a place for NOTICE lines that
  * the Perl shim prints into the PVE task log.
  */
+import { RC } from '../../core/client/index.js';
 import { hostname } from 'node:os';
 import pino, { type Logger } from 'pino';
 import type { LinstorApiError, LinstorClient } from '../../core/client/index.js';
-import { RC } from '../../core/model/apiconsts.js';
 import type { LinstorStorage } from './linstor-storage.js';
 
 export interface HookContext {

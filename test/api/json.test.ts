@@ -3,7 +3,7 @@
  * exact, and strings that look like numbers are never touched.
  */
 import test from 'ava';
-import { fromJson, toJson } from '../../core/model/json.js';
+import { fromJson, fromRequestJson, toJson } from '../../core/model/json.js';
 
 test('a property value with a 20-digit number inside a string is read back unchanged', (t) => {
   // The regex parser this replaces rewrote the digits inside the string and threw.
@@ -28,4 +28,14 @@ test('ret_code is always an exact bigint; other big integers only with exactInte
 test('malformed JSON is refused, not half-read', (t) => {
   t.throws(() => fromJson('{"ret_code": 1,'));
   t.throws(() => fromJson('{"a": "unterminated}'));
+});
+
+test('request bodies keep integers a double would round as their digits, other numbers as numbers', (t) => {
+  const body = fromRequestJson('{"override_props":{"Aux/id":12345678901234567890,"Aux/n":100},"size":1.5,"neg":-9007199254740993}') as any;
+  t.is(body.override_props['Aux/id'], '12345678901234567890');
+  t.is(body.override_props['Aux/n'], 100);
+  t.is(body.size, 1.5);
+  t.is(body.neg, '-9007199254740993');
+  t.is(fromRequestJson('"a bare string"'), 'a bare string');
+  t.throws(() => fromRequestJson('{"a":'));
 });

@@ -65,7 +65,33 @@ test.serial('with a truststore, a client without a trusted certificate is refuse
   t.regex(foreign, /unknown ca|handshake|socket hang up|ECONNRESET|alert/i, 'a certificate from another CA is refused');
   const ok = await get(url, { ca: pki.ca.cert, cert: client.cert, key: client.key });
   t.is(ok.status, 200);
-  t.regex(c.logs(), /refused in the TLS handshake/);
+  t.regex(await c.waitForLog(/refused in the TLS handshake/), /refused in the TLS handshake/);
+});
+
+test.serial('curl and openssl s_client (real clients) over HTTPS with client certificates: with one they get in, without one the handshake fails', async (t) => {
+  const { spawnSync } = await import('node:child_process');
+  const ks = pki.keystore(server, 'linstor');
+  const ts = pki.truststore([pki.ca.certFile], 'linstor', 'truststore-real-clients');
+  const c = await controller(`keystore = "${ks}"\nkeystore_password = "linstor"\ntruststore = "${ts}"\ntruststore_password = "linstor"\n`);
+  const url = `${c.httpsUrl}/v1/controller/version`;
+  const curl = (...extra: string[]) => spawnSync('curl', ['-sS', '--max-time', '20', '--cacert', pki.ca.certFile, ...extra, url], { encoding: 'utf8' });
+  const inside = curl('--cert', client.certFile, '--key', client.keyFile);
+  t.is(inside.status, 0, inside.stderr);
+  t.truthy(JSON.parse(inside.stdout).version, 'curl with a trusted client certificate gets the version');
+  const outside = curl();
+  t.not(outside.status, 0, 'curl without a client certificate gets no answer');
+  t.false(outside.stdout.includes('version'), outside.stdout);
+  const strangerCurl = curl('--cert', stranger.certFile, '--key', stranger.keyFile);
+  t.not(strangerCurl.status, 0, 'curl with a certificate of another CA gets no answer');
+
+  const sClient = (...extra: string[]) => spawnSync('openssl', ['s_client', '-connect', `127.0.0.1:${c.httpsPort}`, '-servername', 'localhost', '-CAfile', pki.ca.certFile, '-verify_return_error', ...extra],
+    { encoding: 'utf8', input: 'GET /v1/controller/version HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n', timeout: 20_000 });
+  const good = sClient('-cert', client.certFile, '-key', client.keyFile, '-ign_eof');
+  t.regex(good.stdout, /Verify return code: 0 \(ok\)/, 'the server presents the keystore certificate, signed by the CA');
+  t.regex(good.stdout, /HTTP\/1\.1 200/);
+  const bad = sClient('-ign_eof');
+  t.notRegex(bad.stdout, /HTTP\/1\.1 200/, 'no certificate: no HTTP answer');
+  t.regex(bad.stdout + bad.stderr, /alert|certificate required|handshake failure|errno|write:/i);
 });
 
 test.serial('PEM alternatives: certificate, private_key (encrypted, key_password) and trusted_ca', async (t) => {

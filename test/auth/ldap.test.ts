@@ -70,7 +70,7 @@ t0('allow_public_access = false: only version and health without a user; alice (
   t.regex(JSON.parse(bearer.text)[0].message, /only 'Basic' supported/);
 
   // The failures are logged with user and address, never with a password.
-  const logs = c.logs();
+  const logs = await c.waitForLog(/"user":"bob".*failed login/);
   t.regex(logs, /"user":"bob".*failed login/);
   t.regex(logs, /"peer":"[^"]*127\.0\.0\.1".*failed login/);
   for (const secret of [USERS.alice, USERS.bob, 'not-her-password', Buffer.from(`alice:${USERS.alice}`).toString('base64')]) t.false(logs.includes(secret), 'no credential in the log');
@@ -92,7 +92,7 @@ t0('failed logins are rate-limited: after five, even the right password waits (4
   const locked = await get(`${c.url}/v1/nodes`, { headers: basic('alice', USERS.alice) });
   t.is(locked.status, 429);
   t.true(Number(locked.headers['retry-after']) > 0);
-  t.regex(c.logs(), /too many failed logins/);
+  t.regex(await c.waitForLog(/too many failed logins/), /too many failed logins/);
 });
 
 t0('an unreachable LDAP server is a 503, not a wrong password', async (t) => {

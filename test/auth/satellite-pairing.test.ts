@@ -117,7 +117,7 @@ test('a satellite serves one controller: a second one gets OTHER_CONTROLLER unti
   t.is((await register(second)).status, 201);
   await waitFor('second controller OTHER_CONTROLLER', async () => (await status(second)) === 'OTHER_CONTROLLER');
   t.is(await status(first), 'ONLINE', 'the paired controller is not disturbed');
-  t.regex(second.logs(), /serves another LINSTOR cluster.*reset-pairing/);
+  t.regex(await second.waitForLog(/serves another LINSTOR cluster.*reset-pairing/), /serves another LINSTOR cluster.*reset-pairing/);
 
   // The operator moves the satellite: stop it, reset its pairing, start it again.
   const port = sat.port;
@@ -148,7 +148,7 @@ test('a reinstalled satellite (fresh identity) is refused until "linstor node re
   spawnSync(process.execPath, [SATELLITE_MAIN, '--reset-pairing', '--state-directory', stateDirectory]);
   sat = await startSatellite({ address: '127.0.0.3', port, nodeName: name, stateDirectory });
   await waitFor('AUTHENTICATION_ERROR', async () => (await status()) === 'AUTHENTICATION_ERROR');
-  t.regex(ctl.logs(), /offers a new identity.*linstor node reset-pairing/);
+  t.regex(await ctl.waitForLog(/offers a new identity.*linstor node reset-pairing/), /offers a new identity.*linstor node reset-pairing/);
   const cli = spawnSync(process.execPath, [join(import.meta.dirname, '..', '..', 'core', 'cli', 'main.js'), '--controllers', ctl.url, 'node', 'reset-pairing', name], { encoding: 'utf8' });
   t.is(cli.status, 0, cli.stderr);
   t.regex(cli.stdout, /Pairing of node .* reset/);

@@ -5,6 +5,7 @@
  * real controller.
  */
 import test from 'ava';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,4 +113,15 @@ test('zsh: `source <(linstor completion zsh)` after compinit, then Tab completes
   sh.p.write('linstor node list-properties tab-b\t');
   await sh.until(/tab-bravo/, at, 'zsh node name');
   t.regex(sh.plain().slice(at), /linstor node list-properties tab-bravo/);
+});
+
+test('`linstor man-page` is a linstor(8) page from the same tree: `man -l` renders it without warnings, every command and flag in it', async (t) => {
+  const page = await linstor(['man-page']);
+  t.is(page.code, 0, page.stderr);
+  t.regex(page.stdout, /^\.TH LINSTOR 8 /);
+  const man = spawnSync('man', ['--warnings', '-l', '-'], { input: page.stdout, encoding: 'utf8', env: { ...process.env, MANWIDTH: '120', MANPAGER: 'cat', PAGER: 'cat' } });
+  t.is(man.status, 0, man.stderr);
+  t.is(man.stderr, '', 'groff has no warnings');
+  const text = man.stdout.replace(/.\x08/g, '');
+  for (const line of [/^ {3}linstor resource list \(l\)$/m, /^ {3}linstor resource-definition wait-sync \(ws\)$/m, /^ {3}linstor advise maintenance \(m\)$/m, /^ {7}--faulty$/m, /^ {7}--wait-timeout WAIT_TIMEOUT$/m]) t.regex(text, line);
 });

@@ -113,6 +113,13 @@ test('--curl prints the request with human sizes turned into KiB and sends nothi
   t.regex(ap.stdout, /\/v1\/resource-definitions\/rsc1\/autoplace$/m);
   const vd = await linstor(['--curl', 'vd', 'c', 'rsc1', '10']);
   t.regex(vd.stdout, /"size_kib": 10485760/, 'a size without a unit is GiB, as in linstor-client');
+  const ss = await linstor(['--curl', 'vd', 'set-size', 'rsc1', '0', '20']);
+  t.regex(ss.stdout, /-X PUT .*"size_kib": 20971520/, 'set-size: GiB by default');
+  const spawn = await linstor(['--curl', 'rg', 'spawn', 'rg1', 'vm-2', '3']);
+  t.regex(spawn.stdout, /"volume_sizes": \[3145728\]/, 'spawn-resources: GiB by default');
+  const vdo = await linstor(['--curl', 'ps', 'cdp', 'lvm', 'n1', '/dev/sdx', '--pool-name', 'p', '--vdo-enable', '--vdo-logical-size', '100', '--vdo-slab-size', '2M']);
+  t.regex(vdo.stdout, /"vdo_slab_size_kib": 2048/);
+  t.regex(vdo.stdout, /"vdo_logical_size_kib": 100\b/, 'VDO sizes: KiB by default, as linstor-client parses them');
 });
 
 test('argument errors exit with 2 (ExitCode.ARGPARSE_ERROR), as linstor-client does', async (t) => {

@@ -87,3 +87,25 @@ test('a Proxmox-style number property value is stored as its string', async (t) 
   t.is((await raw('PUT', `/v1/resource-definitions/${rd}`, '{"override_props":{"Aux/pm/vmid":100}}')).status, 200);
   t.is((await call(ctl, 'GET', `/v1/resource-definitions/${rd}`)).body.props['Aux/pm/vmid'], '100');
 });
+
+test('a 20-digit number property value keeps every digit, as Jackson stores the token text', async (t) => {
+  const rd = `big-${randomSuffix()}`;
+  t.is((await raw('POST', '/v1/resource-definitions', `{"resource_definition":{"name":"${rd}"}}`)).status, 201);
+  // JSON.parse would make this 12345678901234567000.
+  t.is((await raw('PUT', `/v1/resource-definitions/${rd}`, '{"override_props":{"Aux/id":12345678901234567890}}')).status, 200);
+  t.is((await call(ctl, 'GET', `/v1/resource-definitions/${rd}`)).body.props['Aux/id'], '12345678901234567890');
+});
+
+test('query parameters read as JAX-RS reads them: a repeated name is a list, a value is never split', async (t) => {
+  const a = `qa-${randomSuffix()}`;
+  const b = `qb-${randomSuffix()}`;
+  for (const rd of [a, b]) t.is((await raw('POST', '/v1/resource-definitions', `{"resource_definition":{"name":"${rd}","props":{"Aux/q":"x,y"}}}`)).status, 201);
+  const both = await raw('GET', `/v1/resource-definitions?resource_definitions=${a}&resource_definitions=${b}`);
+  t.deepEqual(both.body.map((d: { name: string }) => d.name).sort(), [a, b].sort());
+  // qs's `a[0]=` objects and comma lists are not LINSTOR's: no such names, so nothing matches.
+  t.deepEqual((await raw('GET', `/v1/resource-definitions?resource_definitions=${a},${b}`)).body, []);
+  t.deepEqual((await raw('GET', `/v1/resource-definitions?resource_definitions[0]=${a}`)).body.filter((d: { name: string }) => d.name === a).length, 1,
+    'an unknown parameter name filters nothing');
+  const byProp = await raw('GET', `/v1/resource-definitions?resource_definitions=${a}&props=Aux/q=x,y`);
+  t.deepEqual(byProp.body.map((d: { name: string }) => d.name), [a]);
+});

@@ -113,8 +113,17 @@ test('listing filters by name and property, pages at the source and can include 
   t.deepEqual(two.body.map((d: Json) => d.name), [names[0], names[2]]);
   t.is(two.body[0].volume_definitions[0].size_kib, 4096);
   t.false('volume_definitions' in two.body[1]);
-  const badLimit = await call('GET', '/v1/resource-definitions?limit=-1');
-  t.is(badLimit.status, 400);
+  // Query parameters as LINSTOR's JAX-RS resources read them: limit <= 0 is the whole list and
+  // then offset does nothing; a value that is not an int is JAX-RS's 404; booleans are "true"
+  // in any case (python sends "True"), anything else is false; a value is never split at commas.
+  const all = await call('GET', `/v1/resource-definitions?props=Aux/tag=${tag}&limit=-1&offset=1`);
+  t.deepEqual(all.body.map((d: Json) => d.name), names);
+  t.is((await call('GET', '/v1/resource-definitions?limit=ten')).status, 404);
+  const pyTrue = await call('GET', `/v1/resource-definitions?resource_definitions=${names[0]}&with_volume_definitions=True`);
+  t.is(pyTrue.body[0].volume_definitions[0].size_kib, 4096);
+  const one = await call('GET', `/v1/resource-definitions?resource_definitions=${names[0]}&with_volume_definitions=1`);
+  t.false('volume_definitions' in one.body[0]);
+  t.deepEqual((await call('GET', `/v1/resource-definitions?resource_definitions=${names[0]},${names[2]}`)).body, []);
 });
 
 test('modifying a definition changes props, port and peer slots; a taken port is refused', async (t) => {

@@ -23,6 +23,8 @@ export interface TestController {
   /** Kills it and removes its directory. */
   stop(): Promise<void>;
   logs(): string;
+  /** Resolves with the log so far once it matches `re` (output arrives after the answer it logs). */
+  waitForLog(re: RegExp, timeoutMs?: number): Promise<string>;
 }
 
 /**
@@ -73,6 +75,14 @@ export async function startController(opts: { dir?: string; port?: number; env?:
     async restart() { await ctl.kill(); await launch(); },
     async stop() { await ctl.kill(true); if (!opts.dir) rmSync(dir, { recursive: true, force: true }); },
     logs: () => out,
+    async waitForLog(re, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!re.test(out)) {
+        if (Date.now() > deadline) throw new Error(`controller log never matched ${re}:\n${out.slice(-2000)}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return out;
+    },
   };
   return ctl;
 }

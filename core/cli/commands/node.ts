@@ -78,7 +78,12 @@ async function evacuate(ctx: Ctx, p: Parsed): Promise<number> {
   const target = p.opt.target as string[] | undefined;
   const dnt = p.opt['do-not-target'] as string[] | undefined;
   const body = target || dnt ? { ...(target ? { target } : {}), ...(dnt ? { do_not_target: dnt } : {}) } : undefined;
-  return showReplies(ctx, await ctx.client.transport.put(`/v1/nodes/${seg(str(p, 'node_name'))}/evacuate`, body));
+  const stop = ctx.progress.start(`Evacuating node '${str(p, 'node_name')}'...`);
+  let replies: unknown;
+  try {
+    replies = await ctx.client.transport.put(`/v1/nodes/${seg(str(p, 'node_name'))}/evacuate`, body);
+  } finally { stop(); }
+  return showReplies(ctx, replies);
 }
 
 async function restore(ctx: Ctx, p: Parsed): Promise<number> {

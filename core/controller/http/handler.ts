@@ -60,7 +60,9 @@ function requestBody(req: Request, optional: boolean): unknown {
 
 export async function sendError(reporter: ErrorReporter, req: Request, res: Response, err: unknown, meta?: RouteMeta): Promise<void> {
   if (err instanceof ApiError) {
-    sendRcList(res, [err.toApiCallRc({ obj: meta?.obj, op: meta?.op })], 200);
+    const rc = err.toApiCallRc({ obj: meta?.obj, op: meta?.op });
+    if (err.opts.httpStatus) sendJson(res, err.opts.httpStatus, [rc]);
+    else sendRcList(res, [rc], 200);
     return;
   }
   const id = await reporter.report(err, req);

@@ -1,12 +1,13 @@
+import type * as api from '../../api/index.js';
 import type { Props } from '../../model/types.js';
 import { compact } from './compact.js';
 
 export interface ConnectionRow { nodeA: string; nodeB: string; props: Props }
 
-export function nodeConnectionView(c: ConnectionRow): Record<string, unknown> {
+export function nodeConnectionView(c: ConnectionRow): api.NodeConnection {
   return compact({ node_a: c.nodeA, node_b: c.nodeB, props: c.props });
 }
 
-export function resourceConnectionView(c: ConnectionRow & { flags?: string[] }): Record<string, unknown> {
+export function resourceConnectionView(c: ConnectionRow & { flags?: string[] }): api.ResourceConnection {
   return compact({ node_a: c.nodeA, node_b: c.nodeB, props: c.props, flags: c.flags });
 }

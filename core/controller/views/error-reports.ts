@@ -1,8 +1,9 @@
+import type * as api from '../../api/index.js';
 import type { ErrorReport } from '../../model/types.js';
 import { compact } from './compact.js';
 
 /** The wire ErrorReport; `text` only when the caller asked for the content. */
-export function errorReportView(e: ErrorReport, withContent: boolean): Record<string, unknown> {
+export function errorReportView(e: ErrorReport, withContent: boolean): api.ErrorReport {
   return compact({
     node_name: e.nodeName,
     error_time: e.time,

@@ -1,9 +1,10 @@
+import type * as api from '../../api/index.js';
 import { nameKey } from '../../model/names.js';
 import type { NetInterface, Node } from '../../model/types.js';
 import type { RuntimeState } from '../state/runtime.js';
 import { compact } from './compact.js';
 
-export function netInterfaceView(n: NetInterface, active: boolean): Record<string, unknown> {
+export function netInterfaceView(n: NetInterface, active: boolean): api.NetInterface {
   return compact({
     name: n.name,
     address: n.address,
@@ -15,7 +16,7 @@ export function netInterfaceView(n: NetInterface, active: boolean): Record<strin
 }
 
 /** The wire shape of a Node, with the connection status and capabilities its satellite reported. */
-export function nodeView(node: Node, runtime: RuntimeState): Record<string, unknown> {
+export function nodeView(node: Node, runtime: RuntimeState): api.Node {
   const rt = runtime.nodes.get(nameKey(node.name));
   const hello = rt?.hello;
   const active = node.activeNetInterface ?? node.netInterfaces[0]?.name;

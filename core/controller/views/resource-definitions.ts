@@ -1,3 +1,4 @@
+import type * as api from '../../api/index.js';
 import type { ResourceDefinition, VolumeDefinition } from '../../model/types.js';
 import { hasDrbd } from '../services/layers.js';
 import { compact } from './compact.js';
@@ -24,7 +25,7 @@ export function drbdRscDfnData(rd: ResourceDefinition): Record<string, unknown> 
   };
 }
 
-export function volumeDefinitionView(rd: ResourceDefinition, vd: VolumeDefinition): Record<string, unknown> {
+export function volumeDefinitionView(rd: ResourceDefinition, vd: VolumeDefinition): api.VolumeDefinition {
   const drbd = hasDrbd(rd.layerStack);
   return compact({
     volume_number: vd.volumeNumber,
@@ -39,7 +40,7 @@ export function volumeDefinitionView(rd: ResourceDefinition, vd: VolumeDefinitio
 }
 
 /** The wire ResourceDefinition; volume_definitions only when asked (?with_volume_definitions). */
-export function resourceDefinitionView(rd: ResourceDefinition, withVolumeDefinitions = false): Record<string, unknown> {
+export function resourceDefinitionView(rd: ResourceDefinition, withVolumeDefinitions = false): api.ResourceDefinition {
   return compact({
     name: rd.name,
     external_name: rd.externalName,

@@ -1,12 +1,13 @@
+import type * as api from '../../api/index.js';
 import type { AutoSelectFilter, ResourceGroup, VolumeGroup } from '../../model/types.js';
 import { compact } from './compact.js';
 
-export function selectFilterView(f: AutoSelectFilter): Record<string, unknown> {
+export function selectFilterView(f: AutoSelectFilter): api.AutoSelectFilter {
   // LINSTOR always sends diskless_on_remaining (a primitive boolean in its pojo).
   return compact({ ...f, diskless_on_remaining: f.diskless_on_remaining ?? false } as Record<string, unknown>);
 }
 
-export function resourceGroupView(rg: ResourceGroup): Record<string, unknown> {
+export function resourceGroupView(rg: ResourceGroup): api.ResourceGroup {
   return compact({
     name: rg.name,
     description: rg.description,
@@ -17,6 +18,6 @@ export function resourceGroupView(rg: ResourceGroup): Record<string, unknown> {
   });
 }
 
-export function volumeGroupView(vg: VolumeGroup): Record<string, unknown> {
+export function volumeGroupView(vg: VolumeGroup): api.VolumeGroup {
   return compact({ volume_number: vg.volumeNumber, props: vg.props, uuid: vg.uuid, flags: vg.flags });
 }

@@ -1,3 +1,4 @@
+import type * as api from '../../api/index.js';
 import { nameKey } from '../../model/names.js';
 import type { ReportedResource } from '../../model/satellite-protocol.js';
 import type { LayerKind, Resource, ResourceDefinition } from '../../model/types.js';
@@ -41,17 +42,17 @@ function layerObject(rd: ResourceDefinition, rsc: Resource, report: ReportedReso
 }
 
 /** Effective props of a resource, controller < resource group < definition < resource. */
-export function resourceEffectiveProps(state: ClusterState, rd: ResourceDefinition, rsc: Resource): Record<string, unknown> {
+export function resourceEffectiveProps(state: ClusterState, rd: ResourceDefinition, rsc: Resource): api.EffectivePropertiesMap {
   const rg = state.resourceGroups.get(nameKey(rd.resourceGroup));
   const resolved = resolveAll(propChain({ controller: state.ctrlProps, resourceGroup: rg, resourceDefinition: rd, resource: rsc }));
-  const out: Record<string, unknown> = {};
+  const out: api.EffectivePropertiesMap = {};
   for (const [k, r] of resolved) {
     out[k] = compact({ type: r.level, value: r.value, other: r.overridden.map((o) => ({ type: o.level, value: o.value })) });
   }
   return out;
 }
 
-export function resourceView(state: ClusterState, runtime: RuntimeState, rd: ResourceDefinition, rsc: Resource): Record<string, unknown> {
+export function resourceView(state: ClusterState, runtime: RuntimeState, rd: ResourceDefinition, rsc: Resource): api.Resource {
   const report = runtime.resources.get(`${nameKey(rsc.name)}/${nameKey(rsc.nodeName)}`);
   return compact({
     name: rsc.name,
@@ -107,7 +108,7 @@ function keysOf(resources: Iterable<Resource>): string[] {
 }
 
 /** ResourceWithVolumes, as /v1/view/resources returns it. */
-export function resourceWithVolumesView(state: ClusterState, runtime: RuntimeState, rd: ResourceDefinition, rsc: Resource): Record<string, unknown> {
+export function resourceWithVolumesView(state: ClusterState, runtime: RuntimeState, rd: ResourceDefinition, rsc: Resource): api.ResourceWithVolumes {
   const report = runtime.resources.get(`${nameKey(rsc.name)}/${nameKey(rsc.nodeName)}`);
   return compact({
     ...resourceView(state, runtime, rd, rsc),

@@ -1,3 +1,4 @@
+import type * as api from '../../api/index.js';
 import { nameKey } from '../../model/names.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import type { ClusterState } from '../state/cluster-state.js';
@@ -9,7 +10,7 @@ import { compact } from './compact.js';
  * `snapshot list` reads nodes, flags, volume_definitions[].size_kib and
  * snapshots[].create_timestamp.
  */
-export function snapshotView(state: ClusterState, runtime: RuntimeState, s: Snapshot): Record<string, unknown> {
+export function snapshotView(state: ClusterState, runtime: RuntimeState, s: Snapshot): api.Snapshot {
   const rd = state.resourceDefinitions.get(nameKey(s.resourceName));
   return compact({
     name: s.name,

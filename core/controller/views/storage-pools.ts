@@ -1,4 +1,5 @@
-import { rcEntry } from '../../model/apicallrc.js';
+import type * as api from '../../api/index.js';
+import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
 import { nameKey } from '../../model/names.js';
 import { isThinProvider, supportsSnapshots } from '../../model/provider-kinds.js';
 import type { ProviderKind, StoragePool, StoragePoolDefinition } from '../../model/types.js';
@@ -13,7 +14,7 @@ export function providerTraits(kind: ProviderKind): { thin: boolean; snapshots: 
   return { thin: isThinProvider(kind) || kind === 'DISKLESS', snapshots: supportsSnapshots(kind) };
 }
 
-export function storagePoolDefinitionView(d: StoragePoolDefinition): Record<string, unknown> {
+export function storagePoolDefinitionView(d: StoragePoolDefinition): api.StoragePoolDefinition {
   return compact({ storage_pool_name: d.name, props: d.props });
 }
 
@@ -22,7 +23,14 @@ export function storagePoolDefinitionView(d: StoragePoolDefinition): Record<stri
  * before a report, they are left out and `reports` says why, as LINSTOR does for an
  * unreachable satellite.
  */
-export function storagePoolView(sp: StoragePool, runtime: RuntimeState): Record<string, unknown> {
+/**
+ * The spec's StoragePool, with capacities that may be int64 beyond a double (diskless pools
+ * report 9223372036854775807, as LINSTOR's Long.MAX_VALUE) and return codes are bigint, written exactly.
+ */
+export type StoragePoolWire = Omit<api.StoragePool, 'free_capacity' | 'total_capacity' | 'reports'>
+  & { free_capacity?: number | bigint; total_capacity?: number | bigint; reports?: ApiCallRc[] };
+
+export function storagePoolView(sp: StoragePool, runtime: RuntimeState): StoragePoolWire {
   const traits = providerTraits(sp.providerKind);
   const key = `${nameKey(sp.nodeName)}/${nameKey(sp.name)}`;
   const reported = runtime.pools.get(key);

@@ -1,3 +1,4 @@
+import type * as api from '../../api/index.js';
 import { createHash } from 'node:crypto';
 import { nameKey } from '../../model/names.js';
 import type { ReportedResource, ReportedVolume } from '../../model/satellite-protocol.js';
@@ -54,7 +55,7 @@ export function volumeLayerData(rd: ResourceDefinition, rsc: Resource, vd: Volum
  * The wire Volume. Before the satellite reported, device path (except DRBD's known one),
  * sizes and state are absent, as LINSTOR shows them (the client prints "Unknown").
  */
-export function volumeView(state: ClusterState, rd: ResourceDefinition, rsc: Resource, vd: VolumeDefinition, report: ReportedResource | undefined): Record<string, unknown> {
+export function volumeView(state: ClusterState, rd: ResourceDefinition, rsc: Resource, vd: VolumeDefinition, report: ReportedResource | undefined): api.Volume {
   const own = rsc.volumes[String(vd.volumeNumber)] ?? { props: {}, flags: [] };
   const rep = report?.volumes.find((v) => v.volumeNumber === vd.volumeNumber);
   const poolName = volumeStoragePool(state, rsc, rd, vd);

@@ -6,8 +6,7 @@
  * and answers the same volume; a different size, source or parameters is ALREADY_EXISTS.
  */
 import { status } from '@grpc/grpc-js';
-import { isDisklessResource, LinstorApiError, type ResourceDefinition } from '../../../core/client/index.js';
-import { RC } from '../../../core/model/apiconsts.js';
+import { isDisklessResource, LinstorApiError, type ResourceDefinition, RC } from '../../../core/client/index.js';
 import { requireCapabilities, type VolumeCapability } from '../capabilities.js';
 import { sleep, type PluginContext } from '../context.js';
 import { alreadyExists, CsiError, invalid, notFound, orUndefined } from '../errors.js';

@@ -24,7 +24,7 @@ export function isUnknownApiCall(e: unknown): boolean {
 
 function layerTypes(l: ResourceLayer | undefined, out: Set<string> = new Set()): Set<string> {
   if (!l) return out;
-  out.add(l.type);
+  if (l.type) out.add(l.type);
   for (const c of (l as { children?: ResourceLayer[] }).children ?? []) layerTypes(c, out);
   return out;
 }
@@ -107,7 +107,7 @@ export class OneLinstor {
     for (const r of await this.resources(name)) layerTypes(r.layer_object, types);
     if (types.size === 0) {
       const rd = await this.client.resourceDefinitions.get(name);
-      for (const l of rd.layer_data ?? []) types.add(l.type);
+      for (const l of rd.layer_data ?? []) if (l.type) types.add(l.type);
     }
     return types.has('DRBD') || types.has('NVME');
   }

@@ -3,9 +3,8 @@
  * LINBIT's driver: resource `volume-<id>`, snapshot `snapshot-<id>`, group `cinder-<type id>`.
  * Each method says what a second call does (idempotency), since Cinder retries.
  */
-import { deviceOfVolume, isDisklessResource, LinstorApiError, type LinstorClient, type ResourceGroup, type ResourceWithVolumes } from '../../../core/client/index.js';
+import { deviceOfVolume, isDisklessResource, LinstorApiError, type LinstorClient, type ResourceGroup, type ResourceWithVolumes, RC } from '../../../core/client/index.js';
 import type { Logger } from 'pino';
-import { RC } from '../../../core/model/apiconsts.js';
 
 const KIB_PER_GIB = 1024 * 1024;
 export const gibToKib = (g: number): number => g * KIB_PER_GIB;
@@ -15,6 +14,9 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 /** The controller already has it: LINSTOR answers "exists" with HTTP 500 and a FAIL_EXISTS_* code, not 409. */
 const isExists = (e: unknown, code: bigint): boolean => e instanceof LinstorApiError && (e.status === 409 || e.hasCode(code));
+
+/** The groups this driver makes always carry their name (the wire type leaves it optional). */
+export type NamedGroup = ResourceGroup & { name: string };
 
 export class LinstorBackend {
   /**
@@ -28,7 +30,7 @@ export class LinstorBackend {
   constructor(readonly client: LinstorClient, private readonly log: Logger) {}
 
   /** Creates the group or brings it in line with the type; concurrent callers share one round of calls. */
-  async ensureResourceGroup(rg: ResourceGroup): Promise<void> {
+  async ensureResourceGroup(rg: NamedGroup): Promise<void> {
     const want = JSON.stringify(rg);
     for (let cur = this.ensured.get(rg.name); cur; ) {
       if ((await cur.catch(() => undefined)) === want) return;
@@ -52,7 +54,7 @@ export class LinstorBackend {
   }
 
   /** Create, or modify when it exists (a second call is a modify with the same values). */
-  private async syncResourceGroup(rg: ResourceGroup): Promise<void> {
+  private async syncResourceGroup(rg: NamedGroup): Promise<void> {
     try {
       await this.client.resourceGroups.create(rg);
     } catch (e) {
@@ -69,7 +71,7 @@ export class LinstorBackend {
    * (python-linstor's `ResourceGroup.spawn`); the controller answers once the satellites
    * deployed them. A second call fails with "exists" from the controller.
    */
-  async spawn(rg: ResourceGroup, resource: string, sizeGib: number, props: Record<string, string>): Promise<void> {
+  async spawn(rg: NamedGroup, resource: string, sizeGib: number, props: Record<string, string>): Promise<void> {
     const body = { resource_definition_name: resource, volume_sizes: [gibToKib(sizeGib)], resource_definition_props: props };
     try {
       await this.client.resourceGroups.spawn(rg.name, body);

@@ -26,7 +26,7 @@ export function layerListOf(type: VolumeTypeRecord | undefined, cfg: CinderConfi
 }
 
 /** The resource group a type stands for; throws badRequest for specs that cannot be applied. */
-export function resourceGroupFor(type: VolumeTypeRecord, cfg: CinderConfig): ResourceGroup {
+export function resourceGroupFor(type: VolumeTypeRecord, cfg: CinderConfig): ResourceGroup & { name: string } {
   const s = type.extraSpecs;
   const f: AutoSelectFilter = {};
   const pools = s['linstor:storage_pool'] ?? cfg.linstor.defaultStoragePool;

@@ -27,7 +27,7 @@ export async function volumeHasFeature(ctx: HookContext, a: { feature: string; v
   }
   if (a.feature === 'snapshot') {
     const rd = await (await ctx.linstor()).resourceDefinitions.get(p.linstorName);
-    if ((rd.layer_data ?? []).some((l) => l.type.toUpperCase() === 'NVME')) features.snapshot = { current: 0 };
+    if ((rd.layer_data ?? []).some((l) => l.type?.toUpperCase() === 'NVME')) features.snapshot = { current: 0 };
   }
   return features[a.feature]?.[key] ? 1 : null;
 }
