@@ -106,7 +106,11 @@ test.serial(`REST: ${CASES} hostile requests are answered as LINSTOR answers and
       { weight: 1, arbitrary: brokenBody },
     ),
     query: fc.option(fc.tuple(fc.constantFrom('nodes', 'resources', 'storage_pools', 'props', 'limit', 'offset', 'cached', 'fields'), hostileString(sb, m)), { nil: undefined }),
-    header: fc.option(fc.constantFrom<Record<string, string>>({ 'content-encoding': 'gzip' }, { 'content-encoding': 'x-fuzz' }, { 'content-type': 'application/json; charset=ebcdic' }, { 'content-type': 'text/plain' }), { nil: undefined }),
+    // Mostly no odd header, so most cases reach validation rather than stopping at the body parser.
+    header: fc.oneof(
+      { weight: 7, arbitrary: fc.constant(undefined) },
+      { weight: 1, arbitrary: fc.constantFrom<Record<string, string>>({ 'content-encoding': 'gzip' }, { 'content-encoding': 'x-fuzz' }, { 'content-type': 'application/json; charset=ebcdic' }, { 'content-type': 'text/plain' }) },
+    ),
   }));
 
   await fc.assert(fc.asyncProperty(caseArb, async ({ op, m, params, body, query, header }) => {

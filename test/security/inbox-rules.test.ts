@@ -44,6 +44,19 @@ test('the satellite inbox refuses system folders, bad names and unknown message 
   t.throws(() => checkControllerMessage(null), { message: /must be an object/ });
 });
 
+test('an incremental update is held to the same rules as a full state', (t) => {
+  const rsc = (name: string) => ({ name, layerStack: ['STORAGE'], flags: [], props: {}, volumes: [{ volumeNumber: 0, sizeKib: 4096, storagePool: 'pool1', props: {} }] });
+  const update = (u: Record<string, unknown>) => ({ type: 'update', seq: 2, update: { base: 1, ...u } });
+  t.notThrows(() => checkControllerMessage(update({ resources: [rsc('r1')], removed: ['r2'] })));
+  t.throws(() => checkControllerMessage(update({ resources: [rsc('../../escape')] })), { message: /update\.resources\[0\]\.name/ });
+  t.throws(() => checkControllerMessage(update({ removed: ['../x'] })), { message: /update\.removed\[0\]/ });
+  t.throws(() => checkControllerMessage(update({ storagePools: [{ name: 'pool1', providerKind: 'FILE', props: { 'StorDriver/FileDir': '/etc' } }] })),
+    { message: /update\.storagePools\[0\]\.props/ });
+  t.throws(() => checkControllerMessage(update({ resources: [rsc('r1'), rsc('R1')] })), { message: /twice/ });
+  t.throws(() => checkControllerMessage(update({ snapshots: [{ resource: 'r1', snapshots: [{ resource: 'r1', name: '../s', volumes: [] }] }] })), { message: /snapshots\[0\]\.snapshots\[0\]\.name/ });
+  t.throws(() => checkControllerMessage({ type: 'update', seq: -1, update: { base: 0 } }), { message: /message\.seq/ });
+});
+
 test('a FILE provider re-checks its folder before it lists, creates or deletes anything', async (t) => {
   const runner = new LocalRunner();
   const root = mkdtempSync(join(tmpdir(), 'sec-provider-'));

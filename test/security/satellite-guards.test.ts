@@ -9,7 +9,7 @@ import test from 'ava';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DesiredNodeState, DesiredStoragePool } from '../../core/model/satellite-protocol.js';
+import type { DesiredNodeState, DesiredStoragePool, NodeReport } from '../../core/model/satellite-protocol.js';
 import {
   FakeControllerClient, fileThinPool, loopDevicesUnder, makeTempDir, randomSuffix, removeTempDir, startSatellite, storageResource,
 } from '../helpers/satellite.js';
@@ -135,6 +135,38 @@ test('two pools whose folders are the same through a symlink leave each other\'s
   t.true(existsSync(join(real, '.linstor-pool')), 'the pool marked its folder');
   t.deepEqual(snapshotTree(sentinel), before);
   await ctrl.apply({ ...state([a]), resources: [] });
+});
+
+test('a pool that arrives in an incremental update with another pool\'s folder (symlink) leaves that pool\'s volumes alone', async (t) => {
+  const { root, sentinel, sat, ctrl } = await setup(t, '127.0.0.9');
+  const before = snapshotTree(sentinel);
+  const real = join(root, 'pool-a');
+  mkdirSync(real);
+  symlinkSync(real, join(root, 'pool-b'));
+  const a = fileThinPool('poolA', real);
+  const b = fileThinPool('poolB', join(root, 'pool-b'));
+  const rsc = `vm-${randomSuffix()}`;
+  const full: DesiredNodeState = { nodeName: sat.nodeName, props: {}, storagePools: [a, DISKLESS], resources: [storageResource(rsc, 'poolA', [8192])] };
+  const first = await ctrl.apply(full);
+  t.true(first.resources[0]?.ready, JSON.stringify(first.resources));
+  const file = join(real, `${rsc}_00000.img`);
+  const data = Buffer.alloc(4096, 0x3c);
+  writeFileSync(file, data, { flag: 'r+' });
+  const inode = statSync(file).ino;
+
+  // The controller's incremental path: only the pool list changes (poolB added).
+  const from = ctrl.count;
+  const seq = 1000;
+  ctrl.send({ type: 'update', seq, update: { base: ctrl.lastSeq, storagePools: [a, b, DISKLESS] } });
+  const answer = await ctrl.next<{ type: 'report'; seq: number; report: NodeReport }>((m) => m.type === 'report' && m.seq >= seq, 60_000, from);
+  const poolB = answer.report.storagePools.find((p) => p.name === 'poolB');
+  t.regex(poolB?.error ?? '', /overlaps pool 'poolA'/, JSON.stringify(answer.report.storagePools));
+  // A full apply with both pools (orphan sweep included) must not delete poolA's volume either.
+  await ctrl.apply({ ...full, storagePools: [a, b, DISKLESS] });
+  t.is(statSync(file).ino, inode, 'the volume file was never deleted and recreated');
+  t.deepEqual(readFileSync(file).subarray(0, 4096), data, 'its data is intact');
+  t.deepEqual(snapshotTree(sentinel), before);
+  await ctrl.apply({ ...full, resources: [] });
 });
 
 test('a folder whose marker names another node (shared storage) loses no file; a folder without a marker is not cleaned either', async (t) => {
