@@ -94,7 +94,6 @@ test('node properties: `n sp --aux` sets Aux/ keys, `n lp` lists them, omitting 
   await ok(t, L('n', 'c', name, '127.0.0.6', '--port', '1'));
   await ok(t, L('n', 'sp', name, '--aux', 'rack', 'r12'));
   const lp = await L('n', 'lp', name);
-  // CurStltConnName (set at node create, as LINSTOR does) widens the key column.
   t.regex(lp.stdout, /\| Aux\/rack +\| r12 +\|/);
   await ok(t, L('n', 'sp', name, 'Aux/rack'));
   t.notRegex((await L('n', 'lp', name)).stdout, /Aux\/rack/);
@@ -168,7 +167,7 @@ test('`vd c RSC 512MiB` stores KiB and prints GiB/MiB; `r c NODE RSC --storage-p
   const rc = await L('r', 'c', node, rd, '--storage-pool', pool, '--layer-list', 'storage');
   t.is(rc.code, 0, rc.stderr);
   t.regex(rc.stdout, new RegExp(`New resource '${rd}' on node '${node}' registered`));
-  t.regex((await L('r', 'l', '-r', rd)).stdout, new RegExp(`\\| ${rd} +\\| ${node} +\\| STORAGE +\\| Unused +\\| \\w+ +\\| +\\w+ \\| \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\|`));
+  t.regex((await L('r', 'l', '-r', rd)).stdout, new RegExp(`\\| ${rd} +\\| ${node} +\\| STORAGE +\\| (?:Unused)? +\\| \\w+ +\\| +\\w+ \\| \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\|`));
   t.regex((await L('v', 'l', '-r', rd)).stdout, new RegExp(`\\| ${node} +\\| ${rd} +\\| ${pool} +\\| +0 \\|`));
   const del = await L('r', 'd', node, rd);
   t.is(del.code, 0, del.stderr);

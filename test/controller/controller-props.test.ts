@@ -25,6 +25,27 @@ test('controller properties are set, listed and deleted by keys containing slash
   t.regex(again.body[0].message, /did not exist/);
 });
 
+test('delete_namespaces removes the keys inside the namespace only; deleting a key that is not set warns (WARN_DEL_UNSET_PROP) and deletes nothing', async (t) => {
+  const base = `Aux/ns${suffix()}`;
+  const set = await call(ctl, 'POST', '/v1/controller/properties', { override_props: { [`${base}/a/x`]: '1', [`${base}/a/y`]: '2', [`${base}/ab`]: '3', [`${base}/a`]: '4' } });
+  t.is(set.status, 201);
+  const del = await call(ctl, 'POST', '/v1/controller/properties', { delete_namespaces: [`${base}/a`] });
+  t.is(del.status, 201);
+  const after = (await call(ctl, 'GET', '/v1/controller/properties')).body;
+  t.false(`${base}/a/x` in after);
+  t.false(`${base}/a/y` in after);
+  t.is(after[`${base}/ab`], '3', "a sibling whose name merely starts the same ('ab') stays");
+  t.is(after[`${base}/a`], '4', 'the key named like the namespace is not inside it');
+  const missing = `${base}/never-set`;
+  const warn = await call(ctl, 'POST', '/v1/controller/properties', { delete_props: [missing, `${base}/ab`] });
+  t.is(warn.status, 201);
+  const codes = warn.body.map((e: any) => BigInt(e.ret_code));
+  t.true(codes.some((c: bigint) => (BigInt.asUintN(64, c) >> 62n) === 2n), JSON.stringify(warn.body));
+  t.regex(warn.body[0].message, new RegExp(`Could not delete property '${missing}' as it did not exist`));
+  t.is(warn.body[1].message, `Successfully deleted property '${base}/ab'`);
+  t.false(`${base}/ab` in (await call(ctl, 'GET', '/v1/controller/properties')).body);
+});
+
 test('a controller property with an unknown key or a hostile value is refused and nothing changes', async (t) => {
   for (const override_props of [{ StorPoolNam: 'x' }, { 'Aux/a;b': 'x' }, { 'Aux/ok': 'x'.repeat(20000) }, { 'Aux/ok': { nested: 1 } }, { 'Aux/ünï': 'x' }]) {
     const r = await call(ctl, 'POST', '/v1/controller/properties', { override_props });
