@@ -107,7 +107,7 @@ export async function benchHa(count = 500, rounds = 3): Promise<Record<string, u
   const out: Record<string, unknown> = {};
   const servers = new Map<DbKind, DbServer>();
   try {
-    for (const k of ['postgresql', 'mariadb', 'etcd'] as DbKind[]) servers.set(k, await DB_SERVERS[k]());
+    for (const k of ['postgresql', 'mariadb', 'etcd'] as DbKind[]) servers.set(k, await DB_SERVERS[k]({ durable: true }));
     const spawn: Record<string, Record<string, unknown>> = {};
     for (const k of ['sqlite', 'postgresql', 'mariadb', 'etcd'] as Kind[]) {
       process.stderr.write(`  ha: spawn throughput on ${k}\n`);

@@ -5,13 +5,18 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { dbConfig, type DbConfig } from '../../core/store/config.js';
 
 export type DbKind = 'postgresql' | 'mariadb' | 'etcd';
+
+export interface ServerOptions { durable?: boolean }
+
+/** PEM files for an etcd that speaks TLS (test/helpers/pki.ts issues them). */
+export interface EtcdTls { ca: { certFile: string }; server: { certFile: string; keyFile: string }; client: { certFile: string; keyFile: string } }
 
 export interface DbServer {
   kind: DbKind;
@@ -45,6 +50,9 @@ function tomlFor(cfg: DbConfig): string {
   let out = `[db]\nconnection_url = ${q(cfg.connectionUrl)}\n`;
   if (cfg.user) out += `user = ${q(cfg.user)}\n`;
   if (cfg.password) out += `password = ${q(cfg.password)}\n`;
+  if (cfg.caCertificate) out += `ca_certificate = ${q(cfg.caCertificate)}\n`;
+  if (cfg.clientCertificate) out += `client_certificate = ${q(cfg.clientCertificate)}\n`;
+  if (cfg.clientKeyPkcs8Pem) out += `client_key_pkcs8_pem = ${q(cfg.clientKeyPkcs8Pem)}\n`;
   out += `lease_seconds = ${cfg.leaseMs / 1000}\n`;
   if (cfg.connectionUrl.startsWith('etcd')) out += `[db.etcd]\nprefix = ${q(cfg.etcd.prefix)}\n`;
   return out;
@@ -79,8 +87,12 @@ async function terminate(proc: ChildProcess, dir: string): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/** PostgreSQL 15 run as the `postgres` user (initdb and postgres refuse root). */
-export async function startPostgres(): Promise<DbServer> {
+/**
+ * PostgreSQL 15 run as the `postgres` user (initdb and postgres refuse root). Tests skip
+ * fsync (throw-away data; a loaded machine's I/O stalls otherwise time out connections);
+ * the benchmark asks for a `durable` server, as production runs.
+ */
+export async function startPostgres(opts: ServerOptions = {}): Promise<DbServer> {
   const pgUser = userInfo().uid === 0 ? spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }) : undefined;
   const uid = pgUser ? Number(pgUser.stdout.trim()) : undefined;
   const gid = pgUser ? Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim()) : undefined;
@@ -94,7 +106,8 @@ export async function startPostgres(): Promise<DbServer> {
   if (init.status !== 0) { rmSync(dir, { recursive: true, force: true }); throw new Error(`initdb failed: ${init.stderr}`); }
   const port = await freePort();
   const { proc, logs } = launch(`${PG_BIN}/postgres`, ['-D', join(dir, 'data'), '-p', String(port), '-c', 'listen_addresses=127.0.0.1',
-    '-c', `unix_socket_directories=${dir}`, '-c', 'max_connections=60', '-c', 'shared_buffers=32MB'], { uid, gid, cwd: dir });
+    '-c', `unix_socket_directories=${dir}`, '-c', 'max_connections=60', '-c', 'shared_buffers=32MB',
+    ...(opts.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'])], { uid, gid, cwd: dir });
   const { default: pg } = await import('pg');
   const admin = () => new pg.Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres' });
   try {
@@ -144,25 +157,32 @@ export async function startMariaDb(): Promise<DbServer> {
   };
 }
 
-export async function startEtcd(): Promise<DbServer> {
+/**
+ * etcd 3.4. With `tls` it serves clients over HTTPS only and demands a client certificate
+ * signed by `tls.ca` (`--client-cert-auth`), as a guarded production etcd does.
+ */
+export async function startEtcd(tls?: EtcdTls): Promise<DbServer> {
   const dir = mkdtempSync(join(tmpdir(), 'linstor-etcd-'));
   const client = await freePort();
   const peer = await freePort();
-  const c = `http://127.0.0.1:${client}`;
+  const c = `${tls ? 'https' : 'http'}://127.0.0.1:${client}`;
   const p = `http://127.0.0.1:${peer}`;
+  const tlsArgs = tls ? ['--cert-file', tls.server.certFile, '--key-file', tls.server.keyFile, '--trusted-ca-file', tls.ca.certFile, '--client-cert-auth'] : [];
   const { proc, logs } = launch('etcd', ['--name', 'test', '--data-dir', join(dir, 'data'), '--listen-client-urls', c, '--advertise-client-urls', c,
-    '--listen-peer-urls', p, '--initial-advertise-peer-urls', p, '--initial-cluster', `test=${p}`, '--log-level', 'warn'], { cwd: dir });
+    '--listen-peer-urls', p, '--initial-advertise-peer-urls', p, '--initial-cluster', `test=${p}`, '--log-level', 'warn', ...tlsArgs], { cwd: dir });
   const { Etcd3 } = await import('etcd3');
+  const credentials = tls && { rootCertificate: readFileSync(tls.ca.certFile), certChain: readFileSync(tls.client.certFile), privateKey: readFileSync(tls.client.keyFile) };
   try {
     await waitFor('etcd', proc, logs, async () => {
-      const e = new Etcd3({ hosts: c, dialTimeout: 1000 });
+      const e = new Etcd3({ hosts: c, dialTimeout: 1000, ...(credentials ? { credentials } : {}) });
       try { await e.put('/ready').value('1'); return true; } finally { e.close(); }
     });
   } catch (e) { await terminate(proc, dir); throw e; }
   return {
     kind: 'etcd',
     async fresh(extra = {}) {
-      return dbConfig({ connectionUrl: `etcd://127.0.0.1:${client}`, ...extra, etcd: { prefix: `/${uniqueName()}/`, opsPerTransaction: 128, ...extra.etcd } });
+      const certs = tls ? { caCertificate: tls.ca.certFile, clientCertificate: tls.client.certFile, clientKeyPkcs8Pem: tls.client.keyFile } : {};
+      return dbConfig({ connectionUrl: `etcd://127.0.0.1:${client}`, ...certs, ...extra, etcd: { prefix: `/${uniqueName()}/`, opsPerTransaction: 128, ...extra.etcd } });
     },
     toml: tomlFor,
     logs,
@@ -170,7 +190,7 @@ export async function startEtcd(): Promise<DbServer> {
   };
 }
 
-export const DB_SERVERS: Record<DbKind, () => Promise<DbServer>> = { postgresql: startPostgres, mariadb: startMariaDb, etcd: startEtcd };
+export const DB_SERVERS: Record<DbKind, (opts?: ServerOptions) => Promise<DbServer>> = { postgresql: startPostgres, mariadb: () => startMariaDb(), etcd: () => startEtcd() };
 
 /** True when the server binaries are installed (scripts/system-packages.txt lists them). */
 export function dbServerInstalled(kind: DbKind): boolean {

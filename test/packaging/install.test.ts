@@ -56,7 +56,7 @@ test('into a prefix: the installed bins run, the controller serves, systemd acce
   writeFileSync(sentinel, 'untouched');
   install('--prefix', join(root, 'prefix'), '--sysconfdir', join(root, 'etc'), '--unitdir', join(root, 'units'), '--localstatedir', join(root, 'var'));
   const bin = (b: string) => join(root, 'prefix/bin', b);
-  t.regex(spawnSync(bin('linstor'), ['--version'], { encoding: 'utf8' }).stdout, /^linstor /);
+  t.regex(spawnSync(bin('linstor'), ['--version'], { encoding: 'utf8' }).stdout, /^linstor-client \d+\.\d+/);
   t.regex(spawnSync(bin('linstor-database'), ['--help'], { encoding: 'utf8' }).stdout, /export-db/);
   // The installed units parse and point at executables that exist.
   const verify = spawnSync('systemd-analyze', ['verify', ...UNITS.map((u) => join(root, 'units', u))], { encoding: 'utf8' });
