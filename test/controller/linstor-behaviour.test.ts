@@ -109,3 +109,18 @@ test('query parameters read as JAX-RS reads them: a repeated name is a list, a v
   const byProp = await raw('GET', `/v1/resource-definitions?resource_definitions=${a}&props=Aux/q=x,y`);
   t.deepEqual(byProp.body.map((d: { name: string }) => d.name), [a]);
 });
+
+test('drbd-options answer one entry per changed object, not one per option', async (t) => {
+  const rg = `rg_${randomSuffix()}`;
+  const rd = `do-${randomSuffix()}`;
+  t.is((await raw('POST', '/v1/resource-groups', `{"name": "${rg}"}`)).status, 201);
+  t.is((await raw('POST', '/v1/resource-definitions', `{"resource_definition": {"name": "${rd}", "resource_group_name": "${rg}"}}`)).status, 201);
+  // As `linstor resource-group drbd-options --verify-alg crc32c --protocol C` and the rd variant send them.
+  const two = '"override_props": {"DrbdOptions/Net/verify-alg": "crc32c", "DrbdOptions/Net/protocol": "C"}';
+  const g = await raw('PUT', `/v1/resource-groups/${rg}`, `{"select_filter": {}, ${two}}`);
+  t.is(g.status, 200);
+  t.deepEqual(g.body.map((e: { message: string }) => e.message), [`Resource group '${rg}' modified.`]);
+  const d = await raw('PUT', `/v1/resource-definitions/${rd}`, `{${two}}`);
+  t.is(d.status, 200);
+  t.deepEqual(d.body.map((e: { message: string }) => e.message), [`Resource definition '${rd}' modified.`]);
+});
