@@ -124,3 +124,15 @@ test('drbd-options answer one entry per changed object, not one per option', asy
   t.is(d.status, 200);
   t.deepEqual(d.body.map((e: { message: string }) => e.message), [`Resource definition '${rd}' modified.`]);
 });
+
+test('every route with a body validates it: evacuate, restore and snapshot rollback too', async (t) => {
+  // Jackson cannot read a string as NodeEvacuate.target (a list): 400 before anything happens.
+  const ev = await raw('PUT', '/v1/nodes/nosuchnode/evacuate', '{"target": "n2"}');
+  t.is(ev.status, 400);
+  t.is(u(ev.body[0].ret_code), u(RC.API_CALL_PARSE_ERROR));
+  // No body, as linstor-client sends it: the node lookup answers.
+  t.is((await raw('PUT', '/v1/nodes/nosuchnode/evacuate')).status, 404);
+  t.is((await raw('PUT', '/v1/nodes/nosuchnode/restore', '{"delete_resources": {"a": 1}}')).status, 400);
+  t.is((await raw('POST', '/v1/resource-definitions/nors/snapshot-rollback/s1', '{"zfs_rollback_strategy": ["clone"]}')).status, 400);
+  t.is((await raw('POST', '/v1/resource-definitions/nors/snapshot-rollback/s1', '{}')).status, 404);
+});
