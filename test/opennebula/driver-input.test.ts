@@ -1,4 +1,5 @@
 import test from 'ava';
+import { hostPath } from '../../plugins/opennebula/lib/args.js';
 import { capacityFromPools } from '../../plugins/opennebula/lib/capacity.js';
 import { datastoreConfig } from '../../plugins/opennebula/lib/datastore-config.js';
 import { parseDriverAction, readDriverAction } from '../../plugins/opennebula/lib/drv-action.js';
@@ -107,6 +108,13 @@ test('tm context hands over to the ssh driver and says so when it is not install
   const r = await runDriver('tm', 'context', ['/tmp/context.sh', 'host:/var/lib/one/datastores/0/5/disk.1', '5', '0'], { env: { ONE_LINSTOR_REMOTES: '/nonexistent-remotes' } });
   t.not(r.code, 0);
   t.regex(r.stderr, /ERROR: tm\/linstor\/context: \/nonexistent-remotes\/tm\/ssh\/context is missing\. Fix: install OpenNebula's ssh transfer driver/);
+});
+
+test('a TM argument host:path splits on the first colon: the path keeps no colon, a bare path has no host', (t) => {
+  t.deepEqual(hostPath('node-1:/var/lib/one/datastores/0/5/disk.0', '$1'), { host: 'node-1', path: '/var/lib/one/datastores/0/5/disk.0' });
+  t.deepEqual(hostPath('node-1:/var/lib/one/a:b', '$1'), { host: 'node-1', path: '/var/lib/one/a:b' }, 'a colon inside the path stays');
+  t.deepEqual(hostPath('/var/lib/one/datastores/0/5/disk.0', '$1'), { host: '', path: '/var/lib/one/datastores/0/5/disk.0' });
+  t.throws(() => hostPath(undefined, '$1 (source)'), { message: /missing argument \$1 \(source\)/ });
 });
 
 test('tm actions with missing arguments name the argument to fix', async (t) => {
