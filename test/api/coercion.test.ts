@@ -36,6 +36,7 @@ const COERCED: Row[] = [
   { family: 'key-value store', key: 'PUT /v1/key-value-store/{instance}', body: { override_props: { counter: 42 } }, expect: { override_props: { counter: '42' } } },
   { family: 'error reports', key: 'PATCH /v1/error-reports', body: { since: '1700000000000', ids: ['A-1'] }, expect: { since: 1700000000000, ids: ['A-1'] } },
   { family: 'encryption', key: 'PATCH /v1/encryption/passphrase', body: 'secret', expect: 'secret' },
+  { family: 'node lifecycle', key: 'PUT /v1/nodes/{node}/restore', body: { delete_resources: 'true', delete_snapshots: false }, expect: { delete_resources: true, delete_snapshots: false } },
 ];
 
 for (const row of COERCED) {
@@ -52,6 +53,7 @@ const UNPARSABLE: Array<{ family: string; key: RequestKey; body: unknown; field:
   { family: 'resources', key: 'POST /v1/resource-definitions/{resource}/resources', body: { resource: { node_name: 'n1' } }, field: /The request body must be array/ },
   { family: 'volume definitions', key: 'POST /v1/resource-definitions/{resource}/volume-definitions', body: { volume_definition: { size_kib: '10G' } }, field: /size_kib' must be integer/ },
   { family: 'controller', key: 'POST /v1/controller/properties', body: { override_props: { 'Aux/x': { nested: true } } }, field: /Aux\/x' must be string/ },
+  { family: 'node lifecycle', key: 'PUT /v1/nodes/{node}/evacuate', body: { target: 'n2' }, field: /target' must be array/ },
   { family: 'snapshots', key: 'POST /v1/actions/snapshot/multi', body: { snapshots: { name: 's', resource_name: 'r' } }, field: /snapshots' must be array/ },
 ];
 
