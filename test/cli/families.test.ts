@@ -73,6 +73,13 @@ test('`advise resource` and `advise maintenance` print linstor-client\'s tables'
   t.regex(mnt.stdout, /famr1/, 'the only resource on the node shows up');
 });
 
+test('`space-reporting query` prints the controller\'s report text', async (t) => {
+  const r = await ls('space-reporting', 'query');
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /^LINSTOR space report\nGenerated: \d{4}-/);
+  t.regex(r.stdout, /\nSHA-256: [0-9a-f]{64}\n\n$/);
+});
+
 test('families this controller does not implement answer "not supported" clearly, exit 10, no stack trace', async (t) => {
   for (const args of [['backup', 'list', 'rem'], ['exos', 'list'], ['sos-report', 'create'], ['drbd-proxy', 'enable', 'fam-n1', 'fam-n2', 'famr1'], ['node', 'set-log-level', 'fam-n1', 'INFO']]) {
     const r = await ls(...args);
