@@ -6,7 +6,7 @@
  * keys belong to someone else and are ignored.
  */
 import { createHash } from 'node:crypto';
-import { compileUserRegex } from '../../core/model/user-regex.js';
+import { compileUserRegex } from '../../core/client/index.js';
 import { invalid } from './errors.js';
 import { checkFsOptions } from './node/fs-options.js';
 

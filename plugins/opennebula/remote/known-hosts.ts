@@ -4,7 +4,7 @@
  * and `@revoked` markers; `@cert-authority` lines are skipped (not supported).
  */
 import { createHmac } from 'node:crypto';
-import { globMatcher } from '../../../core/model/user-regex.js';
+import { globMatcher } from '../../../core/client/index.js';
 
 export interface KnownHostKey { type: string; key: Buffer }
 

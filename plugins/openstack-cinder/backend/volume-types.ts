@@ -3,7 +3,7 @@
  * `cinder-<type id>` per type, described `For volume type "<name>"`, one volume group, and
  * the `linstor:*` extra specs turned into its select filter and properties.
  */
-import { compileUserRegex } from '../../../core/model/user-regex.js';
+import { compileUserRegex } from '../../../core/client/index.js';
 import type { AutoSelectFilter, ResourceGroup } from '../../../core/client/index.js';
 import type { CinderConfig } from '../config.js';
 import { badRequest } from '../http/faults.js';

@@ -5,8 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { LinstorApiError, LinstorConnectionError } from '../../../core/client/index.js';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../../core/model/json.js';
+import { LinstorApiError, LinstorConnectionError, MAX_JSON_DEPTH, nestsDeeperThan } from '../../../core/client/index.js';
 import type { CinderService } from '../service/context.js';
 import { authenticate, type RequestContext } from './auth.js';
 import { CinderFault } from './faults.js';
