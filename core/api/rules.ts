@@ -11,6 +11,7 @@ import { ApiError } from '../model/errors.js';
 import { checkName, printable, type NameKind } from '../model/names.js';
 import { checkVolumeSizeKib } from '../model/sizes.js';
 import { LAYER_KINDS, NODE_TYPES, PROVIDER_KINDS } from '../model/types.js';
+import { compileUserRegex } from '../model/user-regex.js';
 import { checkPropKey, checkPropValue, MAX_KEY_LENGTH } from '../props/keys.js';
 import type { SchemaName } from './generated/types.js';
 
@@ -104,11 +105,7 @@ function selectFilter(f: Obj): void {
   if (f.storage_pool !== undefined) checkName('storage-pool', f.storage_pool);
   for (const p of [...((f.storage_pool_list ?? []) as string[]), ...((f.storage_pool_diskless_list ?? []) as string[])]) checkName('storage-pool', p);
   for (const r of (f.not_place_with_rsc ?? []) as string[]) checkName('resource', r);
-  if (typeof f.not_place_with_rsc_regex === 'string') {
-    try { new RegExp(f.not_place_with_rsc_regex); } catch {
-      throw new ApiError('FAIL_INVLD_REQUEST', `select_filter.not_place_with_rsc_regex '${printable(f.not_place_with_rsc_regex)}' is not a valid regular expression.`, { correction: 'Fix the regular expression.', obj: 'RSC_GRP' });
-    }
-  }
+  if (typeof f.not_place_with_rsc_regex === 'string') compileUserRegex(f.not_place_with_rsc_regex, 'select_filter.not_place_with_rsc_regex', { obj: 'RSC_GRP' });
   for (const n of Object.values((f.x_replicas_on_different_map ?? {}) as Obj)) {
     if ((n as number) < 1) throw new ApiError('API_CALL_PARSE_ERROR', 'select_filter.x_replicas_on_different_map must be an object of positive integers.', { correction: 'Give e.g. "x_replicas_on_different_map": {"Aux/site": 1}.', obj: 'RSC_GRP' });
   }

@@ -6,7 +6,8 @@
  * What Jackson (LINSTOR's `new ObjectMapper()` in each REST resource) does and so do we:
  * - numeric strings become integers/numbers (`"place_count": "2"` → 2);
  * - numbers and booleans become strings where the schema says string (`{"Aux/pm/vmid": 100}`
- *   is stored as "100"); "true"/"false" become booleans;
+ *   is stored as "100"); "true"/"false" (also "True", "TRUE", ...) become booleans, and a
+ *   fraction where an integer belongs is truncated;
  * - `null` is the same as an absent field;
  * - `required`, `enum`, `format` and ranges in the spec are documentation to Jackson (the Java
  *   fields are plain Strings and Integers): LINSTOR's own checks decide, so do our rules.
@@ -38,7 +39,48 @@ function relax(node: unknown): unknown {
     if (NOT_CHECKED_BY_JACKSON.has(k)) continue;
     out[k] = k === 'properties' ? Object.fromEntries(Object.entries(v as Json).map(([p, s]) => [p, relax(s)])) : relax(v);
   }
+  const lenient = out.properties ? jacksonScalars(out.properties as Json) : undefined;
+  if (lenient) out[SCALARS] = lenient;
   return out;
+}
+
+/**
+ * Where Jackson reads more than ajv coerces: "True"/"TRUE"/"False"/"FALSE" for a boolean
+ * (ajv takes only "true"/"false") and a fraction for an integer, truncated (Jackson's
+ * ACCEPT_FLOAT_AS_INT is on by default). Per object: property name → 'boolean' | 'integer',
+ * with '[]' for a list of them; fixed up before `properties` checks the types.
+ */
+const SCALARS = 'x-jackson-scalars';
+
+function jacksonScalars(props: Json): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const [p, s] of Object.entries(props)) {
+    const t = (s as Json).type;
+    const items = ((s as Json).items as Json | undefined)?.type;
+    if (t === 'boolean' || t === 'integer') out[p] = t;
+    else if (t === 'array' && (items === 'boolean' || items === 'integer')) out[p] = `${items}[]`;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+function jacksonScalar(kind: string, v: unknown): unknown {
+  if (kind === 'boolean' && typeof v === 'string') {
+    const t = v.trim();
+    return t === 'True' || t === 'TRUE' ? true : t === 'False' || t === 'FALSE' ? false : v;
+  }
+  if (kind === 'integer' && typeof v === 'number' && Number.isFinite(v) && !Number.isInteger(v)) return Math.trunc(v);
+  return v;
+}
+
+function fixScalars(kinds: Record<string, string>, data: unknown): boolean {
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return true;
+  const obj = data as Json;
+  for (const [p, kind] of Object.entries(kinds)) {
+    const v = obj[p];
+    if (v === undefined) continue;
+    obj[p] = kind.endsWith('[]') && Array.isArray(v) ? v.map((x) => jacksonScalar(kind.slice(0, -2), x)) : jacksonScalar(kind, v);
+  }
+  return true;
 }
 
 function requestComponents(): Json {
@@ -75,6 +117,7 @@ function instance(): Ajv {
       }
     },
   });
+  ajv.addKeyword({ keyword: SCALARS, type: 'object', modifying: true, before: 'properties', errors: false, validate: fixScalars });
   ajv.addSchema({ $id: ROOT_ID, components: requestComponents() });
   return ajv;
 }

@@ -20,6 +20,9 @@ export * from './errors.js';
 export * from './domain.js';
 /** LINSTOR's return codes (linstor-common's apiconsts), for `LinstorApiError.hasCode(RC.FAIL_...)`. */
 export { RC, type RcName } from '../model/apiconsts.js';
+/** Input guards the adapters share with the controller (user-given regexes, JSON nesting depth). */
+export { compileUserRegex, globMatcher, type UserRegex } from '../model/user-regex.js';
+export { MAX_JSON_DEPTH, nestsDeeperThan } from '../model/json.js';
 export { controllerUrl, parseControllerList, resolveControllers, controllersFromConfig } from './controllers.js';
 export { Transport, curlCommand, queryString, INSECURE_AUTH_MESSAGE } from './http.js';
 export { clientTlsFromFiles, type ClientTls, type ClientAuth, type ClientTlsFiles } from './tls.js';

@@ -3,7 +3,8 @@ import { rcEntry } from '../model/apicallrc.js';
 import { fromRequestJson } from '../model/json.js';
 import type { ControllerContext } from './context.js';
 import { CONTROLLER_VERSION } from './errors/reporter.js';
-import { sendRcList, sendJson } from './http/reply.js';
+import { httpErrorHandler, refuseDeepBodies } from './http/error-handler.js';
+import { sendJson, sendRcList } from './http/reply.js';
 import { createMetrics } from './metrics/metrics.js';
 import { ldapAuthentication } from './auth/middleware.js';
 import { registerRoutes } from './routes/index.js';
@@ -36,6 +37,7 @@ export function createApp(ctx: ControllerContext) {
     }
     next();
   });
+  app.use(refuseDeepBodies);
 
   app.get('/health', (_req, res) => { res.status(200).end(); });
   app.get('/metrics', async (_req, res) => {
@@ -53,5 +55,7 @@ export function createApp(ctx: ControllerContext) {
     // An unknown path is 404 (the status mapping alone would make UNKNOWN_API_CALL a 500).
     sendJson(res, 404, [rcEntry('UNKNOWN_API_CALL', `Unknown API call: ${req.method} ${req.path}`, { correction: 'See the LINSTOR REST API v1 for the available calls.' })]);
   });
+  // Body-parser, routing and any other error that reaches here: JSON ApiCallRc, never an HTML page.
+  app.use(httpErrorHandler(ctx.reporter));
   return app;
 }

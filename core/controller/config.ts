@@ -19,6 +19,7 @@ export interface LdapConfig {
 /** Controller settings from `linstor.toml` in the config directory, as LINSTOR reads them. */
 export interface ControllerConfig {
   configDirectory: string;
+  /** `db.backupDirectory`: where database backups and exports go (`[db] backup_directory`). */
   db: DbConfig;
   /** `advertiseUrl`: how clients and standbys reach this controller's REST API (HA). */
   http: { enabled: boolean; port: number; listenAddr: string; advertiseUrl?: string };

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Logger } from 'pino';
+import { auditCommand } from './audit.js';
 import { ExecError } from './exec-error.js';
 import { DEFAULT_TIMEOUT_MS, formatArgv, type CommandRunner, type RunOptions, type RunResult } from './runner.js';
 
@@ -9,6 +10,7 @@ export class LocalRunner implements CommandRunner {
 
   run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
     if (argv.length === 0) throw new TypeError('LocalRunner.run: empty argv');
+    auditCommand(argv);
     const timeoutMs = opts.timeoutMs ?? this.defaultTimeoutMs;
     const started = process.hrtime.bigint();
     return new Promise((resolve, reject) => {

@@ -226,3 +226,19 @@ export function drbdOptionsForSection(props: Record<string, string>, section: Dr
       return { option: DRBD_OPTIONS.get(k)!, value };
     });
 }
+
+/**
+ * A DRBD shared secret goes into a quoted string of the .res file: no quote, backslash,
+ * blank or control character may end it early. DRBD limits it to 64 characters.
+ */
+export const DRBD_SECRET = /^[A-Za-z0-9+/=_.,:@%-]{1,64}$/;
+
+export function checkDrbdSecret(secret: string): string {
+  if (!DRBD_SECRET.test(secret)) {
+    throw new ApiError('FAIL_INVLD_REQUEST', "The DRBD shared secret 'drbd_secret' is invalid.", {
+      cause: "A secret is 1 to 64 letters, digits or '+/=_.,:@%-'.",
+      correction: 'Leave drbd_secret out to get a random one, or give one made of those characters.',
+    });
+  }
+  return secret;
+}

@@ -57,3 +57,18 @@ export function toPyJson(value: unknown): string {
   if (value && typeof value === 'object') return `{${Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => `${toPyJson(k)}: ${toPyJson(v)}`).join(', ')}}`;
   return toJson(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+/** How deeply request bodies may nest: LINSTOR's and Cinder's bodies go a handful of levels deep. */
+export const MAX_JSON_DEPTH = 32;
+
+/** Whether a parsed value nests deeper than `max` (checked without recursion, so any depth is safe). */
+export function nestsDeeperThan(value: unknown, max = MAX_JSON_DEPTH): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d >= max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d + 1]);
+  }
+  return false;
+}

@@ -8,6 +8,7 @@ import { ApiError } from '../model/errors.js';
 import { formatKib } from '../model/sizes.js';
 import { nameKey } from '../model/names.js';
 import type { AutoSelectFilter, Props } from '../model/types.js';
+import { compileUserRegex } from '../model/user-regex.js';
 import { nodesWithResources, poolFree, type ClusterIndex, type NodeEntry, type PoolEntry } from './cluster-index.js';
 import { nodePropsVeto, type Constraints } from './constraints.js';
 import { propChain } from '../props/chain.js';
@@ -63,17 +64,8 @@ function requiredLayers(filter: AutoSelectFilter): string[] {
 function avoidedNodes(idx: ClusterIndex, filter: AutoSelectFilter): Map<string, string> | undefined {
   const names = upperSet(filter.not_place_with_rsc);
   const src = filter.not_place_with_rsc_regex;
-  let re: RegExp | undefined;
-  if (src !== undefined && src !== '') {
-    try {
-      re = new RegExp(src, 'i');
-    } catch (e) {
-      throw new ApiError('FAIL_INVLD_PROP', `'${src}' is not a valid regular expression.`, {
-        cause: (e as Error).message,
-        correction: 'Fix the --do-not-place-with-regex pattern.',
-      });
-    }
-  }
+  // RE2: a user's pattern runs in linear time, never freezing placement (or the controller).
+  const re = src !== undefined && src !== '' ? compileUserRegex(src, 'not_place_with_rsc_regex', { flags: 'i', rc: 'FAIL_INVLD_PROP' }) : undefined;
   if (!names && !re) return undefined;
   const memoKey = JSON.stringify([[...(names ?? [])].sort(), src ?? null]);
   return nodesWithResources(idx, memoKey, (rsc) => (names?.has(rsc.toUpperCase()) ?? false) || (re?.test(rsc) ?? false));

@@ -1,6 +1,7 @@
 import { ApiError } from '../model/errors.js';
 import { checkDrbdOption } from '../model/drbd-options.js';
 import { printable } from '../model/names.js';
+import { checkFileDir, FILE_DIR_KEY } from './file-dir.js';
 
 /**
  * Property keys LINSTOR accepts. `Aux/` is free-form user data; other namespaces and keys
@@ -29,6 +30,7 @@ export const MAX_VALUE_LENGTH = 16384;
 /** Extra per-namespace value checks (e.g. DRBD options) register here. */
 const valueCheckers: Array<(key: string, value: string) => void> = [
   (key, value) => { if (key.startsWith('DrbdOptions/')) checkDrbdOption(key, value); },
+  (key, value) => { if (key === FILE_DIR_KEY) checkFileDir(value, key); },
 ];
 export function registerValueChecker(check: (key: string, value: string) => void): void {
   valueCheckers.push(check);

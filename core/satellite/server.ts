@@ -2,9 +2,11 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import { ApiError } from '../model/errors.js';
+import { checkName } from '../model/names.js';
 import { PROTOCOL_VERSION, type ControllerMessage, type SatelliteMessage } from '../model/satellite-protocol.js';
 import { helloMessage, type Capabilities } from './capabilities.js';
 import type { CommandRunner } from '../exec/index.js';
+import { checkControllerMessage } from './inbox/check-message.js';
 import type { PairingStore } from './pairing-store.js';
 import { answerHello, checkAuth, newPeer, type PeerState, type Refusal } from './peer-auth.js';
 import { createDevicePool, listPhysicalDevices } from './physical/physical-storage.js';
@@ -22,6 +24,10 @@ export interface SatelliteServerDeps {
   tls?: { key: string; cert: string; ca: string[]; minVersion: import('node:tls').SecureVersion };
   /** Called after every full desired state was applied (main.ts tells systemd it is ready after the first). */
   onApplied?: (seq: number) => void;
+}
+
+function isValidName(kind: 'resource', name: string): boolean {
+  try { checkName(kind, name); return true; } catch { return false; }
 }
 
 /** Lines longer than this are a broken or hostile peer, not a desired state. */
@@ -108,19 +114,27 @@ export class SatelliteServer {
   }
 
   private handle(socket: Socket, peer: PeerState, line: string, log: Logger): void {
-    let msg: ControllerMessage;
+    let parsed: unknown;
     try {
-      msg = JSON.parse(line) as ControllerMessage;
+      parsed = JSON.parse(line);
     } catch {
       log.warn({ line: line.slice(0, 200) }, 'ignoring a line that is not JSON');
       return;
     }
     if (socket.destroyed || socket.writableEnded) return;
-    const type = (msg as { type?: unknown }).type;
+    const type = (parsed as { type?: unknown } | null)?.type;
     // Until the peer has proven it is our controller it gets hello, auth and ping, nothing else.
     if (peer.phase !== 'ready' && type !== 'hello' && type !== 'auth' && type !== 'ping' && type !== 'pong') {
       log.warn({ type: String(type).slice(0, 40) }, 'refusing a message from a peer that has not authenticated; closing the connection');
       socket.destroy();
+      return;
+    }
+    // Then every message is checked against the model's rules before anything acts on it.
+    let msg: ControllerMessage;
+    try {
+      msg = checkControllerMessage(parsed);
+    } catch (e) {
+      this.refuseMessage(socket, parsed, e, log);
       return;
     }
     switch (msg.type) {
@@ -193,6 +207,32 @@ export class SatelliteServer {
         return;
       default:
         log.warn({ type: (msg as { type?: unknown }).type }, 'ignoring unknown message type');
+    }
+  }
+
+  /**
+   * A message that breaks the model's rules changes nothing here. A refused apply is answered
+   * with a report that marks each named resource failed, so the controller does not wait in vain.
+   */
+  private refuseMessage(socket: Socket, parsed: unknown, e: unknown, log: Logger): void {
+    const message = (e as Error).message;
+    log.error({ err: message }, 'refused a controller message');
+    const m = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
+    if ((m.type === 'apply' || m.type === 'update') && Number.isSafeInteger(m.seq)) {
+      const body = m.type === 'apply' ? m.state : m.update;
+      const state = (typeof body === 'object' && body !== null ? body : {}) as { resources?: unknown };
+      const names = (Array.isArray(state.resources) ? state.resources : [])
+        .map((r) => (r as { name?: unknown } | null)?.name)
+        .filter((n): n is string => typeof n === 'string' && isValidName('resource', n));
+      // A partial report: only the named resources change (failed), so nobody waits for them in vain.
+      const seq = m.seq as number;
+      this.send(socket, {
+        type: 'report', seq, partial: true,
+        report: { nodeName: this.nodeName, storagePools: [], resources: names.map((name) => ({ name, ready: false, volumes: [], error: { message } })) },
+        applied: Object.fromEntries(names.map((n) => [n, seq])),
+      });
+    } else if (m.type === 'create-device-pool' && Number.isSafeInteger(m.reqId)) {
+      this.send(socket, { type: 'response', reqId: m.reqId as number, ok: false, error: { rc: 'FAIL_INVLD_REQUEST', message } });
     }
   }
 

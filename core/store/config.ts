@@ -1,3 +1,5 @@
+import { dirname, join } from 'node:path';
+
 /**
  * The `[db]` section of linstor.toml, as LINSTOR's user's guide writes it:
  *   connection_url = "jdbc:postgresql://db1:5432/linstor"   (user / password)
@@ -6,6 +8,7 @@
  *   connection_url = "sqlite:/var/lib/linstor/linstor.db"  (the embedded default)
  *   ca_certificate, client_certificate, client_key_pkcs8_pem, client_key_password (TLS)
  *   [db.etcd] prefix = "/LINSTOR/", ops_per_transaction = 128
+ *   backup_directory = "/var/lib/linstor/backups"  (where backups and exports go)
  */
 export interface DbConfig {
   connectionUrl: string;
@@ -18,6 +21,8 @@ export interface DbConfig {
   etcd: { prefix: string; opsPerTransaction: number };
   /** How long a controller's lease outlives its last renewal (standby takeover time). */
   leaseMs: number;
+  /** Where database backups and exports are written (`[db] backup_directory`); names only, never paths. */
+  backupDirectory: string;
 }
 
 export const DEFAULT_DB_URL = 'sqlite:/var/lib/linstor/linstor.db';
@@ -28,7 +33,14 @@ export function dbConfig(partial: Partial<DbConfig> & { connectionUrl: string })
     ...partial,
     etcd: { prefix: '/LINSTOR/', opsPerTransaction: 128, ...partial.etcd },
     leaseMs: partial.leaseMs ?? DEFAULT_LEASE_MS,
+    backupDirectory: partial.backupDirectory || defaultBackupDirectory(partial.connectionUrl),
   };
+}
+
+/** Backups default to a `backups` folder beside an SQLite database, else /var/lib/linstor/backups. */
+export function defaultBackupDirectory(connectionUrl: string): string {
+  const sqlite = /^sqlite:(?:\/\/(?=\/))?(\/.*)$/.exec(connectionUrl.trim())?.[1];
+  return sqlite ? join(dirname(sqlite), 'backups') : '/var/lib/linstor/backups';
 }
 
 /** Reads `[db]` (and `[db.etcd]`) from a parsed linstor.toml. */
@@ -50,6 +62,7 @@ export function dbConfigFromToml(db: Record<string, unknown> | undefined, env: N
       prefix: str(etcd.prefix) ?? '/LINSTOR/',
       opsPerTransaction: Number(etcd.ops_per_transaction ?? etcd.operations_per_transaction ?? 128),
     },
+    backupDirectory: str(d.backup_directory),
     leaseMs: Number.isFinite(leaseSeconds) && leaseSeconds > 0 ? Math.round(leaseSeconds * 1000) : DEFAULT_LEASE_MS,
   });
 }

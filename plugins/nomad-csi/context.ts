@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { LinstorClient } from '../../core/client/index.js';
 import type { CommandRunner } from '../../core/exec/index.js';
 import type { OperationLocks } from './locks.js';
+import type { NodeRecords } from './node/records.js';
 
 export type PluginMode = 'monolith' | 'controller' | 'node';
 
@@ -18,6 +19,8 @@ export interface PluginContext {
   locks: OperationLocks;
   /** How long node calls wait for a device to appear or grow. */
   deviceWaitMs: number;
+  /** What this node plugin staged and published (persisted in its state folder). */
+  records: NodeRecords;
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

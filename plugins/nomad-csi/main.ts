@@ -20,6 +20,7 @@ const USAGE = `Usage: linstor-csi [options]
   --log-level=info                      trace, debug, info, warn, error
   --plugin-name=${DEFAULT_PLUGIN_NAME}  must equal csi_plugin.id in the Nomad job
   --mode=monolith|controller|node       services to serve (default monolith)
+  --state-dir=/var/lib/linstor-csi      node records of staged/published volumes (env CSI_STATE_DIR)
   --version`;
 
 async function main(): Promise<void> {
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
     options: {
       'csi-endpoint': { type: 'string' }, node: { type: 'string' }, 'linstor-endpoint': { type: 'string' },
       'log-level': { type: 'string' }, 'plugin-name': { type: 'string' }, mode: { type: 'string' },
-      'linstor-skip-tls-verification': { type: 'boolean' },
+      'state-dir': { type: 'string' }, 'linstor-skip-tls-verification': { type: 'boolean' },
       help: { type: 'boolean' }, version: { type: 'boolean' },
     },
     strict: true,
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
   const p = await startPlugin({
     endpoint, mode, nodeName: values.node ?? process.env.CSI_NODE_ID, linstorEndpoint: values['linstor-endpoint'] ?? process.env.LS_CONTROLLERS,
     logLevel: values['log-level'] ?? process.env.LOG_LEVEL ?? 'info', pluginName: values['plugin-name'],
+    stateDir: values['state-dir'] ?? process.env.CSI_STATE_DIR,
     ...csiClientAccess(process.env, values['linstor-skip-tls-verification'] === true),
   });
   const shutdown = (): void => {

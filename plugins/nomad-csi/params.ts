@@ -6,7 +6,9 @@
  * keys belong to someone else and are ignored.
  */
 import { createHash } from 'node:crypto';
+import { compileUserRegex } from '../../core/client/index.js';
 import { invalid } from './errors.js';
+import { checkFsOptions } from './node/fs-options.js';
 
 export type PlacementPolicy = 'AutoPlaceTopology' | 'AutoPlace' | 'Manual' | 'FollowTopology' | 'Balanced';
 const POLICIES: PlacementPolicy[] = ['AutoPlaceTopology', 'AutoPlace', 'Manual', 'FollowTopology', 'Balanced'];
@@ -106,6 +108,11 @@ export function parseParameters(raw: Record<string, string> = {}): VolumeParamet
     p.replicasOnSame = [];
     p.replicasOnDifferent = [];
     p.doNotPlaceWithRegex = undefined;
+  }
+  // Refused here, at CreateVolume, rather than when a node stages the volume.
+  checkFsOptions(p);
+  if (p.doNotPlaceWithRegex) {
+    try { compileUserRegex(p.doNotPlaceWithRegex, 'Parameter doNotPlaceWithRegex'); } catch (e) { throw invalid((e as Error).message); }
   }
   if (!p.resourceGroup) p.resourceGroup = derivedGroupName(p);
   return p;

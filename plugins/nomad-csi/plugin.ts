@@ -6,6 +6,7 @@ import { LinstorClient, parseControllerList, resolveControllers, type ClientAuth
 import { LocalRunner, type CommandRunner } from '../../core/exec/index.js';
 import type { PluginContext, PluginMode } from './context.js';
 import { OperationLocks } from './locks.js';
+import { NodeRecords } from './node/records.js';
 import { buildServer, listen } from './server.js';
 
 export const DEFAULT_PLUGIN_NAME = 'linstor.csi.linbit.com';
@@ -22,6 +23,8 @@ export interface PluginOptions {
   log?: Logger;
   runner?: CommandRunner;
   deviceWaitMs?: number;
+  /** Where the node service keeps its records of staged and published volumes (default /var/lib/linstor-csi). */
+  stateDir?: string;
   /** TLS and login towards the controller (linstor-csi: LS_USER_CERTIFICATE/LS_USER_KEY/LS_ROOT_CA, LS_USERNAME/LS_PASSWORD). */
   tls?: ClientTls;
   auth?: ClientAuth;
@@ -44,6 +47,8 @@ export function csiClientAccess(env: NodeJS.ProcessEnv, skipTlsVerification = fa
   };
 }
 
+export const DEFAULT_STATE_DIR = '/var/lib/linstor-csi';
+
 export interface RunningPlugin { ctx: PluginContext; server: grpc.Server; socketPath: string; stop(): Promise<void> }
 
 export async function startPlugin(o: PluginOptions): Promise<RunningPlugin> {
@@ -60,6 +65,7 @@ export async function startPlugin(o: PluginOptions): Promise<RunningPlugin> {
     log,
     locks: new OperationLocks(),
     deviceWaitMs: o.deviceWaitMs ?? 60_000,
+    records: new NodeRecords(o.stateDir ?? DEFAULT_STATE_DIR),
   };
   const server = buildServer(ctx);
   const socketPath = await listen(server, o.endpoint);

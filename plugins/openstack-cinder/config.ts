@@ -19,6 +19,7 @@
  *   default_storage_pool = "pool1"
  *   [quotas]
  *   volumes = -1
+ *   osapi_max_request_body_size = 114688   # bytes; larger bodies get 413 (Cinder's default)
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseToml } from 'smol-toml';
@@ -43,6 +44,8 @@ export interface CinderConfig {
   availabilityZone: string;
   /** Default quota limits per project; -1 is unlimited. */
   quotas: Record<string, number>;
+  /** Largest request body in bytes (oslo.middleware sizelimit; Cinder's default is 112 KiB). */
+  maxRequestBodySize: number;
 }
 
 export const DEFAULT_QUOTAS: Record<string, number> = {
@@ -57,6 +60,7 @@ export function defaultConfig(): CinderConfig {
     linstor: { defaultLayerList: ['drbd', 'storage'], defaultRedundancy: 2, timeoutMs: 120_000, tls: {} },
     availabilityZone: 'nova',
     quotas: { ...DEFAULT_QUOTAS },
+    maxRequestBodySize: 114_688,
   };
 }
 
@@ -72,6 +76,7 @@ export function loadConfig(path: string | undefined, base: CinderConfig = defaul
   if (t.controllers !== undefined) c.controllers = String(t.controllers);
   if (t.linstor?.linstor_uris !== undefined) c.controllers = list(t.linstor.linstor_uris).join(',');
   if (t.availability_zone !== undefined) c.availabilityZone = String(t.availability_zone);
+  if (t.osapi_max_request_body_size !== undefined) c.maxRequestBodySize = Number(t.osapi_max_request_body_size);
   const a = t.auth ?? {};
   if (a.strategy !== undefined) {
     if (a.strategy !== 'noauth' && a.strategy !== 'token') throw new Error(`auth.strategy must be "noauth" or "token", not ${a.strategy}`);

@@ -25,7 +25,7 @@ const t = (...names: string[]): string[] => names.map((n) => `dist/test/${n}.tes
 
 const PLACEMENT = t('placement/autoplace-constraints', 'placement/autoplace-properties', 'placement/numbers-and-pools');
 const NAMES = t('controller/name-boundaries', 'controller/resource-definitions', 'controller/resource-groups', 'controller/nodes', 'controller/kvs', 'controller/storage-pools');
-const PROPS = t('controller/props-inheritance', 'controller/controller-props', 'controller/kvs');
+const PROPS = t('props/chain', 'controller/props-inheritance', 'controller/controller-props', 'controller/kvs');
 
 export const MUTANTS: Mutant[] = [
   // ---- core/model ------------------------------------------------------------------------

@@ -31,6 +31,7 @@ test('no controller code reads a request body outside the validated edge, and ro
   t.deepEqual(readers, [
     'core/controller/app.ts', // parses the text into JSON, before any route
     'core/controller/errors/reporter.ts', // writes the (redacted) body into an error report
+    'core/controller/http/error-handler.ts', // refuses bodies nested deeper than any LINSTOR request
     'core/controller/http/handler.ts', // validateRequest for the route's spec operation
     'core/controller/routes/encryption.ts', // the bare JSON string python-linstor sends, through validateRequest
   ]);

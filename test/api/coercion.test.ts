@@ -1,7 +1,8 @@
 /**
  * Jackson-like coercion of request bodies (core/api/validate.ts), one table per endpoint
  * family: numeric strings become integers, numbers and booleans become strings where the
- * schema says string, a single value where a list belongs is refused (LINSTOR's mappers leave
+ * schema says string ("True"/"TRUE" are booleans, fractions are truncated to integers, as
+ * Jackson reads them), a single value where a list belongs is refused (LINSTOR's mappers leave
  * ACCEPT_SINGLE_VALUE_AS_ARRAY off), unknown fields are ignored.
  */
 import test from 'ava';
@@ -36,10 +37,14 @@ const COERCED: Row[] = [
   { family: 'key-value store', key: 'PUT /v1/key-value-store/{instance}', body: { override_props: { counter: 42 } }, expect: { override_props: { counter: '42' } } },
   { family: 'error reports', key: 'PATCH /v1/error-reports', body: { since: '1700000000000', ids: ['A-1'] }, expect: { since: 1700000000000, ids: ['A-1'] } },
   { family: 'encryption', key: 'PATCH /v1/encryption/passphrase', body: 'secret', expect: 'secret' },
+  // Jackson's own leniencies beyond ajv's: "True"/"TRUE"/"FALSE" booleans, fractions truncated to integers.
+  { family: 'resource groups', key: 'POST /v1/resource-groups/{resource_group}/spawn', body: { resource_definition_name: 'r1', volume_sizes: [65536.7], partial: 'True', definitions_only: 'FALSE', select_filter: { place_count: 2.9, diskless_on_remaining: 'TRUE' } },
+    expect: { resource_definition_name: 'r1', volume_sizes: [65536], partial: true, definitions_only: false, select_filter: { place_count: 2, diskless_on_remaining: true } } },
+  { family: 'node lifecycle', key: 'PUT /v1/nodes/{node}/restore', body: { delete_resources: 'true', delete_snapshots: false }, expect: { delete_resources: true, delete_snapshots: false } },
 ];
 
 for (const row of COERCED) {
-  test(`${row.family}: ${row.key} is coerced as Jackson reads it`, (t) => {
+  test(`${row.family}: ${row.key} is coerced as Jackson reads it (${JSON.stringify(row.body).slice(0, 60)})`, (t) => {
     t.deepEqual(validateRequest(row.key, row.body), row.expect);
   });
 }
@@ -52,6 +57,8 @@ const UNPARSABLE: Array<{ family: string; key: RequestKey; body: unknown; field:
   { family: 'resources', key: 'POST /v1/resource-definitions/{resource}/resources', body: { resource: { node_name: 'n1' } }, field: /The request body must be array/ },
   { family: 'volume definitions', key: 'POST /v1/resource-definitions/{resource}/volume-definitions', body: { volume_definition: { size_kib: '10G' } }, field: /size_kib' must be integer/ },
   { family: 'controller', key: 'POST /v1/controller/properties', body: { override_props: { 'Aux/x': { nested: true } } }, field: /Aux\/x' must be string/ },
+  { family: 'node lifecycle', key: 'PUT /v1/nodes/{node}/evacuate', body: { target: 'n2' }, field: /target' must be array/ },
+  { family: 'resource groups', key: 'POST /v1/resource-groups/{resource_group}/spawn', body: { resource_definition_name: 'r1', partial: 'yes' }, field: /partial' must be boolean/ },
   { family: 'snapshots', key: 'POST /v1/actions/snapshot/multi', body: { snapshots: { name: 's', resource_name: 'r' } }, field: /snapshots' must be array/ },
 ];
 

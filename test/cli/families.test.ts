@@ -57,10 +57,11 @@ test('`controller which`, `controller set-log-level`, `controller backupdb` answ
   t.regex(level.stdout, /^SUCCESS:\n {4}Log level of the controller set to DEBUG\./);
   const bad = await ls('controller', 'set-log-level', 'LOUD');
   t.is(bad.code, 2, 'an unknown level is an argument error');
-  const file = join(dir, 'backup.db');
-  const db = await ls('controller', 'backupdb', file);
+  // The controller writes backups into its own backup folder ([db] backup_directory), under a plain name.
+  const db = await ls('controller', 'backupdb', 'fam-backup.db');
   t.is(db.code, 0, db.stdout + db.stderr);
-  t.true(existsSync(file));
+  const file = join(ctl.dir, 'backups', 'fam-backup.db');
+  t.true(existsSync(file), db.stdout);
   t.is(readFileSync(file).subarray(0, 15).toString(), 'SQLite format 3', 'a real SQLite file of the controller database');
 });
 
@@ -71,6 +72,13 @@ test('`advise resource` and `advise maintenance` print linstor-client\'s tables'
   const mnt = await ls('advise', 'maintenance', 'fam-n1');
   t.is(mnt.code, 0, mnt.stderr);
   t.regex(mnt.stdout, /famr1/, 'the only resource on the node shows up');
+});
+
+test('`space-reporting query` prints the controller\'s report text', async (t) => {
+  const r = await ls('space-reporting', 'query');
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /^LINSTOR space report\nGenerated: \d{4}-/);
+  t.regex(r.stdout, /\nSHA-256: [0-9a-f]{64}\n\n$/);
 });
 
 test('families this controller does not implement answer "not supported" clearly, exit 10, no stack trace', async (t) => {
@@ -107,3 +115,27 @@ test('a waiting command shows a spinner on a terminal, redrawn in place and clea
   const m = await onTerminal(['-m', 'resource-definition', 'wait-sync', 'famr1', '--wait-timeout', '1']);
   t.notRegex(m.out, /Waiting for resource/, '-m output carries no spinner');
 });
+
+test('on a terminal `resource list` draws the UTF-8 box in colour; `-p` (pastable) is the ASCII box without colour codes', async (t) => {
+  const plain = await onTerminalColour(['resource', 'list']);
+  t.is(plain.code, 0);
+  t.regex(plain.out, /╭─+╮/);
+  t.regex(plain.out, /\x1b\[/, 'colour codes on a terminal');
+  const p = await onTerminalColour(['resource', 'list', '-p']);
+  t.is(p.code, 0);
+  t.regex(p.out, /^\+-+\+\r?$/m);
+  t.regex(p.out, /\| famr1 +\| fam-n1 +\|/);
+  t.notRegex(p.out, /[╭┊]|\x1b\[[0-9;]*m/, 'no box characters, no colours');
+});
+
+/** Like onTerminal, with colours allowed (no NO_COLOR). */
+function onTerminalColour(args: string[]): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    const env = { ...process.env, LINSTOR_CLIENT_CONF: '/nonexistent', LS_CONTROLLERS: '', LANG: 'C.UTF-8', LC_ALL: '', HOME: dir } as Record<string, string>;
+    delete env.NO_COLOR;
+    const p = pty.spawn(process.execPath, [CLI, '--controllers', ctl.url, ...args], { name: 'xterm', cols: 160, rows: 40, env });
+    let out = '';
+    p.onData((d) => { out += d; });
+    p.onExit((e) => resolve({ code: e.exitCode, out }));
+  });
+}

@@ -142,3 +142,28 @@ test('an unreachable controller exits with 20 (ExitCode.CONNECTION_ERROR)', asyn
   t.regex(r.stderr, /--controllers option,\s+the LS_CONTROLLERS environment variable/);
   t.regex(r.stderr, /linstor-client\.conf|\/nonexistent/);
 });
+
+test('every shown option has a help text, except those linstor-client 1.27 leaves without one', async (t) => {
+  const { COMMANDS } = await import('../../core/cli/commands/index.js');
+  type Node = { name: string; sub?: Node[]; opts?: Array<{ name: string; help?: string; hidden?: boolean; choices?: string[] }>; args?: Array<{ name: string; help?: string }> };
+  const missing: string[] = [];
+  let shown = 0;
+  const walk = (c: Node, path: string[]): void => {
+    if (c.sub?.length) { for (const s of c.sub) walk(s, [...path, s.name]); return; }
+    for (const o of [...(c.opts ?? []), ...(c.args ?? [])]) {
+      if ('hidden' in o && o.hidden) continue;
+      shown++;
+      if (!o.help) missing.push(`${path.join(' ')} ${o.name}`);
+    }
+  };
+  for (const c of COMMANDS as Node[]) walk(c, [c.name]);
+  t.true(shown > 1000, `${shown} options`);
+  // linstor-client adds DRBD symbol and string options with no help (DrbdOptions.add_arguments).
+  const drbd = missing.filter((m) => / drbd-(peer-)?options /.test(m));
+  t.true(drbd.every((m) => !/ (c-plan-ahead|al-extents|ping-timeout|max-buffers|discard-zeroes-if-aligned)$/.test(m)), 'numeric and yes/no DRBD options have help');
+  t.deepEqual(missing.filter((m) => !drbd.includes(m)).sort(), [
+    'node list groupby', 'node-connection list groupby', 'resource list groupby', 'resource-connection list groupby',
+    'resource-definition create port', 'resource-definition list groupby', 'resource-group list groupby',
+    'storage-pool list groupby', 'volume-definition list groupby', 'volume-group create vlmnr', 'volume-group list groupby',
+  ].sort());
+});

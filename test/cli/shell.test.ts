@@ -97,7 +97,7 @@ test('`quit` also leaves the shell, and Ctrl-D does too', async (t) => {
   t.is(await b.exited, 0);
 });
 
-test('Tab completes commands in the shell: `resource l<TAB>` to `list`, a second Tab lists the choices, node names come from the controller', async (t) => {
+test('Tab completes commands in the shell: `resource l<TAB>` to `list`, a second Tab lists the choices, node names come from the controller, flags complete', async (t) => {
   const s = shell(['--controllers', ctl.url]);
   t.teardown(() => { try { s.p.kill(); } catch { /* gone */ } });
   await s.type('n c tabnode 127.0.0.9 --port 1');
@@ -111,6 +111,11 @@ test('Tab completes commands in the shell: `resource l<TAB>` to `list`, a second
   await until(() => s.output().slice(at).includes('list-properties '));
   s.p.write('tabn\t');
   await until(() => s.output().slice(at).includes('tabnode'));
+  // Flags complete too: `rd c --la<TAB>` becomes `--layer-list`.
+  s.p.write('\x15');
+  const at2 = s.output().length;
+  s.p.write('rd c --la\t');
+  await until(() => s.output().slice(at2).includes('--layer-list'));
   s.p.write('\x15exit\r');
   t.is(await s.exited, 0);
 });

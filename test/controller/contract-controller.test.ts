@@ -32,13 +32,13 @@ test('controller endpoints answer with the statuses and bodies of the OpenAPI sp
   t.is(r.status, 200); assertMatchesSpec(t, 'GET', `${props}/info/all`, 200, r.body);
   r = await call(ctl, 'GET', '/v1/controller/config');
   t.is(r.status, 200); assertMatchesSpec(t, 'GET', '/v1/controller/config', 200, r.body);
-  const dir = mkdtempSync(join(tmpdir(), 'linstor-contract-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  r = await call(ctl, 'POST', '/v1/controller/database/export', { backup_name: join(dir, 'a.db') });
+  // Exports land in the controller's backup folder (its config folder's backups/ here) under plain names.
+  const tag = suffix();
+  r = await call(ctl, 'POST', '/v1/controller/database/export', { backup_name: `a-${tag}.db` });
   t.is(r.status, 201); assertMatchesSpec(t, 'POST', '/v1/controller/database/export', 201, r.body);
-  r = await call(ctl, 'POST', '/v1/controller/backup/db', { backup_name: join(dir, 'b.db') });
+  r = await call(ctl, 'POST', '/v1/controller/backup/db', { backup_name: `b-${tag}.db` });
   t.is(r.status, 201); assertMatchesSpec(t, 'POST', '/v1/controller/backup/db', 201, r.body);
-  r = await call(ctl, 'POST', '/v1/controller/backup/db', { backup_name: join(dir, 'b.db') });
+  r = await call(ctl, 'POST', '/v1/controller/backup/db', { backup_name: `b-${tag}.db` });
   t.is(r.status, 500); assertMatchesSpec(t, 'POST', '/v1/controller/backup/db', 500, r.body);
   for (const s of ['nodes', 'resources', 'resource-definitions', 'error-reports']) {
     r = await call(ctl, 'GET', `/v1/stats/${s}`);

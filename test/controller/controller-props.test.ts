@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import Database from 'better-sqlite3';
@@ -81,29 +80,35 @@ test('the controller config shows where it runs and the properties catalogue lis
   }
 });
 
-test('a database export writes the JSON export, a backup a readable SQLite copy; neither overwrites a file', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'linstor-export-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+test('a database export writes the JSON export, a backup a readable SQLite copy, both into the backup folder; neither overwrites a file', async (t) => {
   await call(ctl, 'POST', '/v1/resource-groups', { name: 'exported_rg' });
-  const json = join(dir, 'export.json');
-  const e = await call(ctl, 'POST', '/v1/controller/database/export', { backup_name: json });
+  // Plain names; files go to the backup folder ([db] backup_directory, here beside the database), 0600.
+  const backups = join(ctl.dir, 'backups');
+  const e = await call(ctl, 'POST', '/v1/controller/database/export', { backup_name: 'export.json' });
   t.is(e.status, 201, e.text);
+  const json = join(backups, 'export.json');
+  t.is(statSync(json).mode & 0o777, 0o600);
   const doc = JSON.parse(readFileSync(json, 'utf8'));
   t.is(doc.format, 'linstor-ts-database-export');
   t.is(doc.tables.resource_groups.find((r: { key: string }) => r.key === 'EXPORTED_RG').value.name, 'exported_rg');
-  const file = join(dir, 'backup.db');
-  const r = await call(ctl, 'POST', '/v1/controller/backup/db', { backup_name: file });
+  const file = join(backups, 'backup.db');
+  const r = await call(ctl, 'POST', '/v1/controller/backup/db', { backup_name: 'backup.db' });
+  t.is(statSync(file).mode & 0o777, 0o600);
   t.is(r.status, 201, r.text);
   t.true(existsSync(file));
   const db = new Database(file, { readonly: true });
   const row = db.prepare("SELECT value FROM resource_groups WHERE key = 'EXPORTED_RG'").get() as { value: string } | undefined;
   db.close();
   t.is(JSON.parse(row!.value).name, 'exported_rg');
-  const again = await call(ctl, 'POST', '/v1/controller/backup/db', { backup_name: file });
+  const again = await call(ctl, 'POST', '/v1/controller/backup/db', { backup_name: 'backup.db' });
   t.is(again.status, 500);
   t.regex(again.body[0].message, /already exists/);
-  const nodir = await call(ctl, 'POST', '/v1/controller/database/export', { backup_name: join(dir, 'missing', 'x.db') });
-  t.is(nodir.status, 500);
+  for (const name of ['missing/x.db', '../../../../tmp/x', join(ctl.dir, 'abs.db')]) {
+    const path = await call(ctl, 'POST', '/v1/controller/backup/db', { backup_name: name });
+    t.is(path.status, 500, `a name with a path is refused: ${name}`);
+    t.regex(path.body[0].message, /invalid/);
+  }
+  t.false(existsSync(join(ctl.dir, 'abs.db')));
   t.is((await call(ctl, 'POST', '/v1/controller/database/export', {})).status, 500);
 });
 

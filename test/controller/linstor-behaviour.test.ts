@@ -109,3 +109,30 @@ test('query parameters read as JAX-RS reads them: a repeated name is a list, a v
   const byProp = await raw('GET', `/v1/resource-definitions?resource_definitions=${a}&props=Aux/q=x,y`);
   t.deepEqual(byProp.body.map((d: { name: string }) => d.name), [a]);
 });
+
+test('drbd-options answer one entry per changed object, not one per option', async (t) => {
+  const rg = `rg_${randomSuffix()}`;
+  const rd = `do-${randomSuffix()}`;
+  t.is((await raw('POST', '/v1/resource-groups', `{"name": "${rg}"}`)).status, 201);
+  t.is((await raw('POST', '/v1/resource-definitions', `{"resource_definition": {"name": "${rd}", "resource_group_name": "${rg}"}}`)).status, 201);
+  // As `linstor resource-group drbd-options --verify-alg crc32c --protocol C` and the rd variant send them.
+  const two = '"override_props": {"DrbdOptions/Net/verify-alg": "crc32c", "DrbdOptions/Net/protocol": "C"}';
+  const g = await raw('PUT', `/v1/resource-groups/${rg}`, `{"select_filter": {}, ${two}}`);
+  t.is(g.status, 200);
+  t.deepEqual(g.body.map((e: { message: string }) => e.message), [`Resource group '${rg}' modified.`]);
+  const d = await raw('PUT', `/v1/resource-definitions/${rd}`, `{${two}}`);
+  t.is(d.status, 200);
+  t.deepEqual(d.body.map((e: { message: string }) => e.message), [`Resource definition '${rd}' modified.`]);
+});
+
+test('every route with a body validates it: evacuate, restore and snapshot rollback too', async (t) => {
+  // Jackson cannot read a string as NodeEvacuate.target (a list): 400 before anything happens.
+  const ev = await raw('PUT', '/v1/nodes/nosuchnode/evacuate', '{"target": "n2"}');
+  t.is(ev.status, 400);
+  t.is(u(ev.body[0].ret_code), u(RC.API_CALL_PARSE_ERROR));
+  // No body, as linstor-client sends it: the node lookup answers.
+  t.is((await raw('PUT', '/v1/nodes/nosuchnode/evacuate')).status, 404);
+  t.is((await raw('PUT', '/v1/nodes/nosuchnode/restore', '{"delete_resources": {"a": 1}}')).status, 400);
+  t.is((await raw('POST', '/v1/resource-definitions/nors/snapshot-rollback/s1', '{"zfs_rollback_strategy": ["clone"]}')).status, 400);
+  t.is((await raw('POST', '/v1/resource-definitions/nors/snapshot-rollback/s1', '{}')).status, 404);
+});

@@ -64,8 +64,8 @@ test.before(async () => {
   sat.pools.set('thin', { free: 10_000, total: 10_000 });
   ctl = await startController({ env: { LINSTOR_SATELLITE_RECONNECT_MIN_MS: '50' } });
   await call('POST', '/v1/nodes', { name: 'cap1', type: 'SATELLITE', net_interfaces: [{ name: 'default', address: '127.0.0.1', satellite_port: sat.port }] });
-  await call('POST', '/v1/nodes/cap1/storage-pools', { storage_pool_name: 'thick', provider_kind: 'FILE', props: { 'StorDriver/FileDir': '/tmp/unused' } });
-  await call('POST', '/v1/nodes/cap1/storage-pools', { storage_pool_name: 'thin', provider_kind: 'FILE_THIN', props: { 'StorDriver/FileDir': '/tmp/unused' } });
+  await call('POST', '/v1/nodes/cap1/storage-pools', { storage_pool_name: 'thick', provider_kind: 'FILE', props: { 'StorDriver/FileDir': '/tmp/unused-thick' } });
+  await call('POST', '/v1/nodes/cap1/storage-pools', { storage_pool_name: 'thin', provider_kind: 'FILE_THIN', props: { 'StorDriver/FileDir': '/tmp/unused-thin' } });
   for (let i = 0; i < 100; i++) {
     const pools = (await call('GET', '/v1/nodes/cap1/storage-pools')).body as Array<{ storage_pool_name: string; free_capacity?: number }>;
     const node = (await call('GET', '/v1/nodes/cap1')).body as { connection_status: string };

@@ -49,14 +49,15 @@ test('volume definitions get the lowest free number, a DRBD minor, and answer 20
 
 test('zero, negative, huge and non-numeric sizes are refused and nothing is stored', async (t) => {
   const name = await rd();
-  for (const size_kib of [0, -1, 2 ** 60, null, '0']) {
+  // 0.5 is read as 0 (Jackson truncates fractions where an integer belongs).
+  for (const size_kib of [0, -1, 2 ** 60, null, '0', 0.5]) {
     const r = await call('POST', `/v1/resource-definitions/${name}/volume-definitions`, { volume_definition: { size_kib } });
     t.is(r.status, 500, String(size_kib));
     t.regex((r.body as Rc[])[0]!.message, /Volume size .* is invalid/);
     t.truthy((r.body as Rc[])[0]!.correction);
   }
   // Not a number at all: LINSTOR's JSON parser refuses the body (400) before any check.
-  for (const size_kib of ['10G', 1.5, [4096], { kib: 4096 }]) {
+  for (const size_kib of ['10G', [4096], { kib: 4096 }]) {
     const r = await call('POST', `/v1/resource-definitions/${name}/volume-definitions`, { volume_definition: { size_kib } });
     t.is(r.status, 400, JSON.stringify(size_kib));
     t.is((r.body as Rc[])[0]!.message, 'Unable to parse input json.');

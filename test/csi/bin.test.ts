@@ -23,7 +23,8 @@ test.after.always(async () => {
 });
 
 async function start(args: string[], env: Record<string, string> = {}): Promise<{ proc: ChildProcess; out: () => string }> {
-  const proc = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The node records go to the test's folder, never to /var/lib/linstor-csi.
+  const proc = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, CSI_STATE_DIR: join(dir, 'state'), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   procs.push(proc);
   let out = '';
   proc.stdout!.on('data', (d: Buffer) => { out += d.toString(); });

@@ -105,6 +105,13 @@ test('CreateVolume with an existing name whose size exceeds limit_bytes is ALREA
   t.is((await again({ required_bytes: String(32n * MiB) })).volume.volume_id, a.volume_id, 'required exactly the existing size');
   await ctl('DeleteVolume', { volume_id: a.volume_id });
 });
+test('CreateVolume with required_bytes above limit_bytes is OUT_OF_RANGE and creates nothing', async (t) => {
+  const name = uniq('range');
+  const r = ctl('CreateVolume', { name, capacity_range: { required_bytes: String(20n * MiB), limit_bytes: String(16n * MiB) }, volume_capabilities: [mountCap()], parameters: storageParams(env) });
+  t.is(await code(r), status.OUT_OF_RANGE);
+  const list = await ctl('ListVolumes', {});
+  t.false((list.entries ?? []).some((e: { volume: { volume_id: string } }) => e.volume.volume_id.toLowerCase().includes(name.toLowerCase())), 'no volume was created');
+});
 test('CreateVolume with an existing name and another content source is ALREADY_EXISTS', async (t) => {
   const src = await newVolume();
   const name = uniq('src');

@@ -72,7 +72,7 @@ export async function startCsiEnv(count = 2): Promise<CsiEnv> {
   };
   try {
     for (let i = 0; i < count; i++) {
-      const p = await startPlugin({ endpoint: `unix://${join(dir, `n${i}`, 'csi.sock')}`, nodeName: cluster.nodes[i]!.name, linstorEndpoint: cluster.ctl.url, log, deviceWaitMs: 30_000 });
+      const p = await startPlugin({ endpoint: `unix://${join(dir, `n${i}`, 'csi.sock')}`, nodeName: cluster.nodes[i]!.name, linstorEndpoint: cluster.ctl.url, log, deviceWaitMs: 30_000, stateDir: join(dir, `n${i}`, 'state') });
       plugins.push(p);
       clients.push(csiClient(p.socketPath));
     }

@@ -218,6 +218,11 @@ export class FakeControllerClient {
     return this.received.length;
   }
 
+  /** The seq of the last apply sent (an update builds on it). */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
   /**
    * hello + auth, as the real controller pairs: a satellite seen for the first time hands
    * over its node key (kept here, per key id), later ones prove it.

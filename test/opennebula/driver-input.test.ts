@@ -1,8 +1,10 @@
 import test from 'ava';
+import { hostPath } from '../../plugins/opennebula/lib/args.js';
 import { capacityFromPools } from '../../plugins/opennebula/lib/capacity.js';
 import { datastoreConfig } from '../../plugins/opennebula/lib/datastore-config.js';
 import { parseDriverAction, readDriverAction } from '../../plugins/opennebula/lib/drv-action.js';
-import { diskResourceName, vmInfoFromXml } from '../../plugins/opennebula/lib/one-cli.js';
+import { diskResourceName, showDatastore, showVm, vmInfoFromXml } from '../../plugins/opennebula/lib/one-cli.js';
+import { DriverError } from '../../plugins/opennebula/lib/log.js';
 import { child, parseXml, text } from '../../plugins/opennebula/lib/xml.js';
 import { b64, datastoreXml, drvAction, fixture, runDriver, vmXml } from './one-env.js';
 
@@ -109,6 +111,13 @@ test('tm context hands over to the ssh driver and says so when it is not install
   t.regex(r.stderr, /ERROR: tm\/linstor\/context: \/nonexistent-remotes\/tm\/ssh\/context is missing\. Fix: install OpenNebula's ssh transfer driver/);
 });
 
+test('a TM argument host:path splits on the first colon: the path keeps no colon, a bare path has no host', (t) => {
+  t.deepEqual(hostPath('node-1:/var/lib/one/datastores/0/5/disk.0', '$1'), { host: 'node-1', path: '/var/lib/one/datastores/0/5/disk.0' });
+  t.deepEqual(hostPath('node-1:/var/lib/one/a:b', '$1'), { host: 'node-1', path: '/var/lib/one/a:b' }, 'a colon inside the path stays');
+  t.deepEqual(hostPath('/var/lib/one/datastores/0/5/disk.0', '$1'), { host: '', path: '/var/lib/one/datastores/0/5/disk.0' });
+  t.throws(() => hostPath(undefined, '$1 (source)'), { message: /missing argument \$1 \(source\)/ });
+});
+
 test('tm actions with missing arguments name the argument to fix', async (t) => {
   const r = await runDriver('tm', 'resize', ['host:/var/lib/one/datastores/0/5/disk.0', 'big', '5', '0']);
   t.not(r.code, 0);
@@ -116,4 +125,11 @@ test('tm actions with missing arguments name the argument to fix', async (t) => 
   const m = await runDriver('tm', 'mkimage', ['64']);
   t.not(m.code, 0);
   t.regex(m.stderr, /ERROR: tm\/linstor\/mkimage: missing argument \$2 \(format\)/);
+});
+
+test('ids that are not oned ids are refused before onevm/onedatastore runs', async (t) => {
+  for (const id of ['', '1 2', "1' OR '1'='1", '../1', '-1', '1\n2', '$(id)']) {
+    await t.throwsAsync(showDatastore(id), { instanceOf: DriverError, message: /is not a datastore id/ }, JSON.stringify(id));
+    await t.throwsAsync(showVm(id), { instanceOf: DriverError, message: /is not a VM id/ }, JSON.stringify(id));
+  }
 });

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { propChain } from '../../core/props/chain.js';
-import { propValue, resolveProp } from '../../core/props/resolver.js';
+import { mergeProps, propValue, resolveProp } from '../../core/props/resolver.js';
 import { disklessStorPoolName, resolveStorPoolName } from '../../core/props/stor-pool-name.js';
 
 const p = (v: string) => ({ props: { 'Aux/k': v, StorPoolName: v } });
@@ -22,6 +22,11 @@ test('a property set on a more specific object wins, in one order whatever the c
   t.deepEqual(propChain({ resourceGroup: undefined, resourceDefinition: p('rd') }).map((l) => l.level), ['resource-definition'], 'absent objects are skipped');
   t.deepEqual(propChain({ nodeConnection: [p('a'), p('b')], resourceConnection: p('c') }).map((l) => l.level),
     ['node-connection', 'node-connection', 'resource-connection'], 'several connections are several levels');
+});
+
+test('the merged props a satellite gets hold the most specific value of each key, and every key of every level', (t) => {
+  const merged = mergeProps(propChain({ resource: { 'Aux/k': 'rsc' }, controller: { 'Aux/k': 'ctrl', 'Aux/only-ctrl': 'c' }, node: { 'Aux/k': 'node', 'Aux/n': 'n' } }));
+  t.deepEqual(merged, { 'Aux/k': 'rsc', 'Aux/only-ctrl': 'c', 'Aux/n': 'n' });
 });
 
 test('StorPoolName resolves as linstor-server does: resource > volume definition > definition > group > node, then peers, then DfltStorPool', (t) => {

@@ -28,6 +28,13 @@ test('names PVE could not have made are refused', (t) => {
   t.throws(() => snapshotName('pm-12cf742a', 'a b'));
 });
 
+test('a legacy name is a LINSTOR resource name, so at most 48 characters: 48 parse, 49 are refused', (t) => {
+  const at48 = `vm-100-disk-${'1'.repeat(48 - 'vm-100-disk-'.length)}`;
+  t.is(at48.length, 48);
+  t.is(parseVolname(at48).linstorName, at48);
+  t.throws(() => parseVolname(`${at48}1`), { message: /unable to parse PVE volume name/ });
+});
+
 test('generated names avoid resources that already exist', (t) => {
   let calls = 0;
   const n = newUuidName(5, () => ++calls < 3);

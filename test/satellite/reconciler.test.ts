@@ -24,6 +24,8 @@ test('volumes in a pool that nobody wants any more are removed, with their loop 
   const dir = makeTempDir();
   t.teardown(() => removeTempDir(dir));
   writeFileSync(join(dir, 'notes.txt'), 'not ours');
+  // The folder is the pool's (its marker says so), so files named like its volumes are its own.
+  writeFileSync(join(dir, '.linstor-pool'), JSON.stringify({ pool: 'pool', node: 'n1' }));
   spawnSync('truncate', ['-s', '4M', join(dir, 'ghost_00000.img')]);
   spawnSync('losetup', ['--find', '--show', join(dir, 'ghost_00000.img')]);
   spawnSync('truncate', ['-s', '4M', join(dir, 'stale_00003.img')]);

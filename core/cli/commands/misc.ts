@@ -52,7 +52,7 @@ export const spaceReportingCommand: CmdSpec = {
     run: async (ctx, p) => {
       const r = fromFile<Obj>(p) ?? await ctx.client.transport.get<Obj>('/v1/space-report');
       if (ctx.machine) { ctx.out(`${pyJson([r])}\n`); return ExitCode.OK; }
-      ctx.out(`${r?.report ?? ''}\n`);
+      ctx.out(`${r?.reportText ?? ''}\n`); // python-linstor's SpaceReport.report is reportText; print() adds the newline
       return ExitCode.OK;
     },
   }],

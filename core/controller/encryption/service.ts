@@ -6,6 +6,7 @@ import {
   newMasterKey, newVolumeKey, openMasterKey, seal, sealMasterKey, unseal, WrongPassphraseError,
   type MasterKeyRecord, type Sealed,
 } from './crypto.js';
+import { PassphraseThrottle } from './throttle.js';
 
 /**
  * The master passphrase and the volume keys it protects (§3.8). What is stored (the `secrets`
@@ -23,6 +24,14 @@ export interface EncryptionCtx { state: ClusterState; log?: Logger }
 interface Unlocked { masterKey: Buffer; cache: Map<string, { iv: string; key: string }> }
 /** Per cluster state (one per controller process; tests may run several in one process). */
 const unlocked = new WeakMap<ClusterState, Unlocked>();
+const throttles = new WeakMap<ClusterState, PassphraseThrottle>();
+
+/** Opens the master key with `pass`, slowed down after wrong passphrases (throttle.ts). */
+function openThrottled(state: ClusterState, pass: string, rec: MasterKeyRecord): Promise<Buffer> {
+  let t = throttles.get(state);
+  if (!t) { t = new PassphraseThrottle(); throttles.set(state, t); }
+  return t.run(() => openMasterKey(pass, rec));
+}
 
 function record(state: ClusterState): MasterKeyRecord | undefined {
   return state.secrets.get(MASTER_KEY_ROW) as MasterKeyRecord | undefined;
@@ -91,7 +100,7 @@ export async function enterPassphrase(ctx: EncryptionCtx, passphrase: unknown): 
     });
   }
   try {
-    const masterKey = await openMasterKey(pass, rec);
+    const masterKey = await openThrottled(ctx.state, pass, rec);
     unlocked.set(ctx.state, { masterKey, cache: new Map() });
   } catch (e) {
     if (e instanceof WrongPassphraseError) throw wrongPassphrase();
@@ -124,7 +133,7 @@ export async function modifyPassphrase(ctx: EncryptionCtx, oldPassphrase: unknow
     });
   }
   let masterKey: Buffer;
-  try { masterKey = await openMasterKey(oldPass, rec); } catch (e) {
+  try { masterKey = await openThrottled(ctx.state, oldPass, rec); } catch (e) {
     if (e instanceof WrongPassphraseError) throw wrongPassphrase();
     throw e;
   }

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { loadIdentity, loadTrust, minTlsVersion, TlsConfigError } from '../../tls/material.js';
 import type { ControllerConfig } from '../config.js';
+import { answerMalformedHttp } from './error-handler.js';
 
 export interface RestListeners {
   httpPort?: number;
@@ -65,6 +66,7 @@ export async function startRestListeners(app: RequestListener, config: Controlle
       ...(ca ? { ca, requestCert: true, rejectUnauthorized: true } : {}),
     }, app);
     server.keepAliveTimeout = 65_000;
+    answerMalformedHttp(server);
     server.on('tlsClientError', (err, sock) => log.warn({ peer: sock.remoteAddress, reason: err.message }, 'HTTPS client refused in the TLS handshake'));
     httpsPort = await listen(server, h.port, h.listenAddr);
     servers.push(server);
@@ -73,6 +75,7 @@ export async function startRestListeners(app: RequestListener, config: Controlle
   if (config.http.enabled) {
     const server = createHttpServer(redirectToHttps(app, () => httpsPort));
     server.keepAliveTimeout = 65_000;
+    answerMalformedHttp(server);
     try {
       httpPort = await listen(server, config.http.port, config.http.listenAddr);
     } catch (e) {

@@ -1,11 +1,10 @@
 import type { Router } from 'express';
 import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
-import { ApiError } from '../../model/errors.js';
 import { printable } from '../../model/names.js';
 import { applyPropsModify } from '../../props/modify.js';
 import type { ControllerContext } from '../context.js';
 import { route } from '../http/handler.js';
-import { exportPath } from '../services/db-export.js';
+import { exportDatabase } from '../services/db-export.js';
 import { exportDocument, writeExport } from '../../store/export.js';
 import { SqliteStore } from '../../store/sqlite.js';
 import { CONTROLLER_VERSION } from '../errors/reporter.js';
@@ -62,15 +61,11 @@ export function registerControllerRoutes(r: Router, ctx: ControllerContext): voi
 
   // export-db writes the JSON export any backend can import; the older backup-db copies a SQLite file.
   const exportDb = (sqliteCopy: boolean) => route(reporter, { obj: CTRL, op: 'CRT', body: 'POST /v1/controller/database/export', bodyOptional: true }, 201, async (_req, _res, b) => {
-    const path = exportPath(b.backup_name, ctx.config.configDirectory);
-    try {
-      if (sqliteCopy && ctx.store instanceof SqliteStore) await ctx.store.exportTo(path);
-      else writeExport(path, await exportDocument(ctx.store, `linstor-controller ${CONTROLLER_VERSION}`));
-    } catch (err) {
-      throw new ApiError('FAIL_INVLD_DB_EXPORT_FILE', `The database could not be exported to '${path}': ${err instanceof Error ? err.message : String(err)}`, {
-        correction: 'Check that the controller may write to that directory.', obj: CTRL, op: 'CRT',
-      });
-    }
+    const store = ctx.store;
+    const path = await exportDatabase(b.backup_name, ctx.config.db.backupDirectory, async (tmp) => {
+      if (sqliteCopy && store instanceof SqliteStore) await store.exportTo(tmp);
+      else writeExport(tmp, await exportDocument(store, `linstor-controller ${CONTROLLER_VERSION}`));
+    });
     return { rc: [rcEntry('CREATED', `Database exported to '${path}'.`, { obj: CTRL, op: 'CRT', details: `Store kind: ${ctx.store.kind}` })] };
   });
   r.post('/v1/controller/database/export', exportDb(false));

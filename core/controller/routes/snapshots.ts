@@ -81,7 +81,8 @@ export function registerSnapshotRoutes(r: Router, ctx: ControllerContext): void 
     rc: await restoreResources(ctx, String(req.params.rd), String(req.params.snap), b),
   })));
 
-  r.post('/v1/resource-definitions/:rd/snapshot-rollback/:snap', route(reporter, { obj: 'SNAPSHOT', op: 'MOD' }, 200, async (req) => ({
+  // Proxmox sends no body, linstor-client `{}`; zfs_rollback_strategy is validated and ignored (README, Known gaps).
+  r.post('/v1/resource-definitions/:rd/snapshot-rollback/:snap', route(reporter, { obj: 'SNAPSHOT', op: 'MOD', body: 'POST /v1/resource-definitions/{resource}/snapshot-rollback/{snapshot}', bodyOptional: true }, 200, async (req) => ({
     rc: await rollbackSnapshot(ctx, String(req.params.rd), String(req.params.snap)),
   })));
 

@@ -1,6 +1,7 @@
 /** Resource definitions: create (with LINSTOR's external-name derivation), modify, delete. */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
+import { checkDrbdSecret } from '../../model/drbd-options.js';
 import { ApiError, Errors } from '../../model/errors.js';
 import { nameKey, printable } from '../../model/names.js';
 import type { LayerKind, ResourceDefinition, ResourceGroup } from '../../model/types.js';
@@ -95,7 +96,8 @@ export async function createResourceDefinition(ctx: ControllerContext, body: api
   const layerData = layerStackFromLayerData(rb.layer_data);
   const port = body.drbd_port;
   const peerSlots = body.drbd_peer_slots;
-  const secret = body.drbd_secret;
+  // The secret is written into a quoted string of the .res file: the DRBD secret rule applies.
+  const secret = body.drbd_secret === undefined || body.drbd_secret === null ? undefined : checkDrbdSecret(body.drbd_secret);
   const transport = checkTransport(body.drbd_transport_type);
   const rd = await state.mutate((tx) => {
     const name = given ?? deriveResourceName(ext!, (n) => state.resourceDefinitions.has(nameKey(n)));

@@ -1,6 +1,7 @@
 import { ApiError } from '../../model/errors.js';
 import { nameKey, printable } from '../../model/names.js';
 import { PROVIDER_KINDS, type Props, type ProviderKind, type Resource, type StoragePool } from '../../model/types.js';
+import { FILE_DIR_KEY, fileDirProblem } from '../../props/file-dir.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import { volumeStoragePool } from '../state/volume-pool.js';
 
@@ -20,7 +21,6 @@ export function checkProviderKind(v: unknown): ProviderKind {
 // VG/LV charset and ZFS dataset names; no leading '-', so it can never read as an option.
 const LVM_NAME = /^[A-Za-z0-9+_.][A-Za-z0-9+_.-]{0,126}$/;
 const ZFS_NAME = /^[A-Za-z0-9_.:][A-Za-z0-9_.:-]*(\/[A-Za-z0-9_.:][A-Za-z0-9_.:-]*)*$/;
-const FILE_DIR = /^\/[A-Za-z0-9_.+@:/-]*$/;
 
 function driverError(kind: ProviderKind, key: string, value: string | undefined, why: string, example: string): ApiError {
   return new ApiError('FAIL_STOR_POOL_CONFIGURATION_ERROR',
@@ -59,10 +59,11 @@ export function checkDriverProps(kind: ProviderKind, poolProps: Props, nodeProps
       return;
     }
     case 'FILE': case 'FILE_THIN': {
-      const k = 'StorDriver/FileDir';
-      const v = get(k);
-      if (v === undefined || !FILE_DIR.test(v) || v.split('/').includes('..') || v.length > 4096) {
-        throw driverError(kind, k, v, 'File pools keep their backing files in an absolute directory on the node.', '/var/lib/linstor-pools/pool1');
+      const v = get(FILE_DIR_KEY);
+      const problem = v === undefined ? undefined : fileDirProblem(v);
+      if (v === undefined || problem) {
+        throw driverError(kind, FILE_DIR_KEY, v, problem ? `File pools keep their backing files in a folder of their own: ${problem}.`
+          : 'File pools keep their backing files in an absolute directory on the node.', '/var/lib/linstor-pools/pool1');
       }
       return;
     }

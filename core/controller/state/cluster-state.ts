@@ -5,6 +5,7 @@ import type {
 import type { Snapshot } from '../../model/snapshot.js';
 import type { RowChange, Store, TableName } from '../../store/store.js';
 import { CommitPipeline } from './commit-pipeline.js';
+import { checkPoolFolders } from './pool-folders.js';
 import { DELETED, Table, type MutationScope } from './table.js';
 import { Transaction } from './transaction.js';
 
@@ -108,6 +109,8 @@ export class ClusterState {
       if (result && typeof (result as { then?: unknown }).then === 'function') {
         throw new Error('ClusterState.mutate: the callback must be synchronous (it returned a promise)');
       }
+      // Rules that span objects (no two FILE pools of a node share a folder) hold after every change.
+      checkPoolFolders(this, tx);
     } catch (err) {
       tx.unstageAll();
       throw err;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ApiError } from '../../model/errors.js';
 import type { CommandRunner } from '../../exec/index.js';
 import { loopDevicesOf } from './loop-devices.js';
+import { pathInPool } from './pool-folder.js';
 import { parseSnapshotVolumeName, snapshotVolumeName } from './provider.js';
 
 const SUFFIX = '.img';
@@ -21,7 +22,7 @@ export class FileSnapshots {
   constructor(private readonly runner: CommandRunner, private readonly dir: string, private readonly timeoutMs?: number) {}
 
   file(volume: string, snapshot?: string): string {
-    return join(this.dir, (snapshot ? snapshotVolumeName(volume, snapshot) : volume) + SUFFIX);
+    return pathInPool(this.dir, (snapshot ? snapshotVolumeName(volume, snapshot) : volume) + SUFFIX);
   }
 
   /** Tries one reflink copy of a small probe file in the pool directory. */

@@ -13,11 +13,12 @@ export class FileThinProvider extends FileProvider {
 
   private get snaps(): FileSnapshots { return new FileSnapshots(this.ctx.runner, this.dir, this.timeoutMs); }
 
-  createSnapshot(volume: string, snapshot: string): Promise<void> { return this.snaps.create(volume, snapshot); }
-  deleteSnapshot(volume: string, snapshot: string): Promise<void> { return this.snaps.delete(volume, snapshot); }
-  listSnapshots(): Promise<Array<{ volume: string; snapshot: string }>> { return this.snaps.list(); }
+  // Making files needs the folder claimed; deleting or overwriting them needs it proven ours.
+  async createSnapshot(volume: string, snapshot: string): Promise<void> { await this.claim(); return this.snaps.create(volume, snapshot); }
+  async deleteSnapshot(volume: string, snapshot: string): Promise<void> { await this.requireOwned(); return this.snaps.delete(volume, snapshot); }
+  async listSnapshots(): Promise<Array<{ volume: string; snapshot: string }>> { return this.snaps.list(); }
   /** The new volume file starts as a copy of the snapshot; create() then grows and attaches it. */
-  override restoreSnapshot(source: string, snapshot: string, target: string): Promise<void> { return this.snaps.restore(source, snapshot, target); }
-  rollbackSnapshot(volume: string, snapshot: string): Promise<void> { return this.snaps.rollback(volume, snapshot); }
-  reflinkSupported(): Promise<boolean> { return this.snaps.reflinkSupported(); }
+  override async restoreSnapshot(source: string, snapshot: string, target: string): Promise<void> { await this.claim(); return this.snaps.restore(source, snapshot, target); }
+  async rollbackSnapshot(volume: string, snapshot: string): Promise<void> { await this.requireOwned(); return this.snaps.rollback(volume, snapshot); }
+  async reflinkSupported(): Promise<boolean> { return this.snaps.reflinkSupported(); }
 }

@@ -1,10 +1,10 @@
 import { open, readdir, stat, statfs, unlink } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import { ApiError } from '../../model/errors.js';
 import type { ProviderKind } from '../../model/types.js';
 import { BaseProvider } from './base-provider.js';
 import { LoopInventory } from './loop-devices.js';
 import { parseVolumeName, requireProp, type PoolCapacity, type ProviderContext, type ProviderVolume, type Support } from './provider.js';
+import { claimIfEmpty, claimPoolFolder, checkedPoolFolder, pathInPool, refusedPool, requirePoolOwnership, type PoolOwner } from './pool-folder.js';
 
 const SUFFIX = '.img';
 
@@ -22,8 +22,22 @@ export class FileProvider extends BaseProvider<FileRow> {
     this.loops = ctx.loops ?? new LoopInventory(ctx.runner, false);
   }
 
-  protected get dir(): string { return resolve(requireProp(this.ctx, 'FileDir', '/var/lib/linstor-pools/pool1')); }
-  protected file(name: string): string { return join(this.dir, name + SUFFIX); }
+  /** The pool's folder, re-checked here (FileDir rule, no clash with another pool of this node). */
+  protected get dir(): string {
+    if (this.ctx.refusal) throw refusedPool(this.pool.name, this.ctx.refusal);
+    return checkedPoolFolder(this.pool.name, requireProp(this.ctx, 'FileDir', '/var/lib/linstor-pools/pool1'));
+  }
+  protected file(name: string): string {
+    if (!parseVolumeName(name)) throw new ApiError('FAIL_INVLD_VLM_NR', `'${name}' is not a volume name of this pool.`);
+    return pathInPool(this.dir, name + SUFFIX);
+  }
+  protected get owner(): PoolOwner { return { pool: this.pool.name, node: this.ctx.nodeName ?? '' }; }
+  /** Marks the folder as this pool's before the first file is made in it. */
+  protected claim(): Promise<void> {
+    return claimPoolFolder(this.dir, this.owner).catch((e: NodeJS.ErrnoException) => { throw e instanceof ApiError ? e : this.dirError(e); });
+  }
+  /** Proof (the folder's marker) that the files there are this pool's, before anything is deleted. */
+  protected requireOwned(): Promise<void> { return requirePoolOwnership(this.dir, this.owner); }
 
   async supported(): Promise<Support> {
     try {
@@ -44,6 +58,7 @@ export class FileProvider extends BaseProvider<FileRow> {
 
   async listVolumes(): Promise<ProviderVolume[]> {
     const entries = await readdir(this.dir).catch((e: NodeJS.ErrnoException) => { throw this.dirError(e); });
+    await claimIfEmpty(this.dir, this.owner, (e) => e.endsWith(SUFFIX));
     const loops = await this.loops.list(this.timeoutMs);
     const byName = new Map<string, ProviderVolume>();
     for (const entry of entries) {
@@ -69,6 +84,7 @@ export class FileProvider extends BaseProvider<FileRow> {
 
   protected async createEmpty(name: string, sizeKib: number): Promise<void> {
     const path = this.file(name);
+    await this.claim();
     // 'wx' fails if a concurrent or earlier attempt created it meanwhile: then we just grow it.
     await open(path, 'wx').then((fh) => fh.close()).catch((e: NodeJS.ErrnoException) => {
       if (e.code !== 'EEXIST') throw this.dirError(e);
@@ -110,6 +126,7 @@ export class FileProvider extends BaseProvider<FileRow> {
 
   async delete(name: string): Promise<void> {
     const path = this.file(name);
+    await this.requireOwned();
     for (const l of await this.loops.list(this.timeoutMs)) {
       if (l.backFile === path) await this.loops.detach(l.device, this.timeoutMs);
     }

@@ -64,6 +64,10 @@ export interface ProviderContext {
   log?: Logger;
   /** Node props: StorDriver/* may be set on the node and inherited by pools. */
   nodeProps?: Props;
+  /** This satellite's node name: FILE pools write it into their folder's ownership marker. */
+  nodeName?: string;
+  /** Set when the pool must not be touched this apply (its folder overlaps another pool's). */
+  refusal?: string;
   /** The node's loop devices, shared by its FILE pools (kept by the reconciler; see LoopInventory). */
   loops?: LoopInventory;
   /** Replaces the wait for a new device node (tests with recorded outputs have no device node). */

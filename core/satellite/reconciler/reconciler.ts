@@ -6,6 +6,7 @@ import type { CommandRunner } from '../../exec/index.js';
 import type { LayerRegistry } from '../layers/registry.js';
 import { InventoryProvider } from '../providers/inventory.js';
 import { LoopInventory } from '../providers/loop-devices.js';
+import { clashingPoolFolders } from '../providers/pool-folder.js';
 import type { ProviderContext, StorageProvider } from '../providers/provider.js';
 import { createProvider } from '../providers/registry.js';
 import { applySnapshots } from '../snapshots/apply-snapshots.js';
@@ -49,6 +50,8 @@ export class Reconciler {
   /** Seq of the model: the last message merged into it. */
   version = 0;
   private localSeq = 0;
+  /** FILE pools whose folders clash after resolving symlinks: pool → why it is left alone. */
+  private refusals = new Map<string, string>();
   private progress: () => void = () => {};
 
   constructor(private readonly deps: ReconcilerDeps) {
@@ -85,6 +88,10 @@ export class Reconciler {
     this.version = seq;
     const change = this.model.update(u, (name) => this.results.get(name)?.error !== undefined);
     this.updateProviders(change.pools);
+    // updateProviders may add pools whose folder clash changed: their resources are walked again.
+    if (change.pools.size) for (const r of this.model.resources.values()) {
+      if (r.volumes.some((v) => change.pools.has(v.storagePool))) { change.resources.add(r.name); change.repeated.delete(r.name); }
+    }
     for (const p of change.pools) this.reports.poolTouched(p);
     this.versions.expect(seq, [...change.resources, ...change.repeated]);
     // Repeats of a state already applied (a peer's change that left this resource as it was)
@@ -176,11 +183,21 @@ export class Reconciler {
 
   /** Makes providers for new or changed pools (each keeps its own inventory), drops removed ones. */
   private updateProviders(changed: Set<string>): void {
+    if (changed.size) {
+      // A pool's folder may now clash with another's (or stop clashing): those get new providers too.
+      const before = this.refusals;
+      this.refusals = clashingPoolFolders(this.model.pools.values(), this.model.props);
+      for (const name of new Set([...before.keys(), ...this.refusals.keys()])) {
+        if (before.get(name) !== this.refusals.get(name)) changed.add(name);
+      }
+      for (const [pool, why] of this.refusals) this.deps.log.error({ pool }, `storage pool refused: ${why}`);
+    }
     for (const name of changed) {
       const pool = this.model.pools.get(name);
       if (!pool) { this.providers.delete(name); continue; }
       this.providers.set(name, new InventoryProvider(createProvider({
         ...this.deps.providerContext, runner: this.deps.runner, pool, log: this.deps.log, nodeProps: this.model.props, loops: this.loops,
+        nodeName: this.model.nodeName, refusal: this.refusals.get(name),
       })));
     }
     if (changed.size) this.deps.layers.storage.setProviders(this.providers as Map<string, StorageProvider>);

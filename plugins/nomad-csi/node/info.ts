@@ -3,9 +3,9 @@ import { existsSync, statSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import { status } from '@grpc/grpc-js';
 import { sleep, type PluginContext } from '../context.js';
-import { CsiError, notFound, orUndefined } from '../errors.js';
+import { CsiError, notFound } from '../errors.js';
+import { existingVolumeId, localDevice, mountedDeviceNumber, requirePath, requireVolumeId } from './device.js';
 import { deviceSize, mountAt } from './mounts.js';
-import { requireArg } from './stage.js';
 
 export function nodeGetCapabilities(): unknown {
   return { capabilities: ['STAGE_UNSTAGE_VOLUME', 'GET_VOLUME_STATS', 'EXPAND_VOLUME'].map((type) => ({ rpc: { type } })) };
@@ -23,14 +23,17 @@ export async function nodeGetInfo(ctx: PluginContext): Promise<unknown> {
   return { node_id: ctx.nodeName, max_volumes_per_node: '0', accessible_topology: { segments } };
 }
 
-async function requireKnownVolume(ctx: PluginContext, id: string): Promise<void> {
-  if (!(await orUndefined(() => ctx.client.resourceDefinitions.get(id)))) throw notFound(`volume ${id} does not exist`);
+/** Stats and growth act only on a path this plugin staged or published for the volume. */
+function requireOwnPath(ctx: PluginContext, id: string, path: string): void {
+  const rec = ctx.records.get(id);
+  const known = rec?.staged?.path === path || rec?.published.some((p) => p.path === path);
+  if (!known) throw notFound(`volume ${id} is not staged or published at ${path} by this plugin`);
 }
 
 export async function nodeGetVolumeStats(ctx: PluginContext, req: { volume_id?: string; volume_path?: string }): Promise<unknown> {
-  const id = requireArg(req.volume_id, 'volume_id');
-  const path = requireArg(req.volume_path, 'volume_path');
-  await requireKnownVolume(ctx, id);
+  const id = requireVolumeId(req.volume_id);
+  const path = requirePath(req.volume_path, 'volume_path');
+  requireOwnPath(ctx, existingVolumeId(id), path);
   if (!existsSync(path)) throw notFound(`volume path ${path} does not exist`);
   const m = await mountAt(ctx.runner, path);
   if (!m) throw notFound(`volume ${id} is not mounted at ${path}`);
@@ -54,14 +57,16 @@ export async function nodeGetVolumeStats(ctx: PluginContext, req: { volume_id?: 
  * ControllerExpandVolume; we wait for it). Repeating it is harmless: the tools no-op.
  */
 export async function nodeExpandVolume(ctx: PluginContext, req: { volume_id?: string; volume_path?: string; capacity_range?: { required_bytes?: string } | null }): Promise<unknown> {
-  const id = requireArg(req.volume_id, 'volume_id');
-  const path = requireArg(req.volume_path, 'volume_path');
-  await requireKnownVolume(ctx, id);
+  const id = requireVolumeId(req.volume_id);
+  const path = requirePath(req.volume_path, 'volume_path');
+  requireOwnPath(ctx, existingVolumeId(id), path);
   return ctx.locks.with([`vol:${id}`], async () => {
     const m = await mountAt(ctx.runner, path);
     if (!m) throw notFound(`volume ${id} is not mounted at ${path}`);
+    const own = await localDevice(ctx, id);
+    if (mountedDeviceNumber(path) !== own.rdev) throw notFound(`the mount at ${path} is not volume ${id}'s device`);
     const isDir = statSync(path).isDirectory();
-    const dev = isDir ? m.source : path;
+    const dev = own.path;
     const want = BigInt(req.capacity_range?.required_bytes ?? '0');
     const end = Date.now() + ctx.deviceWaitMs;
     let size = await deviceSize(ctx.runner, dev);

@@ -18,14 +18,23 @@ export async function mountAt(run: CommandRunner, path: string): Promise<MountIn
   return { source: last.source.replace(/\[.*\]$/, ''), fstype: last.fstype, options: last.options.split(','), target: last.target };
 }
 
-/** The filesystem signature on a device ('' when blank). blkid exits 2 when it finds none. */
-export async function fsTypeOf(run: CommandRunner, dev: string): Promise<string> {
-  const r = await run.run(['blkid', '-p', '-s', 'TYPE', '-o', 'value', dev], { okExitCodes: [0, 2], quiet: true });
-  return r.exitCode === 0 ? r.stdout.trim() : '';
+/**
+ * Every signature low-level probing finds on a device (TYPE, USAGE, PTTYPE, ...): filesystems,
+ * partition tables, RAID, LVM, LUKS. Empty when the device is blank (blkid exits 2).
+ */
+export async function deviceSignatures(run: CommandRunner, dev: string): Promise<Record<string, string>> {
+  const r = await run.run(['blkid', '-p', '-o', 'export', '--', dev], { okExitCodes: [0, 2], quiet: true });
+  const out: Record<string, string> = {};
+  if (r.exitCode !== 0) return out;
+  for (const line of r.stdout.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq > 0) out[line.slice(0, eq)] = line.slice(eq + 1);
+  }
+  return out;
 }
 
-export async function mkfs(run: CommandRunner, fs: string, dev: string, fsOpts?: string): Promise<void> {
-  const extra = (fsOpts ?? '').split(/\s+/).filter(Boolean);
+/** Only for a device that holds no signature at all (stage.ts checks): mkfs never forces. */
+export async function mkfs(run: CommandRunner, fs: string, dev: string, extra: readonly string[] = []): Promise<void> {
   await run.run([`mkfs.${fs}`, '-q', ...extra, dev], { timeoutMs: 300_000 });
 }
 

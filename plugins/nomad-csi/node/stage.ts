@@ -1,15 +1,18 @@
 /**
  * NodeStageVolume / NodeUnstageVolume: the volume's filesystem mounted once per node at the
- * staging path (mkfs first when the device is blank). Block volumes need no staging: the
+ * staging path. The device comes from the controller (device.ts), mkfs runs only on a device
+ * that holds no signature at all, and unstaging touches only a staging the plugin recorded,
+ * unmounting only a mount of the volume's own device. Block volumes need no staging: the
  * device is bind-mounted straight to the target at publish time.
  */
-import { mkdirSync } from 'node:fs';
 import { isBlock, requireCapability, type VolumeCapability } from '../capabilities.js';
 import type { PluginContext } from '../context.js';
-import { alreadyExists, invalid } from '../errors.js';
+import { alreadyExists, invalid, precondition } from '../errors.js';
 import { nodeOptions } from '../params.js';
-import { localDevice } from './device.js';
-import { deviceSize, fsTypeOf, mkfs, mount, mountAt, umount } from './mounts.js';
+import { existingVolumeId, localDevice, mountedDeviceNumber, requirePath, requireVolumeId, type VolumeDevice } from './device.js';
+import { checkFsOptions } from './fs-options.js';
+import { makeDirs, removeDirsIfEmpty } from './made-paths.js';
+import { deviceSignatures, deviceSize, mkfs, mount, mountAt, umount } from './mounts.js';
 
 export interface NodeStageRequest {
   volume_id?: string; staging_target_path?: string; volume_capability?: VolumeCapability | null;
@@ -21,45 +24,78 @@ export function requireArg(v: string | undefined, what: string): string {
   return v;
 }
 
-/** Staging again at the same path with the same device is success; another device there is ALREADY_EXISTS. */
+/** Staging again at the same path with the same device is success; another mount there is ALREADY_EXISTS. */
 export async function nodeStageVolume(ctx: PluginContext, req: NodeStageRequest): Promise<unknown> {
-  const id = requireArg(req.volume_id, 'volume_id');
-  const staging = requireArg(req.staging_target_path, 'staging_target_path');
+  const id = requireVolumeId(req.volume_id);
+  const staging = requirePath(req.staging_target_path, 'staging_target_path');
   const cap = requireCapability(req.volume_capability);
+  const opts = checkFsOptions(nodeOptions(req.volume_context));
+  existingVolumeId(id);
   return ctx.locks.with([`vol:${id}`], async () => {
-    const dev = await localDevice(ctx, id, req.publish_context);
+    const dev = await localDevice(ctx, id);
     if (isBlock(cap)) return {};
     const run = ctx.runner;
-    const current = await mountAt(run, staging);
-    if (current) {
-      if (current.source === dev) return {};
-      throw alreadyExists(`staging path ${staging} already has ${current.source} mounted, not ${dev}`);
+    if (await mountAt(run, staging)) {
+      const rec = ctx.records.get(id);
+      if (mountedDeviceNumber(staging) === dev.rdev && rec?.staged?.path === staging) return {};
+      throw alreadyExists(`staging path ${staging} already has something mounted that this plugin did not stage for volume ${id}`);
     }
-    const opts = nodeOptions(req.volume_context);
     const wanted = cap.mount?.fs_type || 'ext4';
-    let fs = await fsTypeOf(run, dev);
+    let fs = await fsOnDevice(ctx, dev);
     if (!fs) {
-      await mkfs(run, wanted, dev, opts.fsOpts);
+      await mkfs(run, wanted, dev.path, opts.mkfsArgs);
       fs = wanted;
-    }
-    else if (fs.startsWith('ext')) await growExtOffline(ctx, dev);
-    mkdirSync(staging, { recursive: true });
-    const options = [...(cap.mount?.mount_flags ?? []), ...(opts.mountOpts ?? '').split(',')].map((s) => s.trim()).filter(Boolean);
+    } else if (fs.startsWith('ext')) await growExtOffline(ctx, dev.path);
+    const createdDirs = makeDirs(staging);
+    const options = [...(cap.mount?.mount_flags ?? []), ...opts.mountOptions].map((s) => s.trim()).filter(Boolean);
     // Restored snapshots share the XFS UUID of their origin; without nouuid the second mount fails.
     if (fs === 'xfs' && !options.includes('nouuid')) options.push('nouuid');
-    await mount(run, dev, staging, { fstype: fs, options });
-    if (fs === 'xfs' && opts.postMountXfsOpts) await run.run(['xfs_io', '-c', opts.postMountXfsOpts, staging]);
-    ctx.log.info({ volume: id, dev, staging, fs }, 'volume staged');
+    try {
+      await mount(run, dev.path, staging, { fstype: fs, options });
+    } catch (e) {
+      removeDirsIfEmpty(createdDirs);
+      throw e;
+    }
+    ctx.records.update(id, (r) => { r.device = dev.path; r.rdev = String(dev.rdev); r.staged = { path: staging, fs, createdDirs }; });
+    if (fs === 'xfs' && opts.xfsIoCommand) await run.run(['xfs_io', '-c', opts.xfsIoCommand, staging]);
+    ctx.log.info({ volume: id, dev: dev.path, staging, fs }, 'volume staged');
     return {};
   });
 }
 
-/** Unstaging a path that is not mounted is success. */
+/**
+ * The filesystem the device holds ('' when it holds nothing at all). A partition table, LVM,
+ * LUKS, RAID or any other signature is data: the device is not formatted, and staging fails.
+ */
+async function fsOnDevice(ctx: PluginContext, dev: VolumeDevice): Promise<string> {
+  const sig = await deviceSignatures(ctx.runner, dev.path);
+  if (sig.TYPE && sig.USAGE === 'filesystem') return sig.TYPE;
+  const what = sig.PTTYPE ? `a ${sig.PTTYPE} partition table` : sig.TYPE ? `${sig.TYPE} data` : undefined;
+  if (what) throw precondition(`device ${dev.path} holds ${what}, not a filesystem: it is not formatted (that would destroy it)`);
+  return '';
+}
+
+/** Unstaging a path that this plugin did not stage (or that is not mounted) is success and touches nothing. */
 export async function nodeUnstageVolume(ctx: PluginContext, req: { volume_id?: string; staging_target_path?: string }): Promise<unknown> {
-  const id = requireArg(req.volume_id, 'volume_id');
-  const staging = requireArg(req.staging_target_path, 'staging_target_path');
+  const id = requireVolumeId(req.volume_id);
+  const staging = requirePath(req.staging_target_path, 'staging_target_path');
+  existingVolumeId(id);
   return ctx.locks.with([`vol:${id}`], async () => {
-    while (await mountAt(ctx.runner, staging)) await umount(ctx.runner, staging);
+    const rec = ctx.records.get(id);
+    if (!rec?.staged || rec.staged.path !== staging) return {};
+    const own = new Set([rec.rdev]);
+    while (await mountAt(ctx.runner, staging)) {
+      const mounted = mountedDeviceNumber(staging);
+      if (!own.has(String(mounted))) {
+        // Re-read the volume's device: after a restart of the satellite it may have a new number.
+        const now = await localDevice(ctx, id).catch(() => undefined);
+        if (!now || now.rdev !== mounted) throw precondition(`${staging} has a mount that is not volume ${id}'s device; it is left alone`);
+        own.add(String(now.rdev));
+      }
+      await umount(ctx.runner, staging);
+    }
+    removeDirsIfEmpty(rec.staged.createdDirs);
+    ctx.records.update(id, (r) => { delete r.staged; });
     return {};
   });
 }

@@ -1,4 +1,4 @@
-import { diskIdOf, hostPath, intArg, requireArg } from './args.js';
+import { diskIdOf, intArg, requireArg, vmHostPath } from './args.js';
 import { imageField, tmContext, type DsContext } from './context.js';
 import { DriverError } from './log.js';
 import { snapshotName } from './linstor.js';
@@ -17,7 +17,7 @@ export function snapshotTarget(ctx: DsContext): { source: string; snap: string }
  * the LINSTOR snapshot name and the datastore's context.
  */
 export async function tmSnapshotTarget(argv: string[]) {
-  const disk = hostPath(argv[0], '$1 (host:path)');
+  const disk = vmHostPath(argv[0], '$1 (host:path)', requireArg(argv, 2, 'vm id'));
   const snapId = intArg(argv, 1, 'snapshot id');
   const diskId = diskIdOf(disk.path);
   if (diskId === undefined) throw new DriverError(`$1 '${argv[0]}' does not end in /disk.<id>`);

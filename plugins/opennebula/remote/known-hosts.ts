@@ -4,6 +4,7 @@
  * and `@revoked` markers; `@cert-authority` lines are skipped (not supported).
  */
 import { createHmac } from 'node:crypto';
+import { globMatcher } from '../../../core/client/index.js';
 
 export interface KnownHostKey { type: string; key: Buffer }
 
@@ -17,8 +18,7 @@ function patternMatches(pattern: string, token: string): boolean {
     if (!salt || !hash) return false;
     return createHmac('sha1', Buffer.from(salt, 'base64')).update(token).digest('base64') === hash;
   }
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-  return re.test(token);
+  return globMatcher(pattern).test(token);
 }
 
 function hostMatches(field: string, token: string): boolean {

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Client, type ConnectConfig } from 'ssh2';
-import { ExecError, formatArgv, shellQuote, DEFAULT_TIMEOUT_MS, type CommandRunner, type RunOptions, type RunResult } from '../../../core/exec/index.js';
+import { auditCommand, ExecError, formatArgv, shellQuote, DEFAULT_TIMEOUT_MS, type CommandRunner, type RunOptions, type RunResult } from '../../../core/exec/index.js';
 import { verifyHostKey } from './known-hosts.js';
 
 export interface SshTarget {
@@ -71,6 +71,7 @@ export class SshRunner implements CommandRunner {
   /** Runs argv remotely; input may be a string or a stream; lines are reported as they arrive. */
   async stream(argv: readonly string[], opts: StreamOptions & { inputStream?: NodeJS.ReadableStream } = {}): Promise<RunResult> {
     if (argv.length === 0) throw new TypeError('SshRunner.run: empty argv');
+    auditCommand(argv, this.name);
     const client = await this.connect();
     const envPrefix = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
     const command = `${envPrefix ? `env ${envPrefix} ` : ''}${formatArgv(argv)}`;
@@ -116,6 +117,7 @@ export class SshRunner implements CommandRunner {
    * through the front-end, e.g. tar | tar); `done` settles when the command has exited.
    */
   async readable(argv: readonly string[]): Promise<{ stdout: NodeJS.ReadableStream; done: Promise<RunResult> }> {
+    auditCommand(argv, this.name);
     const client = await this.connect();
     const command = formatArgv(argv);
     const started = Date.now();

@@ -3,7 +3,7 @@
  * `<SOURCE>-vm<vmid>-disk<i>` (clone API), attach it on the host and link disk.i.
  * Running twice reuses the existing copy.
  */
-import { diskIdOf, hostPath, requireArg } from '../lib/args.js';
+import { diskIdOf, hostPath, requireArg, vmHostPath } from '../lib/args.js';
 import { cloneResource } from '../lib/clone.js';
 import { tmContext } from '../lib/context.js';
 import { DriverError, logInfo } from '../lib/log.js';
@@ -13,8 +13,8 @@ import { runAction } from '../run.js';
 
 export async function clone(argv: string[]): Promise<void> {
   const src = hostPath(argv[0], '$1 (fe:SOURCE)').path;
-  const dst = hostPath(argv[1], '$2 (host:path)');
   const vmId = requireArg(argv, 2, 'vm id');
+  const dst = vmHostPath(argv[1], '$2 (host:path)', vmId);
   const diskId = diskIdOf(dst.path);
   if (diskId === undefined) throw new DriverError(`$2 '${argv[1]}' does not end in /disk.<id>`, 'oned passes host:<system ds>/<vmid>/disk.<id>');
   const ctx = await tmContext(requireArg(argv, 3, 'datastore id'));

@@ -3,7 +3,7 @@
  * resource into the new image SOURCE. With snap_id ≥ 0 the disk snapshot is copied: it is
  * restored into a temporary resource first.
  */
-import { diskIdOf, hostPath, intArg, requireArg } from '../lib/args.js';
+import { diskIdOf, hostPath, intArg, requireArg, vmHostPath } from '../lib/args.js';
 import { cloneResource } from '../lib/clone.js';
 import { tmContext } from '../lib/context.js';
 import { DriverError, logInfo } from '../lib/log.js';
@@ -12,7 +12,7 @@ import { diskResource } from '../lib/tm.js';
 import { runAction } from '../run.js';
 
 export async function cpds(argv: string[]): Promise<void> {
-  const src = hostPath(argv[0], '$1 (host:path)');
+  const src = vmHostPath(argv[0], '$1 (host:path)', requireArg(argv, 3, 'vm id'));
   const target = hostPath(argv[1], '$2 (fe:SOURCE)').path;
   const snapId = intArg(argv, 2, 'snapshot id');
   const vmId = requireArg(argv, 3, 'vm id');

@@ -3,15 +3,15 @@
  * the host's diskless attachment; copies of non-persistent images and volatile disks are
  * deleted. For the VM folder, the folder goes. Running twice finds nothing left to do.
  */
-import { diskIdOf, hostPath, requireArg } from '../lib/args.js';
+import { diskIdOf, requireArg, vmHostPath } from '../lib/args.js';
 import { tmContext } from '../lib/context.js';
 import { logInfo } from '../lib/log.js';
 import { diskResource, unlinkOnHost } from '../lib/tm.js';
 import { runAction } from '../run.js';
 
 export async function del(argv: string[]): Promise<void> {
-  const dst = hostPath(argv[0], '$1 (host:path)');
   const vmId = requireArg(argv, 1, 'vm id');
+  const dst = vmHostPath(argv[0], '$1 (host:path)', vmId);
   const ctx = await tmContext(requireArg(argv, 2, 'datastore id'));
   const diskId = diskIdOf(dst.path);
   try {

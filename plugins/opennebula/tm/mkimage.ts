@@ -3,7 +3,7 @@
  * `OpenNebula-Volatile-vm<vmid>-disk<i>` from the (system) datastore's resource group,
  * formatted when `format` names a file system (or swap), attached and linked on the host.
  */
-import { diskIdOf, hostPath, intArg, requireArg } from '../lib/args.js';
+import { diskIdOf, intArg, requireArg, vmHostPath } from '../lib/args.js';
 import { makeFilesystem } from '../lib/copy.js';
 import { dataNodes, tmContext } from '../lib/context.js';
 import { DriverError, logInfo } from '../lib/log.js';
@@ -13,7 +13,7 @@ import { runAction } from '../run.js';
 const NO_FS = new Set(['', 'raw', 'qcow2', 'none']);
 
 export async function makeVolatile(sizeMiB: number, format: string, dstArg: string | undefined, vmId: string, dsId: string): Promise<void> {
-  const dst = hostPath(dstArg, 'host:path');
+  const dst = vmHostPath(dstArg, 'host:path', vmId);
   const diskId = diskIdOf(dst.path);
   if (diskId === undefined) throw new DriverError(`'${dstArg}' does not end in /disk.<id>`, 'oned passes host:<system ds>/<vmid>/disk.<id>');
   const ctx = await tmContext(dsId);

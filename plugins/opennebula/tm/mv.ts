@@ -5,7 +5,7 @@
  * its files and the LINSTOR disk links re-made there, then removed on the old host
  * (lib/vm-folder.ts). Disk links are made by whichever of the two calls comes second too.
  */
-import { diskIdOf, hostPath, requireArg } from '../lib/args.js';
+import { diskIdOf, requireArg, vmHostPath } from '../lib/args.js';
 import { tmContext } from '../lib/context.js';
 import { logInfo } from '../lib/log.js';
 import { showVm } from '../lib/one-cli.js';
@@ -14,9 +14,9 @@ import { moveVmFolder } from '../lib/vm-folder.js';
 import { runAction } from '../run.js';
 
 export async function mv(argv: string[]): Promise<void> {
-  const src = hostPath(argv[0], '$1 (src_host:path)');
-  const dst = hostPath(argv[1], '$2 (dst_host:path)');
   const vmId = requireArg(argv, 2, 'vm id');
+  const src = vmHostPath(argv[0], '$1 (src_host:path)', vmId);
+  const dst = vmHostPath(argv[1], '$2 (dst_host:path)', vmId);
   const ctx = await tmContext(requireArg(argv, 3, 'datastore id'));
   const diskId = diskIdOf(dst.path);
   try {

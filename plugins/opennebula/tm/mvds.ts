@@ -1,11 +1,11 @@
 /** tm mvds `host:dir/disk.i fe:SOURCE vmid dsid`: detach of a persistent disk: unlink and drop the host's attachment. */
-import { diskIdOf, hostPath, requireArg } from '../lib/args.js';
+import { diskIdOf, hostPath, requireArg, vmHostPath } from '../lib/args.js';
 import { tmContext } from '../lib/context.js';
 import { runAction } from '../run.js';
 import { unlinkOnHost } from '../lib/tm.js';
 
 export async function mvds(argv: string[]): Promise<void> {
-  const src = hostPath(argv[0], '$1 (host:path)');
+  const src = vmHostPath(argv[0], '$1 (host:path)', requireArg(argv, 2, 'vm id'));
   const source = hostPath(argv[1], '$2 (fe:SOURCE)').path;
   requireArg(argv, 2, 'vm id');
   const ctx = await tmContext(requireArg(argv, 3, 'datastore id'));

@@ -3,6 +3,7 @@
  * `cinder-<type id>` per type, described `For volume type "<name>"`, one volume group, and
  * the `linstor:*` extra specs turned into its select filter and properties.
  */
+import { compileUserRegex } from '../../../core/client/index.js';
 import type { AutoSelectFilter, ResourceGroup } from '../../../core/client/index.js';
 import type { CinderConfig } from '../config.js';
 import { badRequest } from '../http/faults.js';
@@ -36,7 +37,7 @@ export function resourceGroupFor(type: VolumeTypeRecord, cfg: CinderConfig): Res
   f.place_count = n;
   f.diskless_on_remaining = s['linstor:diskless_on_remaining'] ? bool('linstor:diskless_on_remaining', s['linstor:diskless_on_remaining']) : false;
   if (s['linstor:do_not_place_with_regex']) {
-    try { new RegExp(s['linstor:do_not_place_with_regex']); } catch { throw badRequest('Extra spec linstor:do_not_place_with_regex is not a valid regular expression.'); }
+    try { compileUserRegex(s['linstor:do_not_place_with_regex'], 'Extra spec linstor:do_not_place_with_regex'); } catch (e) { throw badRequest((e as Error).message); }
     f.not_place_with_rsc_regex = s['linstor:do_not_place_with_regex'];
   }
   f.layer_stack = layerListOf(type, cfg).map((l) => l.toUpperCase());

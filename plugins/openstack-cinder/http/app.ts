@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { LinstorApiError, LinstorConnectionError } from '../../../core/client/index.js';
+import { LinstorApiError, LinstorConnectionError, MAX_JSON_DEPTH, nestsDeeperThan } from '../../../core/client/index.js';
 import type { CinderService } from '../service/context.js';
 import { authenticate, type RequestContext } from './auth.js';
 import { CinderFault } from './faults.js';
@@ -60,7 +60,8 @@ export function createApp(svc: CinderService, registerRoutes: (r: Router) => voi
   app.get('/', (req, res) => { res.status(300).json(versionsDocument(baseUrl(req))); });
   app.get(['/v3', '/v3/'], (req, res) => { res.status(200).json(versionsDocument(baseUrl(req))); });
 
-  app.use(express.json({ limit: '1mb', type: () => true }));
+  app.use(express.json({ limit: svc.cfg.maxRequestBodySize, type: () => true }));
+  app.use((req, _res, next) => { next(nestsDeeperThan(req.body) ? new CinderFault(400, `Malformed request body: it nests deeper than ${MAX_JSON_DEPTH} levels.`) : undefined); });
 
   app.use('/v3', (req, res, next) => {
     const version = negotiate(req.headers);
@@ -102,10 +103,22 @@ export function createApp(svc: CinderService, registerRoutes: (r: Router) => voi
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     let fault: CinderFault;
+    const httpError = err as { type?: string; status?: number; statusCode?: number };
     if (err instanceof CinderFault) fault = err;
-    else if ((err as { type?: string }).type === 'entity.parse.failed') fault = new CinderFault(400, 'Malformed request body: the body is not valid JSON.');
+    else if (httpError.type === 'entity.parse.failed') fault = new CinderFault(400, 'Malformed request body: the body is not valid JSON.');
+    else if (httpError.type === 'entity.too.large') {
+      // oslo.middleware's RequestBodySizeLimiter, as Cinder's paste pipeline runs it.
+      fault = new CinderFault(413, `Request is too large. Larger than max_request_body_size (${svc.cfg.maxRequestBodySize}).`);
+    } else if (httpError.type === 'request.aborted') { res.destroy(); return; }
     else if (err instanceof LinstorConnectionError) fault = new CinderFault(503, `The LINSTOR controller cannot be reached: ${err.message}`);
     else if (err instanceof LinstorApiError) fault = new CinderFault(500, `LINSTOR controller error: ${err.message}`);
+    else if (typeof httpError.type === 'string' || httpError.status === 400 || httpError.statusCode === 400) {
+      // Other body errors (unknown Content-Encoding or charset, a length that lies) and paths that
+      // do not decode (%ff): Cinder cannot read the body or find the resource either.
+      fault = typeof httpError.type === 'string'
+        ? new CinderFault(400, 'Malformed request body: the body could not be read.')
+        : new CinderFault(404, 'The resource could not be found.');
+    }
     else {
       svc.log.error({ err, requestId: res.locals.requestId, url: req.originalUrl }, 'unexpected error');
       fault = new CinderFault(500, 'The server has either erred or is incapable of performing the requested operation.');

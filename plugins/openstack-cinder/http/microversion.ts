@@ -1,7 +1,9 @@
 /**
- * Microversion negotiation (cinder/api/openstack/api_version_request.py): the request header
- * `OpenStack-API-Version: volume X.Y` (or `latest`); missing means 3.0; outside the range is
- * 406, malformed is 400.
+ * Microversion negotiation as Cinder's wsgi.Request.set_api_version_request and
+ * api_version_request.py do it: no `OpenStack-API-Version` header means 3.0; otherwise the
+ * first comma-separated entry containing `volume` must be `volume X.Y` (or `volume latest`)
+ * with X.Y matching ^[1-9]\d*\.([1-9]\d*|0)$ (ASCII digits: WSGI headers are latin-1); a header
+ * without such an entry, or a malformed version, is 400; a version outside the range is 406.
  */
 import { CinderFault } from './faults.js';
 
@@ -11,7 +13,7 @@ export const MAX_VERSION = '3.71';
 export class ApiVersion {
   constructor(readonly major: number, readonly minor: number) {}
   static parse(s: string): ApiVersion | undefined {
-    const m = /^(\d+)\.(0|[1-9]\d*)$/.exec(s.trim());
+    const m = /^([1-9][0-9]*)\.(0|[1-9][0-9]*)$/.exec(s);
     return m ? new ApiVersion(Number(m[1]), Number(m[2])) : undefined;
   }
   cmp(o: ApiVersion): number { return this.major - o.major || this.minor - o.minor; }
@@ -27,22 +29,28 @@ const MAX = ApiVersion.parse(MAX_VERSION)!;
 export function negotiate(headers: Record<string, string | string[] | undefined>): ApiVersion {
   let raw = headers['openstack-api-version'];
   if (Array.isArray(raw)) raw = raw.join(',');
-  let wanted: string | undefined;
-  if (raw) {
-    // The header may list several services: "volume 3.5, compute 2.1".
-    for (const part of raw.split(',')) {
-      const [svc, ver] = part.trim().split(/\s+/);
-      if (svc?.toLowerCase() === 'volume' && ver) wanted = ver;
-    }
-  }
-  if (wanted === undefined) return MIN;
-  if (wanted.toLowerCase() === 'latest') return MAX;
+  if (raw === undefined) return MIN;
+  // The header may list several services: "volume 3.5, compute 2.1"; Cinder takes the first
+  // entry that contains "volume" (case-sensitive, as a substring).
+  const entry = raw.split(',').find((part) => part.includes('volume'));
+  if (entry === undefined) throw new CinderFault(400, 'API version None is not supported on this method.');
+  // Python's str.split(): any whitespace separates, including a latin-1 no-break space.
+  const words = entry.trim().split(/\s+/);
+  // Cinder unpacks exactly two words; anything else would crash it (a 500), so it is refused here.
+  const wanted = words.length === 2 ? words[1]! : '';
+  if (wanted === 'latest') return MAX;
   const v = ApiVersion.parse(wanted);
-  if (!v) throw new CinderFault(400, `API Version String ${wanted} is of invalid format. Must be of format MajorNum.MinorNum.`);
+  if (!v) throw new CinderFault(400, `API Version String ${printableVersion(wanted)} is of invalid format. Must be of format MajorNum.MinorNum.`);
   if (v.cmp(MIN) < 0 || v.cmp(MAX) > 0) {
     throw new CinderFault(406, `Version ${v} is not supported by the API. Minimum is ${MIN_VERSION} and maximum is ${MAX_VERSION}.`);
   }
   return v;
+}
+
+/** A header value shown in a message: printable ASCII only, bounded. */
+function printableVersion(v: string): string {
+  const clean = v.replace(/[^\x20-\x7e]/g, '?');
+  return clean.length > 40 ? `${clean.slice(0, 37)}...` : clean || 'None';
 }
 
 /** The discovery document (cinder/api/views/versions.py) for `GET /` and `GET /v3/`. */

@@ -18,7 +18,8 @@ export function paginate<T extends { id: string }>(req: Request, all: T[], keys:
   if (!sorts.length) sorts.push(['created_at', 'desc']);
   if (!sorts.some(([k]) => k === 'id')) sorts.push(['id', sorts[0]![1]]);
   for (const [k, d] of sorts) {
-    if (!keys[k]) throw badRequest(`Invalid input received: Invalid sort key ${k}.`);
+    // Own keys only: `__proto__` or `constructor` must not reach Object.prototype.
+    if (!Object.hasOwn(keys, k)) throw badRequest(`Invalid input received: Invalid sort key ${printableKey(k)}.`);
     if (d !== 'asc' && d !== 'desc') throw badRequest(`Invalid input received: Invalid sort direction ${d}.`);
   }
   const sorted = [...all].sort((a, b) => {
@@ -46,6 +47,8 @@ export function paginate<T extends { id: string }>(req: Request, all: T[], keys:
   void kind;
   return { items, next };
 }
+
+const printableKey = (k: string): string => k.replace(/[^\x20-\x7e]/g, '?').slice(0, 64);
 
 export function nextLink(base: string, project: string, path: string, req: Request, marker: string): { rel: string; href: string }[] {
   const q = new URLSearchParams();

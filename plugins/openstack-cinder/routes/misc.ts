@@ -31,6 +31,11 @@ export function registerMiscRoutes(r: Router): void {
     for (const [k, v] of Object.entries(l)) out[k] = usage ? { in_use: used[k] ?? 0, limit: v, reserved: 0, allocated: 0 } : v;
     return out;
   };
+  // A project id is a Keystone id (at most 64 printable characters): anything else would end up
+  // as a key in the controller's store, which refuses it. Cinder answers such ids with a 400.
+  r.param('project', (_req, _res, next, value: unknown) => {
+    next(typeof value === 'string' && /^[\x21-\x7e]{1,64}$/.test(value) ? undefined : badRequest('Invalid project id: at most 64 printable ASCII characters.'));
+  });
   r.get('/os-quota-sets/:project/defaults', h(async (req, res, c) => { res.json({ quota_set: { id: String(req.params.project), ...c.svc.cfg.quotas } }); }));
   r.get('/os-quota-sets/:project', h(async (req, res, c) => {
     const p = String(req.params.project);

@@ -19,12 +19,19 @@ export async function getVolume(svc: CinderService, ctx: RequestContext, id: str
   return v;
 }
 
+/** Cinder's largest size (constants.DB_MAX_INT, a signed 32-bit column), in GiB. */
+export const DB_MAX_INT = 0x7fffffff;
+
+/** A size as Cinder's schema (parameter_types.volume_size) takes it: an integer or a string of digits, 1..DB_MAX_INT. */
 export function parseSize(v: unknown, field = 'size'): number {
-  const n = typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) {
-    throw badRequest(`Invalid input received: ${field} must be an integer (in GiB) greater than 0, not ${JSON.stringify(v)}.`);
-  }
-  return n;
+  const shown = String(JSON.stringify(v) ?? v).slice(0, 64);
+  const invalid = (why: string): never => { throw badRequest(`Invalid input for field/attribute ${field}. Value: ${shown}. ${why}`); };
+  if (typeof v === 'string' && !/^[0-9]+$/.test(v)) invalid(`${shown} does not match '^[0-9]+$'`);
+  const n = typeof v === 'string' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n)) return invalid(`${shown} is not of type 'integer', 'string'`);
+  if (n < 1) invalid(`${shown} is less than the minimum of 1`);
+  if (n > DB_MAX_INT) invalid(`${shown} is greater than the maximum of ${DB_MAX_INT}`);
+  return n as number;
 }
 
 export async function quotaLimits(svc: CinderService, project: string): Promise<Record<string, number>> {

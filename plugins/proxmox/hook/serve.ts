@@ -10,6 +10,8 @@ import { dirname } from 'node:path';
 import pino from 'pino';
 import { handleRequest } from './handle.js';
 
+const MAX_REQUEST_BYTES = 1024 * 1024;
+
 export async function serve(socketPath: string): Promise<Server> {
   const log = pino({ level: process.env.LINSTOR_LOG_LEVEL ?? 'info', base: { component: 'proxmox-hook' } }, pino.destination(2));
   mkdirSync(dirname(socketPath), { recursive: true });
@@ -17,9 +19,20 @@ export async function serve(socketPath: string): Promise<Server> {
   // allowHalfOpen: the shim half-closes after its request and still reads the answer.
   const server = createServer({ allowHalfOpen: true }, (conn) => {
     const chunks: Buffer[] = [];
-    conn.on('data', (c: Buffer) => chunks.push(c));
+    let size = 0;
+    conn.on('data', (c: Buffer) => {
+      size += c.length;
+      // A PVE request is a few KiB: anything this large is not one, and is not buffered.
+      if (size > MAX_REQUEST_BYTES) {
+        if (!conn.writableEnded) conn.end(`${JSON.stringify({ error: `linstor-pve-hook: request larger than ${MAX_REQUEST_BYTES} bytes` })}\n`);
+        conn.destroySoon();
+        return;
+      }
+      chunks.push(c);
+    });
     conn.on('error', (e) => log.warn({ err: e.message }, 'hook connection failed'));
     conn.on('end', () => {
+      if (size > MAX_REQUEST_BYTES) return;
       void handleRequest(Buffer.concat(chunks).toString('utf8'), log).then(({ code, reply }) => {
         if (code !== 0) log.warn({ code, error: reply.error }, 'hook failed');
         conn.end(`${JSON.stringify(reply)}\n`);

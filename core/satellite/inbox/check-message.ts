@@ -1,0 +1,266 @@
+/**
+ * The satellite's inbox check: every message from a controller is validated against the
+ * model's own rules (names, sizes, paths, layer lists, numbers) before anything acts on it.
+ * A message that breaks a rule is refused whole, so a half-valid desired state can never make
+ * the reconciler treat the dropped part as orphans. Per-object checks are exported so every
+ * message type (full state, incremental upserts) goes through the same rules.
+ */
+import { isIP } from 'node:net';
+import { DRBD_SECRET } from '../../model/drbd-options.js';
+import { checkLayerStack } from '../../model/layer-stack-rules.js';
+import { ApiError } from '../../model/errors.js';
+import { checkName, printable } from '../../model/names.js';
+import type {
+  ControllerMessage, DesiredDrbdPeer, DesiredNodeState, DesiredStateUpdate, DesiredResource, DesiredSnapshot, DesiredStoragePool,
+  DesiredVolume, DevicePoolRequest,
+} from '../../model/satellite-protocol.js';
+import { checkVolumeSizeKib } from '../../model/sizes.js';
+import { PROVIDER_KINDS, type Props } from '../../model/types.js';
+import { checkFileDir, FILE_DIR_KEY } from '../../props/file-dir.js';
+import { MAX_KEY_LENGTH, MAX_VALUE_LENGTH } from '../../props/keys.js';
+
+/** Refusal of a message: `path` names the field ("state.resources[3].name"). */
+export class InvalidMessageError extends ApiError {
+  constructor(readonly path: string, reason: string) {
+    super('FAIL_INVLD_REQUEST', `Refused a controller message: ${path} ${reason}`, {
+      cause: 'The satellite checks every desired state against the model\'s rules before acting on it.',
+      correction: 'Check the controller version and its logs; the satellite keeps its current state.',
+    });
+  }
+}
+
+const fail = (path: string, reason: string): never => { throw new InvalidMessageError(path, reason); };
+
+/** Wraps a model check so its message names the field. */
+function rule<T>(path: string, check: () => T): T {
+  try { return check(); } catch (e) { return fail(path, `is invalid: ${(e as Error).message}`); }
+}
+
+function object(v: unknown, path: string): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(path, 'must be an object');
+  return v as Record<string, unknown>;
+}
+function array(v: unknown, path: string, max = 1_000_000): unknown[] {
+  if (!Array.isArray(v)) fail(path, 'must be a list');
+  if ((v as unknown[]).length > max) fail(path, `has more than ${max} entries`);
+  return v as unknown[];
+}
+function int(v: unknown, path: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) fail(path, `must be an integer from ${min} to ${max}, not ${printable(v)}`);
+  return v as number;
+}
+function bool(v: unknown, path: string): void {
+  if (v !== undefined && typeof v !== 'boolean') fail(path, 'must be true or false');
+}
+function text(v: unknown, path: string, max: number, pattern?: RegExp): string {
+  if (typeof v !== 'string' || v.length > max || v.includes('\u0000') || (pattern && !pattern.test(v))) fail(path, `is not an acceptable value: '${printable(v)}'`);
+  return v as string;
+}
+function optional<T>(v: unknown, check: (x: unknown) => T): T | undefined {
+  return v === undefined || v === null ? undefined : check(v);
+}
+
+const FLAG = /^[A-Z][A-Z0-9_]{0,63}$/;
+/** A device node below /dev; no '.' or '..' segment can lead elsewhere. */
+const DEVICE_PATH = /^\/dev(\/(?!\.\.?(\/|$))[A-Za-z0-9_.:-]+)+$/;
+/** Ids, nonces and proofs of the pairing handshake (core/model/pairing.ts). */
+const TOKEN = /^[A-Za-z0-9+/=_-]{1,256}$/;
+const TOOL_ARG = /^[^\u0000-\u001f]{0,4096}$/;
+
+export function checkProps(v: unknown, path: string): Props {
+  const props = object(v, path);
+  for (const [k, val] of Object.entries(props)) {
+    if (k.length === 0 || k.length > MAX_KEY_LENGTH) fail(`${path}`, `has an invalid key '${printable(k)}'`);
+    text(val, `${path}['${printable(k)}']`, MAX_VALUE_LENGTH);
+    if (k === FILE_DIR_KEY) rule(`${path}['${k}']`, () => checkFileDir(val));
+  }
+  return props as Props;
+}
+
+function flags(v: unknown, path: string): void {
+  array(v, path, 64).forEach((f, i) => text(f, `${path}[${i}]`, 64, FLAG));
+}
+
+function address(v: unknown, path: string): void {
+  if (typeof v !== 'string' || isIP(v) === 0) fail(path, `must be an IP address, not '${printable(v)}'`);
+}
+
+function netInterfaces(v: unknown, path: string): void {
+  for (const [name, ip] of Object.entries(object(v, path))) {
+    rule(`${path} key`, () => checkName('net-interface', name));
+    address(ip, `${path}.${name}`);
+  }
+}
+
+export function checkDesiredStoragePool(v: unknown, path = 'storagePool'): DesiredStoragePool {
+  const p = object(v, path);
+  rule(`${path}.name`, () => checkName('storage-pool', p.name));
+  if (!(PROVIDER_KINDS as readonly unknown[]).includes(p.providerKind)) fail(`${path}.providerKind`, `is not a provider kind: '${printable(p.providerKind)}'`);
+  checkProps(p.props, `${path}.props`);
+  if ((p.providerKind === 'FILE' || p.providerKind === 'FILE_THIN') && (p.props as Props)[FILE_DIR_KEY] !== undefined) {
+    rule(`${path}.props['${FILE_DIR_KEY}']`, () => checkFileDir((p.props as Props)[FILE_DIR_KEY]));
+  }
+  return p as unknown as DesiredStoragePool;
+}
+
+function checkVolume(v: unknown, path: string): DesiredVolume {
+  const vol = object(v, path);
+  int(vol.volumeNumber, `${path}.volumeNumber`, 0, 65535);
+  rule(`${path}.sizeKib`, () => checkVolumeSizeKib(vol.sizeKib));
+  rule(`${path}.storagePool`, () => checkName('storage-pool', vol.storagePool));
+  checkProps(vol.props, `${path}.props`);
+  optional(vol.minorNumber, (m) => int(m, `${path}.minorNumber`, 0, 1048575));
+  optional(vol.luks, (l) => text(object(l, `${path}.luks`).key, `${path}.luks.key`, 4096));
+  return vol as unknown as DesiredVolume;
+}
+
+function checkPeer(v: unknown, path: string): DesiredDrbdPeer {
+  const p = object(v, path);
+  rule(`${path}.nodeName`, () => checkName('node', p.nodeName));
+  int(p.nodeId, `${path}.nodeId`, 0, 31);
+  address(p.address, `${path}.address`);
+  int(p.port, `${path}.port`, 1, 65535);
+  bool(p.diskless, `${path}.diskless`);
+  checkProps(p.connectionProps, `${path}.connectionProps`);
+  optional(p.hostName, (h) => rule(`${path}.hostName`, () => checkName('node', h)));
+  optional(p.netInterfaces, (n) => netInterfaces(n, `${path}.netInterfaces`));
+  optional(p.flags, (f) => flags(f, `${path}.flags`));
+  return p as unknown as DesiredDrbdPeer;
+}
+
+export function checkDesiredResource(v: unknown, path = 'resource'): DesiredResource {
+  const r = object(v, path);
+  rule(`${path}.name`, () => checkName('resource', r.name));
+  const stack = array(r.layerStack, `${path}.layerStack`, 8);
+  if (stack.length) rule(`${path}.layerStack`, () => checkLayerStack(stack));
+  flags(r.flags, `${path}.flags`);
+  checkProps(r.props, `${path}.props`);
+  const numbers = new Set<number>();
+  array(r.volumes, `${path}.volumes`, 65536).forEach((x, i) => {
+    const vol = checkVolume(x, `${path}.volumes[${i}]`);
+    if (numbers.has(vol.volumeNumber)) fail(`${path}.volumes[${i}].volumeNumber`, `repeats volume number ${vol.volumeNumber}`);
+    numbers.add(vol.volumeNumber);
+  });
+  optional(r.drbd, (d) => {
+    const drbd = object(d, `${path}.drbd`);
+    int(drbd.nodeId, `${path}.drbd.nodeId`, 0, 31);
+    int(drbd.port, `${path}.drbd.port`, 1, 65535);
+    optional(drbd.secret, (s) => text(s, `${path}.drbd.secret`, 64, DRBD_SECRET));
+    int(drbd.peerSlots, `${path}.drbd.peerSlots`, 1, 31);
+    array(drbd.peers, `${path}.drbd.peers`, 31).forEach((p, i) => checkPeer(p, `${path}.drbd.peers[${i}]`));
+    optional(drbd.address, (a) => address(a, `${path}.drbd.address`));
+    optional(drbd.hostName, (h) => rule(`${path}.drbd.hostName`, () => checkName('node', h)));
+    optional(drbd.netInterfaces, (n) => netInterfaces(n, `${path}.drbd.netInterfaces`));
+    optional(drbd.alStripes, (n) => int(n, `${path}.drbd.alStripes`, 1, 1024));
+    optional(drbd.alStripeSizeKib, (n) => int(n, `${path}.drbd.alStripeSizeKib`, 4, 1024 * 1024));
+  });
+  return r as unknown as DesiredResource;
+}
+
+export function checkDesiredSnapshot(v: unknown, path = 'snapshot'): DesiredSnapshot {
+  const s = object(v, path);
+  rule(`${path}.resource`, () => checkName('resource', s.resource));
+  rule(`${path}.name`, () => checkName('snapshot', s.name));
+  array(s.volumes, `${path}.volumes`, 65536).forEach((x, i) => {
+    const vol = object(x, `${path}.volumes[${i}]`);
+    int(vol.volumeNumber, `${path}.volumes[${i}].volumeNumber`, 0, 65535);
+    rule(`${path}.volumes[${i}].storagePool`, () => checkName('storage-pool', vol.storagePool));
+    rule(`${path}.volumes[${i}].sizeKib`, () => checkVolumeSizeKib(vol.sizeKib));
+  });
+  bool(s.take, `${path}.take`);
+  bool(s.rollback, `${path}.rollback`);
+  bool(s.suspendIo, `${path}.suspendIo`);
+  return s as unknown as DesiredSnapshot;
+}
+
+/** LINSTOR names are case-insensitive: one list may not hold a name twice. */
+function uniqueNames(kind: string, names: string[], p: string): void {
+  const seen = new Set<string>();
+  for (const n of names) {
+    if (seen.has(n.toUpperCase())) fail(p, `names ${kind} '${n}' twice`);
+    seen.add(n.toUpperCase());
+  }
+}
+
+export function checkDesiredNodeState(v: unknown, path = 'state'): DesiredNodeState {
+  const s = object(v, path);
+  rule(`${path}.nodeName`, () => checkName('node', s.nodeName));
+  checkProps(s.props, `${path}.props`);
+  const pools = array(s.storagePools, `${path}.storagePools`, 4096).map((p, i) => checkDesiredStoragePool(p, `${path}.storagePools[${i}]`));
+  uniqueNames('storage pool', pools.map((p) => p.name), `${path}.storagePools`);
+  const resources = array(s.resources, `${path}.resources`).map((r, i) => checkDesiredResource(r, `${path}.resources[${i}]`));
+  uniqueNames('resource', resources.map((r) => r.name), `${path}.resources`);
+  optional(s.snapshots, (x) => array(x, `${path}.snapshots`).forEach((snap, i) => checkDesiredSnapshot(snap, `${path}.snapshots[${i}]`)));
+  return s as unknown as DesiredNodeState;
+}
+
+/** An incremental update: the same rules as a full state for every part it carries. */
+export function checkDesiredStateUpdate(v: unknown, path = 'update'): DesiredStateUpdate {
+  const u = object(v, path);
+  int(u.base, `${path}.base`, 0, Number.MAX_SAFE_INTEGER);
+  optional(u.storagePools, (x) => {
+    const pools = array(x, `${path}.storagePools`, 4096).map((p, i) => checkDesiredStoragePool(p, `${path}.storagePools[${i}]`));
+    uniqueNames('storage pool', pools.map((p) => p.name), `${path}.storagePools`);
+  });
+  optional(u.resources, (x) => {
+    const resources = array(x, `${path}.resources`).map((r, i) => checkDesiredResource(r, `${path}.resources[${i}]`));
+    uniqueNames('resource', resources.map((r) => r.name), `${path}.resources`);
+  });
+  optional(u.removed, (x) => array(x, `${path}.removed`).forEach((n, i) => rule(`${path}.removed[${i}]`, () => checkName('resource', n))));
+  optional(u.snapshots, (x) => array(x, `${path}.snapshots`).forEach((e, i) => {
+    const entry = object(e, `${path}.snapshots[${i}]`);
+    rule(`${path}.snapshots[${i}].resource`, () => checkName('resource', entry.resource));
+    array(entry.snapshots, `${path}.snapshots[${i}].snapshots`).forEach((snap, j) => checkDesiredSnapshot(snap, `${path}.snapshots[${i}].snapshots[${j}]`));
+  }));
+  return u as unknown as DesiredStateUpdate;
+}
+
+export function checkDevicePoolRequest(v: unknown, path = 'request'): DevicePoolRequest {
+  const r = object(v, path);
+  if (!['LVM', 'LVM_THIN', 'ZFS', 'ZFS_THIN'].includes(r.providerKind as string)) fail(`${path}.providerKind`, `is not LVM, LVM_THIN, ZFS or ZFS_THIN: '${printable(r.providerKind)}'`);
+  text(r.poolName, `${path}.poolName`, 64);
+  array(r.devicePaths, `${path}.devicePaths`, 256).forEach((d, i) => text(d, `${path}.devicePaths[${i}]`, 4096, DEVICE_PATH));
+  for (const k of ['pvCreateArguments', 'vgCreateArguments', 'lvCreateArguments', 'zpoolCreateArguments']) {
+    optional(r[k], (a) => array(a, `${path}.${k}`, 64).forEach((w, i) => text(w, `${path}.${k}[${i}]`, 4096, TOOL_ARG)));
+  }
+  return r as unknown as DevicePoolRequest;
+}
+
+/** Checks one parsed line from a controller; returns it typed, or throws InvalidMessageError. */
+export function checkControllerMessage(v: unknown): ControllerMessage {
+  const m = object(v, 'message');
+  switch (m.type) {
+    case 'hello':
+      text(m.version, 'message.version', 32, /^\d+\.\d+(\.\d+)?$/);
+      text(m.controllerId, 'message.controllerId', 256);
+      if (m.nodeName !== '') optional(m.nodeName, (n) => rule('message.nodeName', () => checkName('node', n)));
+      optional(m.clusterId, (v) => text(v, 'message.clusterId', 128, TOKEN));
+      optional(m.nonce, (v) => text(v, 'message.nonce', 128, TOKEN));
+      break;
+    case 'auth':
+      text(m.proof, 'message.proof', 256, TOKEN);
+      break;
+    case 'apply':
+      int(m.seq, 'message.seq', 0, Number.MAX_SAFE_INTEGER);
+      checkDesiredNodeState(m.state);
+      break;
+    case 'update':
+      int(m.seq, 'message.seq', 0, Number.MAX_SAFE_INTEGER);
+      checkDesiredStateUpdate(m.update);
+      break;
+    case 'ping':
+      optional(m.seq, (n) => int(n, 'message.seq', 0, Number.MAX_SAFE_INTEGER));
+      break;
+    case 'pong': break;
+    case 'physical-storage-list':
+      int(m.reqId, 'message.reqId', 0, Number.MAX_SAFE_INTEGER);
+      break;
+    case 'create-device-pool':
+      int(m.reqId, 'message.reqId', 0, Number.MAX_SAFE_INTEGER);
+      checkDevicePoolRequest(m.request);
+      break;
+    default:
+      fail('message.type', `is not a message this satellite knows: '${printable(m.type)}'`);
+  }
+  return m as unknown as ControllerMessage;
+}
