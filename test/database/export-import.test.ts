@@ -4,7 +4,7 @@
  * state; a non-empty database is refused unless --force; older exports are migrated.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
@@ -63,8 +63,10 @@ test.before(async () => {
     }
     await ok('PUT', '/v1/key-value-store/app', { override_props: { 'a/b': 'c', long: 'x'.repeat(5000) } });
     await ok('POST', '/v1/controller/properties', { override_props: { 'Aux/cluster': 'blue' } });
+    // A plain name: the controller writes it into its backup folder ([db] backup_directory).
+    await ok('POST', '/v1/controller/backup/db', { backup_name: 'backup-copy.db' });
     sqliteCopy = join(work, 'backup-copy.db');
-    await ok('POST', '/v1/controller/backup/db', { backup_name: sqliteCopy });
+    copyFileSync(join(ctl.dir, 'backups', 'backup-copy.db'), sqliteCopy);
     await ctl.kill();
     baseFile = join(work, 'base.json');
     const r = tool(ctl.dir, 'export-db', baseFile);

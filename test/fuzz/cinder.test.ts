@@ -8,6 +8,7 @@
  * tree is unchanged. Quotas keep accepted creates to a few real volumes.
  */
 import test from 'ava';
+import { call } from '../helpers/controller-rest.js';
 import fc from 'fast-check';
 import { request } from 'node:http';
 import { startStack, type Stack } from '../cinder/harness.js';
@@ -130,6 +131,10 @@ test.serial(`Cinder: ${CASES} hostile requests get Cinder's faults, never a 500,
     const ms = Date.now() - t0;
     slowest = Math.max(slowest, ms);
     if (root.status !== 300 || ms > 1000) throw new Error(`GET / answered ${root.status} in ${ms} ms after ${what}`);
+    // The LINSTOR controller behind the API stays responsive too.
+    const h0 = Date.now();
+    const health = await call(stack.cluster.ctl, 'GET', '/health');
+    if (health.status !== 200 || Date.now() - h0 > 1000) throw new Error(`controller /health answered ${health.status} in ${Date.now() - h0} ms after ${what}`);
   }), fcParams(CASES));
 
   t.deepEqual(treeDigest(sb.sentinel), sentinelBefore, 'the sentinel tree is unchanged');

@@ -89,6 +89,8 @@ test.serial(`OpenNebula: ${CASES} hostile driver calls fail with a message, run 
   const nodeName = cluster.nodes[0]!.name;
 
   const str = (m: string) => hostileString(sb, m);
+  /** Mostly the valid value, so a case usually gets past the other fields' checks to the hostile one. */
+  const mostly = <T>(ok: fc.Arbitrary<T>, bad: fc.Arbitrary<T>) => fc.oneof({ weight: 4, arbitrary: ok }, { weight: 1, arbitrary: bad });
   const num = (m: string) => fc.oneof(hostileNumber.map(String), str(m));
   const dsCase = (m: string) => fc.record({
     kind: fc.constant('ds' as const),
@@ -96,31 +98,35 @@ test.serial(`OpenNebula: ${CASES} hostile driver calls fail with a message, run 
     doc: fc.oneof(
       { weight: 6, arbitrary: fc.record({
         ds: fc.record({
-          LINSTOR_RESOURCE_GROUP: fc.oneof(fc.constant(RG), str(m)),
+          LINSTOR_RESOURCE_GROUP: mostly(fc.constant(RG), str(m)),
           LINSTOR_CONTROLLERS: fc.oneof({ weight: 4, arbitrary: fc.constant(controllers) }, { weight: 1, arbitrary: str(m) }),
-          BRIDGE_LIST: fc.oneof(fc.constant(nodeName), str(m)),
-          LINSTOR_CLONE_MODE: fc.oneof(fc.constantFrom('snapshot', 'copy'), str(m)),
+          BRIDGE_LIST: mostly(fc.constant(nodeName), str(m)),
+          LINSTOR_CLONE_MODE: mostly(fc.constantFrom('snapshot', 'copy'), str(m)),
         }, { requiredKeys: ['LINSTOR_RESOURCE_GROUP', 'LINSTOR_CONTROLLERS'] }),
         image: fc.record({
-          ID: fc.oneof(fc.constant('7'), num(m)), SIZE: fc.oneof(fc.constant('4'), num(m)), SOURCE: fc.oneof(fc.constant('OpenNebula-Image-7'), str(m)),
-          PATH: str(m), FS: fc.oneof(fc.constantFrom('', 'raw', 'ext4'), str(m)), FORMAT: fc.oneof(fc.constant('raw'), str(m)),
+          ID: mostly(fc.constant('7'), num(m)), SIZE: mostly(fc.constant('4'), num(m)), SOURCE: mostly(fc.constant('OpenNebula-Image-7'), str(m)),
+          PATH: mostly(fc.constant('/var/tmp/one-image.raw'), str(m)), FS: mostly(fc.constantFrom('', 'raw', 'ext4'), str(m)), FORMAT: mostly(fc.constant('raw'), str(m)),
           CLONING_ID: num(m), TARGET_SNAPSHOT: num(m),
         }, { requiredKeys: [] }),
       }).map(({ ds, image }) => `<DS_DRIVER_ACTION_DATA>${imageXml(image)}${datastoreXml(ds)}</DS_DRIVER_ACTION_DATA>`) },
       { weight: 2, arbitrary: fc.nat(3).map((k) => entityDocument(sb, m, k)) },
       { weight: 1, arbitrary: fc.constantFrom('<DS_DRIVER_ACTION_DATA>', '<a>', '', '<DS_DRIVER_ACTION_DATA><DATASTORE/></DS_DRIVER_ACTION_DATA>', `<${m}/>`, '<'.repeat(5000)) },
     ),
-    id: fc.oneof(fc.constant('7'), num(m)),
+    id: mostly(fc.constant('7'), num(m)),
   });
-  const tmCase = (m: string) => fc.record({
+  // TM arguments in each action's positions (as the transfer script passes them), mostly valid.
+  const disk = `${nodeName}:/var/lib/one//datastores/0/5/disk.0`;
+  const TM_ARGS: Record<string, string[]> = {
+    delete: [disk, '5', '0'], ln: ['frontend:OpenNebula-Image-7', disk, '5', '100'], clone: ['frontend:OpenNebula-Image-7', disk, '5', '100'],
+    mv: [disk, `${nodeName}:/var/lib/one//datastores/0/5/disk.1`, '5', '0'], mkimage: ['4', 'raw', disk, '5', '0'], mkswap: ['4', disk, '5', '0'],
+    cpds: [disk, 'OpenNebula-Image-7', '-1', '5', '100'], mvds: [disk, 'OpenNebula-Image-7', '5', '100'],
+  };
+  const tmCase = (m: string) => fc.constantFrom(...Object.keys(tmActions)).chain((action) => fc.record({
     kind: fc.constant('tm' as const),
-    action: fc.constantFrom(...Object.keys(tmActions)),
-    argv: fc.array(fc.oneof(
-      fc.constantFrom(`${nodeName}:/var/lib/one//datastores/0/5/disk.0`, `${nodeName}:/var/lib/one/datastores/0/5`, '5', '100', 'OpenNebula-Image-7'),
-      fc.tuple(fc.constantFrom(nodeName, ''), str(m)).map(([h, p]) => `${h}:${p}`),
-      str(m), num(m),
-    ), { maxLength: 6 }),
-  });
+    action: fc.constant(action),
+    argv: fc.tuple(...TM_ARGS[action]!.map((ok) => mostly(fc.constant(ok), fc.oneof(
+      fc.tuple(fc.constantFrom(nodeName, ''), str(m)).map(([h, p]) => `${h}:${p}`), str(m), num(m))))),
+  }));
   const arb = markerArb.chain((m) => fc.tuple(fc.constant(m), fc.oneof(dsCase(m), tmCase(m))));
 
   await fc.assert(fc.asyncProperty(arb, async ([m, c]) => {

@@ -60,6 +60,7 @@ test.serial(`Proxmox: ${HOOK_CASES} hostile hook requests are answered as PVE ex
   let cases = 0;
   let refused = 0;
   const controller = `http://127.0.0.1:${cluster.ctl.port}`;
+  const mostly = <T>(ok: fc.Arbitrary<T>, bad: fc.Arbitrary<T>) => fc.oneof({ weight: 4, arbitrary: ok }, { weight: 1, arbitrary: bad });
   const arb = markerArb.chain((m) => fc.record({
     m: fc.constant(m),
     hook: fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...HOOKS) }, { weight: 1, arbitrary: hostileString(sb, m) }),
@@ -69,11 +70,11 @@ test.serial(`Proxmox: ${HOOK_CASES} hostile hook requests are answered as PVE ex
         .map(([k, v]) => ({ resourcegroup: RG, controller, shared: 1, [k]: v })) },
     ),
     args: fc.record({
-      volname: fc.oneof(fc.constantFrom('vm-100-disk-1', 'vm-101-disk-0', 'base-100-disk-1'), hostileString(sb, m)),
-      vmid: fc.oneof(fc.constant<unknown>(100), hostileNumber, hostileString(sb, m)),
-      name: fc.oneof(fc.constant<unknown>('vm-100-disk-1'), hostileString(sb, m)),
-      size: fc.oneof(fc.constant<unknown>(4096), hostileNumber),
-      snap: fc.oneof(fc.constant<unknown>('snap1'), hostileString(sb, m)),
+      volname: mostly(fc.constantFrom('vm-100-disk-1', 'vm-101-disk-0', 'base-100-disk-1'), hostileString(sb, m)),
+      vmid: mostly(fc.constant<unknown>(100), fc.oneof(hostileNumber, hostileString(sb, m))),
+      name: mostly(fc.constant<unknown>('vm-100-disk-1'), hostileString(sb, m)),
+      size: mostly(fc.constant<unknown>(4096), hostileNumber),
+      snap: mostly(fc.constant<unknown>('snap1'), hostileString(sb, m)),
       snapname: fc.option(hostileString(sb, m), { nil: undefined }),
       fmt: fc.constantFrom<unknown>('raw', 'qcow2', m),
       feature: fc.constantFrom<unknown>('snapshot', 'clone', 'copy', m),

@@ -3,7 +3,8 @@ import { hostPath } from '../../plugins/opennebula/lib/args.js';
 import { capacityFromPools } from '../../plugins/opennebula/lib/capacity.js';
 import { datastoreConfig } from '../../plugins/opennebula/lib/datastore-config.js';
 import { parseDriverAction, readDriverAction } from '../../plugins/opennebula/lib/drv-action.js';
-import { diskResourceName, vmInfoFromXml } from '../../plugins/opennebula/lib/one-cli.js';
+import { diskResourceName, showDatastore, showVm, vmInfoFromXml } from '../../plugins/opennebula/lib/one-cli.js';
+import { DriverError } from '../../plugins/opennebula/lib/log.js';
 import { child, parseXml, text } from '../../plugins/opennebula/lib/xml.js';
 import { b64, datastoreXml, drvAction, fixture, runDriver, vmXml } from './one-env.js';
 
@@ -124,4 +125,11 @@ test('tm actions with missing arguments name the argument to fix', async (t) => 
   const m = await runDriver('tm', 'mkimage', ['64']);
   t.not(m.code, 0);
   t.regex(m.stderr, /ERROR: tm\/linstor\/mkimage: missing argument \$2 \(format\)/);
+});
+
+test('ids that are not oned ids are refused before onevm/onedatastore runs', async (t) => {
+  for (const id of ['', '1 2', "1' OR '1'='1", '../1', '-1', '1\n2', '$(id)']) {
+    await t.throwsAsync(showDatastore(id), { instanceOf: DriverError, message: /is not a datastore id/ }, JSON.stringify(id));
+    await t.throwsAsync(showVm(id), { instanceOf: DriverError, message: /is not a VM id/ }, JSON.stringify(id));
+  }
 });

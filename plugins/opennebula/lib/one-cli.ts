@@ -9,6 +9,11 @@ import { child, list, parseXml, text, type XmlNode } from './xml.js';
 const local = new LocalRunner();
 
 async function show(cmd: 'onevm' | 'onedatastore', id: string, root: string): Promise<XmlNode> {
+  // oned's ids are non-negative integers: anything else is refused before a command runs.
+  if (!/^\d{1,10}$/.test(id)) {
+    const shown = id.replace(/[^\x20-\x7e]/g, '?').slice(0, 60);
+    throw new DriverError(`'${shown}' is not a ${cmd === 'onevm' ? 'VM' : 'datastore'} id`, 'oned passes numeric ids; run the action as the transfer manager does');
+  }
   let out: string;
   try {
     out = (await local.run([cmd, 'show', '-x', id], { timeoutMs: 60_000 })).stdout;
