@@ -185,7 +185,7 @@ export const MUTANTS: Mutant[] = [
     find: 'if (v.cmp(MIN) < 0 || v.cmp(MAX) > 0) {', replace: 'if (v.cmp(MIN) < 0 || v.cmp(MAX) > 1) {',
     what: 'Cinder microversion 3.72 is served', tests: t('cinder/http') },
   { id: 'cinder-default-version', folder: 'adapters', file: 'plugins/openstack-cinder/http/microversion.ts',
-    find: 'if (wanted === undefined) return MIN;', replace: 'if (wanted === undefined) return MAX;',
+    find: 'if (raw === undefined) return MIN;', replace: 'if (raw === undefined) return MAX;',
     what: 'a request without a microversion gets 3.71 behaviour', tests: t('cinder/http') },
   { id: 'proxmox-uuid-vmid', folder: 'adapters', file: 'plugins/proxmox/volname.ts',
     find: "linstorName: name.slice(0, 11), kind: 'uuid' };", replace: "linstorName: name, kind: 'uuid' };",
