@@ -185,7 +185,8 @@ test.serial('cinder reports errors: unknown id, bad size, unsupported microversi
   t.regex(unknown.stderr, /No volume with a name or ID of '00000000-0000-4000-8000-000000000000' exists/);
   const bad = await cinder(stack.api, ['create', '0']);
   t.not(bad.code, 0);
-  t.regex(bad.stderr, /size must be an integer.*greater than 0.*HTTP 400/s);
+  // Cinder's JSON schema (parameter_types.volume_size) words it this way.
+  t.regex(bad.stderr, /Invalid input for field\/attribute size\. Value: 0\. 0 is less than the minimum of 1.*HTTP 400/s);
   const ver = await cinder(stack.api, ['list'], { version: '3.99' });
   t.log('3.99:', ver.code, ver.stderr.trim());
   const major = await cinder(stack.api, ['list'], { version: '4.0' });
