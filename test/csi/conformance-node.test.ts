@@ -136,7 +136,15 @@ test('an xfs volume is formatted with xfs and grows with xfs_growfs', async (t) 
   t.true(total > before + 64n * MiB, `xfs grew from ${before} to ${total}`);
   await node('NodeUnpublishVolume', { volume_id: v.volume_id, target_path: target });
   await node('NodeUnstageVolume', { volume_id: v.volume_id, staging_target_path: staging });
-  await ctl('DeleteVolume', { volume_id: v.volume_id });
+  // The grow was applied while mounted (in use); the satellite notices the unmount at its next
+  // periodic report, and Nomad retries DeleteVolume on FAILED_PRECONDITION as done here.
+  const deadline = Date.now() + 30_000;
+  let last = await code(ctl('DeleteVolume', { volume_id: v.volume_id }));
+  while (last === status.FAILED_PRECONDITION && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 500));
+    last = await code(ctl('DeleteVolume', { volume_id: v.volume_id }));
+  }
+  t.is(last, status.OK, 'the volume is released once unstaged, and deleted');
 });
 
 test('a block-device volume is bind-mounted as a device file at the target, marked read-only when asked', async (t) => {

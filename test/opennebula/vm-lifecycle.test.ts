@@ -37,8 +37,8 @@ const host = (i: number) => w.cluster.nodes[i]!.name;
 
 test.serial('a stopped VM moves its persistent disk to another host (mv): linked on the new host, unlinked on the old', async (t) => {
   w.cli.setVm(30, vmXml(30, [{ diskId: 0, source: image, persistent: true }]));
-  const dirA = join(w.work, 'a', '30');
-  const dirB = join(w.work, 'b', '30');
+  const dirA = join(w.work, 'a', String(w.SYS_DS), '30');
+  const dirB = join(w.work, 'b', String(w.SYS_DS), '30');
   t.is((await w.tm('ln', [`fe:${image}`, `${host(0)}:${dirA}/disk.0`, '30', String(w.DS)])).code, 0);
   const mvDir = await w.tm('mv', [`${host(0)}:${dirA}`, `${host(1)}:${dirB}`, '30', String(w.SYS_DS)]);
   t.is(mvDir.code, 0, mvDir.stderr);
@@ -51,7 +51,7 @@ test.serial('a stopped VM moves its persistent disk to another host (mv): linked
 
 test.serial('live migration: premigrate links the disks on the destination (VM XML on stdin), postmigrate unlinks the source; with a 6th argument only TM_MAD=linstor disks are touched', async (t) => {
   const vm = vmXml(31, [{ diskId: 0, source: image, persistent: true }]);
-  const dir = join(w.work, 'mig', '31');
+  const dir = join(w.work, 'mig', String(w.SYS_DS), '31');
   const src = host(0);
   const dst = host(2);
   t.is((await w.tm('ln', [`fe:${image}`, `${src}:${dir}/disk.0`, '31', String(w.DS)])).code, 0);
@@ -69,7 +69,7 @@ test.serial('live migration: premigrate links the disks on the destination (VM X
 
 test.serial('resize grows the disk of a VM and refuses to shrink it', async (t) => {
   w.cli.setVm(32, vmXml(32, [{ diskId: 0, source: image, persistent: true }]));
-  const disk = `${host(0)}:${join(w.work, 'r', '32')}/disk.0`;
+  const disk = `${host(0)}:${join(w.work, 'r', String(w.SYS_DS), '32')}/disk.0`;
   const r = await w.tm('resize', [disk, '12', '32', String(w.DS)]);
   t.is(r.code, 0, r.stderr);
   const vd = await call<{ size_kib: number }>(w.cluster.ctl, 'GET', `/v1/resource-definitions/${image}/volume-definitions/0`);
@@ -82,7 +82,7 @@ test.serial('resize grows the disk of a VM and refuses to shrink it', async (t) 
 test.serial('disk-saveas (cpds) copies a VM disk into the new image resource', async (t) => {
   w.cli.setVm(33, vmXml(33, [{ diskId: 0, source: image, persistent: true }]));
   const target = `OpenNebula-Image-${base + 1}`;
-  const r = await w.tm('cpds', [`${host(0)}:${join(w.work, 's', '33')}/disk.0`, `fe:${target}`, '-1', '33', String(w.DS)]);
+  const r = await w.tm('cpds', [`${host(0)}:${join(w.work, 's', String(w.SYS_DS), '33')}/disk.0`, `fe:${target}`, '-1', '33', String(w.DS)]);
   t.is(r.code, 0, r.stderr);
   const { body } = await call<Array<{ node_name: string; volumes: Array<{ device_path: string }> }>>(w.cluster.ctl, 'GET', `/v1/view/resources?resources=${target}`);
   t.true(body.length > 0);
@@ -143,7 +143,7 @@ test.serial('image snapshots from the datastore side: snap_revert, snap_delete a
   t.is(cp.code, 0, cp.stderr);
   const name = `OpenNebula-Image-${id}`;
   w.cli.setVm(34, vmXml(34, [{ diskId: 0, source: name, persistent: true }]));
-  const disk = `${host(0)}:${join(w.work, 'snap', '34')}/disk.0`;
+  const disk = `${host(0)}:${join(w.work, 'snap', String(w.SYS_DS), '34')}/disk.0`;
   const devs = async () => (await call<Array<{ volumes: Array<{ device_path: string }> }>>(w.cluster.ctl, 'GET', `/v1/view/resources?resources=${name}`)).body.map((r) => r.volumes[0]!.device_path);
   const writeAll = async (buf: Buffer) => { for (const d of await devs()) spawnSync('dd', [`of=${d}`, 'bs=1M', 'count=1', 'iflag=fullblock', 'conv=fsync', 'status=none'], { input: buf }); };
   const c0 = await w.tm('snap_create', [disk, '0', '34', String(w.DS)]);

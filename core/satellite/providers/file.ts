@@ -2,7 +2,7 @@ import { open, readdir, stat, statfs, unlink } from 'node:fs/promises';
 import { ApiError } from '../../model/errors.js';
 import type { ProviderKind } from '../../model/types.js';
 import { BaseProvider } from './base-provider.js';
-import { LoopInventory } from './loop-devices.js';
+import { LoopInventory, waitDetached } from './loop-devices.js';
 import { parseVolumeName, requireProp, type PoolCapacity, type ProviderContext, type ProviderVolume, type Support } from './provider.js';
 import { claimIfEmpty, claimPoolFolder, checkedPoolFolder, pathInPool, refusedPool, requirePoolOwnership, type PoolOwner } from './pool-folder.js';
 
@@ -128,7 +128,10 @@ export class FileProvider extends BaseProvider<FileRow> {
     const path = this.file(name);
     await this.requireOwned();
     for (const l of await this.loops.list(this.timeoutMs)) {
-      if (l.backFile === path) await this.loops.detach(l.device, this.timeoutMs);
+      if (l.backFile === path) {
+        await this.loops.detach(l.device, this.timeoutMs);
+        await waitDetached(l.device, path);
+      }
     }
     await unlink(path).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
   }

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { CommandRunner } from '../../exec/index.js';
 
 /** One attached loop device as `losetup --json --list` shows it. */
@@ -84,5 +85,22 @@ export class LoopInventory {
       this.devices = p;
     }
     return this.devices;
+  }
+}
+
+/**
+ * After `losetup -d`, a device still opened by someone (udev's probe after an unmount) is only
+ * marked to detach when the last opener closes. Wait a little for it to go, so a delete that
+ * returned really freed the device; a device still held after that is left to the kernel.
+ */
+export async function waitDetached(device: string, file: string, waitMs = 3000): Promise<boolean> {
+  const m = /^\/dev\/(loop\d+)$/.exec(device);
+  if (!m) return true;
+  const backing = `/sys/block/${m[1]}/loop/backing_file`;
+  for (const end = Date.now() + waitMs; ;) {
+    const now = (await readFile(backing, 'utf8').catch(() => '')).trim().replace(/ \(deleted\)$/, '');
+    if (now !== file) return true;
+    if (Date.now() >= end) return false;
+    await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -13,7 +13,7 @@ import { applySnapshots } from '../snapshots/apply-snapshots.js';
 import { DesiredModel } from './desired-model.js';
 import { refreshAllocated } from './allocated.js';
 import { ReportTracker, type PendingReport } from './report-tracker.js';
-import { applyResource, errorInfo, removeResource } from './resource-apply.js';
+import { applyResource, deviceHeldOpen, errorInfo, removeResource } from './resource-apply.js';
 import { AppliedVersions, ResourceQueue } from './resource-queue.js';
 import { sweepOrphans } from './sweep.js';
 
@@ -129,8 +129,23 @@ export class Reconciler {
   async refreshForReport(): Promise<void> {
     if (this.queue.busy) return;
     const updated = await refreshAllocated(this.model, this.providers, this.results, this.deps.log);
+    updated.push(...this.refreshInUse());
     for (const name of updated) if (!this.queue.has(name)) this.reports.resourceDone(name, this.versions.applied.get(name) ?? 0);
     for (const p of this.providers.keys()) this.reports.poolTouched(p);
+  }
+
+  /**
+   * A device mounted or released after its last apply (a CSI unstage, a VM stopped) changes no
+   * desired state, so its in-use flag is read again here. DRBD reports its own role instead.
+   */
+  private refreshInUse(): string[] {
+    const changed: string[] = [];
+    for (const [name, r] of this.results) {
+      if (!r.ready || r.dryRun || r.drbdConnections !== undefined || this.queue.has(name)) continue;
+      const inUse = r.volumes.some((v) => v.devicePath !== undefined && deviceHeldOpen(v.devicePath));
+      if (inUse !== (r.inUse ?? false)) { this.results.set(name, { ...r, inUse }); changed.push(name); }
+    }
+    return changed;
   }
 
   private async runResource(name: string): Promise<void> {
