@@ -92,6 +92,16 @@ export class ClusterState {
     this.listeners.push(listener);
   }
 
+  /** True while a mutate callback runs: reads then include staged writes. */
+  get inMutation(): boolean { return this.scope.current !== null; }
+
+  /** Runs `fn` seeing committed rows only, even inside a mutate callback (index builds). */
+  committedView<R>(fn: () => R): R {
+    const saved = this.scope.current;
+    this.scope.current = null;
+    try { return fn(); } finally { this.scope.current = saved; }
+  }
+
   /** Transactions staged and not yet committed (or failed). */
   get uncommitted(): number { return this.pipeline.size; }
 
