@@ -6,6 +6,7 @@ import { LocalRunner } from '../exec/index.js';
 import { LayerRegistry, loadPluggedLayers } from './layers/registry.js';
 import { PairingStore } from './pairing-store.js';
 import { loadIdentity, loadTrust, minTlsVersion } from '../tls/material.js';
+import { SatelliteErrorReporter } from './errors/error-reporter.js';
 import { Reconciler } from './reconciler/reconciler.js';
 import { SatelliteServer } from './server.js';
 import { systemdNotifier } from './notify.js';
@@ -29,7 +30,9 @@ async function main(): Promise<void> {
   for (const p of problems) log.error(`layer module not loaded: ${p}`);
   const capabilities = await probeCapabilities(runner, layers);
   log.info({ providers: capabilities.providers, layers: capabilities.layers, unsupportedLayers: capabilities.unsupportedLayers }, 'capabilities probed');
-  const reconciler = new Reconciler({ runner, log: log.child({ module: 'reconciler' }), layers, concurrency: config.applyConcurrency });
+  let server: SatelliteServer | undefined;
+  const errors = new SatelliteErrorReporter(() => server?.currentNodeName ?? config.nodeName, log.child({ module: 'error-report' }));
+  const reconciler = new Reconciler({ runner, log: log.child({ module: 'reconciler' }), layers, concurrency: config.applyConcurrency, errors });
   // Type=notify: ready once the devices of the first full desired state exist (boot ordering).
   const notify = systemdNotifier(runner, log);
   let ready = false;
@@ -39,7 +42,7 @@ async function main(): Promise<void> {
     log.info({ seq }, 'first desired state applied: ready');
     void notify('READY=1', `STATUS=Applied the controller's desired state (seq ${seq})`);
   };
-  const server = new SatelliteServer({ log, runner, reconciler, capabilities, nodeName: config.nodeName, reportIntervalMs: config.reportIntervalMs, pairing, tls, onApplied });
+  server = new SatelliteServer({ log, runner, reconciler, capabilities, nodeName: config.nodeName, reportIntervalMs: config.reportIntervalMs, pairing, tls, onApplied, errors });
   const { port, address } = await server.listen(config.port, config.bindAddress);
   log.info({ port, address, netcom: config.netcomType, pairedWith: paired?.clusterId ?? null }, `linstor-satellite listening on ${address}:${port}`);
   if (!ready) void notify(`STATUS=Listening on ${address}:${port}; waiting for the controller's desired state`);

@@ -252,6 +252,9 @@ export function checkControllerMessage(v: unknown): ControllerMessage {
       optional(m.seq, (n) => int(n, 'message.seq', 0, Number.MAX_SAFE_INTEGER));
       break;
     case 'pong': break;
+    case 'error-report-ack':
+      array(m.ids, 'message.ids', 1000).forEach((id, i) => text(id, `message.ids[${i}]`, 64, TOKEN));
+      break;
     case 'physical-storage-list':
       int(m.reqId, 'message.reqId', 0, Number.MAX_SAFE_INTEGER);
       break;

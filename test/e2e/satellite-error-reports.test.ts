@@ -1,0 +1,75 @@
+/**
+ * Error reports from a satellite: a real satellite process fails to apply a resource because a
+ * real LVM command fails (its volume group does not exist), writes a report with node, module,
+ * command, exit code and output, and the controller lists, shows and deletes it through REST
+ * and the `linstor` CLI with LINSTOR's filters; /metrics counts it.
+ */
+import test from 'ava';
+import { linstor } from '../cli/helpers.js';
+import { randomSuffix } from '../helpers/satellite.js';
+import { call, startCluster, waitFor, type Cluster } from './cluster.js';
+
+let cluster: Cluster;
+const suffix = randomSuffix();
+const missingVg = `linstorts-missing-${suffix}`;
+const rd = `errrep-${suffix}`;
+let node: string;
+const cli = (...args: string[]) => linstor(['--controllers', cluster.ctl.url.replace(/^http:\/\//, ''), ...args]);
+
+test.before(async () => {
+  cluster = await startCluster(1);
+  node = cluster.nodes[0]!.name;
+  // A volume group nobody has: every lvcreate in it fails (exit code 5 from LVM).
+  const pool = await call(cluster.ctl, 'POST', `/v1/nodes/${node}/storage-pools`, { storage_pool_name: 'badlvm', provider_kind: 'LVM', props: { 'StorDriver/StorPoolName': missingVg } });
+  if (pool.status >= 300) throw new Error(`pool: ${JSON.stringify(pool.body)}`);
+  await call(cluster.ctl, 'POST', '/v1/resource-definitions', { resource_definition: { name: rd } });
+  await call(cluster.ctl, 'POST', `/v1/resource-definitions/${rd}/volume-definitions`, { volume_definition: { size_kib: 8 * 1024 } });
+  await call(cluster.ctl, 'POST', `/v1/resource-definitions/${rd}/resources/${node}`, { resource: { node_name: node, props: { StorPoolName: 'badlvm' } }, layer_list: ['STORAGE'] });
+});
+test.after.always(async () => { await cluster?.teardown(); });
+
+async function satelliteReports(): Promise<any[]> {
+  return (await call<any[]>(cluster.ctl, 'GET', `/v1/error-reports?nodes=${node}&withContent=true`)).body.filter((e) => e.module === 'SATELLITE');
+}
+
+test.serial('a failed apply on the satellite becomes one error report with node, module, command, exit code and output', async (t) => {
+  const [report] = await waitFor('satellite error report', async () => { const r = await satelliteReports(); return r.length ? r : undefined; }, 30_000);
+  t.is(report.node_name, node);
+  t.is(report.module, 'SATELLITE');
+  t.regex(report.filename, /^ErrorReport-[0-9A-F]{8}-[0-9A-F]{5}-\d{6}\.log$/);
+  t.is(report.exception, 'ExecError');
+  t.regex(report.text, new RegExp(`Node: +${node}`));
+  t.regex(report.text, new RegExp(`Resource: +${rd}`));
+  t.regex(report.text, new RegExp(`Command: +\\S*(lvcreate|lvs|vgs)\\b.*${missingVg}`));
+  t.regex(report.text, /Exit code: +[1-9]\d*/);
+  t.regex(report.text, new RegExp(`Error output:\\n[^\\n]*${missingVg}[^\\n]*`), 'LVM\'s own words about the missing VG');
+  // The same failure on the next apply (a property change re-applies it) writes no second report.
+  await call(cluster.ctl, 'PUT', `/v1/resource-definitions/${rd}/resources/${node}`, { override_props: { 'Aux/retry': '1' } });
+  await new Promise((r) => setTimeout(r, 3000));
+  t.is((await satelliteReports()).length, 1);
+});
+
+test.serial('linstor error-reports list/show take the satellite\'s reports with --nodes, --since and --to', async (t) => {
+  const [report] = await satelliteReports();
+  const id = String(report.filename).replace(/^ErrorReport-|\.log$/g, '');
+  const list = await cli('error-reports', 'list', '--nodes', node);
+  t.is(list.code, 0, list.stderr);
+  t.regex(list.stdout, new RegExp(`${id}.*S\\|${node}.*ExecError`));
+  t.regex((await cli('error-reports', 'list', '--since', '1h')).stdout, new RegExp(id));
+  t.notRegex((await cli('error-reports', 'list', '--to', '2000-01-01')).stdout, new RegExp(id));
+  t.notRegex((await cli('error-reports', 'list', '--nodes', `${node}-other`)).stdout, new RegExp(id));
+  const show = await cli('error-reports', 'show', id);
+  t.is(show.code, 0, show.stderr);
+  t.regex(show.stdout, new RegExp(`ERROR REPORT ${id}`));
+  t.regex(show.stdout, /Exit code:/);
+  // /metrics counts it per node and module, as LINSTOR's linstor_error_reports_count.
+  const metrics = await (await fetch(`${cluster.ctl.url}/metrics`)).text();
+  t.regex(metrics, new RegExp(`^linstor_error_reports_count\\{hostname="${node}",module="SATELLITE"\\} 1$`, 'm'));
+});
+
+test.serial('linstor error-reports delete --nodes removes the node\'s reports', async (t) => {
+  const del = await cli('error-reports', 'delete', '--nodes', node);
+  t.is(del.code, 0, del.stderr);
+  t.regex(del.stdout, /Deleted 1 error report/);
+  t.deepEqual(await satelliteReports(), []);
+});
