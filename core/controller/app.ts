@@ -7,6 +7,7 @@ import { httpErrorHandler, refuseDeepBodies } from './http/error-handler.js';
 import { sendJson, sendRcList } from './http/reply.js';
 import { boolParam } from './http/query.js';
 import { linstorMetrics } from './metrics/linstor-metrics.js';
+import { accessLog } from './http/access-log.js';
 import { createMetrics } from './metrics/metrics.js';
 import { ldapAuthentication } from './auth/middleware.js';
 import { registerRoutes } from './routes/index.js';
@@ -25,6 +26,7 @@ export function createApp(ctx: ControllerContext) {
   app.set('query parser', 'simple');
   const metrics = createMetrics(ctx.state, ctx.runtime);
   app.use(metrics.middleware);
+  app.use(accessLog(ctx.log.child({ module: 'rest' })));
   // LDAP users (linstor.toml [ldap]) before any body is read or any route runs.
   if (ctx.config.ldap.enabled) app.use(ldapAuthentication(ctx.config.ldap, ctx.config.configDirectory, ctx.log));
   // The body as text, then JSON as Jackson reads it (exact big integers, a bare JSON string
