@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { pino } from 'pino';
+import { reloadLogLevelOnHup } from '../bin/log-level-reload.js';
 import { probeCapabilities } from './capabilities.js';
 import { loadConfig, SatelliteUsageError } from './config.js';
 import { LocalRunner } from '../exec/index.js';
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
   const paired = pairing.get(); // fails loudly on a damaged file, before anything listens
   const tls = config.netcomType === 'ssl' ? sslMaterial(config) : undefined;
   const log = pino({ level: config.logLevel, base: { component: 'satellite', node: config.nodeName, pid: process.pid } });
+  reloadLogLevelOnHup(log, () => loadConfig(process.argv.slice(2)).logLevel);
   const runner = new LocalRunner(log.child({ module: 'exec' }));
   const layers = new LayerRegistry();
   const problems = await loadPluggedLayers(layers, { runner, log, nodeName: config.nodeName, dryRun: config.drbdDryRun },

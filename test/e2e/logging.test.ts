@@ -1,14 +1,18 @@
 /**
  * The controller's log, read from a real controller process: a satellite link that keeps
  * failing is logged once per state change (retries only at debug), the REST access log is at
- * debug level, and the level follows `[logging] level` and `linstor controller set-log-level`
- * live.
+ * debug level, and the level follows `[logging] level` (at start and on SIGHUP) and
+ * `linstor controller set-log-level` live.
  */
+import { once } from 'node:events';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { join } from 'node:path';
 import test from 'ava';
 import { linstor } from '../cli/helpers.js';
 import { startController, type TestController } from '../helpers/controller.js';
 import { freePort } from '../helpers/db-servers.js';
-import { randomSuffix, startSatellite, type SatelliteProcess } from '../helpers/satellite.js';
+import { makeTempDir, randomSuffix, removeTempDir, startSatellite, type SatelliteProcess } from '../helpers/satellite.js';
 import { call, FAST_LINK_ENV, waitFor } from './cluster.js';
 
 interface LogLine { level: number; msg: string; node?: string; module?: string; url?: string; method?: string; status?: number }
@@ -76,4 +80,35 @@ test('[logging] level = "debug" in linstor.toml logs REST requests from the star
   const line = await waitFor('access log line', () => lines(ctl).find((l) => l.msg === 'REST request' && l.url === '/v1/resource-definitions'), 10_000);
   t.is(line.status, 200);
   t.is((await call(ctl, 'GET', '/v1/controller/config')).body.log.level, 'DEBUG');
+});
+
+test('SIGHUP (systemctl reload) makes the controller re-read [logging] level, written in capitals as in LINSTOR\'s guide', async (t) => {
+  const ctl = await startController({ env: { LINSTOR_LOG_LEVEL: 'warn' }, extraToml: '[logging]\nlevel = "INFO"\n' });
+  t.teardown(() => ctl.stop());
+  await call(ctl, 'GET', '/v1/nodes?nodes=before-hup');
+  const toml = join(ctl.dir, 'linstor.toml');
+  writeFileSync(toml, readFileSync(toml, 'utf8').replace('level = "INFO"', 'level = "DEBUG"'));
+  ctl.proc.kill('SIGHUP');
+  await ctl.waitForLog(/log level reloaded/);
+  await call(ctl, 'GET', '/v1/nodes?nodes=after-hup');
+  await waitFor('access log after reload', () => lines(ctl).find((l) => l.msg === 'REST request' && l.url === '/v1/nodes?nodes=after-hup'), 10_000);
+  t.falsy(lines(ctl).find((l) => l.url === '/v1/nodes?nodes=before-hup'), 'nothing was logged at INFO');
+  t.is((await call(ctl, 'GET', '/v1/controller/config')).body.log.level, 'DEBUG');
+});
+
+test('SIGHUP makes the satellite re-read [logging] level of linstor_satellite.toml', async (t) => {
+  const dir = makeTempDir('sat-log-cfg-');
+  t.teardown(() => removeTempDir(dir));
+  writeFileSync(join(dir, 'linstor_satellite.toml'), '[logging]\nlevel = "info"\n');
+  const sat = await startSatellite({ address: '127.0.0.8', configDirectory: dir });
+  t.teardown(() => sat.stop());
+  const connects = () => sat.logs.filter((l) => l.includes('"controller connected"')).length;
+  const touch = async () => { const s = createConnection({ host: '127.0.0.8', port: sat.port }); await once(s, 'connect'); s.destroy(); await sleep(300); };
+  await touch();
+  t.is(connects(), 1, 'info: a connection is logged');
+  writeFileSync(join(dir, 'linstor_satellite.toml'), '[logging]\nlevel = "WARN"\n');
+  sat.proc.kill('SIGHUP');
+  await sat.waitForLog(/log level reloaded/);
+  await touch();
+  t.is(connects(), 1, 'warn: the next one is not');
 });
