@@ -38,6 +38,8 @@ export const PROTOCOL_VERSION = '1.0';
 export const FEATURE_INCREMENTAL = 'incremental';
 /** The satellite sends `error-report` messages and takes `error-report-ack`. */
 export const FEATURE_ERROR_REPORTS = 'error-reports';
+/** The satellite answers `log-level` requests (its level changed live by the controller). */
+export const FEATURE_LOG_LEVEL = 'log-level';
 
 export interface DesiredStoragePool {
   name: string;
@@ -303,8 +305,13 @@ export interface DevicePoolRequest {
   zpoolCreateArguments?: string[];
 }
 
+/** pino's level names; the controller maps LINSTOR's (ERROR, WARN, INFO, DEBUG, TRACE) to them. */
+export type SatelliteLogLevel = 'error' | 'warn' | 'info' | 'debug' | 'trace';
+
 export type SatelliteRequest =
   | { type: 'physical-storage-list'; reqId: number }
+  /** Answered with `{ level }`: the satellite's log level now (`level` set first when given). */
+  | { type: 'log-level'; reqId: number; level?: SatelliteLogLevel }
   | { type: 'create-device-pool'; reqId: number; request: DevicePoolRequest };
 
 export type SatelliteResponse =

@@ -214,6 +214,14 @@ export class SatelliteServer {
       case 'physical-storage-list':
         this.answer(socket, msg.reqId, () => listPhysicalDevices(this.deps.runner));
         return;
+      case 'log-level':
+        // `linstor node set-log-level`: the whole satellite (every child logger follows).
+        if (msg.level !== undefined && msg.level !== this.deps.log.level) {
+          this.deps.log.warn({ from: this.deps.log.level, to: msg.level }, 'log level set by the controller');
+          this.deps.log.level = msg.level;
+        }
+        this.answer(socket, msg.reqId, () => Promise.resolve({ level: this.deps.log.level }));
+        return;
       case 'create-device-pool':
         this.answer(socket, msg.reqId, () => createDevicePool(this.deps.runner, msg.request));
         return;

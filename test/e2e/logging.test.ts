@@ -13,7 +13,7 @@ import { linstor } from '../cli/helpers.js';
 import { startController, type TestController } from '../helpers/controller.js';
 import { freePort } from '../helpers/db-servers.js';
 import { makeTempDir, randomSuffix, removeTempDir, startSatellite, type SatelliteProcess } from '../helpers/satellite.js';
-import { call, FAST_LINK_ENV, waitFor } from './cluster.js';
+import { call, FAST_LINK_ENV, startCluster, waitFor } from './cluster.js';
 
 interface LogLine { level: number; msg: string; node?: string; module?: string; url?: string; method?: string; status?: number }
 
@@ -111,4 +111,29 @@ test('SIGHUP makes the satellite re-read [logging] level of linstor_satellite.to
   await sat.waitForLog(/log level reloaded/);
   await touch();
   t.is(connects(), 1, 'warn: the next one is not');
+});
+
+test('node set-log-level changes a running satellite\'s level live; controller set-log-level --global changes every satellite', async (t) => {
+  const cluster = await startCluster(1, { env: { LINSTOR_LOG_LEVEL: 'info' } });
+  t.teardown(() => cluster.teardown());
+  const n = cluster.nodes[0]!;
+  const cli = (...args: string[]) => linstor(['--controllers', cluster.ctl.url.replace(/^http:\/\//, ''), ...args]);
+  const connects = () => n.sat.logs.filter((l) => l.includes('"controller connected"')).length;
+  const touch = async () => { const s = createConnection({ host: n.address, port: n.sat.port }); await once(s, 'connect'); s.destroy(); await sleep(300); };
+
+  t.is((await call(cluster.ctl, 'GET', `/v1/nodes/${n.name}/config`)).body.log.level, 'INFO');
+  const set = await cli('node', 'set-log-level', n.name, 'WARN');
+  t.is(set.code, 0, set.stderr);
+  t.regex(set.stdout, new RegExp(`Log level of satellite '${n.name}' set to WARN`));
+  t.is((await call(cluster.ctl, 'GET', `/v1/nodes/${n.name}/config`)).body.log.level, 'WARN');
+  const before = connects();
+  await touch();
+  t.is(connects(), before, 'at WARN the satellite no longer logs connections');
+
+  const global = await cli('controller', 'set-log-level', '--global', 'INFO');
+  t.is(global.code, 0, global.stderr);
+  t.is((await call(cluster.ctl, 'GET', `/v1/nodes/${n.name}/config`)).body.log.level, 'INFO');
+  await touch();
+  t.is(connects(), before + 1, 'back at INFO');
+  t.is((await call(cluster.ctl, 'PUT', `/v1/nodes/${n.name}/config`, { log: { level_linstor: 'LOUD' } })).status, 500);
 });

@@ -258,6 +258,10 @@ export function checkControllerMessage(v: unknown): ControllerMessage {
     case 'physical-storage-list':
       int(m.reqId, 'message.reqId', 0, Number.MAX_SAFE_INTEGER);
       break;
+    case 'log-level':
+      int(m.reqId, 'message.reqId', 0, Number.MAX_SAFE_INTEGER);
+      optional(m.level, (l) => { if (!['error', 'warn', 'info', 'debug', 'trace'].includes(l as string)) fail('message.level', `is not error, warn, info, debug or trace: '${printable(l)}'`); });
+      break;
     case 'create-device-pool':
       int(m.reqId, 'message.reqId', 0, Number.MAX_SAFE_INTEGER);
       checkDevicePoolRequest(m.request);
