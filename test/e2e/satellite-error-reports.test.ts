@@ -14,6 +14,7 @@ const suffix = randomSuffix();
 const missingVg = `linstorts-missing-${suffix}`;
 const rd = `errrep-${suffix}`;
 let node: string;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const cli = (...args: string[]) => linstor(['--controllers', cluster.ctl.url.replace(/^http:\/\//, ''), ...args]);
 
 test.before(async () => {
@@ -31,9 +32,11 @@ test.after.always(async () => { await cluster?.teardown(); });
 async function satelliteReports(): Promise<any[]> {
   return (await call<any[]>(cluster.ctl, 'GET', `/v1/error-reports?nodes=${node}&withContent=true`)).body.filter((e) => e.module === 'SATELLITE');
 }
+const aboutResource = (reports: any[]) => reports.filter((e) => new RegExp(`Resource: +${rd}`).test(e.text));
+const aboutPool = (reports: any[]) => reports.filter((e) => /Action: +read the capacity of storage pool badlvm/.test(e.text));
 
 test.serial('a failed apply on the satellite becomes one error report with node, module, command, exit code and output', async (t) => {
-  const [report] = await waitFor('satellite error report', async () => { const r = await satelliteReports(); return r.length ? r : undefined; }, 30_000);
+  const [report] = await waitFor('satellite error report', async () => { const r = aboutResource(await satelliteReports()); return r.length ? r : undefined; }, 30_000);
   t.is(report.node_name, node);
   t.is(report.module, 'SATELLITE');
   t.regex(report.filename, /^ErrorReport-[0-9A-F]{8}-[0-9A-F]{5}-\d{6}\.log$/);
@@ -46,11 +49,20 @@ test.serial('a failed apply on the satellite becomes one error report with node,
   // The same failure on the next apply (a property change re-applies it) writes no second report.
   await call(cluster.ctl, 'PUT', `/v1/resource-definitions/${rd}/resources/${node}`, { override_props: { 'Aux/retry': '1' } });
   await new Promise((r) => setTimeout(r, 3000));
-  t.is((await satelliteReports()).length, 1);
+  t.is(aboutResource(await satelliteReports()).length, 1);
+});
+
+test.serial('a pool whose capacity query fails writes one report, not one per poll', async (t) => {
+  // The satellite polls every second here (reportIntervalMs 1000): give it several polls.
+  await sleep(3500);
+  const pool = aboutPool(await satelliteReports());
+  t.is(pool.length, 1);
+  t.regex(pool[0].text, new RegExp(`Command: +vgs .*${missingVg}`));
+  t.regex(pool[0].text, /Exit code: +5/);
 });
 
 test.serial('linstor error-reports list/show take the satellite\'s reports with --nodes, --since and --to', async (t) => {
-  const [report] = await satelliteReports();
+  const [report] = aboutResource(await satelliteReports());
   const id = String(report.filename).replace(/^ErrorReport-|\.log$/g, '');
   const list = await cli('error-reports', 'list', '--nodes', node);
   t.is(list.code, 0, list.stderr);
@@ -64,12 +76,12 @@ test.serial('linstor error-reports list/show take the satellite\'s reports with 
   t.regex(show.stdout, /Exit code:/);
   // /metrics counts it per node and module, as LINSTOR's linstor_error_reports_count.
   const metrics = await (await fetch(`${cluster.ctl.url}/metrics`)).text();
-  t.regex(metrics, new RegExp(`^linstor_error_reports_count\\{hostname="${node}",module="SATELLITE"\\} 1$`, 'm'));
+  t.regex(metrics, new RegExp(`^linstor_error_reports_count\\{hostname="${node}",module="SATELLITE"\\} 2$`, 'm'));
 });
 
 test.serial('linstor error-reports delete --nodes removes the node\'s reports', async (t) => {
   const del = await cli('error-reports', 'delete', '--nodes', node);
   t.is(del.code, 0, del.stderr);
-  t.regex(del.stdout, /Deleted 1 error report/);
+  t.regex(del.stdout, /Deleted 2 error reports/);
   t.deepEqual(await satelliteReports(), []);
 });

@@ -224,8 +224,11 @@ export class Reconciler {
       const base = { name, providerKind: p.kind, supportsSnapshots: p.supportsSnapshots, ...(reflink !== undefined ? { reflink } : {}) };
       try {
         out.push({ ...base, ...(await p.capacity()) });
+        this.deps.errors?.clear(`pool:${name}`);
       } catch (e) {
         out.push({ ...base, freeCapacityKib: 0, totalCapacityKib: 0, error: (e as Error).message });
+        // Polled every report interval: one report per distinct failure, not one per poll.
+        this.deps.errors?.report(e, { action: `read the capacity of storage pool ${name}`, dedupeKey: `pool:${name}` });
       }
     }
     return out;
