@@ -59,7 +59,9 @@ export function linstorMetrics(state: ClusterState, runtime: RuntimeState, opts:
   tf.family('gauge', 'linstor_resource_definition_count').sample(rds.length);
   if (opts.resources) {
     tf.family('gauge', 'linstor_resource_definition_resource_count');
-    for (const rd of rds) tf.sample(resources.filter((r) => nameKey(r.name) === nameKey(rd.name)).length, { name: rd.name, resource_group: rd.resourceGroup });
+    const perDefinition = new Map<string, number>();
+    for (const r of resources) perDefinition.set(nameKey(r.name), (perDefinition.get(nameKey(r.name)) ?? 0) + 1);
+    for (const rd of rds) tf.sample(perDefinition.get(nameKey(rd.name)) ?? 0, { name: rd.name, resource_group: rd.resourceGroup });
   }
   tf.family('gauge', 'linstor_volume_definition_size_bytes');
   for (const rd of rds) {
