@@ -3,6 +3,7 @@
  * name of the node the link belongs to (never a name the message claims). A report id that
  * another node's report already holds is refused, so one satellite cannot replace another's.
  */
+import type { Logger } from 'pino';
 import { printable } from '../../model/names.js';
 import type { ErrorReport } from '../../model/types.js';
 import type { ClusterState } from '../state/cluster-state.js';
@@ -35,9 +36,20 @@ export function satelliteReport(nodeName: string, raw: unknown): ErrorReport | s
 }
 
 /** Stores it; true when it is stored now or was already (the satellite may send it again). */
-export async function storeSatelliteReport(state: ClusterState, report: ErrorReport): Promise<boolean> {
+async function storeSatelliteReport(state: ClusterState, report: ErrorReport): Promise<boolean> {
   const existing = state.errorReports.get(report.id);
   if (existing) return existing.nodeName === report.nodeName;
   await state.mutate((tx) => tx.put(state.errorReports, report.id, report));
   return true;
+}
+
+/** An `error-report` message of `node`'s link: stored, then `ack(id)` so the satellite forgets it. */
+export function acceptSatelliteReport(state: ClusterState, log: Logger, node: string, raw: unknown, ack: (id: string) => void): void {
+  const report = satelliteReport(node, raw);
+  if (typeof report === 'string') { log.warn({ node, reason: report }, 'refused an error report from the satellite'); return; }
+  storeSatelliteReport(state, report).then((ok) => {
+    if (!ok) { log.warn({ node, id: report.id }, 'refused an error report whose id another node\'s report has'); return; }
+    log.info({ node, errorReport: report.id }, `satellite error report: ${report.exceptionMessage.slice(0, 200)}`);
+    ack(report.id);
+  }, (e: unknown) => log.error({ err: e, node }, 'could not store a satellite error report'));
 }

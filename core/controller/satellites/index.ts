@@ -6,7 +6,7 @@ import { FEATURE_INCREMENTAL, type ReportMessage, type SatelliteMessage, type Sa
 import { loadIdentity, loadTrust, minTlsVersion } from '../../tls/material.js';
 import type { ControllerContext, SatelliteLinks } from '../context.js';
 import { SatelliteConnection, type Endpoint, type LinkTls } from './connection.js';
-import { satelliteReport, storeSatelliteReport } from '../errors/satellite-reports.js';
+import { acceptSatelliteReport } from '../errors/satellite-reports.js';
 import { bindKey, judgeHello } from './identity.js';
 import { linkTimingFromEnv } from './link-config.js';
 import { DeltaTracker, type NodeDelta } from './node-delta.js';
@@ -143,23 +143,11 @@ export function createSatelliteLinks(ctx: ControllerContext, clusterId: string):
     waiters.settle(nodeKey, applied);
   };
 
-  /** Stored with the controller's reports, then acknowledged so the satellite forgets it. */
-  const onErrorReport = (nodeKey: string, raw: unknown) => {
-    const node = state.nodes.get(nodeKey)?.name ?? nodeKey;
-    const report = satelliteReport(node, raw);
-    if (typeof report === 'string') { log.warn({ node, reason: report }, 'refused an error report from the satellite'); return; }
-    storeSatelliteReport(state, report).then((ok) => {
-      if (!ok) { log.warn({ node, id: report.id }, 'refused an error report whose id another node\'s report has'); return; }
-      log.info({ node, errorReport: report.id }, `satellite error report: ${report.exceptionMessage.slice(0, 200)}`);
-      conns.get(nodeKey)?.send({ type: 'error-report-ack', ids: [report.id] });
-    }, (e: unknown) => log.error({ err: e, node }, 'could not store a satellite error report'));
-  };
-
   const onMessage = (nodeKey: string, msg: SatelliteMessage) => {
     if (msg.type === 'report') {
       onReport(nodeKey, msg);
     } else if (msg.type === 'error-report') {
-      onErrorReport(nodeKey, msg.report);
+      acceptSatelliteReport(state, log, state.nodes.get(nodeKey)?.name ?? nodeKey, msg.report, (id) => conns.get(nodeKey)?.send({ type: 'error-report-ack', ids: [id] }));
     } else if (msg.type === 'resync') {
       // A lost or reordered update, or a satellite restarted mid-stream: send everything.
       log.info({ node: nodeKey, satelliteSeq: msg.seq, reason: msg.reason }, 'satellite asks for the full state');
