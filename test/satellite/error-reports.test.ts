@@ -60,7 +60,9 @@ test('a report no controller acknowledged is sent again on the next connection, 
   const from = third.count;
   third.send({ type: 'ping' });
   await third.next((m) => m.type === 'pong', 10_000, from);
-  t.is((await third.next((m) => m.type === 'error-report' || m.type === 'pong', 10_000)).type, 'pong');
+  // (The pool's own report may be written later, between connections: that one is pending.)
+  const firstAfterAuth = await third.next<ReportMsg | { type: 'pong' }>((m) => ofResource(m) || m.type === 'pong', 10_000);
+  t.is(firstAfterAuth.type, 'pong', firstAfterAuth.type === 'error-report' ? `${firstAfterAuth.report.text}\nacknowledged: ${pendingIds.join(', ')}` : '');
 });
 
 test('maskSecrets masks known values and password/passphrase/secret/token settings, and leaves other text alone', (t) => {
