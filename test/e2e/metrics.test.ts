@@ -31,7 +31,7 @@ const offlineNode = `metrics-${suffix}-gone`;
 test.before(async () => {
   cluster = await startCluster(1);
   // A node whose satellite never runs: OFFLINE (0) in linstor_node_state.
-  await call(cluster.ctl, 'POST', '/v1/nodes', { name: offlineNode, type: 'SATELLITE', net_interfaces: [{ name: 'default', address: '127.0.0.1', satellite_port: await freePort() }] });
+  await call(cluster.ctl, 'POST', '/v1/nodes', { name: offlineNode, type: 'SATELLITE', net_interfaces: [{ name: 'default', address: '127.0.0.199', satellite_port: await freePort() }] });
   await call(cluster.ctl, 'POST', '/v1/resource-definitions', { resource_definition: { name: rd } });
   await call(cluster.ctl, 'POST', `/v1/resource-definitions/${rd}/volume-definitions`, { volume_definition: { size_kib: 64 * 1024 } });
   const node = cluster.nodes[0]!.name;
