@@ -36,6 +36,10 @@ export const PROTOCOL_VERSION = '1.0';
 
 /** Feature names in the satellite's hello. */
 export const FEATURE_INCREMENTAL = 'incremental';
+/** The satellite sends `error-report` messages and takes `error-report-ack`. */
+export const FEATURE_ERROR_REPORTS = 'error-reports';
+/** The satellite answers `log-level` requests (its level changed live by the controller). */
+export const FEATURE_LOG_LEVEL = 'log-level';
 
 export interface DesiredStoragePool {
   name: string;
@@ -245,6 +249,8 @@ export type ControllerMessage =
   | { type: 'update'; seq: number; update: DesiredStateUpdate }
   /** `seq`: the last apply/update sent on this connection, so a satellite notices a lost last message. */
   | { type: 'ping'; seq?: number } | { type: 'pong' }
+  /** The controller stored these error reports: the satellite forgets them. */
+  | { type: 'error-report-ack'; ids: string[] }
   | SatelliteRequest;
 
 export type SatelliteMessage =
@@ -253,7 +259,28 @@ export type SatelliteMessage =
   | ReportMessage
   | { type: 'resync'; seq: number; reason: string }
   | { type: 'ping' } | { type: 'pong' }
+  | { type: 'error-report'; report: SatelliteErrorReport }
   | SatelliteResponse;
+
+/**
+ * An error report written on the satellite (a failed apply, a failing command), sent to the
+ * controller, which stores it with its own (`linstor error-reports list/show`). Kept on the
+ * satellite until the controller acknowledges it, so reports written while no controller is
+ * connected arrive at the next connection.
+ */
+export interface SatelliteErrorReport {
+  id: string;
+  time: number;
+  module: string;
+  version: string;
+  exception: string;
+  exceptionMessage: string;
+  originFile?: string;
+  originMethod?: string;
+  originLine?: number;
+  /** The whole report; for a failing command with its argv (secrets masked), exit code and output. */
+  text: string;
+}
 
 // ---- Requests answered once, matched by reqId (physical-storage list / create-device-pool). ----
 
@@ -278,8 +305,13 @@ export interface DevicePoolRequest {
   zpoolCreateArguments?: string[];
 }
 
+/** pino's level names; the controller maps LINSTOR's (ERROR, WARN, INFO, DEBUG, TRACE) to them. */
+export type SatelliteLogLevel = 'error' | 'warn' | 'info' | 'debug' | 'trace';
+
 export type SatelliteRequest =
   | { type: 'physical-storage-list'; reqId: number }
+  /** Answered with `{ level }`: the satellite's log level now (`level` set first when given). */
+  | { type: 'log-level'; reqId: number; level?: SatelliteLogLevel }
   | { type: 'create-device-pool'; reqId: number; request: DevicePoolRequest };
 
 export type SatelliteResponse =

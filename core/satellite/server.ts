@@ -10,6 +10,7 @@ import { checkControllerMessage } from './inbox/check-message.js';
 import type { PairingStore } from './pairing-store.js';
 import { answerHello, checkAuth, newPeer, type PeerState, type Refusal } from './peer-auth.js';
 import { createDevicePool, listPhysicalDevices } from './physical/physical-storage.js';
+import type { SatelliteErrorReporter } from './errors/error-reporter.js';
 import type { Reconciler } from './reconciler/reconciler.js';
 
 export interface SatelliteServerDeps {
@@ -24,6 +25,8 @@ export interface SatelliteServerDeps {
   tls?: { key: string; cert: string; ca: string[]; minVersion: import('node:tls').SecureVersion };
   /** Called after every full desired state was applied (main.ts tells systemd it is ready after the first). */
   onApplied?: (seq: number) => void;
+  /** Error reports go to every authenticated controller; the unacknowledged ones again on connect. */
+  errors?: SatelliteErrorReporter;
 }
 
 function isValidName(kind: 'resource', name: string): boolean {
@@ -56,6 +59,7 @@ export class SatelliteServer {
   constructor(private readonly deps: SatelliteServerDeps) {
     this.nodeName = deps.nodeName;
     deps.reconciler.onProgress(() => this.flushReports());
+    deps.errors?.onReport((report) => this.broadcast({ type: 'error-report', report }));
     this.server = deps.tls
       ? createTlsServer({ ...deps.tls, requestCert: true, rejectUnauthorized: true }, (s) => this.accept(s))
       : createServer((s) => this.accept(s));
@@ -63,6 +67,9 @@ export class SatelliteServer {
       this.server.on('tlsClientError', (err: Error, sock: TLSSocket) => deps.log.warn({ peer: `${sock.remoteAddress}:${sock.remotePort}`, reason: err.message }, 'refused a peer in the TLS handshake'));
     }
   }
+
+  /** The node name this satellite answers to (the controller's name for it once authenticated). */
+  get currentNodeName(): string { return this.nodeName; }
 
   listen(port: number, host: string): Promise<{ port: number; address: string }> {
     return new Promise((resolve, reject) => {
@@ -173,6 +180,8 @@ export class SatelliteServer {
         }
         log.info({ clusterId: peer.clusterId, tls: !!this.deps.tls }, 'controller authenticated');
         this.peers.add(socket);
+        // Reports written while no controller listened (or not yet acknowledged) go now.
+        for (const report of this.deps.errors?.pending() ?? []) this.send(socket, { type: 'error-report', report });
         return;
       }
       case 'apply':
@@ -199,8 +208,19 @@ export class SatelliteServer {
         return;
       case 'pong':
         return;
+      case 'error-report-ack':
+        this.deps.errors?.acknowledge(msg.ids);
+        return;
       case 'physical-storage-list':
         this.answer(socket, msg.reqId, () => listPhysicalDevices(this.deps.runner));
+        return;
+      case 'log-level':
+        // `linstor node set-log-level`: the whole satellite (every child logger follows).
+        if (msg.level !== undefined && msg.level !== this.deps.log.level) {
+          this.deps.log.warn({ from: this.deps.log.level, to: msg.level }, 'log level set by the controller');
+          this.deps.log.level = msg.level;
+        }
+        this.answer(socket, msg.reqId, () => Promise.resolve({ level: this.deps.log.level }));
         return;
       case 'create-device-pool':
         this.answer(socket, msg.reqId, () => createDevicePool(this.deps.runner, msg.request));

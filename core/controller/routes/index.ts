@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import type { ControllerContext } from '../context.js';
 import { registerConnectionRoutes } from './connections.js';
 import { registerControllerConfigRoutes } from './controller-config.js';
+import { registerSatelliteConfigRoutes } from './satellite-config.js';
 import { registerControllerRoutes } from './controller-props.js';
 import { registerEmptyFeatureRoutes } from './empty-features.js';
 import { registerEncryptionRoutes } from './encryption.js';
@@ -22,6 +23,7 @@ import { registerVolumeDefinitionRoutes } from './volume-definitions.js';
 export function registerRoutes(r: Router, ctx: ControllerContext): void {
   registerControllerRoutes(r, ctx);
   registerControllerConfigRoutes(r, ctx);
+  registerSatelliteConfigRoutes(r, ctx);
   registerStoragePoolRoutes(r, ctx);
   registerNodeRoutes(r, ctx);
   registerPlacementRoutes(r, ctx);

@@ -252,8 +252,15 @@ export function checkControllerMessage(v: unknown): ControllerMessage {
       optional(m.seq, (n) => int(n, 'message.seq', 0, Number.MAX_SAFE_INTEGER));
       break;
     case 'pong': break;
+    case 'error-report-ack':
+      array(m.ids, 'message.ids', 1000).forEach((id, i) => text(id, `message.ids[${i}]`, 64, TOKEN));
+      break;
     case 'physical-storage-list':
       int(m.reqId, 'message.reqId', 0, Number.MAX_SAFE_INTEGER);
+      break;
+    case 'log-level':
+      int(m.reqId, 'message.reqId', 0, Number.MAX_SAFE_INTEGER);
+      optional(m.level, (l) => { if (!['error', 'warn', 'info', 'debug', 'trace'].includes(l as string)) fail('message.level', `is not error, warn, info, debug or trace: '${printable(l)}'`); });
       break;
     case 'create-device-pool':
       int(m.reqId, 'message.reqId', 0, Number.MAX_SAFE_INTEGER);
