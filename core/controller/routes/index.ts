@@ -9,6 +9,7 @@ import { registerErrorReportRoutes } from './error-reports.js';
 import { registerKeyValueStoreRoutes } from './key-value-store.js';
 import { registerNodeRoutes } from './nodes.js';
 import { registerPhysicalStorageRoutes } from './physical-storage.js';
+import { registerRemoteRoutes } from '../remotes/routes.js';
 import { registerPlacementRoutes } from './placement.js';
 import { registerResourceDefinitionRoutes } from './resource-definitions.js';
 import { registerResourceGroupRoutes } from './resource-groups.js';
@@ -36,5 +37,6 @@ export function registerRoutes(r: Router, ctx: ControllerContext): void {
   registerErrorReportRoutes(r, ctx);
   registerEncryptionRoutes(r, ctx);
   registerPhysicalStorageRoutes(r, ctx);
+  registerRemoteRoutes(r, ctx, () => undefined);
   registerEmptyFeatureRoutes(r, ctx);
 }
