@@ -11,6 +11,7 @@ import type { PairingStore } from './pairing-store.js';
 import { answerHello, checkAuth, newPeer, type PeerState, type Refusal } from './peer-auth.js';
 import { createDevicePool, listPhysicalDevices } from './physical/physical-storage.js';
 import type { Reconciler } from './reconciler/reconciler.js';
+import { BackupJobs } from './backup/jobs.js';
 
 export interface SatelliteServerDeps {
   log: Logger;
@@ -52,9 +53,11 @@ export class SatelliteServer {
   private resyncAsked = false;
   private flushing: Promise<void> | undefined;
   private flushAgain = false;
+  private readonly backups: BackupJobs;
 
   constructor(private readonly deps: SatelliteServerDeps) {
     this.nodeName = deps.nodeName;
+    this.backups = new BackupJobs(deps.log.child({ module: 'backup' }), (pool) => deps.reconciler.provider(pool));
     deps.reconciler.onProgress(() => this.flushReports());
     this.server = deps.tls
       ? createTlsServer({ ...deps.tls, requestCert: true, rejectUnauthorized: true }, (s) => this.accept(s))
@@ -205,6 +208,15 @@ export class SatelliteServer {
       case 'create-device-pool':
         this.answer(socket, msg.reqId, () => createDevicePool(this.deps.runner, msg.request));
         return;
+      case 'backup-upload':
+        this.answer(socket, msg.reqId, () => this.backups.upload(msg.request));
+        return;
+      case 'backup-download':
+        this.answer(socket, msg.reqId, () => this.backups.download(msg.request));
+        return;
+      case 'backup-abort':
+        this.answer(socket, msg.reqId, async () => ({ aborted: this.backups.abort(msg.jobId) }));
+        return;
       default:
         log.warn({ type: (msg as { type?: unknown }).type }, 'ignoring unknown message type');
     }
@@ -231,7 +243,7 @@ export class SatelliteServer {
         report: { nodeName: this.nodeName, storagePools: [], resources: names.map((name) => ({ name, ready: false, volumes: [], error: { message } })) },
         applied: Object.fromEntries(names.map((n) => [n, seq])),
       });
-    } else if (m.type === 'create-device-pool' && Number.isSafeInteger(m.reqId)) {
+    } else if (Number.isSafeInteger(m.reqId)) {
       this.send(socket, { type: 'response', reqId: m.reqId as number, ok: false, error: { rc: 'FAIL_INVLD_REQUEST', message } });
     }
   }

@@ -10,6 +10,7 @@ import { registerKeyValueStoreRoutes } from './key-value-store.js';
 import { registerNodeRoutes } from './nodes.js';
 import { registerPhysicalStorageRoutes } from './physical-storage.js';
 import { registerRemoteRoutes } from '../remotes/routes.js';
+import { registerBackupRoutes } from '../backups/routes.js';
 import { registerPlacementRoutes } from './placement.js';
 import { registerResourceDefinitionRoutes } from './resource-definitions.js';
 import { registerResourceGroupRoutes } from './resource-groups.js';
@@ -38,5 +39,6 @@ export function registerRoutes(r: Router, ctx: ControllerContext): void {
   registerEncryptionRoutes(r, ctx);
   registerPhysicalStorageRoutes(r, ctx);
   registerRemoteRoutes(r, ctx, () => undefined);
+  registerBackupRoutes(r, ctx);
   registerEmptyFeatureRoutes(r, ctx);
 }
