@@ -5,8 +5,8 @@
 import test from 'ava';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs';
-import { randomSuffix } from '../helpers/satellite.js';
-import { S3_ACCESS, S3_SECRET, startS3, type S3Server } from '../helpers/s3-server.js';
+import { randomSuffix, startSatellite } from '../helpers/satellite.js';
+import { S3_ACCESS, S3_SECRET, startS3, StallProxy, type S3Server } from '../helpers/s3-server.js';
 import { call, deploy, devices, startSnapshotCluster, waitFor, type SnapCluster } from '../snapshots/snapshot-cluster.js';
 
 const BUCKET = 'backups';
@@ -95,4 +95,116 @@ test.serial('full then incremental backup; source deleted; restore on the other 
   const d2 = (await devices(c, `${rd}-f`, [n2]))[n2]!;
   t.is(sha(d2, size), hashFull, 'the full backup alone restored bit for bit');
   t.deepEqual(readdirSync(c.nodes[1]!.pool.dir).filter((f) => f.startsWith('.backup-')), [], 'no staged files left');
+});
+
+test.serial('a corrupted object is refused by its checksum: the restore fails clearly and nothing is restored', async (t) => {
+  const rd = `bc-${randomSuffix()}`;
+  const [n1, n2] = [c.nodes[0]!.name, c.nodes[1]!.name];
+  const dev = (await deploy(c, rd, 8 * 1024, [n1]))[n1]!;
+  writeAt(dev, MiB, randomBytes(MiB));
+  const b = await backup(rd);
+  const file = s3.objectFile(BUCKET, b.id.replace(/_back_/, '_00000_back_'));
+  const data = readFileSync(file);
+  data[Math.floor(data.length / 2)] ^= 0xff; // one flipped byte in the middle of the compressed stream
+  writeFileSync(file, data);
+
+  const r = await call(c.ctl, 'POST', '/v1/remotes/s3/backups/restore', { last_backup: b.id, target_rsc_name: `${rd}-x`, node_name: n2 });
+  t.true(r.status >= 400, JSON.stringify(r.body));
+  t.regex(msgs(r.body), /is corrupted: its SHA-256 is [0-9a-f]{64}, the backup's metadata says [0-9a-f]{64}; nothing was restored/);
+  t.is((await call(c.ctl, 'GET', `/v1/resource-definitions/${rd}-x`)).status, 404, 'the target definition was removed again');
+  await new Promise((res) => setTimeout(res, 500));
+  const left = readdirSync(c.nodes[1]!.pool.dir).filter((f) => f.startsWith('.backup-') || f.startsWith(`${rd}-x`));
+  t.deepEqual(left, [], 'no staged or restored file on the target node');
+});
+
+test.serial('wrong credentials and a missing bucket give clear errors before any snapshot is taken', async (t) => {
+  const rd = `be-${randomSuffix()}`;
+  const n1 = c.nodes[0]!.name;
+  await deploy(c, rd, 4 * 1024, [n1]);
+  const base = { endpoint: s3.url, region: 'us-east-1', access_key: S3_ACCESS, use_path_style: true };
+  // s3rver checks the access key id, not SigV4 signatures: a wrong key id stands for wrong credentials.
+  t.is((await call(c.ctl, 'POST', '/v1/remotes/s3', { ...base, remote_name: 'badkey', bucket: BUCKET, access_key: 'NOT-A-KEY', secret_key: S3_SECRET })).status, 201);
+  t.is((await call(c.ctl, 'POST', '/v1/remotes/s3', { ...base, remote_name: 'nobucket', bucket: 'no-such-bucket', secret_key: S3_SECRET })).status, 201);
+
+  const bad = await call(c.ctl, 'POST', '/v1/remotes/badkey/backups', { rsc_name: rd });
+  t.true(bad.status >= 400);
+  t.regex(msgs(bad.body), new RegExp(`bucket '${BUCKET}' at ${s3.url} refused the remote's credentials \\(InvalidAccessKeyId\\)`));
+  const missing = await call(c.ctl, 'POST', '/v1/remotes/nobucket/backups', { rsc_name: rd });
+  t.true(missing.status >= 400);
+  t.regex(msgs(missing.body), /bucket 'no-such-bucket' at .* does not exist \(NoSuchBucket\)/);
+  t.deepEqual((await call(c.ctl, 'GET', `/v1/resource-definitions/${rd}/snapshots`)).body, [], 'no snapshot was taken');
+  const l = await call(c.ctl, 'GET', '/v1/remotes/badkey/backups');
+  t.regex(msgs(l.body), /refused the remote's credentials/);
+  const notS3 = await call(c.ctl, 'POST', '/v1/remotes/nosuch/backups', { rsc_name: rd });
+  t.regex(msgs(notS3.body), /Remote 'nosuch' not found/);
+});
+
+test.serial('`linstor backup list/info/delete` through the real CLI: dry run, dependents refused without --cascade', async (t) => {
+  const { linstor } = await import('../cli/helpers.js');
+  const ls = (...a: string[]) => linstor(['--controllers', c.ctl.url, ...a]);
+  const rd = `bl-${randomSuffix()}`;
+  const n1 = c.nodes[0]!.name;
+  const dev = (await deploy(c, rd, 4 * 1024, [n1]))[n1]!;
+  writeAt(dev, 0, randomBytes(64 * 1024));
+  const full = await backup(rd);
+  await new Promise((r) => setTimeout(r, 1100));
+  writeAt(dev, MiB, randomBytes(64 * 1024));
+  const inc = await backup(rd);
+
+  let r = await ls('backup', 'list', 's3', '-r', rd, '--show-id');
+  t.is(r.code, 0, r.stderr);
+  t.is(r.stdout.split('\n').filter((l) => l.includes(rd) && /Success/.test(l)).length, 2, r.stdout);
+  t.true(r.stdout.includes(inc.id));
+  r = await ls('backup', 'info', 's3', '--id', inc.id);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, new RegExp(`${full.id}.*${inc.id}.*\\| 2 `));
+
+  r = await ls('backup', 'delete', 'id', 's3', full.id);
+  t.not(r.code, 0);
+  t.regex(r.stdout + r.stderr, /are incremental on the selected one/);
+  r = await ls('backup', 'delete', 'id', 's3', full.id, '--cascade', '--dry-run');
+  t.is(r.code, 0, r.stdout + r.stderr);
+  t.regex(r.stdout, new RegExp(`Would delete backup '${full.id}'`));
+  t.regex(r.stdout, new RegExp(`Would delete backup '${inc.id}'`));
+  t.is((await list('s3', rd)).linstor.length, 2, 'the dry run deleted nothing');
+  r = await ls('backup', 'delete', 'id', 's3', full.id, '--cascade');
+  t.is(r.code, 0, r.stdout + r.stderr);
+  t.deepEqual((await list('s3', rd)).linstor, []);
+  t.false(existsSync(s3.objectFile(BUCKET, inc.id.replace(/_back_/, '_00000_back_'))), 'the data objects are gone too');
+  t.deepEqual((await call(c.ctl, 'GET', `/v1/resource-definitions/${rd}/snapshots`)).body, [], 'and the local snapshots (no --keep-snaps)');
+});
+
+// Last: it kills node 1's satellite.
+test.serial('killing the satellite halfway through an upload leaves no backup listed complete; the next run starts over cleanly', async (t) => {
+  const proxy = await StallProxy.start(s3.port);
+  t.teardown(() => proxy.close());
+  t.is((await call(c.ctl, 'POST', '/v1/remotes/s3', { remote_name: 'stall', endpoint: proxy.url, bucket: BUCKET, region: 'us-east-1', access_key: S3_ACCESS, secret_key: S3_SECRET, use_path_style: true })).status, 201);
+  const rd = `bk-kill-${randomSuffix()}`;
+  const node = c.nodes[0]!;
+  const dev = (await deploy(c, rd, 64 * 1024, [node.name]))[node.name]!;
+  writeAt(dev, 0, randomBytes(24 * MiB));
+  proxy.stallAfter(6 * MiB);
+  const r = await call(c.ctl, 'POST', '/v1/remotes/stall/backups', { rsc_name: rd });
+  t.is(r.status, 201, msgs(r.body));
+  await waitFor('upload stalled halfway', () => proxy.forwarded > 4 * MiB, 30_000);
+  // Listed through the direct remote (the proxy holds everything back now): same bucket, nothing complete.
+  t.deepEqual((await list('s3', rd)).linstor, [], 'nothing listed while it uploads');
+
+  await node.sat.kill9();
+  // The controller gives up the transfer when the link drops, and drops its snapshot (no base for anything).
+  await waitFor('the failed backup\'s snapshot is dropped', async () => ((await call(c.ctl, 'GET', `/v1/resource-definitions/${rd}/snapshots`)).body as unknown[]).length === 0, 30_000, 200);
+  t.deepEqual((await list('s3', rd)).linstor, []);
+  const keys = readdirSync(`${s3.dir}/${BUCKET}`).filter((f) => f.startsWith(rd));
+  t.deepEqual(keys, [], 'no metadata and no complete data object in the bucket');
+
+  node.sat = await startSatellite({ address: node.sat.address, port: node.sat.port, nodeName: node.name, reportIntervalMs: 1000 });
+  await waitFor('satellite back online', async () => (await call(c.ctl, 'GET', `/v1/nodes/${node.name}`)).body.connection_status === 'ONLINE', 30_000);
+  proxy.passAll();
+  const before = sha(dev, 64 * MiB);
+  const again = await call(c.ctl, 'POST', '/v1/remotes/stall/backups', { rsc_name: rd });
+  t.is(again.status, 201, msgs(again.body));
+  const done = await waitFor('second run complete', async () => (await list('s3', rd)).linstor.find((b) => b.success), 120_000, 300);
+  t.falsy(done.based_on_id, 'a full backup: the interrupted one is no base');
+  t.is((await list('s3', rd)).linstor.length, 1);
+  t.is(sha(dev, 64 * MiB), before);
 });
