@@ -51,6 +51,11 @@ async function findBase(ctx: ControllerContext, bucket: Bucket, rdName: string, 
 }
 
 export async function createBackup(ctx: ControllerContext, remoteName: string, b: api.BackupCreate): Promise<ApiCallRc[]> {
+  return (await startBackup(ctx, remoteName, b)).rc;
+}
+
+/** Like createBackup, with the running job (undefined when the snapshot could not be taken). */
+export async function startBackup(ctx: ControllerContext, remoteName: string, b: api.BackupCreate): Promise<{ rc: ApiCallRc[]; job?: RunningJob }> {
   const remote = getS3Remote(ctx, remoteName);
   const target = s3Target(ctx, remote);
   const rd = getResourceDefinition(ctx.state, String(b.rsc_name));
@@ -68,7 +73,7 @@ export async function createBackup(ctx: ControllerContext, remoteName: string, b
   const base = b.incremental === false ? undefined : await findBase(ctx, bucket, rd.name, node).catch((e) => { bucket.close(); throw e; });
   const rc = await createSnapshots(ctx, [{ resourceName: rd.name, name: snapName, nodes: [node] }]);
   const snap = findSnapshot(ctx.state, rd.name, snapName);
-  if (!snap?.flags.includes('SUCCESSFUL')) { bucket.close(); return rc; }
+  if (!snap?.flags.includes('SUCCESSFUL')) { bucket.close(); return { rc }; }
 
   const here = snap.nodes.find((n) => nameKey(n.nodeName) === nameKey(node))!;
   const volumes = snap.volumeDefinitions.map((v) => {
@@ -99,8 +104,10 @@ export async function createBackup(ctx: ControllerContext, remoteName: string, b
         backups: Object.fromEntries(result.volumes.map((r) => [String(r.volumeNumber), [{ name: r.key, finishedTimestamp: finished, node }]])),
       };
       await bucket.putMeta(metaKey(rd.name, id, snapName), meta);
+      job.succeeded = true;
       ctx.log.info({ resource: rd.name, snapshot: snapName, remote: remote.name, basedOn: base?.key ?? null }, 'backup shipped');
     } catch (e) {
+      job.succeeded = false;
       ctx.log.error({ resource: rd.name, snapshot: snapName, remote: remote.name, err: (e as Error).message }, 'backup failed; its snapshot is removed and no metadata was written');
       // The snapshot is no base for anything: an incremental needs a complete backup of it.
       await deleteSnapshot(ctx, rd.name, snapName).catch(() => undefined);
@@ -109,9 +116,9 @@ export async function createBackup(ctx: ControllerContext, remoteName: string, b
       bucket.close();
     }
   })();
-  return [...rc, rcEntry('CREATED', `${base ? 'Incremental' : 'Full'} backup '${id}' of '${rd.name}' to remote '${remote.name}' started on node '${node}'${base ? ` (based on '${base.key.slice(0, -5)}')` : ''}.`, {
+  return { job, rc: [...rc, rcEntry('CREATED', `${base ? 'Incremental' : 'Full'} backup '${id}' of '${rd.name}' to remote '${remote.name}' started on node '${node}'${base ? ` (based on '${base.key.slice(0, -5)}')` : ''}.`, {
     ...BACKUP, op: 'CRT', objRefs: { RscDfn: rd.name, Snapshot: snapName, Remote: remote.name, Node: node },
-  })];
+  })] };
 }
 
 /** Stops running transfers of a resource (create and/or restore) on their satellites. */

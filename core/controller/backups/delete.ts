@@ -3,7 +3,6 @@
  * metadata object first (the backup stops being listed), then its data. A backup others are
  * incremental on is deleted only with `cascading`, together with them. `dryrun` deletes nothing.
  */
-import type { Request } from 'express';
 import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
 import { ApiError } from '../../model/errors.js';
 import { nameKey } from '../../model/names.js';
@@ -15,10 +14,11 @@ import { readBucket } from './list.js';
 import { backupTime, parseMetaKey } from './naming.js';
 
 const BACKUP = { obj: 'BACKUP' as const, op: 'DEL' as const };
-const q = (req: Request, k: string): string | undefined => (typeof req.query[k] === 'string' && req.query[k] !== '' ? req.query[k] as string : undefined);
-const flag = (req: Request, k: string): boolean => q(req, k) === 'true' || q(req, k) === '1';
+export type DeleteQuery = Record<string, unknown>;
+const q = (req: DeleteQuery, k: string): string | undefined => (typeof req[k] === 'string' && req[k] !== '' ? req[k] as string : typeof req[k] === 'boolean' ? String(req[k]) : undefined);
+const flag = (req: DeleteQuery, k: string): boolean => q(req, k) === 'true' || q(req, k) === '1';
 
-function selected(ctx: ControllerContext, all: ListedBackup[], req: Request): ListedBackup[] {
+function selected(ctx: ControllerContext, all: ListedBackup[], req: DeleteQuery): ListedBackup[] {
   const id = q(req, 'id'); const prefix = q(req, 'id_prefix'); const time = q(req, 'timestamp');
   const rsc = q(req, 'resource_name'); const node = q(req, 'node_name');
   const cluster = ctx.state.secrets.get('cluster/id');
@@ -38,7 +38,7 @@ function selected(ctx: ControllerContext, all: ListedBackup[], req: Request): Li
     && (!node || nameKey(b.meta?.nodeName ?? '') === nameKey(node)));
 }
 
-export async function deleteBackups(ctx: ControllerContext, remoteName: string, req: Request): Promise<ApiCallRc[]> {
+export async function deleteBackups(ctx: ControllerContext, remoteName: string, req: DeleteQuery): Promise<ApiCallRc[]> {
   const { all, keys, bucket } = await readBucket(ctx, remoteName);
   try {
     const dry = flag(req, 'dryrun');

@@ -15,6 +15,8 @@ export interface RunningJob {
   basedOn?: string;
   startTimestamp: number;
   done: Promise<void>;
+  /** Set when `done` settles: whether the backup was completed (metadata written). */
+  succeeded?: boolean;
 }
 
 const jobs = new WeakMap<ClusterState, Map<string, RunningJob>>();

@@ -17,7 +17,7 @@ export function registerBackupRoutes(r: Router, ctx: ControllerContext): void {
 
   r.get(base, route(reporter, BACKUP, 200, async (q) => ({ json: await listBackups(ctx, String(q.params.remote), str(q.query.rsc_name), str(q.query.snap_name)) })));
   r.post(base, route(reporter, { ...BACKUP, op: 'CRT', body: 'POST /v1/remotes/{remote_name}/backups' }, 201, async (q, _s, b) => ({ rc: await createBackup(ctx, String(q.params.remote), b) })));
-  r.delete(base, route(reporter, { ...BACKUP, op: 'DEL' }, 200, async (q) => ({ rc: await deleteBackups(ctx, String(q.params.remote), q) })));
+  r.delete(base, route(reporter, { ...BACKUP, op: 'DEL' }, 200, async (q) => ({ rc: await deleteBackups(ctx, String(q.params.remote), q.query as Record<string, unknown>) })));
   r.post(`${base}/restore`, route(reporter, { ...BACKUP, op: 'CRT', body: 'POST /v1/remotes/{remote_name}/backups/restore' }, 201, async (q, _s, b) => ({ rc: await restoreBackup(ctx, String(q.params.remote), b) })));
   r.post(`${base}/abort`, route(reporter, { ...BACKUP, op: 'MOD', body: 'POST /v1/remotes/{remote_name}/backups/abort' }, 200, async (q, _s, b) => ({ rc: await abortBackups(ctx, String(q.params.remote), b) })));
   r.post(`${base}/info`, route(reporter, { ...BACKUP, body: 'POST /v1/remotes/{remote_name}/backups/info', bodyOptional: true }, 200, async (q, _s, b) => ({ json: await backupInfo(ctx, String(q.params.remote), b) })));
