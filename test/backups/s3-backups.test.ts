@@ -14,7 +14,8 @@ let c: SnapCluster;
 let s3: S3Server;
 test.before(async () => {
   s3 = await startS3([BUCKET, 'other-bucket']);
-  c = await startSnapshotCluster();
+  // Test hooks: schedules may have a seconds field and are checked every 300 ms.
+  c = await startSnapshotCluster({ LINSTOR_SCHEDULE_ALLOW_SECONDS: '1', LINSTOR_SCHEDULE_TICK_MS: '300' });
   if ((await call(c.ctl, 'POST', '/v1/encryption/passphrase', { new_passphrase: 'pw' })).status !== 201) throw new Error('passphrase');
   const r = await call(c.ctl, 'POST', '/v1/remotes/s3', { remote_name: 's3', endpoint: s3.url, bucket: BUCKET, region: 'us-east-1', access_key: S3_ACCESS, secret_key: S3_SECRET, use_path_style: true });
   if (r.status !== 201) throw new Error(JSON.stringify(r.body));
@@ -172,6 +173,30 @@ test.serial('`linstor backup list/info/delete` through the real CLI: dry run, de
   t.deepEqual((await list('s3', rd)).linstor, []);
   t.false(existsSync(s3.objectFile(BUCKET, inc.id.replace(/_back_/, '_00000_back_'))), 'the data objects are gone too');
   t.deepEqual((await call(c.ctl, 'GET', `/v1/resource-definitions/${rd}/snapshots`)).body, [], 'and the local snapshots (no --keep-snaps)');
+});
+
+test.serial('an enabled schedule ships backups by itself and keeps only keep_remote full backups', async (t) => {
+  const rd = `bs-${randomSuffix()}`;
+  const n1 = c.nodes[0]!.name;
+  const dev = (await deploy(c, rd, 4 * 1024, [n1]))[n1]!;
+  writeAt(dev, 0, randomBytes(256 * 1024));
+  t.is((await call(c.ctl, 'POST', '/v1/schedules', { schedule_name: 'fast', full_cron: '*/3 * * * * *', keep_remote: 1, keep_local: 1 })).status, 201);
+  const en = await call(c.ctl, 'PUT', '/v1/remotes/s3/backups/schedule/fast/enable', { rsc_name: rd });
+  t.is(en.status, 200, msgs(en.body));
+  const first = await waitFor('first scheduled backup', async () => (await list('s3', rd)).linstor.find((b) => b.success), 30_000, 200);
+  const second = await waitFor('a newer one replaces it (keep_remote 1)', async () => {
+    const l = (await list('s3', rd)).linstor;
+    return l.length === 1 && l[0]!.id !== first.id && l[0]!.success ? l[0] : undefined;
+  }, 30_000, 200);
+  t.falsy(second.based_on_id, 'the schedule has no incremental cron: full backups only');
+  t.is((await call(c.ctl, 'PUT', '/v1/remotes/s3/backups/schedule/fast/delete', { rsc_name: rd })).status, 200);
+  await new Promise((r) => setTimeout(r, 4000)); // one more cron period: nothing runs any more
+  const after = (await list('s3', rd)).linstor;
+  await new Promise((r) => setTimeout(r, 3500));
+  t.deepEqual((await list('s3', rd)).linstor.map((b) => b.id), after.map((b) => b.id), 'no backups after the schedule was removed');
+  const snaps = (await call(c.ctl, 'GET', `/v1/resource-definitions/${rd}/snapshots`)).body as Array<{ name: string }>;
+  t.true(snaps.length <= 1, `keep_local 1: ${snaps.map((s) => s.name).join(',')}`);
+  t.is((await call(c.ctl, 'DELETE', '/v1/schedules/fast')).status, 200);
 });
 
 // Last: it kills node 1's satellite.
