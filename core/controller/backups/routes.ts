@@ -21,6 +21,8 @@ export function registerBackupRoutes(r: Router, ctx: ControllerContext): void {
   r.post(`${base}/restore`, route(reporter, { ...BACKUP, op: 'CRT', body: 'POST /v1/remotes/{remote_name}/backups/restore' }, 201, async (q, _s, b) => ({ rc: await restoreBackup(ctx, String(q.params.remote), b) })));
   r.post(`${base}/abort`, route(reporter, { ...BACKUP, op: 'MOD', body: 'POST /v1/remotes/{remote_name}/backups/abort' }, 200, async (q, _s, b) => ({ rc: await abortBackups(ctx, String(q.params.remote), b) })));
   r.post(`${base}/info`, route(reporter, { ...BACKUP, body: 'POST /v1/remotes/{remote_name}/backups/info', bodyOptional: true }, 200, async (q, _s, b) => ({ json: await backupInfo(ctx, String(q.params.remote), b) })));
+  // Every backup starts at once (no BackupShipping/MaxConcurrentBackupsPerNode queue yet): nothing is ever queued.
+  r.get('/v1/view/backup/queue', route(reporter, BACKUP, 200, () => ({ json: { node_queues: [], snap_queues: [] } })));
   r.post(`${base}/ship`, route(reporter, { ...BACKUP, op: 'CRT' }, 201, () => {
     throw new ApiError('FAIL_INVLD_BACKUP_CONFIG', 'Shipping to a LINSTOR remote is not implemented by this controller yet.', { ...BACKUP, correction: 'Back up to an S3 remote and restore from it on the other cluster.' });
   }));
