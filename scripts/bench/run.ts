@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { benchBackups } from './backups.js';
 import { benchCinder } from './cinder.js';
 import { benchController } from './controller.js';
 import { benchCsi } from './csi.js';
@@ -31,6 +32,7 @@ const BENCHES: Record<string, Bench> = {
   cinder: () => benchCinder(env('BENCH_CINDER_COUNT', 100), 20),
   csi: () => benchCsi(env('BENCH_CSI_COUNT', 20), 50),
   ha: () => benchHa(env('BENCH_HA_SPAWNS', 500), env('BENCH_HA_ROUNDS', 3)),
+  backups: () => benchBackups(env('BENCH_BACKUP_MIB', 1024)),
 };
 
 const only = process.argv.slice(2);
