@@ -199,6 +199,31 @@ test.serial('an enabled schedule ships backups by itself and keeps only keep_rem
   t.is((await call(c.ctl, 'DELETE', '/v1/schedules/fast')).status, 200);
 });
 
+test.serial('a bucket LINSTOR wrote lists here (its backups shown, not restorable); foreign objects are "others"', async (t) => {
+  const { S3Client, PutObjectCommand } = await import('@aws-sdk/client-s3');
+  const client = new S3Client({ endpoint: s3.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: S3_ACCESS, secretAccessKey: S3_SECRET } });
+  t.teardown(() => client.destroy());
+  // The shape linstor-server writes (BackupMetaDataPojo): no snapName, volumes under `backups`.
+  const linstorMeta = { rscName: 'lsrc', nodeName: 'alpha', startTimestamp: 1672574400000, finishTimestamp: 1672574460000, clusterId: 'other-cluster',
+    backups: { 0: [{ name: 'lsrc_00000_back_20230101_120000', finishedTimestamp: 1672574460000, node: 'alpha' }] }, layerData: { rscLayerObject: 'STORAGE' } };
+  const put = (Key: string, Body: string) => client.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body }));
+  await put('lsrc_back_20230101_120000.meta', JSON.stringify(linstorMeta));
+  await put('lsrc_00000_back_20230101_120000', 'thin_send stream');
+  await put('lsrc_back_20230102_120000^mysnap.meta', JSON.stringify({ ...linstorMeta, basedOn: 'lsrc_back_20230101_120000.meta', backups: {} }));
+  await put('notes.txt', 'not a backup');
+
+  const l = await list('s3', 'lsrc');
+  const byId = Object.fromEntries(l.linstor.map((b) => [b.id, b]));
+  t.like(byId['lsrc_back_20230101_120000'], { origin_rsc: 'lsrc', origin_snap: 'back_20230101_120000', success: true, restorable: false, finished_timestamp: 1672574460000 });
+  t.like(byId['lsrc_back_20230102_120000^mysnap'], { origin_snap: 'mysnap', based_on_id: 'lsrc_back_20230101_120000.meta' });
+  t.true(l.other.files.includes('notes.txt'));
+  t.false(l.other.files.includes('lsrc_00000_back_20230101_120000'), 'its data object belongs to its backup');
+  const r = await call(c.ctl, 'POST', '/v1/remotes/s3/backups/restore', { src_rsc_name: 'lsrc', target_rsc_name: 'lsrc-here', node_name: c.nodes[1]!.name });
+  t.regex(msgs(r.body), /was not written by this software/);
+  t.is((await call(c.ctl, 'DELETE', '/v1/remotes/s3/backups?s3key=notes.txt')).status, 200);
+  t.false((await list('s3')).other.files.includes('notes.txt'));
+});
+
 // Last: it kills node 1's satellite.
 test.serial('killing the satellite halfway through an upload leaves no backup listed complete; the next run starts over cleanly', async (t) => {
   const proxy = await StallProxy.start(s3.port);
