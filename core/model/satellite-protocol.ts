@@ -284,7 +284,33 @@ export type SatelliteRequest =
   | { type: 'create-device-pool'; reqId: number; request: DevicePoolRequest }
   | { type: 'backup-upload'; reqId: number; request: BackupUploadRequest }
   | { type: 'backup-download'; reqId: number; request: BackupDownloadRequest }
-  | { type: 'backup-abort'; reqId: number; jobId: string };
+  | { type: 'backup-abort'; reqId: number; jobId: string }
+  | { type: 'backup-receive'; reqId: number; request: BackupReceiveRequest }
+  | { type: 'backup-receive-commit'; reqId: number; request: BackupReceiveCommit }
+  | { type: 'backup-send'; reqId: number; request: BackupSendRequest };
+
+/** Shipping to another cluster: the target satellite listens for one job's volume streams. */
+export interface BackupReceiveRequest {
+  jobId: string;
+  token: string;
+  bindAddress: string;
+  resource: string;
+  snapshot: string;
+  volumes: Array<{ volumeNumber: number; storagePool: string; sizeBytes: number }>;
+}
+
+export interface BackupReceiveCommit {
+  jobId: string;
+  volumes: Array<{ volumeNumber: number; sha256: string; imageSha256: string }>;
+}
+
+export interface BackupSendRequest {
+  jobId: string;
+  resource: string;
+  snapshot: string;
+  target: { address: string; port: number; token: string };
+  volumes: Array<{ volumeNumber: number; storagePool: string }>;
+}
 
 // ---- Backups (core/satellite/backup): the satellite streams a snapshot to S3 or back. ----
 

@@ -12,6 +12,7 @@ import { answerHello, checkAuth, newPeer, type PeerState, type Refusal } from '.
 import { createDevicePool, listPhysicalDevices } from './physical/physical-storage.js';
 import type { Reconciler } from './reconciler/reconciler.js';
 import { BackupJobs } from './backup/jobs.js';
+import { Shipping } from './backup/ship.js';
 
 export interface SatelliteServerDeps {
   log: Logger;
@@ -54,10 +55,12 @@ export class SatelliteServer {
   private flushing: Promise<void> | undefined;
   private flushAgain = false;
   private readonly backups: BackupJobs;
+  private readonly shipping: Shipping;
 
   constructor(private readonly deps: SatelliteServerDeps) {
     this.nodeName = deps.nodeName;
     this.backups = new BackupJobs(deps.log.child({ module: 'backup' }), (pool) => deps.reconciler.provider(pool));
+    this.shipping = new Shipping(deps.log.child({ module: 'shipping' }), (pool) => deps.reconciler.provider(pool));
     deps.reconciler.onProgress(() => this.flushReports());
     this.server = deps.tls
       ? createTlsServer({ ...deps.tls, requestCert: true, rejectUnauthorized: true }, (s) => this.accept(s))
@@ -215,7 +218,16 @@ export class SatelliteServer {
         this.answer(socket, msg.reqId, () => this.backups.download(msg.request));
         return;
       case 'backup-abort':
-        this.answer(socket, msg.reqId, async () => ({ aborted: this.backups.abort(msg.jobId) }));
+        this.answer(socket, msg.reqId, async () => ({ aborted: this.backups.abort(msg.jobId) || await this.shipping.abort(msg.jobId) }));
+        return;
+      case 'backup-receive':
+        this.answer(socket, msg.reqId, () => this.shipping.receive(msg.request));
+        return;
+      case 'backup-receive-commit':
+        this.answer(socket, msg.reqId, () => this.shipping.commit(msg.request));
+        return;
+      case 'backup-send':
+        this.answer(socket, msg.reqId, () => this.backups.run(msg.request.jobId, (signal) => this.shipping.send(msg.request, signal)));
         return;
       default:
         log.warn({ type: (msg as { type?: unknown }).type }, 'ignoring unknown message type');

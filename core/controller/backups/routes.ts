@@ -1,12 +1,13 @@
 /** `/v1/remotes/{remote}/backups...`: create, list, info, delete, restore, abort (S3 remotes). */
 import type { Router } from 'express';
-import { ApiError } from '../../model/errors.js';
 import type { ControllerContext } from '../context.js';
 import { route } from '../http/handler.js';
 import { abortBackups, createBackup } from './create.js';
 import { deleteBackups } from './delete.js';
 import { backupInfo, listBackups } from './list.js';
 import { restoreBackup } from './restore.js';
+import { shipBackup } from '../shipping/ship.js';
+import { registerShippingReceiveRoutes } from '../shipping/receive.js';
 
 const BACKUP = { obj: 'BACKUP' as const };
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -23,7 +24,6 @@ export function registerBackupRoutes(r: Router, ctx: ControllerContext): void {
   r.post(`${base}/info`, route(reporter, { ...BACKUP, body: 'POST /v1/remotes/{remote_name}/backups/info', bodyOptional: true }, 200, async (q, _s, b) => ({ json: await backupInfo(ctx, String(q.params.remote), b) })));
   // Every backup starts at once (no BackupShipping/MaxConcurrentBackupsPerNode queue yet): nothing is ever queued.
   r.get('/v1/view/backup/queue', route(reporter, BACKUP, 200, () => ({ json: { node_queues: [], snap_queues: [] } })));
-  r.post(`${base}/ship`, route(reporter, { ...BACKUP, op: 'CRT' }, 201, () => {
-    throw new ApiError('FAIL_INVLD_BACKUP_CONFIG', 'Shipping to a LINSTOR remote is not implemented by this controller yet.', { ...BACKUP, correction: 'Back up to an S3 remote and restore from it on the other cluster.' });
-  }));
+  r.post(`${base}/ship`, route(reporter, { ...BACKUP, op: 'CRT', body: 'POST /v1/remotes/{remote_name}/backups/ship' }, 201, async (q, _s, b) => ({ rc: await shipBackup(ctx, String(q.params.remote), b) })));
+  registerShippingReceiveRoutes(r, ctx);
 }

@@ -44,7 +44,8 @@ export class BackupJobs {
     return !!c;
   }
 
-  private async run<T>(jobId: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  /** Runs `fn` as job `jobId` (abortable by backup-abort). */
+  async run<T>(jobId: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     if (this.running.has(jobId)) throw new ApiError('FAIL_IN_USE', `Backup job '${jobId}' is already running on this node.`, { correction: 'Wait for it or abort it.' });
     const c = new AbortController();
     this.running.set(jobId, c);

@@ -279,6 +279,38 @@ export function checkBackupDownload(v: unknown, path = 'request'): void {
   });
 }
 
+const IPV4 = /^(\d{1,3}\.){3}\d{1,3}$|^[0-9a-fA-F:]{2,45}$/;
+
+export function checkShipping(type: string, v: unknown, path = 'request'): void {
+  const r = object(v, path);
+  text(r.jobId, `${path}.jobId`, 128, TOKEN);
+  if (type === 'backup-receive-commit') {
+    array(r.volumes, `${path}.volumes`, 4096).forEach((x, i) => {
+      const o = object(x, `${path}.volumes[${i}]`);
+      int(o.volumeNumber, `${path}.volumes[${i}].volumeNumber`, 0, 65535);
+      text(o.sha256, `${path}.volumes[${i}].sha256`, 64, SHA256);
+      text(o.imageSha256, `${path}.volumes[${i}].imageSha256`, 64, SHA256);
+    });
+    return;
+  }
+  rule(`${path}.resource`, () => checkName('resource', r.resource));
+  rule(`${path}.snapshot`, () => checkName('snapshot', r.snapshot));
+  if (type === 'backup-receive') {
+    text(r.token, `${path}.token`, 128, TOKEN);
+    text(r.bindAddress, `${path}.bindAddress`, 45, IPV4);
+  } else {
+    const t = object(r.target, `${path}.target`);
+    text(t.address, `${path}.target.address`, 45, IPV4);
+    int(t.port, `${path}.target.port`, 1, 65535);
+    text(t.token, `${path}.target.token`, 128, TOKEN);
+  }
+  array(r.volumes, `${path}.volumes`, 4096).forEach((x, i) => {
+    const o = object(x, `${path}.volumes[${i}]`);
+    vlm(o, `${path}.volumes[${i}]`);
+    if (type === 'backup-receive') int(o.sizeBytes, `${path}.volumes[${i}].sizeBytes`, 0, Number.MAX_SAFE_INTEGER);
+  });
+}
+
 /** Checks one parsed line from a controller; returns it typed, or throws InvalidMessageError. */
 export function checkControllerMessage(v: unknown): ControllerMessage {
   const m = object(v, 'message');
@@ -323,6 +355,12 @@ export function checkControllerMessage(v: unknown): ControllerMessage {
     case 'backup-abort':
       int(m.reqId, 'message.reqId', 0, Number.MAX_SAFE_INTEGER);
       text(m.jobId, 'message.jobId', 128, TOKEN);
+      break;
+    case 'backup-receive':
+    case 'backup-receive-commit':
+    case 'backup-send':
+      int(m.reqId, 'message.reqId', 0, Number.MAX_SAFE_INTEGER);
+      checkShipping(m.type, m.request);
       break;
     default:
       fail('message.type', `is not a message this satellite knows: '${printable(m.type)}'`);
