@@ -224,6 +224,28 @@ test.serial('a bucket LINSTOR wrote lists here (its backups shown, not restorabl
   t.false((await list('s3')).other.files.includes('notes.txt'));
 });
 
+test.serial('`linstor backup abort` stops a running upload: nothing listed, its snapshot dropped, no data object left', async (t) => {
+  const { linstor } = await import('../cli/helpers.js');
+  const proxy = await StallProxy.start(s3.port);
+  t.teardown(() => proxy.close());
+  t.is((await call(c.ctl, 'POST', '/v1/remotes/s3', { remote_name: 'slow', endpoint: proxy.url, bucket: BUCKET, region: 'us-east-1', access_key: S3_ACCESS, secret_key: S3_SECRET, use_path_style: true })).status, 201);
+  const rd = `ba-${randomSuffix()}`;
+  const n1 = c.nodes[0]!.name;
+  const dev = (await deploy(c, rd, 32 * 1024, [n1]))[n1]!;
+  writeAt(dev, 0, randomBytes(16 * MiB));
+  proxy.stallAfter(4 * MiB);
+  t.is((await call(c.ctl, 'POST', '/v1/remotes/slow/backups', { rsc_name: rd })).status, 201);
+  await waitFor('upload under way', () => proxy.forwarded > 2 * MiB, 30_000);
+  const r = await linstor(['--controllers', c.ctl.url, 'backup', 'abort', 'slow', rd, '--create']);
+  t.is(r.code, 0, r.stdout + r.stderr);
+  t.regex(r.stdout, new RegExp(`Backup create of '${rd}' \\(back_\\d{8}_\\d{6}\\) aborted`));
+  await waitFor('snapshot dropped', async () => ((await call(c.ctl, 'GET', `/v1/resource-definitions/${rd}/snapshots`)).body as unknown[]).length === 0, 30_000, 200);
+  t.deepEqual((await list('s3', rd)).linstor, []);
+  t.deepEqual(readdirSync(`${s3.dir}/${BUCKET}`).filter((f) => f.startsWith(rd)), []);
+  const again = await linstor(['--controllers', c.ctl.url, 'backup', 'abort', 'slow', rd]);
+  t.regex(again.stdout, /No backup of .* is being shipped/);
+});
+
 // Last: it kills node 1's satellite.
 test.serial('killing the satellite halfway through an upload leaves no backup listed complete; the next run starts over cleanly', async (t) => {
   const proxy = await StallProxy.start(s3.port);
