@@ -11,7 +11,9 @@
  * read back as zeros, so unchanged sparse ranges compare equal and are skipped).
  */
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
 
 const MAGIC = Buffer.from('LTSBACK1');
 const END = 0xffff_ffff_ffff_ffffn;
@@ -113,4 +115,15 @@ export async function fileSha256(file: string, size: number): Promise<string> {
     for (let pos = 0; pos < size; pos += CHUNK_BYTES) hash.update(await readAt(fh, buf, pos, Math.min(CHUNK_BYTES, size - pos)));
     return hash.digest('hex');
   } finally { await fh.close(); }
+}
+
+/** Applies gzip'd streams (full first, then incrementals) into a new file `image` of `size` bytes; true when its SHA-256 is `expectSha256`. */
+export async function buildImage(image: string, size: number, objects: string[], expectSha256: string): Promise<boolean> {
+  const fh = await open(image, 'wx');
+  try {
+    await fh.truncate(size);
+    for (const o of objects) await applyStream(createReadStream(o).pipe(createGunzip()), fh, size);
+    await fh.sync();
+  } finally { await fh.close(); }
+  return (await fileSha256(image, size)) === expectSha256;
 }

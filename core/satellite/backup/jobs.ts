@@ -6,25 +6,19 @@
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { open, rm } from 'node:fs/promises';
-import { Readable, Transform } from 'node:stream';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip } from 'node:zlib';
+import { createGzip } from 'node:zlib';
 import type { Logger } from 'pino';
 import { ApiError } from '../../model/errors.js';
 import type { BackupDownloadRequest, BackupUploadRequest, BackupUploadResult } from '../../model/satellite-protocol.js';
 import { s3Client, s3Error } from '../../s3/client.js';
 import { volumeName, type StorageProvider } from '../providers/provider.js';
-import { applyStream, encodeVolume, fileSha256, type EncodeStats } from './extent-stream.js';
-
-/** Counts and hashes what passes through. */
-class Tap extends Transform {
-  readonly hash = createHash('sha256');
-  bytes = 0;
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void { this.hash.update(chunk); this.bytes += chunk.length; this.push(chunk); cb(); }
-}
+import { Tap } from './tap.js';
+import { buildImage, encodeVolume, type EncodeStats } from './extent-stream.js';
 
 function backupCapable(p: StorageProvider, pool: string): Required<Pick<StorageProvider, 'snapshotFile' | 'stagingFile' | 'adoptSnapshotFile'>> {
   if (!p.snapshotFile || !p.stagingFile || !p.adoptSnapshotFile) {
@@ -107,15 +101,8 @@ export class BackupJobs {
           plan.push({ p, vol: volumeName(req.resource, v.volumeNumber), size: v.sizeBytes, sha: v.imageSha256, objects, image });
         }
         for (const x of plan) {
-          const fh = await open(x.image, 'wx');
-          try {
-            await fh.truncate(x.size);
-            for (const o of x.objects) await applyStream(createReadStream(o).pipe(createGunzip()), fh, x.size);
-            await fh.sync();
-          } finally { await fh.close(); }
-          const got = await fileSha256(x.image, x.size);
-          if (got !== x.sha) {
-            throw new ApiError('FAIL_UNKNOWN_ERROR', `Restored volume '${x.vol}' does not match the backup's image checksum (${got} instead of ${x.sha}); nothing was restored.`, { correction: 'The backup chain is damaged; restore an older complete backup.' });
+          if (!(await buildImage(x.image, x.size, x.objects, x.sha))) {
+            throw new ApiError('FAIL_UNKNOWN_ERROR', `Restored volume '${x.vol}' does not match the backup's image checksum; nothing was restored.`, { correction: 'The backup chain is damaged; restore an older complete backup.' });
           }
         }
         for (const x of plan) {

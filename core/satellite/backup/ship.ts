@@ -6,24 +6,19 @@
  * over the sender's SHA-256s (`backup-receive-commit`) is each stream checked, applied into an
  * image, the image checked, and the result renamed into place as the snapshot.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { open, rm } from 'node:fs/promises';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip } from 'node:zlib';
+import { createGzip } from 'node:zlib';
 import type { Logger } from 'pino';
 import { ApiError } from '../../model/errors.js';
 import type { BackupReceiveCommit, BackupReceiveRequest, BackupSendRequest, BackupUploadResult } from '../../model/satellite-protocol.js';
 import { volumeName, type StorageProvider } from '../providers/provider.js';
-import { applyStream, encodeVolume, fileSha256, type EncodeStats } from './extent-stream.js';
-
-class Tap extends Transform {
-  readonly hash = createHash('sha256');
-  bytes = 0;
-  override _transform(chunk: Buffer, _e: BufferEncoding, cb: () => void): void { this.hash.update(chunk); this.bytes += chunk.length; this.push(chunk); cb(); }
-}
+import { Tap } from './tap.js';
+import { buildImage, encodeVolume, type EncodeStats } from './extent-stream.js';
 
 interface Receiver {
   req: BackupReceiveRequest; server: Server; staged: Map<number, { file: string; sha256?: string; done: Promise<void> }>; sockets: Set<Socket>; timer: NodeJS.Timeout;
@@ -112,13 +107,7 @@ export class Shipping {
         plan.push({ p, v, want, slot, image });
       }
       for (const x of plan) {
-        const fh = await open(x.image, 'wx');
-        try {
-          await fh.truncate(x.v.sizeBytes);
-          await applyStream(createReadStream(x.slot.file).pipe(createGunzip()), fh, x.v.sizeBytes);
-          await fh.sync();
-        } finally { await fh.close(); }
-        if (await fileSha256(x.image, x.v.sizeBytes) !== x.want.imageSha256) throw new ApiError('FAIL_UNKNOWN_ERROR', `Shipped volume ${x.v.volumeNumber} does not match the sender's image checksum; nothing was restored.`, { correction: 'Ship again.' });
+        if (!(await buildImage(x.image, x.v.sizeBytes, [x.slot.file], x.want.imageSha256))) throw new ApiError('FAIL_UNKNOWN_ERROR', `Shipped volume ${x.v.volumeNumber} does not match the sender's image checksum; nothing was restored.`, { correction: 'Ship again.' });
       }
       for (const x of plan) { await x.p.adoptSnapshotFile(x.image, volumeName(r.req.resource, x.v.volumeNumber), r.req.snapshot); images.splice(images.indexOf(x.image), 1); }
       return { volumes: plan.map((x) => x.v.volumeNumber) };
