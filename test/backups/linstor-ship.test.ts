@@ -86,3 +86,30 @@ test.serial('`linstor backup ship` copies a resource to another cluster bit for 
   t.regex(JSON.stringify(g.body), /Cannot reach the remote LINSTOR controller at http:\/\/127\.0\.0\.1:1/);
   t.deepEqual((await call(a.ctl, 'GET', `/v1/resource-definitions/${rd}/snapshots`)).body, []);
 });
+
+test.serial('the receiving side refuses a wrong token and a stream whose SHA-256 differs from the sender\'s (test as the sender)', async (t) => {
+  const { connect } = await import('node:net');
+  const { gzipSync } = await import('node:zlib');
+  const rd = `rx-${randomSuffix()}`;
+  const post = async (path: string, body: unknown) => {
+    const r = await fetch(`${b.ctl.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: r.status, body: await r.json() as any };
+  };
+  const rcv = await post('/v1/internal/shipping/receive', { src_cluster_id: 'test', src_rsc_name: 'x', dst_rsc_name: rd, snap_name: 'snap1', layer_stack: ['STORAGE'],
+    volumes: [{ vlm_nr: 0, size_kib: 1024, size_bytes: MiB, stor_pool: 'thin' }] });
+  t.is(rcv.status, 200, JSON.stringify(rcv.body));
+  const { job_id: job, address, port, token } = rcv.body;
+  const send = (hello: object, payload: Buffer) => new Promise<void>((res) => {
+    const s = connect({ host: address, port }, () => { s.write(`${JSON.stringify(hello)}\n`); s.end(payload); });
+    s.on('close', () => res()); s.on('error', () => res());
+  });
+  await send({ token: 'not-the-token-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', volumeNumber: 0 }, Buffer.from('junk'));
+  const payload = gzipSync(Buffer.from('LTSBACK1 but not really a stream'));
+  await send({ token, volumeNumber: 0 }, payload);
+  const commit = await post(`/v1/internal/shipping/receive/${job}/commit`, { src_rsc_name: 'x', volumes: [{ vlm_nr: 0, sha256: 'a'.repeat(64), image_sha256: 'b'.repeat(64) }] });
+  t.true(commit.status >= 400);
+  t.regex(JSON.stringify(commit.body), /arrived damaged: SHA-256 [0-9a-f]{64}, the sender's a{64}; nothing was restored/);
+  t.is((await call(b.ctl, 'GET', `/v1/resource-definitions/${rd}`)).status, 404, 'the target definition is gone');
+  t.deepEqual(readdirSync(b.pool.dir).filter((f) => f.startsWith('.backup-') || f.startsWith(rd)), [], 'nothing staged is left');
+  t.true(b.sat.logs.some((l) => /refused a shipping connection/.test(l)), 'the wrong token was refused');
+});
