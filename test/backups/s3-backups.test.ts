@@ -246,6 +246,33 @@ test.serial('`linstor backup abort` stops a running upload: nothing listed, its 
   t.regex(again.stdout, /No backup of .* is being shipped/);
 });
 
+test.serial('BackupShipping/MaxConcurrentBackupsPerNode=1: a second backup on the node waits in the queue until the first ends', async (t) => {
+  const { linstor } = await import('../cli/helpers.js');
+  const proxy = await StallProxy.start(s3.port);
+  t.teardown(() => proxy.close());
+  t.is((await call(c.ctl, 'POST', '/v1/remotes/s3', { remote_name: 'slow2', endpoint: proxy.url, bucket: BUCKET, region: 'us-east-1', access_key: S3_ACCESS, secret_key: S3_SECRET, use_path_style: true })).status, 201);
+  const set = await call(c.ctl, 'POST', '/v1/controller/properties', { override_props: { 'BackupShipping/MaxConcurrentBackupsPerNode': '1' } });
+  t.is(set.status, 201, msgs(set.body));
+  t.teardown(async () => { await call(c.ctl, 'POST', '/v1/controller/properties', { delete_props: ['BackupShipping/MaxConcurrentBackupsPerNode'] }); });
+  const n1 = c.nodes[0]!.name;
+  const [ra, rb] = [`bqa-${randomSuffix()}`, `bqb-${randomSuffix()}`];
+  const dev = (await deploy(c, ra, 16 * 1024, [n1]))[n1]!;
+  writeAt(dev, 0, randomBytes(12 * MiB));
+  await deploy(c, rb, 4 * 1024, [n1]);
+  proxy.stallAfter(2 * MiB);
+  t.is((await call(c.ctl, 'POST', '/v1/remotes/slow2/backups', { rsc_name: ra })).status, 201);
+  await waitFor('first upload under way', () => proxy.forwarded > MiB, 30_000);
+  t.is((await call(c.ctl, 'POST', '/v1/remotes/s3/backups', { rsc_name: rb })).status, 201);
+  const q = await linstor(['--controllers', c.ctl.url, 'backup', 'queue', 'list']);
+  t.is(q.code, 0, q.stderr);
+  t.regex(q.stdout, new RegExp(`${n1} +\\| ${rb} +\\| back_\\d{8}_\\d{6} +\\| s3 `), q.stdout);
+  await new Promise((r) => setTimeout(r, 1000));
+  t.deepEqual((await list('s3', rb)).linstor.filter((b) => b.success), [], 'the queued backup has not run');
+  t.is((await call(c.ctl, 'POST', '/v1/remotes/slow2/backups/abort', { rsc_name: ra })).status, 200);
+  await waitFor('the queued backup runs once the slot is free', async () => (await list('s3', rb)).linstor.find((b) => b.success), 30_000, 200);
+  t.deepEqual((await call(c.ctl, 'GET', '/v1/view/backup/queue')).body, { node_queues: [] });
+});
+
 // Last: it kills node 1's satellite.
 test.serial('killing the satellite halfway through an upload leaves no backup listed complete; the next run starts over cleanly', async (t) => {
   const proxy = await StallProxy.start(s3.port);

@@ -20,6 +20,7 @@ import { findSnapshot } from '../snapshots/common.js';
 import { Bucket, isOurs, type BackupMeta } from './bucket.js';
 import { runningJobs, type RunningJob } from './jobs.js';
 import { backupId, dataKey, metaKey } from './naming.js';
+import { acquire, dequeue, release } from './queue.js';
 
 const BACKUP = { obj: 'BACKUP' as const };
 /** A transfer may take long; the link's own loss ends it earlier. */
@@ -88,7 +89,10 @@ export async function startBackup(ctx: ControllerContext, remoteName: string, b:
   const jobs = runningJobs(ctx.state);
   jobs.set(job.jobId, job);
   job.done = (async () => {
+    let slot = false;
     try {
+      await acquire(ctx, job);
+      slot = true;
       const result = await ctx.links.request<BackupUploadResult>(nameKey(node), {
         type: 'backup-upload',
         request: { jobId: job.jobId, s3: target, resource: rd.name, snapshot: snapName, ...(base ? { baseSnapshot: base.meta.snapName } : {}), volumes: volumes.map(({ volumeNumber, storagePool, key }) => ({ volumeNumber, storagePool, key })) },
@@ -112,6 +116,7 @@ export async function startBackup(ctx: ControllerContext, remoteName: string, b:
       // The snapshot is no base for anything: an incremental needs a complete backup of it.
       await deleteSnapshot(ctx, rd.name, snapName).catch(() => undefined);
     } finally {
+      if (slot) release(ctx, node);
       jobs.delete(job.jobId);
       bucket.close();
     }
@@ -129,7 +134,7 @@ export async function abortBackups(ctx: ControllerContext, remoteName: string, b
     && (both || (j.kind === 'create' ? b.create : b.restore)) && (!b.snapshot || nameKey(j.snapName) === nameKey(b.snapshot)));
   const rc: ApiCallRc[] = [];
   for (const j of hit) {
-    await ctx.links.request(nameKey(j.nodeName), { type: 'backup-abort', jobId: j.jobId }).catch(() => undefined);
+    if (!dequeue(ctx, j)) await ctx.links.request(nameKey(j.nodeName), { type: 'backup-abort', jobId: j.jobId }).catch(() => undefined);
     await j.done.catch(() => undefined);
     rc.push(rcEntry('MODIFIED', `Backup ${j.kind} of '${j.rscName}' (${j.snapName}) aborted.`, { ...BACKUP, op: 'MOD', objRefs: { RscDfn: j.rscName, Snapshot: j.snapName, Remote: remote.name } }));
   }

@@ -15,6 +15,8 @@ export interface RunningJob {
   basedOn?: string;
   startTimestamp: number;
   done: Promise<void>;
+  /** Waiting for a slot on its node (BackupShipping/MaxConcurrentBackupsPerNode). */
+  queued?: boolean;
   /** Set when `done` settles: whether the backup was completed (metadata written). */
   succeeded?: boolean;
 }

@@ -6,6 +6,8 @@ import { abortBackups, createBackup } from './create.js';
 import { deleteBackups } from './delete.js';
 import { backupInfo, listBackups } from './list.js';
 import { restoreBackup } from './restore.js';
+import { queueView } from './queue.js';
+import { listParam } from '../http/query.js';
 import { shipBackup } from '../shipping/ship.js';
 import { registerShippingReceiveRoutes } from '../shipping/receive.js';
 
@@ -22,8 +24,9 @@ export function registerBackupRoutes(r: Router, ctx: ControllerContext): void {
   r.post(`${base}/restore`, route(reporter, { ...BACKUP, op: 'CRT', body: 'POST /v1/remotes/{remote_name}/backups/restore' }, 201, async (q, _s, b) => ({ rc: await restoreBackup(ctx, String(q.params.remote), b) })));
   r.post(`${base}/abort`, route(reporter, { ...BACKUP, op: 'MOD', body: 'POST /v1/remotes/{remote_name}/backups/abort' }, 200, async (q, _s, b) => ({ rc: await abortBackups(ctx, String(q.params.remote), b) })));
   r.post(`${base}/info`, route(reporter, { ...BACKUP, body: 'POST /v1/remotes/{remote_name}/backups/info', bodyOptional: true }, 200, async (q, _s, b) => ({ json: await backupInfo(ctx, String(q.params.remote), b) })));
-  // Every backup starts at once (no BackupShipping/MaxConcurrentBackupsPerNode queue yet): nothing is ever queued.
-  r.get('/v1/view/backup/queue', route(reporter, BACKUP, 200, () => ({ json: { node_queues: [], snap_queues: [] } })));
+  r.get('/v1/view/backup/queue', route(reporter, BACKUP, 200, (q) => ({
+    json: queueView(ctx, { nodes: listParam(q, 'nodes'), snapshots: listParam(q, 'snapshots'), resources: listParam(q, 'resources'), remotes: listParam(q, 'remotes'), snapToNode: q.query.snap_to_node === 'true' }),
+  })));
   r.post(`${base}/ship`, route(reporter, { ...BACKUP, op: 'CRT', body: 'POST /v1/remotes/{remote_name}/backups/ship' }, 201, async (q, _s, b) => ({ rc: await shipBackup(ctx, String(q.params.remote), b) })));
   registerShippingReceiveRoutes(r, ctx);
 }
