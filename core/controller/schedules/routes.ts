@@ -15,9 +15,13 @@ const SCHEDULE = { obj: 'SCHEDULE' as const };
 const TICK_MS = Number(process.env.LINSTOR_SCHEDULE_TICK_MS ?? 30_000);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
+/** One scheduler per process: a controller that becomes active again replaces the old one. */
+let current: BackupScheduler | undefined;
+
 export function registerScheduleRoutes(r: Router, ctx: ControllerContext): BackupScheduler {
   const { reporter, state } = ctx;
-  const scheduler = new BackupScheduler(ctx, { clock: ctx.clock, ship: (t, full) => shipScheduled(ctx, t, full), retain: (t, s) => retainScheduled(ctx, t, s) });
+  current?.stop();
+  const scheduler = current = new BackupScheduler(ctx, { clock: ctx.clock, ship: (t, full) => shipScheduled(ctx, t, full), retain: (t, s) => retainScheduled(ctx, t, s) });
   scheduler.start(TICK_MS);
 
   r.get('/v1/schedules', route(reporter, SCHEDULE, 200, () => ({ json: { data: [...state.schedules.values()].sort((a, b) => a.name.localeCompare(b.name)).map(scheduleView) } })));
