@@ -3,6 +3,7 @@
  * devices (xfs and ext4), a real S3-protocol server (s3rver) on loopback, the AWS SDK as client.
  */
 import test from 'ava';
+import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import { randomSuffix, startSatellite } from '../helpers/satellite.js';
@@ -271,6 +272,29 @@ test.serial('BackupShipping/MaxConcurrentBackupsPerNode=1: a second backup on th
   t.is((await call(c.ctl, 'POST', '/v1/remotes/slow2/backups/abort', { rsc_name: ra })).status, 200);
   await waitFor('the queued backup runs once the slot is free', async () => (await list('s3', rb)).linstor.find((b) => b.success), 30_000, 200);
   t.deepEqual((await call(c.ctl, 'GET', '/v1/view/backup/queue')).body, { node_queues: [] });
+});
+
+test.serial('a volume grown between the full and the incremental backup restores at its new size with all data', async (t) => {
+  const rd = `bg-${randomSuffix()}`;
+  const [n1, n2] = [c.nodes[0]!.name, c.nodes[1]!.name];
+  const dev = (await deploy(c, rd, 4 * 1024, [n1]))[n1]!;
+  writeAt(dev, MiB, randomBytes(MiB));
+  await backup(rd);
+  const grow = await call(c.ctl, 'PUT', `/v1/resource-definitions/${rd}/volume-definitions/0`, { size_kib: 8 * 1024 });
+  t.is(grow.status, 200, msgs(grow.body));
+  const big = await waitFor('grown device', async () => {
+    const d = (await devices(c, rd, [n1]))[n1]!;
+    const out = spawnSync('blockdev', ['--getsize64', d], { encoding: 'utf8' }).stdout.trim();
+    return Number(out) >= 8 * MiB ? d : undefined;
+  }, 30_000, 200);
+  writeAt(big, 6 * MiB, randomBytes(MiB));
+  const want = sha(big, 8 * MiB);
+  await new Promise((r) => setTimeout(r, 1100));
+  const inc = await backup(rd);
+  t.truthy(inc.based_on_id, 'incremental on the smaller full backup');
+  const r = await call(c.ctl, 'POST', '/v1/remotes/s3/backups/restore', { last_backup: inc.id, target_rsc_name: `${rd}-r`, node_name: n2 });
+  t.is(r.status, 201, msgs(r.body));
+  t.is(sha((await devices(c, `${rd}-r`, [n2]))[n2]!, 8 * MiB), want);
 });
 
 // Last: it kills node 1's satellite.

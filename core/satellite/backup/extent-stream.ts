@@ -93,7 +93,8 @@ export async function applyStream(source: AsyncIterable<Buffer>, target: FileHan
   const hlen = (await r.read(4)).readUInt32BE(0);
   if (hlen > 65536) throw new Error('backup stream header too long');
   const header = JSON.parse((await r.read(hlen)).toString('utf8')) as StreamHeader;
-  if (header.sizeBytes !== expectSize) throw new Error(`backup stream is for ${header.sizeBytes} bytes, expected ${expectSize}`);
+  // An older backup of a volume that has grown since is smaller: the rest stays zeros.
+  if (header.sizeBytes > expectSize) throw new Error(`backup stream is for ${header.sizeBytes} bytes, more than the volume's ${expectSize}`);
   for (;;) {
     const rec = await r.read(12);
     const off = rec.readBigUInt64BE(0);
