@@ -31,6 +31,7 @@
  * A version mismatch (major differs) makes the controller show VERSION_MISMATCH and send nothing else.
  */
 import type { LayerKind, Props, ProviderKind } from './types.js';
+import type { S3Target } from './backup.js';
 
 export const PROTOCOL_VERSION = '1.0';
 
@@ -312,7 +313,66 @@ export type SatelliteRequest =
   | { type: 'physical-storage-list'; reqId: number }
   /** Answered with `{ level }`: the satellite's log level now (`level` set first when given). */
   | { type: 'log-level'; reqId: number; level?: SatelliteLogLevel }
-  | { type: 'create-device-pool'; reqId: number; request: DevicePoolRequest };
+  | { type: 'create-device-pool'; reqId: number; request: DevicePoolRequest }
+  | { type: 'backup-upload'; reqId: number; request: BackupUploadRequest }
+  | { type: 'backup-download'; reqId: number; request: BackupDownloadRequest }
+  | { type: 'backup-abort'; reqId: number; jobId: string }
+  | { type: 'backup-receive'; reqId: number; request: BackupReceiveRequest }
+  | { type: 'backup-receive-commit'; reqId: number; request: BackupReceiveCommit }
+  | { type: 'backup-send'; reqId: number; request: BackupSendRequest };
+
+/** Shipping to another cluster: the target satellite listens for one job's volume streams. */
+export interface BackupReceiveRequest {
+  jobId: string;
+  token: string;
+  bindAddress: string;
+  resource: string;
+  snapshot: string;
+  volumes: Array<{ volumeNumber: number; storagePool: string; sizeBytes: number }>;
+}
+
+export interface BackupReceiveCommit {
+  jobId: string;
+  volumes: Array<{ volumeNumber: number; sha256: string; imageSha256: string }>;
+}
+
+export interface BackupSendRequest {
+  jobId: string;
+  resource: string;
+  snapshot: string;
+  target: { address: string; port: number; token: string };
+  volumes: Array<{ volumeNumber: number; storagePool: string }>;
+}
+
+// ---- Backups (core/satellite/backup): the satellite streams a snapshot to S3 or back. ----
+
+/** Upload each volume of a local snapshot (incremental: only what differs from `baseSnapshot`). */
+export interface BackupUploadRequest {
+  jobId: string;
+  s3: S3Target;
+  resource: string;
+  snapshot: string;
+  baseSnapshot?: string;
+  volumes: Array<{ volumeNumber: number; storagePool: string; key: string }>;
+}
+
+export interface BackupUploadResult {
+  volumes: Array<{ volumeNumber: number; key: string; sha256: string; objectBytes: number; sizeBytes: number; imageSha256: string; changedBytes: number }>;
+  compression: 'gzip';
+}
+
+/**
+ * Download a chain of backups (full first, then incrementals) into a new local snapshot
+ * `<resource>_<vlmnr>_<snapshot>`; every object is checked against its SHA-256 before any of
+ * it is applied, and the result against the image SHA-256 of the last backup.
+ */
+export interface BackupDownloadRequest {
+  jobId: string;
+  s3: S3Target;
+  resource: string;
+  snapshot: string;
+  volumes: Array<{ volumeNumber: number; storagePool: string; sizeBytes: number; imageSha256: string; chain: Array<{ key: string; sha256: string }> }>;
+}
 
 export type SatelliteResponse =
   | { type: 'response'; reqId: number; ok: true; result: unknown }

@@ -12,6 +12,8 @@ import { answerHello, checkAuth, newPeer, type PeerState, type Refusal } from '.
 import { createDevicePool, listPhysicalDevices } from './physical/physical-storage.js';
 import type { SatelliteErrorReporter } from './errors/error-reporter.js';
 import type { Reconciler } from './reconciler/reconciler.js';
+import { BackupJobs } from './backup/jobs.js';
+import { Shipping } from './backup/ship.js';
 
 export interface SatelliteServerDeps {
   log: Logger;
@@ -55,9 +57,13 @@ export class SatelliteServer {
   private resyncAsked = false;
   private flushing: Promise<void> | undefined;
   private flushAgain = false;
+  private readonly backups: BackupJobs;
+  private readonly shipping: Shipping;
 
   constructor(private readonly deps: SatelliteServerDeps) {
     this.nodeName = deps.nodeName;
+    this.backups = new BackupJobs(deps.log.child({ module: 'backup' }), (pool) => deps.reconciler.provider(pool));
+    this.shipping = new Shipping(deps.log.child({ module: 'shipping' }), (pool) => deps.reconciler.provider(pool));
     deps.reconciler.onProgress(() => this.flushReports());
     deps.errors?.onReport((report) => this.broadcast({ type: 'error-report', report }));
     this.server = deps.tls
@@ -225,6 +231,24 @@ export class SatelliteServer {
       case 'create-device-pool':
         this.answer(socket, msg.reqId, () => createDevicePool(this.deps.runner, msg.request));
         return;
+      case 'backup-upload':
+        this.answer(socket, msg.reqId, () => this.backups.upload(msg.request));
+        return;
+      case 'backup-download':
+        this.answer(socket, msg.reqId, () => this.backups.download(msg.request));
+        return;
+      case 'backup-abort':
+        this.answer(socket, msg.reqId, async () => ({ aborted: this.backups.abort(msg.jobId) || await this.shipping.abort(msg.jobId) }));
+        return;
+      case 'backup-receive':
+        this.answer(socket, msg.reqId, () => this.shipping.receive(msg.request));
+        return;
+      case 'backup-receive-commit':
+        this.answer(socket, msg.reqId, () => this.shipping.commit(msg.request));
+        return;
+      case 'backup-send':
+        this.answer(socket, msg.reqId, () => this.backups.run(msg.request.jobId, (signal) => this.shipping.send(msg.request, signal)));
+        return;
       default:
         log.warn({ type: (msg as { type?: unknown }).type }, 'ignoring unknown message type');
     }
@@ -251,7 +275,7 @@ export class SatelliteServer {
         report: { nodeName: this.nodeName, storagePools: [], resources: names.map((name) => ({ name, ready: false, volumes: [], error: { message } })) },
         applied: Object.fromEntries(names.map((n) => [n, seq])),
       });
-    } else if (m.type === 'create-device-pool' && Number.isSafeInteger(m.reqId)) {
+    } else if (Number.isSafeInteger(m.reqId)) {
       this.send(socket, { type: 'response', reqId: m.reqId as number, ok: false, error: { rc: 'FAIL_INVLD_REQUEST', message } });
     }
   }

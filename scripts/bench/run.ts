@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { benchBackups } from './backups.js';
 import { benchCinder } from './cinder.js';
 import { benchController } from './controller.js';
 import { benchCsi } from './csi.js';
@@ -33,6 +34,7 @@ const BENCHES: Record<string, Bench> = {
   csi: () => benchCsi(env('BENCH_CSI_COUNT', 20), 50),
   ha: () => benchHa(env('BENCH_HA_SPAWNS', 500), env('BENCH_HA_ROUNDS', 3)),
   metrics: () => benchMetrics(env('BENCH_METRICS_COUNT', 5000), 50),
+  backups: () => benchBackups(env('BENCH_BACKUP_MIB', 1024)),
 };
 
 const only = process.argv.slice(2);

@@ -10,6 +10,10 @@ import { registerErrorReportRoutes } from './error-reports.js';
 import { registerKeyValueStoreRoutes } from './key-value-store.js';
 import { registerNodeRoutes } from './nodes.js';
 import { registerPhysicalStorageRoutes } from './physical-storage.js';
+import { registerRemoteRoutes } from '../remotes/routes.js';
+import { registerBackupRoutes } from '../backups/routes.js';
+import { registerScheduleRoutes } from '../schedules/routes.js';
+import { enabledAnywhere } from '../schedules/enable.js';
 import { registerPlacementRoutes } from './placement.js';
 import { registerResourceDefinitionRoutes } from './resource-definitions.js';
 import { registerResourceGroupRoutes } from './resource-groups.js';
@@ -38,5 +42,8 @@ export function registerRoutes(r: Router, ctx: ControllerContext): void {
   registerErrorReportRoutes(r, ctx);
   registerEncryptionRoutes(r, ctx);
   registerPhysicalStorageRoutes(r, ctx);
+  registerRemoteRoutes(r, ctx, (remote) => enabledAnywhere(ctx.state, remote));
+  registerScheduleRoutes(r, ctx);
+  registerBackupRoutes(r, ctx);
   registerEmptyFeatureRoutes(r, ctx);
 }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { ApiError } from '../../model/errors.js';
 import type {
   DesiredNodeState, DesiredStateUpdate, NodeReport, ReportedResource, ReportedStoragePool,
 } from '../../model/satellite-protocol.js';
@@ -63,6 +64,13 @@ export class Reconciler {
   }
 
   get busy(): boolean { return this.queue.busy; }
+
+  /** The provider of a pool this node holds, for backups (throws when unknown here). */
+  provider(pool: string): StorageProvider {
+    const p = this.providers.get(pool);
+    if (!p) throw new ApiError('FAIL_NOT_FOUND_STOR_POOL', `Storage pool '${pool}' is not known on this satellite.`, { correction: 'Wait until the satellite got its desired state, or name a pool of this node.' });
+    return p;
+  }
 
   /** `listener` is called whenever a report may be ready (see takeReport). */
   onProgress(listener: () => void): void { this.progress = listener; }
