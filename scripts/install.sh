@@ -73,8 +73,9 @@ for unit in "$SRC"/packaging/systemd/*.service; do
   chmod 0644 "$(root "$UNITDIR")/$(basename "$unit")"
 done
 
-for example in "$SRC"/packaging/config/*.example; do
-  install -m 0644 "$example" "$(root "$SYSCONFDIR/linstor")/$(basename "$example")"
+# Installed as NAME.example beside the real file, so an upgrade never overwrites an edited one.
+for example in "$SRC"/packaging/etc/*; do
+  install -m 0644 "$example" "$(root "$SYSCONFDIR/linstor")/$(basename "$example").example"
 done
 for job in "$SRC"/packaging/nomad/*.hcl; do
   sed -e "s#/usr/local/bin#$BINDIR#g" "$job" > "$(root "$PREFIX/share/linstor-ts/nomad")/$(basename "$job")"

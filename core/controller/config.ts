@@ -90,6 +90,7 @@ export function loadControllerConfig(configDirectory = '/etc/linstor'): Controll
     },
     netcom: { ...netcomDefaults, ...netcom, ...(typeof s('netcom', 'ssl_protocol') === 'string' ? { sslProtocol: String(s('netcom', 'ssl_protocol')) } : {}) },
     encrypt: { passphrase: (s('encrypt', 'passphrase') as string | undefined) ?? process.env.MASTER_PASSPHRASE },
-    logging: { level: String(s('logging', 'level') ?? process.env.LINSTOR_LOG_LEVEL ?? 'info') },
+    // LINSTOR's guide writes levels in capitals (level = "DEBUG"); pino knows them in lower case.
+    logging: { level: String(s('logging', 'level') ?? process.env.LINSTOR_LOG_LEVEL ?? 'info').toLowerCase() },
   };
 }

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { pino } from 'pino';
+import { reloadLogLevelOnHup } from '../bin/log-level-reload.js';
 import { binArgs } from '../bin/options.js';
 import { loadControllerConfig } from './config.js';
 import { CONTROLLER_VERSION } from './errors/reporter.js';
@@ -21,9 +23,11 @@ if (restBind) {
   config.http.listenAddr = restBind.slice(0, i).replace(/^\[|\]$/g, '') || config.http.listenAddr;
   config.http.port = Number(restBind.slice(i + 1));
 }
-if (values['log-level']) config.logging.level = values['log-level'] as string;
+if (values['log-level']) config.logging.level = (values['log-level'] as string).toLowerCase();
 
-const running = await startController(config, undefined, {
+const log = pino({ level: config.logging.level }).child({ component: 'controller' });
+reloadLogLevelOnHup(log, () => (values['log-level'] as string | undefined) ?? loadControllerConfig(String(values['config-directory'])).logging.level);
+const running = await startController(config, log, {
   // Fenced: exit so the service manager (Restart=on-failure) starts this controller again as a standby.
   onLeaseLost: (reason) => {
     process.stderr.write(`linstor-controller: lost the lease on the shared database (${reason}); exiting\n`);

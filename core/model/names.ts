@@ -7,7 +7,7 @@ import { ApiError } from './errors.js';
  */
 export type NameKind =
   | 'node' | 'resource' | 'resource-group' | 'storage-pool' | 'snapshot'
-  | 'key-value-store' | 'net-interface';
+  | 'key-value-store' | 'net-interface' | 'remote' | 'schedule';
 
 interface Rule { min: number; max: number; rc: RcName; label: string }
 const RULES: Record<NameKind, Rule> = {
@@ -18,6 +18,8 @@ const RULES: Record<NameKind, Rule> = {
   snapshot: { min: 2, max: 48, rc: 'FAIL_INVLD_SNAPSHOT_NAME', label: 'Snapshot name' },
   'key-value-store': { min: 2, max: 48, rc: 'FAIL_INVLD_KVS_NAME', label: 'Key value store name' },
   'net-interface': { min: 2, max: 20, rc: 'FAIL_INVLD_NET_NAME', label: 'Network interface name' },
+  remote: { min: 2, max: 48, rc: 'FAIL_INVLD_REMOTE_NAME', label: 'Remote name' },
+  schedule: { min: 2, max: 48, rc: 'FAIL_INVLD_SCHEDULE_NAME', label: 'Schedule name' },
 };
 
 const GENERIC = /^[A-Za-z_][A-Za-z0-9_-]*$/;

@@ -31,11 +31,16 @@
  * A version mismatch (major differs) makes the controller show VERSION_MISMATCH and send nothing else.
  */
 import type { LayerKind, Props, ProviderKind } from './types.js';
+import type { S3Target } from './backup.js';
 
 export const PROTOCOL_VERSION = '1.0';
 
 /** Feature names in the satellite's hello. */
 export const FEATURE_INCREMENTAL = 'incremental';
+/** The satellite sends `error-report` messages and takes `error-report-ack`. */
+export const FEATURE_ERROR_REPORTS = 'error-reports';
+/** The satellite answers `log-level` requests (its level changed live by the controller). */
+export const FEATURE_LOG_LEVEL = 'log-level';
 
 export interface DesiredStoragePool {
   name: string;
@@ -245,6 +250,8 @@ export type ControllerMessage =
   | { type: 'update'; seq: number; update: DesiredStateUpdate }
   /** `seq`: the last apply/update sent on this connection, so a satellite notices a lost last message. */
   | { type: 'ping'; seq?: number } | { type: 'pong' }
+  /** The controller stored these error reports: the satellite forgets them. */
+  | { type: 'error-report-ack'; ids: string[] }
   | SatelliteRequest;
 
 export type SatelliteMessage =
@@ -253,7 +260,28 @@ export type SatelliteMessage =
   | ReportMessage
   | { type: 'resync'; seq: number; reason: string }
   | { type: 'ping' } | { type: 'pong' }
+  | { type: 'error-report'; report: SatelliteErrorReport }
   | SatelliteResponse;
+
+/**
+ * An error report written on the satellite (a failed apply, a failing command), sent to the
+ * controller, which stores it with its own (`linstor error-reports list/show`). Kept on the
+ * satellite until the controller acknowledges it, so reports written while no controller is
+ * connected arrive at the next connection.
+ */
+export interface SatelliteErrorReport {
+  id: string;
+  time: number;
+  module: string;
+  version: string;
+  exception: string;
+  exceptionMessage: string;
+  originFile?: string;
+  originMethod?: string;
+  originLine?: number;
+  /** The whole report; for a failing command with its argv (secrets masked), exit code and output. */
+  text: string;
+}
 
 // ---- Requests answered once, matched by reqId (physical-storage list / create-device-pool). ----
 
@@ -278,9 +306,73 @@ export interface DevicePoolRequest {
   zpoolCreateArguments?: string[];
 }
 
+/** pino's level names; the controller maps LINSTOR's (ERROR, WARN, INFO, DEBUG, TRACE) to them. */
+export type SatelliteLogLevel = 'error' | 'warn' | 'info' | 'debug' | 'trace';
+
 export type SatelliteRequest =
   | { type: 'physical-storage-list'; reqId: number }
-  | { type: 'create-device-pool'; reqId: number; request: DevicePoolRequest };
+  /** Answered with `{ level }`: the satellite's log level now (`level` set first when given). */
+  | { type: 'log-level'; reqId: number; level?: SatelliteLogLevel }
+  | { type: 'create-device-pool'; reqId: number; request: DevicePoolRequest }
+  | { type: 'backup-upload'; reqId: number; request: BackupUploadRequest }
+  | { type: 'backup-download'; reqId: number; request: BackupDownloadRequest }
+  | { type: 'backup-abort'; reqId: number; jobId: string }
+  | { type: 'backup-receive'; reqId: number; request: BackupReceiveRequest }
+  | { type: 'backup-receive-commit'; reqId: number; request: BackupReceiveCommit }
+  | { type: 'backup-send'; reqId: number; request: BackupSendRequest };
+
+/** Shipping to another cluster: the target satellite listens for one job's volume streams. */
+export interface BackupReceiveRequest {
+  jobId: string;
+  token: string;
+  bindAddress: string;
+  resource: string;
+  snapshot: string;
+  volumes: Array<{ volumeNumber: number; storagePool: string; sizeBytes: number }>;
+}
+
+export interface BackupReceiveCommit {
+  jobId: string;
+  volumes: Array<{ volumeNumber: number; sha256: string; imageSha256: string }>;
+}
+
+export interface BackupSendRequest {
+  jobId: string;
+  resource: string;
+  snapshot: string;
+  target: { address: string; port: number; token: string };
+  volumes: Array<{ volumeNumber: number; storagePool: string }>;
+}
+
+// ---- Backups (core/satellite/backup): the satellite streams a snapshot to S3 or back. ----
+
+/** Upload each volume of a local snapshot (incremental: only what differs from `baseSnapshot`). */
+export interface BackupUploadRequest {
+  jobId: string;
+  s3: S3Target;
+  resource: string;
+  snapshot: string;
+  baseSnapshot?: string;
+  volumes: Array<{ volumeNumber: number; storagePool: string; key: string }>;
+}
+
+export interface BackupUploadResult {
+  volumes: Array<{ volumeNumber: number; key: string; sha256: string; objectBytes: number; sizeBytes: number; imageSha256: string; changedBytes: number }>;
+  compression: 'gzip';
+}
+
+/**
+ * Download a chain of backups (full first, then incrementals) into a new local snapshot
+ * `<resource>_<vlmnr>_<snapshot>`; every object is checked against its SHA-256 before any of
+ * it is applied, and the result against the image SHA-256 of the last backup.
+ */
+export interface BackupDownloadRequest {
+  jobId: string;
+  s3: S3Target;
+  resource: string;
+  snapshot: string;
+  volumes: Array<{ volumeNumber: number; storagePool: string; sizeBytes: number; imageSha256: string; chain: Array<{ key: string; sha256: string }> }>;
+}
 
 export type SatelliteResponse =
   | { type: 'response'; reqId: number; ok: true; result: unknown }

@@ -51,7 +51,7 @@ function existingReplicas(idx: ClusterIndex, req: PlacementRequest): Existing[] 
   if (req.existing) return req.existing.map((e) => ({ ...e, counts: e.diskful && live(e.nodeName) }));
   const kindOf = (node: string, pool: string | undefined): ProviderKind | undefined =>
     pool === undefined ? undefined : idx.nodes.get(nameKey(node))?.diskful.find((p) => nameKey(p.pool.name) === nameKey(pool))?.pool.providerKind;
-  return (idx.replicasByRsc.get(nameKey(req.resourceName)) ?? [])
+  return idx.replicasOf(nameKey(req.resourceName))
     .filter((r) => !r.deleting)
     .map((r) => ({
       nodeName: r.nodeName,

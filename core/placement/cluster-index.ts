@@ -30,9 +30,10 @@ export interface ClusterIndex {
   nodes: Map<string, NodeEntry>;
   /** Nodes sorted by key: the deterministic iteration order. */
   sortedNodes: NodeEntry[];
-  replicasByRsc: Map<string, PlacementResource[]>;
-  /** Live resource names (sorted) -> node keys they are on: do-not-place-with. */
-  nodesByRsc: Map<string, { name: string; nodes: string[] }>;
+  /** The replicas of one resource definition (name key). */
+  replicasOf(rscKey: string): PlacementResource[];
+  /** Live resource names (sorted) -> node keys they are on: do-not-place-with (built on first use). */
+  nodesByRsc(): Map<string, { name: string; nodes: string[] }>;
   /** Memo of do-not-place-with lookups: filter text -> node key -> blocking resource. */
   avoidMemo: Map<string, Map<string, string>>;
 }
@@ -67,27 +68,47 @@ export function indexCluster(cluster: PlacementCluster): ClusterIndex {
       pools.set(poolKey(p.nodeName, p.name), pe);
     } else entry.diskless.push(p);
   }
-  const replicasByRsc = new Map<string, PlacementResource[]>();
-  const byRsc = new Map<string, { name: string; nodes: string[] }>();
-  for (const r of cluster.resources) {
-    const rk = nameKey(r.name);
-    const list = replicasByRsc.get(rk);
-    if (list) list.push(r);
-    else replicasByRsc.set(rk, [r]);
-    if (r.deleting) continue;
-    const on = byRsc.get(rk) ?? { name: r.name, nodes: [] };
-    on.nodes.push(nameKey(r.nodeName));
-    byRsc.set(rk, on);
-    if (r.storagePool !== undefined) {
+  const sortedNodes = [...nodes.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  let idx: ClusterIndex;
+  if (cluster.replicasOf) {
+    // The caller indexed the resources: O(nodes + pools) here.
+    const replicasOf = cluster.replicasOf;
+    for (const pe of pools.values()) pe.rscCount = pe.pool.rscCount ?? 0;
+    let byRsc: Map<string, { name: string; nodes: string[] }> | undefined;
+    idx = {
+      cluster, nodes, sortedNodes, avoidMemo: new Map(),
+      replicasOf: (rk) => replicasOf(rk),
+      nodesByRsc: () => (byRsc ??= liveNodesByRsc(cluster.resources)),
+    };
+  } else {
+    const replicasByRsc = new Map<string, PlacementResource[]>();
+    for (const r of cluster.resources) {
+      const rk = nameKey(r.name);
+      const list = replicasByRsc.get(rk);
+      if (list) list.push(r);
+      else replicasByRsc.set(rk, [r]);
+      if (r.deleting || r.storagePool === undefined) continue;
       const pe = pools.get(poolKey(r.nodeName, r.storagePool));
       if (pe) pe.rscCount++;
     }
+    const byRsc = liveNodesByRsc(cluster.resources);
+    idx = { cluster, nodes, sortedNodes, avoidMemo: new Map(), replicasOf: (rk) => replicasByRsc.get(rk) ?? [], nodesByRsc: () => byRsc };
   }
-  const sortedNodes = [...nodes.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const nodesByRsc = new Map([...byRsc.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
-  const idx: ClusterIndex = { cluster, nodes, sortedNodes, replicasByRsc, nodesByRsc, avoidMemo: new Map() };
   cache.set(cluster, idx);
   return idx;
+}
+
+/** Live resource names (sorted by key) -> the node keys they are on. */
+function liveNodesByRsc(resources: readonly PlacementResource[]): Map<string, { name: string; nodes: string[] }> {
+  const byRsc = new Map<string, { name: string; nodes: string[] }>();
+  for (const r of resources) {
+    if (r.deleting) continue;
+    const rk = nameKey(r.name);
+    const on = byRsc.get(rk) ?? { name: r.name, nodes: [] };
+    on.nodes.push(nameKey(r.nodeName));
+    byRsc.set(rk, on);
+  }
+  return new Map([...byRsc.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
 }
 
 /** Effective free KiB of a pool, computed once per snapshot. */
@@ -101,7 +122,7 @@ export function nodesWithResources(idx: ClusterIndex, memoKey: string, match: (r
   const memo = idx.avoidMemo.get(memoKey);
   if (memo) return memo;
   const out = new Map<string, string>();
-  for (const { name, nodes } of idx.nodesByRsc.values()) {
+  for (const { name, nodes } of idx.nodesByRsc().values()) {
     if (!match(name)) continue;
     for (const n of nodes) if (!out.has(n)) out.set(n, name);
   }

@@ -35,6 +35,11 @@ export interface PlacementStoragePool {
   definitionProps?: Props;
   /** Sum of the sizes (KiB) of the volumes already placed in this pool. */
   reservedKib: number;
+  /**
+   * Live (not deleting) resources whose volumes are in this pool (MinRscCount strategy), when
+   * the caller counted them (with `replicasOf`); otherwise counted from `resources`.
+   */
+  rscCount?: number;
   /** Sum of sys/fs/blkio_throttle_read+write of the volumes in this pool (MaxThroughput strategy). */
   usedThroughput?: number;
 }
@@ -58,6 +63,11 @@ export interface PlacementCluster {
   nodes: PlacementNode[];
   storagePools: PlacementStoragePool[];
   resources: PlacementResource[];
+  /**
+   * The replicas of one resource definition, when the caller keeps them indexed: then
+   * `resources` is read only for do-not-place-with, and pools carry their `rscCount`.
+   */
+  replicasOf?: (resourceName: string) => PlacementResource[];
   /** Controller props: Autoplacer/Weights/*, AutoplaceTarget, the ratio props. */
   controllerProps: Props;
 }

@@ -12,6 +12,7 @@ const KNOWN_NAMESPACES = [
   'DrbdOptions/', 'StorDriver/', 'FileSystem/', 'Autoplacer/', 'Satellite/', 'NVMe/', 'Cache/',
   'Writecache/', 'BCache/', 'AutoSnapshot/', 'DrbdProxy/', 'SnapshotShipping/', 'Internal/',
   'Cluster/', 'Sys/', 'Luks/', 'Encryption/', 'Linstor/', 'ResourceGroup/', 'Paths/',
+  'BackupShipping/', 'Schedule/', 'Backup/',
 ];
 const KNOWN_KEYS = new Set([
   'StorPoolName', 'StorPoolNameDrbdMeta', 'PrefNic', 'AutoplaceTarget', 'TcpPortAutoRange',
@@ -31,6 +32,11 @@ export const MAX_VALUE_LENGTH = 16384;
 const valueCheckers: Array<(key: string, value: string) => void> = [
   (key, value) => { if (key.startsWith('DrbdOptions/')) checkDrbdOption(key, value); },
   (key, value) => { if (key === FILE_DIR_KEY) checkFileDir(value, key); },
+  (key, value) => {
+    if (key === 'BackupShipping/MaxConcurrentBackupsPerNode' && !/^-?\d+$/.test(value.trim())) {
+      throw new ApiError('FAIL_INVLD_PROP', `The value '${printable(value)}' of '${key}' is not a whole number.`, { correction: 'Give the number of backups a node may ship at once (-1: no limit).' });
+    }
+  },
 ];
 export function registerValueChecker(check: (key: string, value: string) => void): void {
   valueCheckers.push(check);

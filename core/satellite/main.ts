@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 import { pino } from 'pino';
+import { reloadLogLevelOnHup } from '../bin/log-level-reload.js';
 import { probeCapabilities } from './capabilities.js';
 import { loadConfig, SatelliteUsageError } from './config.js';
 import { LocalRunner } from '../exec/index.js';
 import { LayerRegistry, loadPluggedLayers } from './layers/registry.js';
 import { PairingStore } from './pairing-store.js';
 import { loadIdentity, loadTrust, minTlsVersion } from '../tls/material.js';
+import { SatelliteErrorReporter } from './errors/error-reporter.js';
 import { Reconciler } from './reconciler/reconciler.js';
 import { SatelliteServer } from './server.js';
 import { systemdNotifier } from './notify.js';
@@ -22,6 +24,7 @@ async function main(): Promise<void> {
   const paired = pairing.get(); // fails loudly on a damaged file, before anything listens
   const tls = config.netcomType === 'ssl' ? sslMaterial(config) : undefined;
   const log = pino({ level: config.logLevel, base: { component: 'satellite', node: config.nodeName, pid: process.pid } });
+  reloadLogLevelOnHup(log, () => loadConfig(process.argv.slice(2)).logLevel);
   const runner = new LocalRunner(log.child({ module: 'exec' }));
   const layers = new LayerRegistry();
   const problems = await loadPluggedLayers(layers, { runner, log, nodeName: config.nodeName, dryRun: config.drbdDryRun },
@@ -29,7 +32,9 @@ async function main(): Promise<void> {
   for (const p of problems) log.error(`layer module not loaded: ${p}`);
   const capabilities = await probeCapabilities(runner, layers);
   log.info({ providers: capabilities.providers, layers: capabilities.layers, unsupportedLayers: capabilities.unsupportedLayers }, 'capabilities probed');
-  const reconciler = new Reconciler({ runner, log: log.child({ module: 'reconciler' }), layers, concurrency: config.applyConcurrency });
+  let server: SatelliteServer | undefined;
+  const errors = new SatelliteErrorReporter(() => server?.currentNodeName ?? config.nodeName, log.child({ module: 'error-report' }));
+  const reconciler = new Reconciler({ runner, log: log.child({ module: 'reconciler' }), layers, concurrency: config.applyConcurrency, errors });
   // Type=notify: ready once the devices of the first full desired state exist (boot ordering).
   const notify = systemdNotifier(runner, log);
   let ready = false;
@@ -39,7 +44,7 @@ async function main(): Promise<void> {
     log.info({ seq }, 'first desired state applied: ready');
     void notify('READY=1', `STATUS=Applied the controller's desired state (seq ${seq})`);
   };
-  const server = new SatelliteServer({ log, runner, reconciler, capabilities, nodeName: config.nodeName, reportIntervalMs: config.reportIntervalMs, pairing, tls, onApplied });
+  server = new SatelliteServer({ log, runner, reconciler, capabilities, nodeName: config.nodeName, reportIntervalMs: config.reportIntervalMs, pairing, tls, onApplied, errors });
   const { port, address } = await server.listen(config.port, config.bindAddress);
   log.info({ port, address, netcom: config.netcomType, pairedWith: paired?.clusterId ?? null }, `linstor-satellite listening on ${address}:${port}`);
   if (!ready) void notify(`STATUS=Listening on ${address}:${port}; waiting for the controller's desired state`);

@@ -10,7 +10,10 @@ import { checkControllerMessage } from './inbox/check-message.js';
 import type { PairingStore } from './pairing-store.js';
 import { answerHello, checkAuth, newPeer, type PeerState, type Refusal } from './peer-auth.js';
 import { createDevicePool, listPhysicalDevices } from './physical/physical-storage.js';
+import type { SatelliteErrorReporter } from './errors/error-reporter.js';
 import type { Reconciler } from './reconciler/reconciler.js';
+import { BackupJobs } from './backup/jobs.js';
+import { Shipping } from './backup/ship.js';
 
 export interface SatelliteServerDeps {
   log: Logger;
@@ -24,6 +27,8 @@ export interface SatelliteServerDeps {
   tls?: { key: string; cert: string; ca: string[]; minVersion: import('node:tls').SecureVersion };
   /** Called after every full desired state was applied (main.ts tells systemd it is ready after the first). */
   onApplied?: (seq: number) => void;
+  /** Error reports go to every authenticated controller; the unacknowledged ones again on connect. */
+  errors?: SatelliteErrorReporter;
 }
 
 function isValidName(kind: 'resource', name: string): boolean {
@@ -52,10 +57,15 @@ export class SatelliteServer {
   private resyncAsked = false;
   private flushing: Promise<void> | undefined;
   private flushAgain = false;
+  private readonly backups: BackupJobs;
+  private readonly shipping: Shipping;
 
   constructor(private readonly deps: SatelliteServerDeps) {
     this.nodeName = deps.nodeName;
+    this.backups = new BackupJobs(deps.log.child({ module: 'backup' }), (pool) => deps.reconciler.provider(pool));
+    this.shipping = new Shipping(deps.log.child({ module: 'shipping' }), (pool) => deps.reconciler.provider(pool));
     deps.reconciler.onProgress(() => this.flushReports());
+    deps.errors?.onReport((report) => this.broadcast({ type: 'error-report', report }));
     this.server = deps.tls
       ? createTlsServer({ ...deps.tls, requestCert: true, rejectUnauthorized: true }, (s) => this.accept(s))
       : createServer((s) => this.accept(s));
@@ -63,6 +73,9 @@ export class SatelliteServer {
       this.server.on('tlsClientError', (err: Error, sock: TLSSocket) => deps.log.warn({ peer: `${sock.remoteAddress}:${sock.remotePort}`, reason: err.message }, 'refused a peer in the TLS handshake'));
     }
   }
+
+  /** The node name this satellite answers to (the controller's name for it once authenticated). */
+  get currentNodeName(): string { return this.nodeName; }
 
   listen(port: number, host: string): Promise<{ port: number; address: string }> {
     return new Promise((resolve, reject) => {
@@ -173,6 +186,8 @@ export class SatelliteServer {
         }
         log.info({ clusterId: peer.clusterId, tls: !!this.deps.tls }, 'controller authenticated');
         this.peers.add(socket);
+        // Reports written while no controller listened (or not yet acknowledged) go now.
+        for (const report of this.deps.errors?.pending() ?? []) this.send(socket, { type: 'error-report', report });
         return;
       }
       case 'apply':
@@ -199,11 +214,40 @@ export class SatelliteServer {
         return;
       case 'pong':
         return;
+      case 'error-report-ack':
+        this.deps.errors?.acknowledge(msg.ids);
+        return;
       case 'physical-storage-list':
         this.answer(socket, msg.reqId, () => listPhysicalDevices(this.deps.runner));
         return;
+      case 'log-level':
+        // `linstor node set-log-level`: the whole satellite (every child logger follows).
+        if (msg.level !== undefined && msg.level !== this.deps.log.level) {
+          this.deps.log.warn({ from: this.deps.log.level, to: msg.level }, 'log level set by the controller');
+          this.deps.log.level = msg.level;
+        }
+        this.answer(socket, msg.reqId, () => Promise.resolve({ level: this.deps.log.level }));
+        return;
       case 'create-device-pool':
         this.answer(socket, msg.reqId, () => createDevicePool(this.deps.runner, msg.request));
+        return;
+      case 'backup-upload':
+        this.answer(socket, msg.reqId, () => this.backups.upload(msg.request));
+        return;
+      case 'backup-download':
+        this.answer(socket, msg.reqId, () => this.backups.download(msg.request));
+        return;
+      case 'backup-abort':
+        this.answer(socket, msg.reqId, async () => ({ aborted: this.backups.abort(msg.jobId) || await this.shipping.abort(msg.jobId) }));
+        return;
+      case 'backup-receive':
+        this.answer(socket, msg.reqId, () => this.shipping.receive(msg.request));
+        return;
+      case 'backup-receive-commit':
+        this.answer(socket, msg.reqId, () => this.shipping.commit(msg.request));
+        return;
+      case 'backup-send':
+        this.answer(socket, msg.reqId, () => this.backups.run(msg.request.jobId, (signal) => this.shipping.send(msg.request, signal)));
         return;
       default:
         log.warn({ type: (msg as { type?: unknown }).type }, 'ignoring unknown message type');
@@ -231,7 +275,7 @@ export class SatelliteServer {
         report: { nodeName: this.nodeName, storagePools: [], resources: names.map((name) => ({ name, ready: false, volumes: [], error: { message } })) },
         applied: Object.fromEntries(names.map((n) => [n, seq])),
       });
-    } else if (m.type === 'create-device-pool' && Number.isSafeInteger(m.reqId)) {
+    } else if (Number.isSafeInteger(m.reqId)) {
       this.send(socket, { type: 'response', reqId: m.reqId as number, ok: false, error: { rc: 'FAIL_INVLD_REQUEST', message } });
     }
   }

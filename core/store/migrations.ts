@@ -30,6 +30,11 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'encrypted secrets (volume keys, passphrase check data)',
     tables: ['secrets'],
   },
+  {
+    version: 3,
+    description: 'backup remotes (secrets sealed under the master key) and backup schedules',
+    tables: ['remotes', 'schedules'],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -13,7 +13,7 @@ export interface RowChange {
 export const TABLES = [
   'nodes', 'storage_pool_definitions', 'storage_pools', 'resource_groups', 'volume_groups',
   'resource_definitions', 'resources', 'snapshots', 'node_connections', 'resource_connections',
-  'key_value_stores', 'controller_props', 'error_reports', 'secrets',
+  'key_value_stores', 'controller_props', 'error_reports', 'secrets', 'remotes', 'schedules',
 ] as const;
 export type TableName = (typeof TABLES)[number];
 

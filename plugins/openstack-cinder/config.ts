@@ -17,6 +17,8 @@
  *   default_layer_list = "drbd,storage"
  *   default_redundancy = 2
  *   default_storage_pool = "pool1"
+ *   [backup]
+ *   remote = "s3-backups"          # the LINSTOR S3 remote that Cinder's /backups use
  *   [quotas]
  *   volumes = -1
  *   osapi_max_request_body_size = 114688   # bytes; larger bodies get 413 (Cinder's default)
@@ -42,6 +44,8 @@ export interface CinderConfig {
     tls: ClientTlsFiles;
   };
   availabilityZone: string;
+  /** `[backup] remote`: the LINSTOR S3 remote behind /backups (unset: backups are refused). */
+  backupRemote?: string;
   /** Default quota limits per project; -1 is unlimited. */
   quotas: Record<string, number>;
   /** Largest request body in bytes (oslo.middleware sizelimit; Cinder's default is 112 KiB). */
@@ -89,6 +93,7 @@ export function loadConfig(path: string | undefined, base: CinderConfig = defaul
   }
   const l = t.linstor ?? {};
   if (l.default_layer_list !== undefined) c.linstor.defaultLayerList = list(l.default_layer_list);
+  if (t.backup?.remote !== undefined) c.backupRemote = String(t.backup.remote);
   if (l.default_redundancy !== undefined) c.linstor.defaultRedundancy = Number(l.default_redundancy);
   if (l.default_storage_pool !== undefined) c.linstor.defaultStoragePool = String(l.default_storage_pool);
   if (l.timeout_ms !== undefined) c.linstor.timeoutMs = Number(l.timeout_ms);

@@ -5,10 +5,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { benchBackups } from './backups.js';
 import { benchCinder } from './cinder.js';
 import { benchController } from './controller.js';
 import { benchCsi } from './csi.js';
 import { benchHa } from './ha.js';
+import { benchMetrics } from './metrics.js';
 import { benchPlacement } from './placement.js';
 import { benchPopulation } from './population.js';
 import { benchProxmox } from './proxmox.js';
@@ -31,6 +33,8 @@ const BENCHES: Record<string, Bench> = {
   cinder: () => benchCinder(env('BENCH_CINDER_COUNT', 100), 20),
   csi: () => benchCsi(env('BENCH_CSI_COUNT', 20), 50),
   ha: () => benchHa(env('BENCH_HA_SPAWNS', 500), env('BENCH_HA_ROUNDS', 3)),
+  metrics: () => benchMetrics(env('BENCH_METRICS_COUNT', 5000), 50),
+  backups: () => benchBackups(env('BENCH_BACKUP_MIB', 1024)),
 };
 
 const only = process.argv.slice(2);

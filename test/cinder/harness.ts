@@ -82,9 +82,9 @@ export async function http(api: RunningService, method: string, path: string, op
 }
 
 /** Polls a volume (or snapshot) until its status is one of `want`. */
-export async function waitStatus(api: RunningService, kind: 'volumes' | 'snapshots', id: string, want: string[], opts: { token?: string; timeoutMs?: number } = {}): Promise<any> {
+export async function waitStatus(api: RunningService, kind: 'volumes' | 'snapshots' | 'backups', id: string, want: string[], opts: { token?: string; timeoutMs?: number } = {}): Promise<any> {
   const end = Date.now() + (opts.timeoutMs ?? 60_000);
-  const key = kind === 'volumes' ? 'volume' : 'snapshot';
+  const key = kind.slice(0, -1);
   let last: any;
   for (;;) {
     const r = await http(api, 'GET', `/v3/${kind}/${id}`, { token: opts.token, version: '3.70' });

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { startController, type TestController } from '../helpers/controller.js';
 import { call, seedStore } from '../helpers/controller-rest.js';
+import { satelliteReport } from '../../core/controller/errors/satellite-reports.js';
 
 let ctl: TestController;
 const T0 = Date.UTC(2026, 0, 1);
@@ -66,4 +67,12 @@ test.serial('a range of error reports is deleted by exception, version and time'
   const left = await call(ctl, 'GET', '/v1/error-reports');
   t.deepEqual(left.body.map((e: any) => e.filename), ['ErrorReport-AAAA-00000-000001.log']);
   t.is((await call(ctl, 'GET', '/v1/stats/error-reports')).body.count, 1);
+});
+
+test('a satellite\'s report is stored under the link\'s node name, never the one it claims; malformed ones are refused', (t) => {
+  const ok = satelliteReport('node-a', { id: '0A1B2C3D-ABCDE-000001', time: T0, nodeName: 'controller', module: 'SATELLITE', exception: 'ExecError', exceptionMessage: 'm', text: 'ERROR REPORT' });
+  t.is(typeof ok === 'object' && ok.nodeName, 'node-a');
+  t.regex(String(satelliteReport('node-a', { id: '../../etc', time: T0, text: 'x' })), /is not XXXXXXXX-XXXXX-NNNNNN/);
+  t.regex(String(satelliteReport('node-a', { id: '0A1B2C3D-ABCDE-000001', time: 'now', text: 'x' })), /time/);
+  t.regex(String(satelliteReport('node-a', { id: '0A1B2C3D-ABCDE-000001', time: T0 })), /no text/);
 });

@@ -35,15 +35,17 @@ test('into a DESTDIR: bins, units, example configs and job examples land under i
   }
   t.is(readlinkSync(join(prefix, 'share/linstor-server/bin/linstor-database')), '/opt/linstor-ts-test/bin/linstor-database');
   t.true(existsSync(join(prefix, 'lib/linstor-ts/node_modules/pg/package.json')), 'runtime dependencies are copied');
-  t.false(existsSync(join(prefix, 'lib/linstor-ts/node_modules/typescript')), 'build-only dependencies are not');
+  t.true(existsSync(join(prefix, 'lib/linstor-ts/node_modules/ajv/package.json')), 'ajv validates every request body at run time');
+  for (const dev of ['typescript', 'yaml', 'ajv-formats']) t.false(existsSync(join(prefix, 'lib/linstor-ts/node_modules', dev)), `build/test-only ${dev} is not copied`);
   for (const u of UNITS) {
     const text = readFileSync(join(dest, 'etc/systemd/system', u), 'utf8');
     t.notRegex(text, /@[A-Z]+@/, u);
     t.regex(text, /ExecStart=\/opt\/linstor-ts-test\/bin\/linstor-/);
   }
   t.regex(readFileSync(join(dest, 'etc/systemd/system/linstor-satellite.service'), 'utf8'), /^Type=notify$/m);
-  for (const c of ['linstor.toml.example', 'linstor_satellite.toml.example', 'linstor-client.conf.example', 'cinder-api.toml.example']) {
-    t.true(existsSync(join(dest, 'etc/linstor', c)), c);
+  // packaging/etc/NAME is installed as NAME.example, byte for byte.
+  for (const c of ['linstor.toml', 'linstor_satellite.toml', 'linstor-client.conf', 'cinder-api.toml']) {
+    t.is(readFileSync(join(dest, 'etc/linstor', `${c}.example`), 'utf8'), readFileSync(join(REPO_ROOT, 'packaging/etc', c), 'utf8'), c);
   }
   t.regex(readFileSync(join(prefix, 'share/linstor-ts/nomad/linstor-csi-node.nomad.hcl'), 'utf8'), /command = "\/opt\/linstor-ts-test\/bin\/linstor-csi"/);
   t.is(lstatSync(join(dest, 'var/lib/linstor')).mode & 0o777, 0o700);

@@ -71,3 +71,13 @@ test('a FILE provider re-checks its folder before it lists, creates or deletes a
   }
   t.is(readFileSync(join(root, 'pool', 'x_00000.img'), 'utf8'), 'keep me');
 });
+
+test('the satellite inbox checks error-report acknowledgements and log-level requests before acting on them', (t) => {
+  t.notThrows(() => checkControllerMessage({ type: 'error-report-ack', ids: ['0A1B2C3D-ABCDE-000001'] }));
+  t.throws(() => checkControllerMessage({ type: 'error-report-ack', ids: ['../x y'] }), { message: /message\.ids\[0\]/ });
+  t.throws(() => checkControllerMessage({ type: 'error-report-ack', ids: 'all' }), { message: /message\.ids/ });
+  t.notThrows(() => checkControllerMessage({ type: 'log-level', reqId: 1 }));
+  t.notThrows(() => checkControllerMessage({ type: 'log-level', reqId: 1, level: 'debug' }));
+  t.throws(() => checkControllerMessage({ type: 'log-level', reqId: 1, level: 'LOUD' }), { message: /message\.level/ });
+  t.throws(() => checkControllerMessage({ type: 'log-level', reqId: -1 }), { message: /message\.reqId/ });
+});

@@ -208,7 +208,7 @@ export const backupCommand: CmdSpec = {
         return raw(ctx, r, () => {
           const t = newTable(ctx, p);
           for (const h of ['Resource', 'Snapshot', 'Full Backup', 'Latest Backup', 'Backup Count', 'Download Size', 'Allocated Size']) t.addColumn(h);
-          t.addRow([r.rsc ?? '', r.snap ?? '', r.full ?? '', r.latest ?? '', r.count ?? '', approxSize(r.dl_size ?? 0), approxSize(r.alloc_size ?? 0)]);
+          t.addRow([r.rsc ?? '', r.snap ?? '', r.full ?? '', r.latest ?? '', r.count ?? '', approxSize(r.dl_size_kib ?? r.dl_size ?? 0), approxSize(r.alloc_size_kib ?? r.alloc_size ?? 0)]);
           ctx.out(t.show());
         });
       },

@@ -54,7 +54,7 @@ export function lockedError(what?: string): ApiError {
 
 function unsetError(what?: string): ApiError {
   return new ApiError('FAIL_NOT_FOUND_CRYPT_KEY', `${what ? `${what}: ` : ''}no master passphrase has been created yet`, {
-    cause: 'Encrypted (LUKS) volumes need a master passphrase to protect their keys.',
+    cause: 'Encrypted (LUKS) volume keys and backup remote keys are stored sealed under a master passphrase.',
     correction: "Create one with 'linstor encryption create-passphrase' first.",
   });
 }
@@ -212,4 +212,22 @@ export function deleteVolumeKeys(ctx: EncryptionCtx, tx: Transaction, rd: string
   if (vlmNr !== undefined) { tx.delete(ctx.state.secrets, volumeKeyRow(rd, vlmNr)); return; }
   const prefix = `VLMKEY/${nameKey(rd)}/`;
   for (const [k] of [...ctx.state.secrets.entries()]) if (k.startsWith(prefix)) tx.delete(ctx.state.secrets, k);
+}
+
+/**
+ * Seals a secret other than a volume key (S3 keys, a remote's passphrase) under the master key;
+ * `aad` binds it to its row and field so a sealed value cannot be moved to another one.
+ * Throws the operator-facing error when the passphrase is unset or locked.
+ */
+export function sealSecret(ctx: EncryptionCtx, what: string, aad: string, plain: string): Sealed {
+  const u = unlocked.get(ctx.state);
+  if (!u) throw record(ctx.state) ? lockedError(what) : unsetError(what);
+  return seal(u.masterKey, Buffer.from(plain, 'utf8'), aad);
+}
+
+/** Opens what sealSecret sealed; throws the operator-facing error when locked. */
+export function openSecret(ctx: EncryptionCtx, what: string, aad: string, sealed: Sealed): string {
+  const u = unlocked.get(ctx.state);
+  if (!u) throw record(ctx.state) ? lockedError(what) : unsetError(what);
+  return unseal(u.masterKey, sealed, aad).toString('utf8');
 }

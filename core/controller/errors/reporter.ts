@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { Request } from 'express';
 import type { Logger } from 'pino';
 import type { ErrorReport } from '../../model/types.js';
+import { LINSTOR_VERSION } from '../../model/version.js';
 import type { ClusterState } from '../state/cluster-state.js';
 
-export const CONTROLLER_VERSION = '1.28.0';
+export const CONTROLLER_VERSION = LINSTOR_VERSION;
 
 /** Passphrases, passwords, secrets and tokens in a request body never reach a report. */
 function redactSecrets(key: string, value: unknown): unknown {

@@ -1,25 +1,22 @@
 /**
  * The autoplacer's view of the cluster, built from the controller's memory (desired state plus
  * what satellites reported). Synchronous and read-only, so it can run inside a mutate callback:
- * the placement and the resources it creates then see the same state.
+ * the placement and the resources it creates then see the same state. Use a snapshot within
+ * the callback (or request) that built it: its replica lookups read the live index.
+ *
+ * Cost O(nodes + pools): what resources promise per pool and each definition's replicas come
+ * from the placement index (placement-index.ts), kept up to date on commit; the full resource
+ * list is built only when asked for (do-not-place-with filters).
  */
 import { nameKey } from '../../model/names.js';
-import { isDisklessResource } from '../../model/resource-flags.js';
-import type { Resource } from '../../model/types.js';
-import type { PlacementCluster, PlacementNode, PlacementResource, PlacementResourceKind, PlacementStoragePool } from '../../placement/index.js';
+import type { PlacementCluster, PlacementNode, PlacementResource, PlacementStoragePool } from '../../placement/index.js';
 import type { ControllerContext } from '../context.js';
+import { placementIndex } from './placement-index.js';
+
+export { isDiskful, resourceKind } from './resource-kind.js';
 
 /** Node flags that take a node out of placement (LINSTOR: evacuating and evicted nodes). */
 export const NODE_AWAY_FLAGS = ['EVACUATE', 'EVICTED'];
-
-export function resourceKind(r: Resource): PlacementResourceKind {
-  if (r.flags.includes('TIE_BREAKER')) return 'TIE_BREAKER';
-  return isDisklessResource(r.flags) ? 'DISKLESS' : 'DISKFUL';
-}
-
-export function isDiskful(r: Resource): boolean {
-  return resourceKind(r) === 'DISKFUL';
-}
 
 export function placementSnapshot(ctx: ControllerContext): PlacementCluster {
   const { state, runtime } = ctx;
@@ -41,42 +38,34 @@ export function placementSnapshot(ctx: ControllerContext): PlacementCluster {
     });
   }
 
-  // What the placed volumes already promise, per pool.
-  const reserved = new Map<string, number>();
-  const resources: PlacementResource[] = [];
-  for (const r of state.resources.values()) {
-    const rd = state.resourceDefinitions.get(nameKey(r.name));
-    if (!rd) continue;
-    let firstPool: string | undefined;
-    for (const vd of rd.volumeDefinitions) {
-      const pool = r.volumes[String(vd.volumeNumber)]?.storagePool;
-      if (!pool) continue;
-      firstPool ??= pool;
-      const k = `${nameKey(r.nodeName)}/${nameKey(pool)}`;
-      reserved.set(k, (reserved.get(k) ?? 0) + vd.sizeKib);
+  const index = placementIndex(state);
+  return index.view((part) => {
+    const storagePools: PlacementStoragePool[] = [];
+    for (const [key, sp] of state.storagePools.entries()) {
+      const rep = runtime.pools.get(key);
+      storagePools.push({
+        name: sp.name,
+        nodeName: sp.nodeName,
+        providerKind: sp.providerKind,
+        props: sp.props,
+        definitionProps: state.storagePoolDefinitions.get(nameKey(sp.name))?.props,
+        // What the placed volumes already promise, and how many live resources use the pool.
+        reservedKib: index.reserved.get(key) ?? 0,
+        rscCount: index.live.get(key) ?? 0,
+        ...(rep && !rep.error ? { freeKib: rep.freeCapacityKib, totalKib: rep.totalCapacityKib } : {}),
+      });
     }
-    resources.push({
-      name: r.name,
-      nodeName: r.nodeName,
-      storagePool: firstPool,
-      kind: resourceKind(r),
-      deleting: r.flags.includes('DELETE') || rd.flags.includes('DELETE'),
-      evacuating: r.flags.includes('EVACUATE') || r.flags.includes('EVICTED') || awayNodes.has(nameKey(r.nodeName)),
-    });
-  }
-
-  const storagePools: PlacementStoragePool[] = [];
-  for (const [key, sp] of state.storagePools.entries()) {
-    const rep = runtime.pools.get(key);
-    storagePools.push({
-      name: sp.name,
-      nodeName: sp.nodeName,
-      providerKind: sp.providerKind,
-      props: sp.props,
-      definitionProps: state.storagePoolDefinitions.get(nameKey(sp.name))?.props,
-      reservedKib: reserved.get(key) ?? 0,
-      ...(rep && !rep.error ? { freeKib: rep.freeCapacityKib, totalKib: rep.totalCapacityKib } : {}),
-    });
-  }
-  return { nodes, storagePools, resources, controllerProps: state.ctrlProps };
+    const replicasOf = (name: string): PlacementResource[] =>
+      (part(nameKey(name))?.replicas ?? []).map((x) => (!x.resource.evacuating && awayNodes.has(x.nodeKey) ? { ...x.resource, evacuating: true } : x.resource));
+    let all: PlacementResource[] | undefined;
+    return {
+      nodes, storagePools, controllerProps: state.ctrlProps, replicasOf,
+      // Every resource, in the tables' order: only do-not-place-with filters need it.
+      get resources(): PlacementResource[] {
+        all ??= [...state.resourceDefinitions.entries()].flatMap(([k]) => (part(k)?.replicas ?? []).map((x) => x.resource))
+          .map((r) => (!r.evacuating && awayNodes.has(nameKey(r.nodeName)) ? { ...r, evacuating: true } : r));
+        return all;
+      },
+    };
+  });
 }

@@ -11,15 +11,9 @@ import { nameKey } from '../../model/names.js';
 import type { ControllerConfig } from '../config.js';
 import type { ControllerContext } from '../context.js';
 import { route } from '../http/handler.js';
+import { askedLevel, linstorLevel, setSatelliteLogLevel } from './satellite-config.js';
 
 const CTRL = 'CTRL_CONF' as const;
-const LEVELS = ['ERROR', 'WARN', 'INFO', 'DEBUG', 'TRACE'] as const;
-
-/** LINSTOR's level name of a pino level. */
-function linstorLevel(pinoLevel: string): string {
-  const up = pinoLevel.toUpperCase();
-  return (LEVELS as readonly string[]).includes(up) ? up : up === 'FATAL' ? 'ERROR' : 'INFO';
-}
 
 /** A ControllerConfig: what this controller was started with and its current log level (no secrets). */
 function controllerConfigView(req: Request, cfg: ControllerConfig, level: string): api.ControllerConfig {
@@ -62,18 +56,18 @@ export function registerControllerConfigRoutes(r: Router, ctx: ControllerContext
 
   r.get('/v1/controller/config', route(reporter, { obj: CTRL }, 200, (req) => ({ json: controllerConfigView(req, ctx.config, linstorLevel(ctx.log.level)) })));
 
-  r.put('/v1/controller/config', route(reporter, { obj: CTRL, op: 'MOD', body: 'PUT /v1/controller/config' }, 200, (_req, _res, b) => {
+  r.put('/v1/controller/config', route(reporter, { obj: CTRL, op: 'MOD', body: 'PUT /v1/controller/config' }, 200, async (_req, _res, b) => {
     const rc: ApiCallRc[] = [];
-    const log = b.log ?? {};
     // LINSTOR has a root and a "linstor" logger; this controller has one, so either sets it.
-    const asked = log.level_linstor ?? log.level ?? log.level_linstor_global ?? log.level_global;
-    if (asked !== undefined) {
-      const level = String(asked).toUpperCase();
-      if (!(LEVELS as readonly string[]).includes(level)) {
-        return { rc: [rcEntry('FAIL_INVLD_CONF', `Log level '${String(asked)}' is invalid.`, { obj: CTRL, op: 'MOD', correction: `Use one of ${LEVELS.join(', ')}.` })] };
-      }
+    const level = askedLevel(b.log, CTRL);
+    if (level !== undefined) {
       ctx.log.level = level.toLowerCase();
       rc.push(rcEntry('MODIFIED', `Log level of the controller set to ${level}.`, { obj: CTRL, op: 'MOD' }));
+      // --global: every satellite as well (each answers for itself; an offline one is a warning).
+      if (b.log?.level_linstor_global !== undefined || b.log?.level_global !== undefined) {
+        const satellites = [...ctx.state.nodes.values()].filter((n) => n.type === 'SATELLITE' || n.type === 'COMBINED');
+        rc.push(...await Promise.all(satellites.map((n) => setSatelliteLogLevel(ctx, n, level))));
+      }
     }
     if (!rc.length) rc.push(rcEntry('INFO_NOOP', 'No controller configuration was changed.', { obj: CTRL, op: 'MOD', details: 'Only the log level can be changed at run time.' }));
     return { rc };

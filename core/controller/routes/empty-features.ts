@@ -1,7 +1,6 @@
 /**
- * Lists of features this controller has none of (backup remotes, backup schedules, external
- * files): LINSTOR's clients list them in ordinary commands (`linstor remote list`,
- * `schedule list`, `file list`, `advise`), so they answer empty lists in LINSTOR's shapes.
+ * Lists of features this controller has none of (external files): LINSTOR's clients list them
+ * in ordinary commands (`file list`, `advise`), so they answer empty lists in LINSTOR's shapes.
  */
 import type { Router } from 'express';
 import type * as api from '../../api/index.js';
@@ -10,10 +9,6 @@ import { route } from '../http/handler.js';
 
 export function registerEmptyFeatureRoutes(r: Router, ctx: ControllerContext): void {
   const { reporter } = ctx;
-  const remotes: api.RemoteList[] = [{ s3_remotes: [], linstor_remotes: [], ebs_remotes: [] }];
-  const schedules: api.ScheduleList = { data: [] };
   const files: api.ExternalFile[] = [];
-  r.get('/v1/remotes', route(reporter, { obj: 'REMOTE' }, 200, () => ({ json: remotes })));
-  r.get('/v1/schedules', route(reporter, { obj: 'SCHEDULE' }, 200, () => ({ json: schedules })));
   r.get('/v1/files', route(reporter, { obj: 'EXT_FILES' }, 200, () => ({ json: files })));
 }

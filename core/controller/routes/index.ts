@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import type { ControllerContext } from '../context.js';
 import { registerConnectionRoutes } from './connections.js';
 import { registerControllerConfigRoutes } from './controller-config.js';
+import { registerSatelliteConfigRoutes } from './satellite-config.js';
 import { registerControllerRoutes } from './controller-props.js';
 import { registerEmptyFeatureRoutes } from './empty-features.js';
 import { registerEncryptionRoutes } from './encryption.js';
@@ -9,6 +10,10 @@ import { registerErrorReportRoutes } from './error-reports.js';
 import { registerKeyValueStoreRoutes } from './key-value-store.js';
 import { registerNodeRoutes } from './nodes.js';
 import { registerPhysicalStorageRoutes } from './physical-storage.js';
+import { registerRemoteRoutes } from '../remotes/routes.js';
+import { registerBackupRoutes } from '../backups/routes.js';
+import { registerScheduleRoutes } from '../schedules/routes.js';
+import { enabledAnywhere } from '../schedules/enable.js';
 import { registerPlacementRoutes } from './placement.js';
 import { registerResourceDefinitionRoutes } from './resource-definitions.js';
 import { registerResourceGroupRoutes } from './resource-groups.js';
@@ -22,6 +27,7 @@ import { registerVolumeDefinitionRoutes } from './volume-definitions.js';
 export function registerRoutes(r: Router, ctx: ControllerContext): void {
   registerControllerRoutes(r, ctx);
   registerControllerConfigRoutes(r, ctx);
+  registerSatelliteConfigRoutes(r, ctx);
   registerStoragePoolRoutes(r, ctx);
   registerNodeRoutes(r, ctx);
   registerPlacementRoutes(r, ctx);
@@ -36,5 +42,8 @@ export function registerRoutes(r: Router, ctx: ControllerContext): void {
   registerErrorReportRoutes(r, ctx);
   registerEncryptionRoutes(r, ctx);
   registerPhysicalStorageRoutes(r, ctx);
+  registerRemoteRoutes(r, ctx, (remote) => enabledAnywhere(ctx.state, remote));
+  registerScheduleRoutes(r, ctx);
+  registerBackupRoutes(r, ctx);
   registerEmptyFeatureRoutes(r, ctx);
 }

@@ -74,6 +74,10 @@ export class SatelliteConnection {
   private lastInbound = 0;
   private helloDone = false;
   private nonce = '';
+  /** What the log last said about this link: a retry that changes nothing logs at debug only. */
+  private logged: 'unknown' | 'online' | 'down' = 'unknown';
+  private lastProblem = '';
+  private failedAttempts = 0;
 
   constructor(
     private readonly endpoint: () => Endpoint | undefined,
@@ -111,7 +115,8 @@ export class SatelliteConnection {
       ep = this.endpoint();
     } catch (e) {
       // e.g. the controller's keystore for SSL links cannot be read: say so, retry later.
-      this.log.error({ err: (e as Error).message }, 'cannot connect to the satellite');
+      this.problem('error', (e as Error).message, { err: (e as Error).message }, 'cannot connect to the satellite');
+      this.down((e as Error).message);
       this.events.offline((e as Error).message);
       this.scheduleReconnect();
       return;
@@ -125,7 +130,7 @@ export class SatelliteConnection {
     const sock = openLink(endpoint, () => {
       sock.setTimeout(0);
       this.lastInbound = Date.now();
-      this.log.info({ host: endpoint.host, port: endpoint.port, tls: !!endpoint.tls }, 'connected to satellite');
+      this.log.debug({ host: endpoint.host, port: endpoint.port, tls: !!endpoint.tls }, 'connected to satellite');
       this.send({ type: 'hello', version: PROTOCOL_VERSION, controllerId: this.controllerId, clusterId: this.clusterId, nonce: this.nonce, nodeName: endpoint.nodeName });
       this.events.connected();
       this.startPing(sock);
@@ -140,7 +145,7 @@ export class SatelliteConnection {
       while ((nl = buf.indexOf('\n')) >= 0 && this.socket === sock) {
         const line = buf.slice(0, nl).trim();
         buf = buf.slice(nl + 1);
-        if (line) this.onLine(sock, line);
+        if (line) this.onLine(sock, line, endpoint);
       }
     });
     sock.on('error', (err) => { failure = err.message; });
@@ -148,13 +153,13 @@ export class SatelliteConnection {
       if (this.socket !== sock) return;
       this.socket = undefined;
       this.stopPing();
-      this.log.info({ host: endpoint.host, port: endpoint.port, reason: failure }, 'satellite connection lost');
+      this.down(failure, { host: endpoint.host, port: endpoint.port });
       this.events.offline(failure);
       this.scheduleReconnect();
     });
   }
 
-  private onLine(sock: Socket, line: string): void {
+  private onLine(sock: Socket, line: string, endpoint: Endpoint): void {
     let msg: SatelliteMessage;
     try {
       msg = JSON.parse(line) as SatelliteMessage;
@@ -167,14 +172,14 @@ export class SatelliteConnection {
     if (msg.type === 'pong') return;
     if (msg.type === 'refused') {
       const reason = msg.reason === 'OTHER_CONTROLLER' ? 'OTHER_CONTROLLER' : 'AUTHENTICATION_ERROR';
-      this.log.warn({ reason, message: String(msg.message).slice(0, 500) }, 'the satellite refused this controller');
+      this.problem('warn', `refused:${reason}:${String(msg.message).slice(0, 500)}`, { reason, message: String(msg.message).slice(0, 500) }, 'the satellite refused this controller');
       this.giveUp(sock, reason, String(msg.message).slice(0, 500));
       return;
     }
     if (msg.type === 'hello') {
       if (this.helloDone) return;
       if (majorOf(msg.version) !== majorOf(PROTOCOL_VERSION)) {
-        this.log.warn({ theirs: msg.version, ours: PROTOCOL_VERSION }, 'satellite protocol version mismatch');
+        this.problem('warn', `version:${msg.version}`, { theirs: msg.version, ours: PROTOCOL_VERSION }, 'satellite protocol version mismatch');
         this.events.versionMismatch(msg);
         // Send nothing else; retry slowly in case the satellite gets upgraded.
         this.attempt = 30;
@@ -185,19 +190,43 @@ export class SatelliteConnection {
       void this.events.verify(msg, nonce).then((v) => {
         if (this.socket !== sock || sock.destroyed) return;
         if (!v.ok) {
-          this.log.warn({ status: v.status, reason: v.reason }, 'the satellite did not prove the node\'s identity; sending it nothing');
+          this.problem('warn', `identity:${v.status}:${v.reason}`, { status: v.status, reason: v.reason }, 'the satellite did not prove the node\'s identity; sending it nothing');
           this.giveUp(sock, v.status, v.reason);
           return;
         }
         this.send({ type: 'auth', proof: controllerProof(v.nodeKey, this.clusterId, nonce, String(msg.nonce)) });
         this.helloDone = true;
         this.attempt = 0;
+        this.up(endpoint);
         this.events.online(msg);
       }, (e: unknown) => sock.destroy(e as Error));
       return;
     }
     if (!this.helloDone) return;
     this.events.message(msg);
+  }
+
+  /** The link works (again): said once, with how many attempts failed before. */
+  private up(ep: Endpoint): void {
+    this.log.info({ host: ep.host, port: ep.port, tls: !!ep.tls, ...(this.failedAttempts ? { failedAttempts: this.failedAttempts } : {}) }, 'satellite online');
+    this.logged = 'online';
+    this.lastProblem = '';
+    this.failedAttempts = 0;
+  }
+
+  /** A failed attempt or a lost link: logged when the state changes, retries only at debug. */
+  private down(reason: string, where: Record<string, unknown> = {}): void {
+    this.failedAttempts++;
+    if (this.logged === 'down') { this.log.debug({ ...where, reason, attempt: this.failedAttempts }, 'satellite still unreachable'); return; }
+    this.log.info({ ...where, reason }, this.logged === 'online' ? 'satellite connection lost; retrying (further attempts are logged at debug level)' : 'cannot reach the satellite; retrying (further attempts are logged at debug level)');
+    this.logged = 'down';
+  }
+
+  /** A warning that every retry would repeat: logged once per distinct problem. */
+  private problem(level: 'warn' | 'error', key: string, obj: Record<string, unknown>, msg: string): void {
+    if (this.lastProblem === key) { this.log.debug(obj, msg); return; }
+    this.lastProblem = key;
+    this.log[level](obj, msg);
   }
 
   /** Identity failures are not retried quickly: the operator has to act (or the peer goes away). */

@@ -6,6 +6,7 @@ import { FEATURE_INCREMENTAL, type ReportMessage, type SatelliteMessage, type Sa
 import { loadIdentity, loadTrust, minTlsVersion } from '../../tls/material.js';
 import type { ControllerContext, SatelliteLinks } from '../context.js';
 import { SatelliteConnection, type Endpoint, type LinkTls } from './connection.js';
+import { acceptSatelliteReport } from '../errors/satellite-reports.js';
 import { bindKey, judgeHello } from './identity.js';
 import { linkTimingFromEnv } from './link-config.js';
 import { DeltaTracker, type NodeDelta } from './node-delta.js';
@@ -145,6 +146,8 @@ export function createSatelliteLinks(ctx: ControllerContext, clusterId: string):
   const onMessage = (nodeKey: string, msg: SatelliteMessage) => {
     if (msg.type === 'report') {
       onReport(nodeKey, msg);
+    } else if (msg.type === 'error-report') {
+      acceptSatelliteReport(state, log, state.nodes.get(nodeKey)?.name ?? nodeKey, msg.report, (id) => conns.get(nodeKey)?.send({ type: 'error-report-ack', ids: [id] }));
     } else if (msg.type === 'resync') {
       // A lost or reordered update, or a satellite restarted mid-stream: send everything.
       log.info({ node: nodeKey, satelliteSeq: msg.seq, reason: msg.reason }, 'satellite asks for the full state');

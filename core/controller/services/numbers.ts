@@ -24,44 +24,48 @@ import { nameKey } from '../../model/names.js';
 import type { Resource, ResourceDefinition } from '../../model/types.js';
 import { NodeNumberAllocator, type NumberRange } from '../../placement/index.js';
 import type { ClusterState } from '../state/cluster-state.js';
+import { preferredNumbers } from './preferred-numbers.js';
 
 export const MAX_DRBD_NODE_ID = 31;
 
 /** Lowest number of the range no definition prefers yet; when all are, the least shared one. */
-function leastPreferred(range: NumberRange, used: Map<number, number>): number {
-  for (let n = range.min; n <= range.max; n++) if (!used.has(n)) return n;
+function leastPreferred(range: NumberRange, count: (n: number) => number): number {
+  for (let n = range.min; n <= range.max; n++) if (!count(n)) return n;
   let best = range.min;
-  for (let n = range.min; n <= range.max; n++) if ((used.get(n) ?? 0) < (used.get(best) ?? 0)) best = n;
+  for (let n = range.min; n <= range.max; n++) if (count(n) < count(best)) best = n;
   return best;
 }
 
 export function allocateTcpPort(state: ClusterState, preferred?: number, exceptRd?: string): number {
   const range = NodeNumberAllocator.tcpPorts(state.ctrlProps).getRange();
-  const used = new Map<number, number>();
-  for (const rd of state.resourceDefinitions.values()) {
-    const p = rd.drbd?.port;
-    if (p !== undefined && nameKey(rd.name) !== exceptRd) used.set(p, (used.get(p) ?? 0) + 1);
-  }
-  if (preferred !== undefined) {
-    // An explicitly given port stays exclusive, as in LINSTOR: the user asked for this one.
-    if (used.has(preferred)) throw new ApiError('FAIL_INVLD_TCP_PORT', `The TCP port '${preferred}' is already in use.`, { correction: 'Choose another TCP port, or leave it out to get a free one.' });
-    return preferred;
-  }
-  return leastPreferred(range, used);
+  const counts = preferredNumbers(state);
+  return counts.view((part) => {
+    // The definition being changed does not compete with itself.
+    const own = exceptRd !== undefined ? part(exceptRd)?.port : undefined;
+    const count = (n: number) => (counts.ports.get(n) ?? 0) - (n === own ? 1 : 0);
+    if (preferred !== undefined) {
+      // An explicitly given port stays exclusive, as in LINSTOR: the user asked for this one.
+      if (count(preferred) > 0) throw new ApiError('FAIL_INVLD_TCP_PORT', `The TCP port '${preferred}' is already in use.`, { correction: 'Choose another TCP port, or leave it out to get a free one.' });
+      return preferred;
+    }
+    return leastPreferred(range, count);
+  });
 }
 
 /** Preferred minor for a new volume definition; `extra` are minors picked earlier in the same transaction. */
 export function allocateMinor(state: ClusterState, preferred?: number, extra: number[] = []): number {
   const range = NodeNumberAllocator.minors(state.ctrlProps).getRange();
-  const used = new Map<number, number>();
-  const add = (m: number) => used.set(m, (used.get(m) ?? 0) + 1);
-  for (const rd of state.resourceDefinitions.values()) for (const vd of rd.volumeDefinitions) if (vd.minorNumber !== undefined) add(vd.minorNumber);
-  for (const m of extra) add(m);
-  if (preferred !== undefined) {
-    if (used.has(preferred)) throw new ApiError('FAIL_INVLD_MINOR_NR', `The minor number '${preferred}' is already in use.`, { correction: 'Choose another minor number, or leave it out to get a free one.' });
-    return preferred;
-  }
-  return leastPreferred(range, used);
+  const counts = preferredNumbers(state);
+  return counts.view(() => {
+    const picked = new Map<number, number>();
+    for (const m of extra) picked.set(m, (picked.get(m) ?? 0) + 1);
+    const count = (n: number) => (counts.minors.get(n) ?? 0) + (picked.get(n) ?? 0);
+    if (preferred !== undefined) {
+      if (count(preferred) > 0) throw new ApiError('FAIL_INVLD_MINOR_NR', `The minor number '${preferred}' is already in use.`, { correction: 'Choose another minor number, or leave it out to get a free one.' });
+      return preferred;
+    }
+    return leastPreferred(range, count);
+  });
 }
 
 export const portOf = (rd: ResourceDefinition, r: Resource): number | undefined => r.drbdPort ?? rd.drbd?.port;

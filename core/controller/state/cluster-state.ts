@@ -3,6 +3,7 @@ import type {
   StoragePool, StoragePoolDefinition, VolumeGroup,
 } from '../../model/types.js';
 import type { Snapshot } from '../../model/snapshot.js';
+import type { Remote, Schedule } from '../../model/backup.js';
 import type { RowChange, Store, TableName } from '../../store/store.js';
 import { CommitPipeline } from './commit-pipeline.js';
 import { checkPoolFolders } from './pool-folders.js';
@@ -47,6 +48,10 @@ export class ClusterState {
   readonly controllerProps = new Table<Props>('controller_props', this.scope);
   readonly errorReports = new Table<ErrorReport>('error_reports', this.scope);
   readonly secrets = new Table<unknown>('secrets', this.scope);
+  /** key: nameKey(remote) */
+  readonly remotes = new Table<Remote>('remotes', this.scope);
+  /** key: nameKey(schedule) */
+  readonly schedules = new Table<Schedule>('schedules', this.scope);
 
   private readonly listeners: CommitListener[] = [];
   private readonly byName: Map<TableName, AnyTable>;
@@ -67,7 +72,7 @@ export class ClusterState {
     return [
       this.nodes, this.storagePoolDefinitions, this.storagePools, this.resourceGroups, this.volumeGroups,
       this.resourceDefinitions, this.resources, this.snapshots, this.nodeConnections, this.resourceConnections,
-      this.keyValueStores, this.controllerProps, this.errorReports, this.secrets,
+      this.keyValueStores, this.controllerProps, this.errorReports, this.secrets, this.remotes, this.schedules,
     ] as AnyTable[];
   }
 
@@ -90,6 +95,16 @@ export class ClusterState {
 
   onCommit(listener: CommitListener): void {
     this.listeners.push(listener);
+  }
+
+  /** True while a mutate callback runs: reads then include staged writes. */
+  get inMutation(): boolean { return this.scope.current !== null; }
+
+  /** Runs `fn` seeing committed rows only, even inside a mutate callback (index builds). */
+  committedView<R>(fn: () => R): R {
+    const saved = this.scope.current;
+    this.scope.current = null;
+    try { return fn(); } finally { this.scope.current = saved; }
   }
 
   /** Transactions staged and not yet committed (or failed). */

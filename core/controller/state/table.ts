@@ -173,6 +173,8 @@ export class Table<T> {
     this.staged.clear();
   }
   get stagedCount(): number { return this.staged.size; }
+  /** Keys with uncommitted writes (any transaction's). */
+  stagedKeys(): IterableIterator<string> { return this.staged.keys(); }
 
   private index(key: string, add: boolean): void {
     const parts = key.split('/');

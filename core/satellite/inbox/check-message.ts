@@ -226,6 +226,91 @@ export function checkDevicePoolRequest(v: unknown, path = 'request'): DevicePool
   return r as unknown as DevicePoolRequest;
 }
 
+const S3_KEY = /^[A-Za-z0-9_.^-]{1,1024}$/;
+const SHA256 = /^[0-9a-f]{64}$/;
+
+function checkS3(v: unknown, path: string): void {
+  const s = object(v, path);
+  text(s.endpoint, `${path}.endpoint`, 1024, /^https?:\/\/[^\u0000-\u0020]+$/);
+  text(s.bucket, `${path}.bucket`, 63, /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/);
+  text(s.region, `${path}.region`, 1024, TOOL_ARG);
+  bool(s.usePathStyle, `${path}.usePathStyle`);
+  text(s.accessKey, `${path}.accessKey`, 1024, TOOL_ARG);
+  text(s.secretKey, `${path}.secretKey`, 1024, TOOL_ARG);
+}
+
+function backupCommon(r: Record<string, unknown>, path: string): void {
+  text(r.jobId, `${path}.jobId`, 128, TOKEN);
+  checkS3(r.s3, `${path}.s3`);
+  rule(`${path}.resource`, () => checkName('resource', r.resource));
+  rule(`${path}.snapshot`, () => checkName('snapshot', r.snapshot));
+}
+
+function vlm(v: Record<string, unknown>, path: string): void {
+  int(v.volumeNumber, `${path}.volumeNumber`, 0, 65535);
+  rule(`${path}.storagePool`, () => checkName('storage-pool', v.storagePool));
+}
+
+export function checkBackupUpload(v: unknown, path = 'request'): void {
+  const r = object(v, path);
+  backupCommon(r, path);
+  optional(r.baseSnapshot, (b) => rule(`${path}.baseSnapshot`, () => checkName('snapshot', b)));
+  array(r.volumes, `${path}.volumes`, 4096).forEach((x, i) => {
+    const o = object(x, `${path}.volumes[${i}]`);
+    vlm(o, `${path}.volumes[${i}]`);
+    text(o.key, `${path}.volumes[${i}].key`, 1024, S3_KEY);
+  });
+}
+
+export function checkBackupDownload(v: unknown, path = 'request'): void {
+  const r = object(v, path);
+  backupCommon(r, path);
+  array(r.volumes, `${path}.volumes`, 4096).forEach((x, i) => {
+    const p = `${path}.volumes[${i}]`;
+    const o = object(x, p);
+    vlm(o, p);
+    int(o.sizeBytes, `${p}.sizeBytes`, 0, Number.MAX_SAFE_INTEGER);
+    text(o.imageSha256, `${p}.imageSha256`, 64, SHA256);
+    array(o.chain, `${p}.chain`, 10_000).forEach((c, j) => {
+      const co = object(c, `${p}.chain[${j}]`);
+      text(co.key, `${p}.chain[${j}].key`, 1024, S3_KEY);
+      text(co.sha256, `${p}.chain[${j}].sha256`, 64, SHA256);
+    });
+  });
+}
+
+const IPV4 = /^(\d{1,3}\.){3}\d{1,3}$|^[0-9a-fA-F:]{2,45}$/;
+
+export function checkShipping(type: string, v: unknown, path = 'request'): void {
+  const r = object(v, path);
+  text(r.jobId, `${path}.jobId`, 128, TOKEN);
+  if (type === 'backup-receive-commit') {
+    array(r.volumes, `${path}.volumes`, 4096).forEach((x, i) => {
+      const o = object(x, `${path}.volumes[${i}]`);
+      int(o.volumeNumber, `${path}.volumes[${i}].volumeNumber`, 0, 65535);
+      text(o.sha256, `${path}.volumes[${i}].sha256`, 64, SHA256);
+      text(o.imageSha256, `${path}.volumes[${i}].imageSha256`, 64, SHA256);
+    });
+    return;
+  }
+  rule(`${path}.resource`, () => checkName('resource', r.resource));
+  rule(`${path}.snapshot`, () => checkName('snapshot', r.snapshot));
+  if (type === 'backup-receive') {
+    text(r.token, `${path}.token`, 128, TOKEN);
+    text(r.bindAddress, `${path}.bindAddress`, 45, IPV4);
+  } else {
+    const t = object(r.target, `${path}.target`);
+    text(t.address, `${path}.target.address`, 45, IPV4);
+    int(t.port, `${path}.target.port`, 1, 65535);
+    text(t.token, `${path}.target.token`, 128, TOKEN);
+  }
+  array(r.volumes, `${path}.volumes`, 4096).forEach((x, i) => {
+    const o = object(x, `${path}.volumes[${i}]`);
+    vlm(o, `${path}.volumes[${i}]`);
+    if (type === 'backup-receive') int(o.sizeBytes, `${path}.volumes[${i}].sizeBytes`, 0, Number.MAX_SAFE_INTEGER);
+  });
+}
+
 /** Checks one parsed line from a controller; returns it typed, or throws InvalidMessageError. */
 export function checkControllerMessage(v: unknown): ControllerMessage {
   const m = object(v, 'message');
@@ -252,12 +337,37 @@ export function checkControllerMessage(v: unknown): ControllerMessage {
       optional(m.seq, (n) => int(n, 'message.seq', 0, Number.MAX_SAFE_INTEGER));
       break;
     case 'pong': break;
+    case 'error-report-ack':
+      array(m.ids, 'message.ids', 1000).forEach((id, i) => text(id, `message.ids[${i}]`, 64, TOKEN));
+      break;
     case 'physical-storage-list':
       int(m.reqId, 'message.reqId', 0, Number.MAX_SAFE_INTEGER);
+      break;
+    case 'log-level':
+      int(m.reqId, 'message.reqId', 0, Number.MAX_SAFE_INTEGER);
+      optional(m.level, (l) => { if (!['error', 'warn', 'info', 'debug', 'trace'].includes(l as string)) fail('message.level', `is not error, warn, info, debug or trace: '${printable(l)}'`); });
       break;
     case 'create-device-pool':
       int(m.reqId, 'message.reqId', 0, Number.MAX_SAFE_INTEGER);
       checkDevicePoolRequest(m.request);
+      break;
+    case 'backup-upload':
+      int(m.reqId, 'message.reqId', 0, Number.MAX_SAFE_INTEGER);
+      checkBackupUpload(m.request);
+      break;
+    case 'backup-download':
+      int(m.reqId, 'message.reqId', 0, Number.MAX_SAFE_INTEGER);
+      checkBackupDownload(m.request);
+      break;
+    case 'backup-abort':
+      int(m.reqId, 'message.reqId', 0, Number.MAX_SAFE_INTEGER);
+      text(m.jobId, 'message.jobId', 128, TOKEN);
+      break;
+    case 'backup-receive':
+    case 'backup-receive-commit':
+    case 'backup-send':
+      int(m.reqId, 'message.reqId', 0, Number.MAX_SAFE_INTEGER);
+      checkShipping(m.type, m.request);
       break;
     default:
       fail('message.type', `is not a message this satellite knows: '${printable(m.type)}'`);

@@ -117,6 +117,25 @@ export class FileSnapshots {
     }
   }
 
+  async existingFile(volume: string, snapshot: string): Promise<string> {
+    const f = this.file(volume, snapshot);
+    if (!(await exists(f))) throw snapshotMissing(volume, snapshot, f);
+    return f;
+  }
+
+  /** `.backup-<tag>`: hidden, without the .img suffix, so no listing or sweep takes it for a snapshot. */
+  stagingFile(tag: string): string {
+    if (!/^[A-Za-z0-9_-]{1,128}$/.test(tag)) throw new Error(`bad staging tag '${tag}'`);
+    return pathInPool(this.dir, `.backup-${tag}`);
+  }
+
+  /** A received snapshot appears whole or not at all (rename in the same folder). */
+  async adopt(staged: string, volume: string, snapshot: string): Promise<void> {
+    const target = this.file(volume, snapshot);
+    if (await exists(target)) throw new ApiError('FAIL_EXISTS_SNAPSHOT', `Snapshot '${snapshot}' of volume '${volume}' already exists on this node.`, { correction: 'Restore into a new resource name.' });
+    await rename(staged, target);
+  }
+
   /** Writes what the loop device still buffers into the file, so the copy sees every write. */
   private async flush(file: string): Promise<void> {
     for (const d of await loopDevicesOf(this.runner, file, this.timeoutMs)) {

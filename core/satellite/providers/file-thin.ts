@@ -21,4 +21,7 @@ export class FileThinProvider extends FileProvider {
   override async restoreSnapshot(source: string, snapshot: string, target: string): Promise<void> { await this.claim(); return this.snaps.restore(source, snapshot, target); }
   async rollbackSnapshot(volume: string, snapshot: string): Promise<void> { await this.requireOwned(); return this.snaps.rollback(volume, snapshot); }
   async reflinkSupported(): Promise<boolean> { return this.snaps.reflinkSupported(); }
+  async snapshotFile(volume: string, snapshot: string): Promise<string> { await this.requireOwned(); return this.snaps.existingFile(volume, snapshot); }
+  async stagingFile(tag: string): Promise<string> { await this.claim(); return this.snaps.stagingFile(tag); }
+  async adoptSnapshotFile(staged: string, volume: string, snapshot: string): Promise<void> { await this.requireOwned(); return this.snaps.adopt(staged, volume, snapshot); }
 }

@@ -143,6 +143,17 @@ export class InventoryProvider implements StorageProvider {
     return f && (async (volume, snapshot) => { await f(volume, snapshot); this.volumes = undefined; });
   }
 
+  get snapshotFile(): StorageProvider['snapshotFile'] { return this.inner.snapshotFile?.bind(this.inner); }
+  get stagingFile(): StorageProvider['stagingFile'] { return this.inner.stagingFile?.bind(this.inner); }
+
+  get adoptSnapshotFile(): StorageProvider['adoptSnapshotFile'] {
+    const f = this.inner.adoptSnapshotFile?.bind(this.inner);
+    return f && (async (staged, volume, snapshot) => {
+      await f(staged, volume, snapshot);
+      if (this.snapshots) (await this.snapshots).set(snapKey({ volume, snapshot }), { volume, snapshot });
+    });
+  }
+
   get reflinkSupported(): StorageProvider['reflinkSupported'] {
     const f = this.inner.reflinkSupported?.bind(this.inner);
     return f && (() => (this.reflink ??= f()));

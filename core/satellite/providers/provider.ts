@@ -39,6 +39,13 @@ export interface StorageProvider {
   rollbackSnapshot?(volume: string, snapshot: string): Promise<void>;
   /** FILE_THIN only: whether snapshots are reflink copies on this pool's filesystem. */
   reflinkSupported?(): Promise<boolean>;
+  // ---- Backups (FILE_THIN): the snapshot as a file, and a staging area for one being received. ----
+  /** The file holding an existing snapshot (throws when it does not exist). */
+  snapshotFile?(volume: string, snapshot: string): Promise<string>;
+  /** A fresh path in the pool folder for staging a received snapshot (not listed as a snapshot). */
+  stagingFile?(tag: string): Promise<string>;
+  /** Moves a complete staged file into place as snapshot `snapshot` of `volume`. */
+  adoptSnapshotFile?(staged: string, volume: string, snapshot: string): Promise<void>;
 }
 
 export interface Support {

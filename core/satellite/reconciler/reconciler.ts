@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { ApiError } from '../../model/errors.js';
 import type {
   DesiredNodeState, DesiredStateUpdate, NodeReport, ReportedResource, ReportedStoragePool,
 } from '../../model/satellite-protocol.js';
@@ -13,7 +14,8 @@ import { applySnapshots } from '../snapshots/apply-snapshots.js';
 import { DesiredModel } from './desired-model.js';
 import { refreshAllocated } from './allocated.js';
 import { ReportTracker, type PendingReport } from './report-tracker.js';
-import { applyResource, deviceHeldOpen, errorInfo, removeResource } from './resource-apply.js';
+import type { SatelliteErrorReporter } from '../errors/error-reporter.js';
+import { applyResource, deviceHeldOpen, errorInfo, removeResource, secretsOf } from './resource-apply.js';
 import { AppliedVersions, ResourceQueue } from './resource-queue.js';
 import { sweepOrphans } from './sweep.js';
 
@@ -25,6 +27,8 @@ export interface ReconcilerDeps {
   layers: LayerRegistry;
   /** Resources applied at the same time (default 4); one resource never runs twice at once. */
   concurrency?: number;
+  /** Writes an error report for every failed apply or removal (one per distinct failure). */
+  errors?: SatelliteErrorReporter;
   /** Extra provider context (a benchmark's wait for device nodes that never appear). */
   providerContext?: Pick<ProviderContext, 'waitForDevice'>;
 }
@@ -60,6 +64,13 @@ export class Reconciler {
   }
 
   get busy(): boolean { return this.queue.busy; }
+
+  /** The provider of a pool this node holds, for backups (throws when unknown here). */
+  provider(pool: string): StorageProvider {
+    const p = this.providers.get(pool);
+    if (!p) throw new ApiError('FAIL_NOT_FOUND_STOR_POOL', `Storage pool '${pool}' is not known on this satellite.`, { correction: 'Wait until the satellite got its desired state, or name a pool of this node.' });
+    return p;
+  }
 
   /** `listener` is called whenever a report may be ready (see takeReport). */
   onProgress(listener: () => void): void { this.progress = listener; }
@@ -159,18 +170,27 @@ export class Reconciler {
           await removeResource(this.deps.layers, name, state);
           this.results.delete(name);
           this.model.removed(name);
+          this.deps.errors?.clear(`remove:${name}`);
         } catch (e) {
           log.error({ err: e, resource: name }, 'removing resource failed');
           this.results.set(name, { name, ready: false, volumes: [], error: errorInfo(e) });
+          this.deps.errors?.report(e, { action: 'remove resource', resource: name, secrets: secretsOf(state.resources[0]), dedupeKey: `remove:${name}` });
         }
         // Snapshots of a resource that is gone still follow their list (a restore source).
         await applySnapshots(state, this.providers, [], this.deps, { only: name });
       } else {
-        let result = await applyResource(this.deps.layers, log, wanted, state);
+        let failure: unknown;
+        const onFailure = (e: unknown) => { failure = e; };
+        let result = await applyResource(this.deps.layers, log, wanted, state, onFailure);
         if (result.error && this.relistPoolsOf(name)) {
           // The inventory may be stale (a device detached behind our back): list again, retry once.
-          result = await applyResource(this.deps.layers, log, wanted, state);
+          failure = undefined;
+          result = await applyResource(this.deps.layers, log, wanted, state, onFailure);
         }
+        // Only the failure that stands after the retry is reported.
+        if (result.error && failure !== undefined) {
+          this.deps.errors?.report(failure, { action: 'apply resource', resource: name, secrets: secretsOf(wanted), dedupeKey: `apply:${name}` });
+        } else if (!result.error) this.deps.errors?.clear(`apply:${name}`);
         await applySnapshots(state, this.providers, [result], this.deps, { only: name })
           .catch((e: unknown) => log.error({ err: e, resource: name }, 'applying snapshots failed'));
         this.results.set(name, result);
@@ -227,8 +247,11 @@ export class Reconciler {
       const base = { name, providerKind: p.kind, supportsSnapshots: p.supportsSnapshots, ...(reflink !== undefined ? { reflink } : {}) };
       try {
         out.push({ ...base, ...(await p.capacity()) });
+        this.deps.errors?.clear(`pool:${name}`);
       } catch (e) {
         out.push({ ...base, freeCapacityKib: 0, totalCapacityKib: 0, error: (e as Error).message });
+        // Polled every report interval: one report per distinct failure, not one per poll.
+        this.deps.errors?.report(e, { action: `read the capacity of storage pool ${name}`, dedupeKey: `pool:${name}` });
       }
     }
     return out;

@@ -10,10 +10,12 @@ import type { LayerRegistry } from '../layers/registry.js';
  * Walks one resource's layer stack: prepare and sizes top → bottom, devices bottom → top.
  * A failure is the resource's own: it comes back as its report with the error.
  */
-export async function applyResource(layersReg: LayerRegistry, log: Logger, resource: DesiredResource, state: DesiredNodeState): Promise<ReportedResource> {
+export async function applyResource(layersReg: LayerRegistry, log: Logger, resource: DesiredResource, state: DesiredNodeState,
+  onFailure: (e: unknown) => void = () => {}): Promise<ReportedResource> {
   const stack: LayerKind[] = resource.layerStack.length ? resource.layerStack : ['STORAGE'];
   const missing = stack.filter((k) => !layersReg.get(k));
   if (missing.length) {
+    onFailure(new ApiError('FAIL_STLT_DOES_NOT_SUPPORT_LAYER', `layer ${missing.join(', ')} not available on this satellite`));
     return {
       name: resource.name, ready: false, volumes: [],
       error: { message: `layer ${missing.join(', ')} not available on this satellite`, cause: 'No implementation of the layer is registered in this satellite.' },
@@ -52,6 +54,7 @@ export async function applyResource(layersReg: LayerRegistry, log: Logger, resou
     };
   } catch (e) {
     log.error({ err: e, resource: resource.name }, 'applying resource failed');
+    onFailure(e);
     return { name: resource.name, ready: false, volumes: [], error: errorInfo(e) };
   }
 }
@@ -96,6 +99,12 @@ function reportVolumes(resource: DesiredResource, perLayer: Array<{ layer: Layer
       }),
     };
   });
+}
+
+/** What must never appear in a report about this resource: its passphrases and DRBD secret. */
+export function secretsOf(resource: DesiredResource | undefined): string[] {
+  if (!resource) return [];
+  return [...resource.volumes.map((v) => v.luks?.key), resource.drbd?.secret].filter((s): s is string => typeof s === 'string' && s !== '');
 }
 
 export function errorInfo(e: unknown): NonNullable<ReportedResource['error']> {

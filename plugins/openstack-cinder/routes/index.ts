@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import { registerAttachmentRoutes } from './attachments.js';
+import { registerBackupRoutes } from './backups.js';
 import { registerMiscRoutes } from './misc.js';
 import { registerSnapshotRoutes } from './snapshots.js';
 import { registerTypeRoutes } from './types.js';
@@ -12,6 +13,7 @@ export function registerRoutes(r: Router): void {
   registerVolumeActionRoutes(r);
   registerAttachmentRoutes(r);
   registerSnapshotRoutes(r);
+  registerBackupRoutes(r);
   registerTypeRoutes(r);
   registerMiscRoutes(r);
 }

@@ -79,3 +79,25 @@ export interface VolumeTypeRecord {
 }
 
 export const now = (): string => new Date().toISOString().replace('Z', '').padEnd(26, '0');
+
+/** A Cinder backup: one LINSTOR backup (`<volume resource>_back_...`) on the configured S3 remote. */
+export interface BackupRecord {
+  id: string;
+  volumeId: string;
+  projectId: string;
+  userId: string;
+  name: string | null;
+  description: string | null;
+  sizeGib: number;
+  /** creating | available | restoring | deleting | error | error_deleting */
+  status: string;
+  incremental: boolean;
+  /** The LINSTOR snapshot shipped (`cinder-backup-<id>`) and, once complete, the LINSTOR backup id. */
+  snapName: string;
+  linstorId?: string;
+  /** The backup this one is incremental on (Cinder id). */
+  parentId?: string | null;
+  createdAt: string;
+  updatedAt: string | null;
+  failReason?: string | null;
+}

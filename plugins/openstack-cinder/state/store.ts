@@ -5,7 +5,7 @@
  * key (override_props), so writers of different objects never overwrite each other.
  */
 import { LinstorApiError, type LinstorClient } from '../../../core/client/index.js';
-import type { SnapshotRecord, VolumeRecord, VolumeTypeRecord } from './records.js';
+import type { BackupRecord, SnapshotRecord, VolumeRecord, VolumeTypeRecord } from './records.js';
 
 export class KvCollection<T extends { id: string }> {
   private readonly locks = new Map<string, Promise<unknown>>();
@@ -68,10 +68,12 @@ export class CinderStore {
   readonly snapshots: KvCollection<SnapshotRecord>;
   readonly types: KvCollection<VolumeTypeRecord>;
   readonly quotas: KvCollection<QuotaRecord>;
+  readonly backups: KvCollection<BackupRecord>;
   constructor(client: LinstorClient) {
     this.volumes = new KvCollection(client, 'cinder-volumes');
     this.snapshots = new KvCollection(client, 'cinder-snapshots');
     this.types = new KvCollection(client, 'cinder-types');
     this.quotas = new KvCollection(client, 'cinder-quotas');
+    this.backups = new KvCollection(client, 'cinder-backups');
   }
 }

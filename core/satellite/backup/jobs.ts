@@ -1,0 +1,139 @@
+/**
+ * Backup transfers on this satellite: uploads of a local snapshot to S3 and downloads of a
+ * backup chain into a new local snapshot. Each runs under its job id so `backup-abort` can stop
+ * it; an aborted or failed transfer leaves nothing behind (multipart upload aborted, staged
+ * files removed).
+ */
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import type { Logger } from 'pino';
+import { ApiError } from '../../model/errors.js';
+import type { BackupDownloadRequest, BackupUploadRequest, BackupUploadResult } from '../../model/satellite-protocol.js';
+import { s3Client, s3Error } from '../../s3/client.js';
+import { volumeName, type StorageProvider } from '../providers/provider.js';
+import { Tap } from './tap.js';
+import { buildImage, encodeVolume, type EncodeStats } from './extent-stream.js';
+
+function backupCapable(p: StorageProvider, pool: string): Required<Pick<StorageProvider, 'snapshotFile' | 'stagingFile' | 'adoptSnapshotFile'>> {
+  if (!p.snapshotFile || !p.stagingFile || !p.adoptSnapshotFile) {
+    throw new ApiError('FAIL_SNAPSHOTS_NOT_SUPPORTED', `Storage pool '${pool}' (${p.kind}) cannot be backed up to S3 by this satellite.`, { correction: 'Backups to S3 are implemented for FILE_THIN pools.' });
+  }
+  return p as never;
+}
+
+export class BackupJobs {
+  private readonly running = new Map<string, AbortController>();
+
+  constructor(private readonly log: Logger, private readonly provider: (pool: string) => StorageProvider) {}
+
+  abort(jobId: string): boolean {
+    const c = this.running.get(jobId);
+    c?.abort();
+    return !!c;
+  }
+
+  /** Runs `fn` as job `jobId` (abortable by backup-abort). */
+  async run<T>(jobId: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    if (this.running.has(jobId)) throw new ApiError('FAIL_IN_USE', `Backup job '${jobId}' is already running on this node.`, { correction: 'Wait for it or abort it.' });
+    const c = new AbortController();
+    this.running.set(jobId, c);
+    try { return await fn(c.signal); } finally { this.running.delete(jobId); }
+  }
+
+  upload(req: BackupUploadRequest): Promise<BackupUploadResult> {
+    return this.run(req.jobId, async (signal) => {
+      const client = s3Client(req.s3);
+      const out: BackupUploadResult = { volumes: [], compression: 'gzip' };
+      try {
+        for (const v of req.volumes) {
+          const p = backupCapable(this.provider(v.storagePool), v.storagePool);
+          const vol = volumeName(req.resource, v.volumeNumber);
+          const file = await p.snapshotFile(vol, req.snapshot);
+          const base = req.baseSnapshot ? await p.snapshotFile(vol, req.baseSnapshot) : undefined;
+          const stats: Partial<EncodeStats> = {};
+          const tap = new Tap();
+          const body = Readable.from(encodeVolume(file, base, stats, signal)).pipe(createGzip({ level: 3 })).pipe(tap);
+          const up = new Upload({ client, params: { Bucket: req.s3.bucket, Key: v.key, Body: body }, queueSize: 2, partSize: 8 * 1024 * 1024, leavePartsOnError: false });
+          const onAbort = () => void up.abort().catch(() => undefined);
+          signal.addEventListener('abort', onAbort);
+          try {
+            await up.done();
+          } catch (e) {
+            if (signal.aborted) throw new ApiError('FAIL_UNKNOWN_ERROR', `Backup of '${req.resource}' aborted.`, { correction: 'Start it again when wanted.' });
+            throw s3Error(e, req.s3, `Uploading volume ${v.volumeNumber} of '${req.resource}'`);
+          } finally { signal.removeEventListener('abort', onAbort); }
+          out.volumes.push({
+            volumeNumber: v.volumeNumber, key: v.key, sha256: tap.hash.digest('hex'), objectBytes: tap.bytes,
+            sizeBytes: stats.sizeBytes!, imageSha256: stats.imageSha256!, changedBytes: stats.changedBytes!,
+          });
+          this.log.info({ resource: req.resource, snapshot: req.snapshot, volume: v.volumeNumber, key: v.key, objectBytes: tap.bytes, changedBytes: stats.changedBytes }, 'backup volume uploaded');
+        }
+      } finally { client.destroy(); }
+      return out;
+    });
+  }
+
+  /** Fetches and checks every object first; only a chain that is whole and correct is applied. */
+  download(req: BackupDownloadRequest): Promise<{ volumes: number[] }> {
+    return this.run(req.jobId, async (signal) => {
+      const client = s3Client(req.s3);
+      const staged: string[] = [];
+      const tag = randomBytes(6).toString('hex');
+      try {
+        const plan: Array<{ p: ReturnType<typeof backupCapable>; vol: string; size: number; sha: string; objects: string[]; image: string }> = [];
+        for (const v of req.volumes) {
+          const p = backupCapable(this.provider(v.storagePool), v.storagePool);
+          const objects: string[] = [];
+          for (const [i, o] of v.chain.entries()) {
+            const file = await p.stagingFile(`${tag}-${v.volumeNumber}-${i}`);
+            staged.push(file);
+            await this.fetchChecked(client, req, o, file, signal);
+            objects.push(file);
+          }
+          const image = await p.stagingFile(`${tag}-${v.volumeNumber}-image`);
+          staged.push(image);
+          plan.push({ p, vol: volumeName(req.resource, v.volumeNumber), size: v.sizeBytes, sha: v.imageSha256, objects, image });
+        }
+        for (const x of plan) {
+          if (!(await buildImage(x.image, x.size, x.objects, x.sha))) {
+            throw new ApiError('FAIL_UNKNOWN_ERROR', `Restored volume '${x.vol}' does not match the backup's image checksum; nothing was restored.`, { correction: 'The backup chain is damaged; restore an older complete backup.' });
+          }
+        }
+        for (const x of plan) {
+          await x.p.adoptSnapshotFile(x.image, x.vol, req.snapshot);
+          staged.splice(staged.indexOf(x.image), 1);
+        }
+        return { volumes: req.volumes.map((v) => v.volumeNumber) };
+      } finally {
+        client.destroy();
+        for (const f of staged) await rm(f, { force: true });
+      }
+    });
+  }
+
+  private async fetchChecked(client: ReturnType<typeof s3Client>, req: BackupDownloadRequest, o: { key: string; sha256: string }, file: string, signal: AbortSignal): Promise<void> {
+    let body: Readable;
+    try {
+      const r = await client.send(new GetObjectCommand({ Bucket: req.s3.bucket, Key: o.key }), { abortSignal: signal });
+      body = r.Body as Readable;
+    } catch (e) {
+      if ((e as { name?: string }).name === 'NoSuchKey') throw new ApiError('FAIL_NOT_FOUND_BACKUP', `Backup object '${o.key}' is missing from bucket '${req.s3.bucket}'.`, { correction: 'The backup chain is incomplete; restore another backup.' });
+      throw s3Error(e, req.s3, `Downloading '${o.key}'`);
+    }
+    const tap = new Tap();
+    await pipeline(body, tap, createWriteStream(file, { flags: 'wx' }), { signal });
+    const got = tap.hash.digest('hex');
+    if (got !== o.sha256) {
+      this.log.error({ key: o.key, expected: o.sha256, got }, 'backup object checksum mismatch');
+      throw new ApiError('FAIL_UNKNOWN_ERROR', `Backup object '${o.key}' is corrupted: its SHA-256 is ${got}, the backup's metadata says ${o.sha256}; nothing was restored.`, {
+        correction: 'Restore an older backup, or make a new full backup.',
+      });
+    }
+  }
+}

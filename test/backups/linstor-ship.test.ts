@@ -1,0 +1,115 @@
+/**
+ * `backup ship` between two clusters on loopback: each its own real controller and satellite
+ * with a FILE_THIN pool on a loop-mounted xfs; the source satellite streams straight to the
+ * target satellite; the copy is compared by SHA-256 of the devices.
+ */
+import test from 'ava';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, readdirSync, readSync, writeSync } from 'node:fs';
+import { startController, type TestController } from '../helpers/controller.js';
+import { randomSuffix, startSatellite, type SatelliteProcess } from '../helpers/satellite.js';
+import { linstor } from '../cli/helpers.js';
+import { call, FAST_LINK_ENV, waitFor } from '../e2e/cluster.js';
+import { makeFsPool, type FsPool } from '../snapshots/fs-pool.js';
+
+interface Cluster { ctl: TestController; sat: SatelliteProcess; pool: FsPool; node: string }
+const clusters: Cluster[] = [];
+
+async function cluster(address: string): Promise<Cluster> {
+  const ctl = await startController({ env: FAST_LINK_ENV });
+  const node = `ship-${randomSuffix()}`;
+  const pool = makeFsPool('xfs');
+  const sat = await startSatellite({ address, nodeName: node, reportIntervalMs: 1000 });
+  const c = { ctl, sat, pool, node };
+  clusters.push(c);
+  const n = await call(ctl, 'POST', '/v1/nodes', { name: node, type: 'SATELLITE', net_interfaces: [{ name: 'default', address, satellite_port: sat.port }] });
+  if (n.status !== 201) throw new Error(JSON.stringify(n.body));
+  await call(ctl, 'POST', `/v1/nodes/${node}/storage-pools`, { storage_pool_name: 'thin', provider_kind: 'FILE_THIN', props: { 'StorDriver/FileDir': pool.dir } });
+  await waitFor(`${node} online`, async () => (await call(ctl, 'GET', `/v1/nodes/${node}`)).body.connection_status === 'ONLINE', 30_000);
+  await waitFor(`${node} pool`, async () => (await call(ctl, 'GET', `/v1/nodes/${node}/storage-pools/thin`)).body.total_capacity > 0, 30_000);
+  return c;
+}
+
+let a: Cluster;
+let b: Cluster;
+test.before(async () => { a = await cluster('127.0.0.1'); b = await cluster('127.0.0.2'); });
+test.after.always(async () => {
+  for (const c of clusters) { await c.ctl.stop().catch(() => {}); await c.sat.kill9().catch(() => {}); }
+  for (const c of clusters) c.pool.cleanup();
+});
+
+const MiB = 1024 * 1024;
+async function device(c: Cluster, rd: string): Promise<string> {
+  return waitFor(`device of ${rd}`, async () => {
+    const v = await call(c.ctl, 'GET', `/v1/resource-definitions/${rd}/resources/${c.node}/volumes`);
+    const d = v.status === 200 ? v.body[0]?.device_path : undefined;
+    return typeof d === 'string' && d.startsWith('/dev/loop') ? d : undefined;
+  }, 30_000);
+}
+function sha(dev: string, size: number): string {
+  const fd = openSync(dev, 'r'); const h = createHash('sha256'); const buf = Buffer.alloc(MiB);
+  try { for (let p = 0; p < size; p += MiB) h.update(buf.subarray(0, readSync(fd, buf, 0, Math.min(MiB, size - p), p))); } finally { closeSync(fd); }
+  return h.digest('hex');
+}
+
+test.serial('`linstor backup ship` copies a resource to another cluster bit for bit; the source keeps no extra snapshot', async (t) => {
+  const ls = (...x: string[]) => linstor(['--controllers', a.ctl.url, ...x]);
+  let r = await ls('remote', 'create', 'linstor', 'other', b.ctl.url);
+  t.is(r.code, 0, r.stdout + r.stderr);
+  const rd = `sh-${randomSuffix()}`;
+  const size = 16 * MiB;
+  t.is((await call(a.ctl, 'POST', '/v1/resource-definitions', { resource_definition: { name: rd } })).status, 201);
+  await call(a.ctl, 'POST', `/v1/resource-definitions/${rd}/volume-definitions`, { volume_definition: { size_kib: size / 1024 } });
+  await call(a.ctl, 'POST', `/v1/resource-definitions/${rd}/resources`, [{ resource: { node_name: a.node, props: { StorPoolName: 'thin' } }, layer_list: ['STORAGE'] }]);
+  const dev = await device(a, rd);
+  const fd = openSync(dev, 'r+');
+  try { writeSync(fd, randomBytes(2 * MiB), 0, 2 * MiB, 3 * MiB); fsyncSync(fd); } finally { closeSync(fd); }
+  const want = sha(dev, size);
+
+  r = await ls('backup', 'ship', 'other', rd, `${rd}-copy`);
+  t.is(r.code, 0, r.stdout + r.stderr);
+  t.regex(r.stdout, /shipped from node/);
+  const copy = await device(b, `${rd}-copy`);
+  t.is(sha(copy, size), want, 'the target cluster holds the same bytes');
+  t.deepEqual((await call(a.ctl, 'GET', `/v1/resource-definitions/${rd}/snapshots`)).body, [], 'the shipping snapshot was removed on the source');
+  t.deepEqual(readdirSync(b.pool.dir).filter((f) => f.startsWith('.backup-')), [], 'nothing staged is left on the target');
+
+  // Into a name that exists there: refused by the target, nothing changes.
+  r = await ls('backup', 'ship', 'other', rd, `${rd}-copy`);
+  t.not(r.code, 0);
+  t.regex(r.stdout + r.stderr, /The remote controller at .* refused: A resource definition with the name/);
+
+  // An unreachable remote: a clear error, the source snapshot dropped again.
+  t.is((await call(a.ctl, 'POST', '/v1/remotes/linstor', { remote_name: 'gone', url: 'http://127.0.0.1:1' })).status, 201);
+  const g = await call(a.ctl, 'POST', '/v1/remotes/gone/backups/ship', { src_rsc_name: rd, dst_rsc_name: 'x1' });
+  t.true(g.status >= 400);
+  t.regex(JSON.stringify(g.body), /Cannot reach the remote LINSTOR controller at http:\/\/127\.0\.0\.1:1/);
+  t.deepEqual((await call(a.ctl, 'GET', `/v1/resource-definitions/${rd}/snapshots`)).body, []);
+});
+
+test.serial('the receiving side refuses a wrong token and a stream whose SHA-256 differs from the sender\'s (test as the sender)', async (t) => {
+  const { connect } = await import('node:net');
+  const { gzipSync } = await import('node:zlib');
+  const rd = `rx-${randomSuffix()}`;
+  const post = async (path: string, body: unknown) => {
+    const r = await fetch(`${b.ctl.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: r.status, body: await r.json() as any };
+  };
+  const rcv = await post('/v1/internal/shipping/receive', { src_cluster_id: 'test', src_rsc_name: 'x', dst_rsc_name: rd, snap_name: 'snap1', layer_stack: ['STORAGE'],
+    volumes: [{ vlm_nr: 0, size_kib: 1024, size_bytes: MiB, stor_pool: 'thin' }] });
+  t.is(rcv.status, 200, JSON.stringify(rcv.body));
+  const { job_id: job, address, port, token } = rcv.body;
+  const send = (hello: object, payload: Buffer) => new Promise<void>((res) => {
+    const s = connect({ host: address, port }, () => { s.write(`${JSON.stringify(hello)}\n`); s.end(payload); });
+    s.on('close', () => res()); s.on('error', () => res());
+  });
+  await send({ token: 'not-the-token-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', volumeNumber: 0 }, Buffer.from('junk'));
+  const payload = gzipSync(Buffer.from('LTSBACK1 but not really a stream'));
+  await send({ token, volumeNumber: 0 }, payload);
+  const commit = await post(`/v1/internal/shipping/receive/${job}/commit`, { src_rsc_name: 'x', volumes: [{ vlm_nr: 0, sha256: 'a'.repeat(64), image_sha256: 'b'.repeat(64) }] });
+  t.true(commit.status >= 400);
+  t.regex(JSON.stringify(commit.body), /arrived damaged: SHA-256 [0-9a-f]{64}, the sender's a{64}; nothing was restored/);
+  t.is((await call(b.ctl, 'GET', `/v1/resource-definitions/${rd}`)).status, 404, 'the target definition is gone');
+  t.deepEqual(readdirSync(b.pool.dir).filter((f) => f.startsWith('.backup-') || f.startsWith(rd)), [], 'nothing staged is left');
+  t.true(b.sat.logs.some((l) => /refused a shipping connection/.test(l)), 'the wrong token was refused');
+});
