@@ -30,7 +30,7 @@
  * proven both sides, it answers nothing but hello and ping and drops the peer on anything else.
  * A version mismatch (major differs) makes the controller show VERSION_MISMATCH and send nothing else.
  */
-import type { LayerKind, Props, ProviderKind } from './types.js';
+import type { ErrorReport, LayerKind, Props, ProviderKind } from './types.js';
 import type { S3Target } from './backup.js';
 
 export const PROTOCOL_VERSION = '1.0';
@@ -269,19 +269,8 @@ export type SatelliteMessage =
  * satellite until the controller acknowledges it, so reports written while no controller is
  * connected arrive at the next connection.
  */
-export interface SatelliteErrorReport {
-  id: string;
-  time: number;
-  module: string;
-  version: string;
-  exception: string;
-  exceptionMessage: string;
-  originFile?: string;
-  originMethod?: string;
-  originLine?: number;
-  /** The whole report; for a failing command with its argv (secrets masked), exit code and output. */
-  text: string;
-}
+/** The node name is not sent: the controller files a report under the link's authenticated node. */
+export type SatelliteErrorReport = Omit<ErrorReport, 'nodeName'>;
 
 // ---- Requests answered once, matched by reqId (physical-storage list / create-device-pool). ----
 

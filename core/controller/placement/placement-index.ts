@@ -6,7 +6,7 @@
 import { nameKey } from '../../model/names.js';
 import type { PlacementResource } from '../../placement/index.js';
 import type { ClusterState } from '../state/cluster-state.js';
-import { DefinitionIndex } from '../state/definition-index.js';
+import { addToCount, DefinitionIndex, perState } from '../state/definition-index.js';
 import { resourceKind } from './resource-kind.js';
 
 /** One replica; `evacuating` here is the resource's own flag (the node's is added per snapshot). */
@@ -59,8 +59,8 @@ export class PlacementIndex {
     this.index = new DefinitionIndex<PlacementPart>(state, {
       partOf: placementPartOf,
       apply: (p, sign) => {
-        for (const [k, v] of p.reserved) add(this.reserved, k, sign * v);
-        for (const [k, v] of p.live) add(this.live, k, sign * v);
+        for (const [k, v] of p.reserved) addToCount(this.reserved, k, sign * v);
+        for (const [k, v] of p.live) addToCount(this.live, k, sign * v);
       },
     }, ['resource_definitions', 'resources']);
   }
@@ -75,17 +75,5 @@ export class PlacementIndex {
   }
 }
 
-function add(m: Map<string, number>, k: string, d: number): void {
-  const v = (m.get(k) ?? 0) + d;
-  if (v) m.set(k, v);
-  else m.delete(k);
-}
-
-const indexes = new WeakMap<ClusterState, PlacementIndex>();
-
 /** The state's placement index (created on first use). */
-export function placementIndex(state: ClusterState): PlacementIndex {
-  let p = indexes.get(state);
-  if (!p) { p = new PlacementIndex(state); indexes.set(state, p); }
-  return p;
-}
+export const placementIndex = perState((state) => new PlacementIndex(state));

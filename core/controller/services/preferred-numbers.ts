@@ -4,7 +4,7 @@
  */
 import type { ResourceDefinition } from '../../model/types.js';
 import type { ClusterState } from '../state/cluster-state.js';
-import { DefinitionIndex } from '../state/definition-index.js';
+import { addToCount, DefinitionIndex, perState } from '../state/definition-index.js';
 
 export interface PreferredPart { port?: number; minors: number[] }
 
@@ -17,8 +17,8 @@ export class PreferredNumbers {
     this.index = new DefinitionIndex<PreferredPart>(state, {
       partOf: (s, rdKey) => partOf(s.resourceDefinitions.get(rdKey)),
       apply: (p, sign) => {
-        if (p.port !== undefined) bump(this.ports, p.port, sign);
-        for (const m of p.minors) bump(this.minors, m, sign);
+        if (p.port !== undefined) addToCount(this.ports, p.port, sign);
+        for (const m of p.minors) addToCount(this.minors, m, sign);
       },
     }, ['resource_definitions']);
   }
@@ -37,18 +37,5 @@ export function partOf(rd: ResourceDefinition | undefined): PreferredPart | unde
   return { ...(rd.drbd?.port !== undefined ? { port: rd.drbd.port } : {}), minors };
 }
 
-/** Counts stay exact: a number nobody prefers any more has no entry (callers test `has`). */
-function bump(m: Map<number, number>, n: number, sign: 1 | -1): void {
-  const v = (m.get(n) ?? 0) + sign;
-  if (v) m.set(n, v);
-  else m.delete(n);
-}
-
-const indexes = new WeakMap<ClusterState, PreferredNumbers>();
-
 /** The state's preferred-number counts (created on first use). */
-export function preferredNumbers(state: ClusterState): PreferredNumbers {
-  let p = indexes.get(state);
-  if (!p) { p = new PreferredNumbers(state); indexes.set(state, p); }
-  return p;
-}
+export const preferredNumbers = perState((state) => new PreferredNumbers(state));

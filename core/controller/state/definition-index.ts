@@ -108,3 +108,20 @@ const rdKeyOf = (key: string): string => {
   const slash = key.indexOf('/');
   return slash < 0 ? key : key.slice(0, slash);
 };
+
+/** Adds `d` to a count, dropping the entry at zero so that `has` means "in use". */
+export function addToCount<K>(m: Map<K, number>, k: K, d: number): void {
+  const v = (m.get(k) ?? 0) + d;
+  if (v) m.set(k, v);
+  else m.delete(k);
+}
+
+/** One instance per cluster state, made on first use (indexes live as long as their state). */
+export function perState<T extends object>(make: (state: ClusterState) => T): (state: ClusterState) => T {
+  const made = new WeakMap<ClusterState, T>();
+  return (state) => {
+    let x = made.get(state);
+    if (!x) { x = make(state); made.set(state, x); }
+    return x;
+  };
+}
