@@ -212,6 +212,24 @@ test('ListVolumes shows new volumes and not deleted ones, page by page; a bad to
   await ctl('DeleteVolume', { volume_id: b.volume_id });
 });
 
+test('ListVolumes pages neither skip nor repeat a volume when the one just listed is deleted between calls', async (t) => {
+  const mine = [await newVolume(), await newVolume(), await newVolume()].map((v) => v.volume_id).sort();
+  const seen: string[] = [];
+  let token = '';
+  let deletedFirst = false;
+  do {
+    const page = await ctl('ListVolumes', { max_entries: 1, starting_token: token });
+    seen.push(...page.entries.map((e: any) => e.volume.volume_id));
+    token = page.next_token;
+    // Deleting the volume just handed out shifts every later volume one place down the list.
+    if (!deletedFirst && seen.includes(mine[0]!)) { await ctl('DeleteVolume', { volume_id: mine[0] }); deletedFirst = true; }
+  } while (token);
+  t.true(deletedFirst);
+  t.deepEqual(seen.filter((id) => mine.includes(id)), mine);
+  t.is(new Set(seen).size, seen.length, 'no volume is listed twice');
+  for (const id of mine.slice(1)) await ctl('DeleteVolume', { volume_id: id });
+});
+
 // ControllerPublishVolume
 test('ControllerPublishVolume argument checks: volume id, node id, capability are required', async (t) => {
   const node = env.cluster.nodes[0]!.name;

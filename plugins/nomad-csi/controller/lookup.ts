@@ -1,7 +1,8 @@
 /** Finding a CSI volume's resource definition and its CSI metadata (Aux/csi/* props). */
 import type { ResourceDefinition, Snapshot } from '../../../core/client/index.js';
+import { status } from '@grpc/grpc-js';
 import type { PluginContext } from '../context.js';
-import { invalid, notFound, orUndefined } from '../errors.js';
+import { CsiError, invalid, notFound, orUndefined } from '../errors.js';
 import { PROP, resourceNameCandidates } from '../names.js';
 import { parseParameters, type VolumeParameters } from '../params.js';
 
@@ -63,9 +64,28 @@ export async function findSnapshot(ctx: PluginContext, snapshotId: string): Prom
   return all.find((s) => s.name === snapshotId) ?? all.find((s) => s.name?.toUpperCase() === snapshotId.toUpperCase());
 }
 
-/** Pagination tokens are offsets; anything else is a token we never gave out (ABORTED per spec). */
-export function parseToken(token: string | undefined, total: number): number {
-  if (!token) return 0;
-  if (!/^\d+$/.test(token) || Number(token) > total) return -1;
-  return Number(token);
+/**
+ * One page of `items` (sorted by `keyOf`, ascending) after the position a token names. The token
+ * is the last key handed out, not an offset, so volumes created or deleted between two calls
+ * cannot make a page skip or repeat an entry. A token we never gave out is ABORTED, per spec.
+ */
+export function pageAfter<T>(items: T[], keyOf: (item: T) => string, token: string | undefined, maxEntries: number | undefined): { page: T[]; nextToken: string } {
+  let start = 0;
+  if (token) {
+    const after = decodeToken(token);
+    if (after === undefined) throw new CsiError(status.ABORTED, `starting_token '${token}' is not valid`);
+    start = items.findIndex((item) => keyOf(item) > after);
+    if (start < 0) start = items.length;
+  }
+  const max = maxEntries && maxEntries > 0 ? maxEntries : items.length;
+  const page = items.slice(start, start + max);
+  const more = start + page.length < items.length;
+  return { page, nextToken: more ? TOKEN_PREFIX + Buffer.from(keyOf(page[page.length - 1]!)).toString('base64url') : '' };
+}
+
+const TOKEN_PREFIX = 'after.';
+function decodeToken(token: string): string | undefined {
+  if (!token.startsWith(TOKEN_PREFIX)) return undefined;
+  const body = token.slice(TOKEN_PREFIX.length);
+  return /^[A-Za-z0-9_-]+$/.test(body) ? Buffer.from(body, 'base64url').toString() : undefined;
 }

@@ -7,7 +7,7 @@ import type { Snapshot } from '../../../core/client/index.js';
 import type { PluginContext } from '../context.js';
 import { alreadyExists, CsiError, isNotFound, notFound } from '../errors.js';
 import { PROP, snapshotNameCandidates } from '../names.js';
-import { findSnapshot, kibToBytes, parseToken, requireId, requireVolume } from './lookup.js';
+import { findSnapshot, kibToBytes, pageAfter, requireId, requireVolume } from './lookup.js';
 import { deleteGroupIfDerived } from './volumes.js';
 
 function csiSnapshot(s: Snapshot): Record<string, unknown> {
@@ -68,15 +68,10 @@ export async function listSnapshots(ctx: PluginContext, req: { max_entries?: num
   let all = await ctx.client.snapshots.view();
   if (req.snapshot_id) all = all.filter((s) => s.name === req.snapshot_id);
   if (req.source_volume_id) all = all.filter((s) => s.resource_name === req.source_volume_id);
-  all.sort((a, b) => `${a.resource_name}/${a.name}`.localeCompare(`${b.resource_name}/${b.name}`));
-  const start = parseToken(req.starting_token, all.length);
-  if (start < 0) throw new CsiError(status.ABORTED, `starting_token '${req.starting_token}' is not valid`);
-  const max = req.max_entries && req.max_entries > 0 ? req.max_entries : all.length;
-  const page = all.slice(start, start + max);
-  return {
-    entries: page.map((s) => ({ snapshot: csiSnapshot(s) })),
-    next_token: start + page.length < all.length ? String(start + page.length) : '',
-  };
+  const keyOf = (s: Snapshot) => `${s.resource_name}/${s.name}`;
+  all.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+  const { page, nextToken } = pageAfter(all, keyOf, req.starting_token, req.max_entries);
+  return { entries: page.map((s) => ({ snapshot: csiSnapshot(s) })), next_token: nextToken };
 }
 
 export async function getSnapshot(ctx: PluginContext, req: { snapshot_id?: string }): Promise<unknown> {

@@ -8,7 +8,7 @@ import { isBlock, unsupportedReason, type VolumeCapability } from '../capabiliti
 import type { PluginContext } from '../context.js';
 import { CsiError, invalid, isNotFound, precondition } from '../errors.js';
 import { PROP } from '../names.js';
-import { kibToBytes, bytesToKib, paramsOf, parseToken, publishedNodes, requireId, requireVolume } from './lookup.js';
+import { kibToBytes, bytesToKib, pageAfter, paramsOf, publishedNodes, requireId, requireVolume } from './lookup.js';
 import { volumeContext } from '../params.js';
 
 
@@ -66,17 +66,13 @@ async function conditionOf(ctx: PluginContext, rdName: string): Promise<{ abnorm
 
 export async function listVolumes(ctx: PluginContext, req: { max_entries?: number; starting_token?: string }): Promise<unknown> {
   const all = csiVolumes(await ctx.client.resourceDefinitions.list({ with_volume_definitions: true }));
-  const start = parseToken(req.starting_token, all.length);
-  if (start < 0) throw new CsiError(status.ABORTED, `starting_token '${req.starting_token}' is not valid`);
-  const max = req.max_entries && req.max_entries > 0 ? req.max_entries : all.length;
-  const page = all.slice(start, start + max);
-  const next = start + page.length < all.length ? String(start + page.length) : '';
+  const { page, nextToken } = pageAfter(all, (rd) => rd.name!, req.starting_token, req.max_entries);
   return {
     entries: page.map((rd) => ({
       volume: { volume_id: rd.name, capacity_bytes: kibToBytes(rd.volume_definitions?.find((v) => (v.volume_number ?? 0) === 0)?.size_kib), volume_context: volumeContext(JSON.parse(rd.props?.[PROP.params] ?? '{}') as Record<string, string>, paramsOf(rd)) },
       status: { published_node_ids: [...publishedNodes(rd).keys()] },
     })),
-    next_token: next,
+    next_token: nextToken,
   };
 }
 
