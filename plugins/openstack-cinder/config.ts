@@ -5,7 +5,15 @@
  *   port = 8776
  *   controllers = "linstor://ctrl1,linstor://ctrl2"
  *   [auth]
- *   strategy = "token"             # the default: only the tokens below; "noauth" trusts the token's user:project
+ *   strategy = "token"             # the default: only the tokens below; "noauth" trusts the token's user:project;
+ *                                  # "keystone" validates tokens with Keystone ([auth.keystone])
+ *   [auth.keystone]
+ *   auth_url = "http://keystone:5000"
+ *   username = "cinder"            # the service user (needs the service or admin role), or service_token = "..."
+ *   password = "..."
+ *   project_name = "service"
+ *   token_cache_time = 60          # seconds a validated token is trusted
+ *   admin_roles = ["admin"]
  *   [auth.tokens.s3cr3t]
  *   user = "alice"
  *   project = "p1"
@@ -29,11 +37,32 @@ import type { ClientTlsFiles } from '../../core/client/index.js';
 
 export interface TokenEntry { user: string; project: string; roles: string[] }
 
+/** `[auth.keystone]`: keystonemiddleware's [keystone_authtoken] names for the same settings. */
+export interface KeystoneConfig {
+  /** Identity endpoint (`auth_url`, or `www_authenticate_uri`), with or without `/v3`. */
+  authUrl: string;
+  /** The service's own user (keystonemiddleware's password plugin)... */
+  username?: string;
+  password?: string;
+  userDomainName: string;
+  projectName?: string;
+  projectId?: string;
+  projectDomainName: string;
+  /** ...or a fixed token with the right to validate tokens (`service_token`). */
+  serviceToken?: string;
+  /** Seconds a validated token is trusted without asking Keystone again (never past its expiry). */
+  tokenCacheTime: number;
+  /** Keystone roles that make a caller a Cinder admin. */
+  adminRoles: string[];
+  cafile?: string;
+  timeoutMs: number;
+}
+
 export interface CinderConfig {
   listenAddr: string;
   port: number;
   controllers?: string;
-  auth: { strategy: 'noauth' | 'token'; tokens: Record<string, TokenEntry>; noauthAdmin: boolean };
+  auth: { strategy: 'noauth' | 'token' | 'keystone'; tokens: Record<string, TokenEntry>; noauthAdmin: boolean; keystone?: KeystoneConfig };
   linstor: {
     defaultLayerList: string[];
     defaultRedundancy: number;
@@ -70,6 +99,25 @@ export function defaultConfig(): CinderConfig {
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : String(v).split(',')).map((s) => s.trim()).filter(Boolean);
 
+/** `[auth.keystone]`, checked here so a bad section stops the service at start, not per request. */
+export function keystoneSection(k: Record<string, any>): KeystoneConfig {
+  const opt = (name: string): string | undefined => (k[name] === undefined || k[name] === '' ? undefined : String(k[name]));
+  const authUrl = opt('auth_url') ?? opt('www_authenticate_uri');
+  if (!authUrl || !/^https?:\/\//.test(authUrl)) throw new Error('auth.keystone.auth_url must be the Keystone URL (http(s)://host:5000)');
+  const cfg: KeystoneConfig = {
+    authUrl, username: opt('username'), password: opt('password'),
+    userDomainName: opt('user_domain_name') ?? 'Default', projectName: opt('project_name'), projectId: opt('project_id'),
+    projectDomainName: opt('project_domain_name') ?? 'Default', serviceToken: opt('service_token'),
+    tokenCacheTime: k.token_cache_time === undefined ? 60 : Number(k.token_cache_time),
+    adminRoles: k.admin_roles === undefined ? ['admin'] : list(k.admin_roles), cafile: opt('cafile'),
+    timeoutMs: k.http_connect_timeout === undefined ? 10_000 : Number(k.http_connect_timeout) * 1000,
+  };
+  if (!cfg.serviceToken && !(cfg.username && cfg.password)) throw new Error('auth.keystone needs username and password (the service user), or service_token');
+  if (!Number.isFinite(cfg.tokenCacheTime) || cfg.tokenCacheTime < 0) throw new Error('auth.keystone.token_cache_time must be seconds >= 0');
+  if (!Number.isFinite(cfg.timeoutMs) || cfg.timeoutMs <= 0) throw new Error('auth.keystone.http_connect_timeout must be seconds > 0');
+  return cfg;
+}
+
 /** Reads a TOML file into a config (unknown keys are ignored, wrong types fail loudly). */
 export function loadConfig(path: string | undefined, base: CinderConfig = defaultConfig()): CinderConfig {
   if (!path) return base;
@@ -83,9 +131,10 @@ export function loadConfig(path: string | undefined, base: CinderConfig = defaul
   if (t.osapi_max_request_body_size !== undefined) c.maxRequestBodySize = Number(t.osapi_max_request_body_size);
   const a = t.auth ?? {};
   if (a.strategy !== undefined) {
-    if (a.strategy !== 'noauth' && a.strategy !== 'token') throw new Error(`auth.strategy must be "noauth" or "token", not ${a.strategy}`);
+    if (!['noauth', 'token', 'keystone'].includes(a.strategy)) throw new Error(`auth.strategy must be "keystone", "token" or "noauth", not ${a.strategy}`);
     c.auth.strategy = a.strategy;
   }
+  if (a.keystone !== undefined || c.auth.strategy === 'keystone') c.auth.keystone = keystoneSection(a.keystone ?? {});
   if (a.noauth_admin !== undefined) c.auth.noauthAdmin = Boolean(a.noauth_admin);
   for (const [token, e] of Object.entries((a.tokens ?? {}) as Record<string, any>)) {
     if (!e?.project) throw new Error(`auth.tokens.${token} needs a project`);

@@ -67,17 +67,18 @@ export function createApp(svc: CinderService, registerRoutes: (r: Router) => voi
     const version = negotiate(req.headers);
     res.setHeader('OpenStack-API-Version', `volume ${version}`);
     res.setHeader('Vary', 'OpenStack-API-Version');
-    const ctx = authenticate(svc.cfg, req.get('x-auth-token'));
-    const base = baseUrl(req);
-    const typeNames = new Map<string, string>();
-    res.locals.call = {
-      svc, ctx, version, base,
-      view: { base, projectId: ctx.projectId, version, isAdmin: ctx.isAdmin, typeName: (id) => typeNames.get(id) },
-    };
-    // Type names for volume views: one read per request, only where volumes are shown.
-    if (/volumes|attachments/.test(req.path)) {
-      svc.types.list().then((ts) => { for (const t of ts) typeNames.set(t.id, t.name); next(); }, next);
-    } else next();
+    authenticate(svc.cfg, req.get('x-auth-token'), svc.keystone).then((ctx) => {
+      const base = baseUrl(req);
+      const typeNames = new Map<string, string>();
+      res.locals.call = {
+        svc, ctx, version, base,
+        view: { base, projectId: ctx.projectId, version, isAdmin: ctx.isAdmin, typeName: (id) => typeNames.get(id) },
+      };
+      // Type names for volume views: one read per request, only where volumes are shown.
+      if (/volumes|attachments/.test(req.path)) {
+        svc.types.list().then((ts) => { for (const t of ts) typeNames.set(t.id, t.name); next(); }, next);
+      } else next();
+    }, next);
   });
 
   const flat = express.Router();
@@ -124,6 +125,8 @@ export function createApp(svc: CinderService, registerRoutes: (r: Router) => voi
       fault = new CinderFault(500, 'The server has either erred or is incapable of performing the requested operation.');
     }
     if (res.locals.requestId) res.setHeader('x-compute-request-id', res.locals.requestId);
+    // keystonemiddleware names where to get a token.
+    if (fault.status === 401 && svc.cfg.auth.keystone) res.setHeader('WWW-Authenticate', `Keystone uri="${svc.cfg.auth.keystone.authUrl}"`);
     if (fault.status === 406 || fault.status === 400) {
       // A refused version is still answered with the version header of the range's edge.
       if (!res.getHeader('OpenStack-API-Version')) res.setHeader('Vary', 'OpenStack-API-Version');

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { LinstorClient } from '../../../core/client/index.js';
 import type { CinderConfig } from '../config.js';
 import { LinstorBackend } from '../backend/linstor.js';
+import { KeystoneValidator } from '../http/keystone.js';
 import { CinderStore } from '../state/store.js';
 import { VolumeTypes } from './types.js';
 
@@ -10,6 +11,8 @@ export class CinderService {
   readonly store: CinderStore;
   readonly backend: LinstorBackend;
   readonly types: VolumeTypes;
+  /** Validates callers' tokens when `[auth] strategy = "keystone"`. */
+  readonly keystone?: KeystoneValidator;
   /** Background work (creates, deletes, snapshots) still running; awaited on shutdown. */
   readonly pending = new Set<Promise<unknown>>();
 
@@ -17,6 +20,10 @@ export class CinderService {
     this.store = new CinderStore(client);
     this.backend = new LinstorBackend(client, log);
     this.types = new VolumeTypes(this.store, cfg);
+    if (cfg.auth.strategy === 'keystone') {
+      if (!cfg.auth.keystone) throw new Error('[auth] strategy = "keystone" needs an [auth.keystone] section');
+      this.keystone = new KeystoneValidator(cfg.auth.keystone);
+    }
   }
 
   /** Runs `fn` after the response went out; failures are the fn's own business (it records them). */
