@@ -160,3 +160,48 @@ test('a volume type whose resource group was deleted in LINSTOR behind the servi
   t.is(v.status, 'available', JSON.stringify(v));
   t.is((await fetch(`${stack.cluster.ctl.url}/v1/resource-groups/cinder-${typeId}`)).status, 200);
 });
+
+test('volume encryption types are refused with Cinder\'s 400 (InvalidInput), not a missing route; an unencrypted type answers {}', async (t) => {
+  const type = await http(stack.api, 'POST', '/v3/types', { token: 'tok-admin', body: { volume_type: { name: 'enc-try' } } });
+  t.is(type.status, 200);
+  const id = type.body.volume_type.id;
+  const shown = await http(stack.api, 'GET', `/v3/types/${id}/encryption`, { token: 'tok-admin' });
+  t.is(shown.status, 200);
+  t.deepEqual(shown.body, {});
+  const enc = { encryption: { provider: 'luks', cipher: 'aes-xts-plain64', key_size: 256, control_location: 'front-end' } };
+  const made = await http(stack.api, 'POST', `/v3/admin/types/${id}/encryption`, { token: 'tok-admin', body: enc });
+  t.is(made.status, 400);
+  t.regex(made.body.badRequest.message, /^Invalid input received: Volume encryption types are not supported by this service: it has no key manager/);
+  // Cinder's policy (admin only) and its 404s for a type or an encryption that does not exist.
+  t.is((await http(stack.api, 'POST', `/v3/types/${id}/encryption`, { token: 'tok-alice', body: enc })).status, 403);
+  t.is((await http(stack.api, 'POST', '/v3/types/no-such-type/encryption', { token: 'tok-admin', body: enc })).body.itemNotFound.message, 'Volume type no-such-type could not be found.');
+  const del = await http(stack.api, 'DELETE', `/v3/types/${id}/encryption/${id}`, { token: 'tok-admin' });
+  t.is(del.status, 404);
+  t.is(del.body.itemNotFound.message, `Volume type encryption for type ${id} does not exist.`);
+});
+
+test('multiattach is refused with 400 before anything is made: the deprecated flag, a multiattach type, a retype to it, a second attachment', async (t) => {
+  const flag = await http(stack.api, 'POST', '/v3/volumes', { token: 'tok-alice', body: { volume: { size: 1, name: 'ma-flag', multiattach: true } } });
+  t.is(flag.status, 400);
+  t.regex(flag.body.badRequest.message, /^Invalid input received: multiattach volumes are not supported/);
+  const type = await http(stack.api, 'POST', '/v3/types', { token: 'tok-admin', body: { volume_type: { name: 'shared-disk', extra_specs: { multiattach: '<is> True' } } } });
+  t.is(type.status, 200);
+  const typed = await http(stack.api, 'POST', '/v3/volumes', { token: 'tok-alice', body: { volume: { size: 1, name: 'ma-type', volume_type: 'shared-disk' } } });
+  t.is(typed.status, 400);
+  t.regex(typed.body.badRequest.message, /^Invalid input received: Volume type shared-disk has multiattach=<is> True/);
+  const names = (await http(stack.api, 'GET', '/v3/volumes', { token: 'tok-alice' })).body.volumes.map((x: { name: string }) => x.name);
+  t.false(names.includes('ma-flag') || names.includes('ma-type'), 'no volume record was left behind');
+  // A plain volume may not be retyped to it, nor attached twice.
+  const v = await http(stack.api, 'POST', '/v3/volumes', { token: 'tok-alice', body: { volume: { size: 1, name: 'ma-plain' } } });
+  t.is(v.status, 202);
+  t.false(v.body.volume.multiattach);
+  await waitStatus(stack.api, 'volumes', v.body.volume.id, ['available'], { token: 'tok-alice' });
+  const retype = await http(stack.api, 'POST', `/v3/volumes/${v.body.volume.id}/action`, { token: 'tok-alice', body: { 'os-retype': { new_type: 'shared-disk' } } });
+  t.is(retype.status, 400);
+  t.regex(retype.body.badRequest.message, /multiattach/);
+  const first = await http(stack.api, 'POST', '/v3/attachments', { token: 'tok-alice', version: '3.27', body: { attachment: { volume_uuid: v.body.volume.id, instance_uuid: 'a0000000-0000-4000-8000-000000000001' } } });
+  t.is(first.status, 200);
+  const second = await http(stack.api, 'POST', '/v3/attachments', { token: 'tok-alice', version: '3.27', body: { attachment: { volume_uuid: v.body.volume.id, instance_uuid: 'a0000000-0000-4000-8000-000000000002' } } });
+  t.is(second.status, 400);
+  t.is(second.body.badRequest.message, 'Invalid volume: Volume is already attached and is not multiattach.');
+});

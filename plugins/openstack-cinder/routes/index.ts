@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import { registerAttachmentRoutes } from './attachments.js';
 import { registerBackupRoutes } from './backups.js';
+import { registerEncryptionRoutes } from './encryption.js';
 import { registerMiscRoutes } from './misc.js';
 import { registerSnapshotRoutes } from './snapshots.js';
 import { registerTypeRoutes } from './types.js';
@@ -15,5 +16,6 @@ export function registerRoutes(r: Router): void {
   registerSnapshotRoutes(r);
   registerBackupRoutes(r);
   registerTypeRoutes(r);
+  registerEncryptionRoutes(r);
   registerMiscRoutes(r);
 }

@@ -9,6 +9,7 @@ import { h, type Call } from '../http/app.js';
 import { badRequest, CinderFault, forbidden, notFound } from '../http/faults.js';
 import { initializeConnection, lockedVolume, newAttachment, requireStatus, statusFromAttachments, terminateConnection } from '../service/attach.js';
 import { deleteVolume, extendVolume } from '../service/volumes.js';
+import { refuseMultiattach } from '../service/unsupported.js';
 import { now, VOLUME_STATUSES, type VolumeRecord } from '../state/records.js';
 
 type Args = Record<string, unknown>;
@@ -118,6 +119,7 @@ const ACTIONS: Record<string, Action> = {
   },
   'os-retype': async (c, id, a) => {
     const type = await c.svc.types.resolve(String(a?.new_type ?? ''));
+    refuseMultiattach(type);
     await lockedVolume(c.svc, c.ctx, id, async (v) => {
       requireStatus(v, ['available', 'in-use'], 'retype');
       const rg = resourceGroupFor(type, c.svc.cfg);

@@ -9,6 +9,7 @@ import { badRequest, invalidVolume, notFound, overLimit } from '../http/faults.j
 import { resourceGroupFor } from '../backend/volume-types.js';
 import { now, type SnapshotRecord, type VolumeRecord, type VolumeTypeRecord } from '../state/records.js';
 import type { CinderService } from './context.js';
+import { refuseMultiattach } from './unsupported.js';
 
 const errMsg = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -50,7 +51,7 @@ async function checkQuota(svc: CinderService, project: string, addGib: number, n
 
 export interface CreateVolumeInput {
   size?: unknown; name?: unknown; description?: unknown; volume_type?: unknown; snapshot_id?: unknown; source_volid?: unknown;
-  metadata?: unknown; availability_zone?: unknown; bootable?: unknown; imageRef?: unknown; backup_id?: unknown;
+  metadata?: unknown; availability_zone?: unknown; bootable?: unknown; imageRef?: unknown; backup_id?: unknown; multiattach?: unknown;
 }
 
 export function checkMetadata(m: unknown): Record<string, string> {
@@ -92,6 +93,7 @@ export async function createVolume(svc: CinderService, ctx: RequestContext, body
   if (az !== svc.cfg.availabilityZone) throw badRequest(`Invalid input received: Availability zone '${az}' is invalid.`);
   const srcVol = snap ? await svc.store.volumes.get(snap.volumeId) : source;
   const type = await svc.types.resolve(body.volume_type === undefined || body.volume_type === null ? (srcVol?.volumeTypeId ?? null) : String(body.volume_type));
+  refuseMultiattach(type, body.multiattach);
   const rg = resourceGroupFor(type, svc.cfg);
   await checkQuota(svc, ctx.projectId, size);
   const id = randomUUID();
