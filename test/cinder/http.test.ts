@@ -4,7 +4,9 @@
  * ids, routes with and without /{project_id}, static tokens and project isolation,
  * pagination, metadata and the attachments microversion gate.
  */
+import { hostname } from 'node:os';
 import test from 'ava';
+import { linstor } from '../cli/helpers.js';
 import { http, startStack, waitStatus, type Stack } from './harness.js';
 
 let stack: Stack;
@@ -14,7 +16,7 @@ test.before(async () => {
     tune: (c) => {
       c.linstor.defaultRedundancy = 1;
       c.auth.noauthAdmin = false;
-      c.auth.tokens = { 'tok-alice': { user: 'alice', project: 'p1', roles: ['member'] }, 'tok-bob': { user: 'bob', project: 'p2', roles: ['member'] }, 'tok-admin': { user: 'root', project: 'admin', roles: ['admin'] } };
+      c.auth.tokens = { 'tok-alice': { user: 'alice', project: 'p1', roles: ['member'] }, 'tok-bob': { user: 'bob', project: 'p2', roles: ['member'] }, 'tok-admin': { user: 'root', project: 'admin', roles: ['admin'] }, 'tok-carol-s3cr3t': { user: 'carol', project: 'p3', roles: ['member'] } };
     },
   });
 });
@@ -204,4 +206,37 @@ test('multiattach is refused with 400 before anything is made: the deprecated fl
   const second = await http(stack.api, 'POST', '/v3/attachments', { token: 'tok-alice', version: '3.27', body: { attachment: { volume_uuid: v.body.volume.id, instance_uuid: 'a0000000-0000-4000-8000-000000000002' } } });
   t.is(second.status, 400);
   t.is(second.body.badRequest.message, 'Invalid volume: Volume is already attached and is not multiattach.');
+});
+
+test('an unexpected failure in a request answers Cinder\'s 500 and files an error report (module CINDER) that `linstor error-reports` lists and shows, without the caller\'s token', async (t) => {
+  // A record with the right owner but not a volume's shape (written behind the service's back) breaks the view.
+  const bad = { id: 'bad-00000000-0000-4000-8000-000000000000', projectId: 'p3', name: 'broken' };
+  await stack.api.svc.client.keyValueStore.modify('cinder-volumes', { override_props: { [bad.id]: JSON.stringify(bad) } });
+  try {
+    const out = await http(stack.api, 'GET', '/v3/volumes/detail', { token: 'tok-carol-s3cr3t' });
+    t.is(out.status, 500);
+    t.is(out.body.computeFault.message, 'The server has either erred or is incapable of performing the requested operation.');
+    const cli = (...args: string[]) => linstor(['--controllers', stack.cluster.ctl.url.replace(/^http:\/\//, ''), ...args]);
+    let listed = '';
+    for (let i = 0; i < 50 && !listed.includes('TypeError'); i++) {
+      listed = (await cli('error-reports', 'list', '--nodes', hostname())).stdout;
+      if (!listed.includes('TypeError')) await new Promise((r) => setTimeout(r, 100));
+    }
+    // LINSTOR's client shows the module's first letter before the node.
+    t.true(listed.includes(`C|${hostname()}`), listed);
+    const reports = (await stack.api.svc.client.errorReports.list({ withContent: true })).filter((e) => e.module === 'CINDER');
+    t.is(reports.length, 1, 'one report for one failure');
+    const r = reports[0]!;
+    t.is(r.node_name, hostname());
+    t.is(r.exception, 'TypeError');
+    t.regex(r.text ?? '', /Action: +GET \/v3\/volumes\/detail \(req-/);
+    t.regex(r.text ?? '', /Call backtrace:\n.*TypeError/);
+    t.false((r.text ?? '').includes('tok-carol-s3cr3t'));
+    const id = /^ErrorReport-(.+)\.log$/.exec(r.filename ?? '')![1]!;
+    const shown = await cli('error-reports', 'show', id);
+    t.is(shown.code, 0, shown.stderr);
+    t.regex(shown.stdout, /Module: +CINDER/);
+  } finally {
+    await stack.api.svc.client.keyValueStore.modify('cinder-volumes', { delete_props: [bad.id] });
+  }
 });

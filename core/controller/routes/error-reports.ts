@@ -7,6 +7,7 @@ import type { ControllerContext } from '../context.js';
 import { route, type RouteMeta } from '../http/handler.js';
 import { boolParam, listParam, nameFilter, page } from '../http/query.js';
 import { errorReportView } from '../views/error-reports.js';
+import { adapterReport, storeAdapterReport } from '../errors/adapter-reports.js';
 
 // Error reports have no object mask in LINSTOR's return codes.
 const NO_OBJ = {} as unknown as RouteMeta;
@@ -41,6 +42,13 @@ export function registerErrorReportRoutes(r: Router, ctx: ControllerContext): vo
   r.get('/v1/stats/error-reports', route(reporter, NO_OBJ, 200, () => ({ json: { count: state.errorReports.size } })));
   // A one-element array (or empty), as LINSTOR answers; the content is included by default.
   r.get('/v1/error-reports/:id', route(reporter, NO_OBJ, 200, (req) => ({ json: list(req, [String(req.params.id)], true) })));
+
+  // Reports of the adapters (Cinder API, CSI plugin): our extension, see adapter-reports.ts.
+  r.post('/v1/error-reports', route(reporter, NO_OBJ, 201, async (req) => {
+    const report = adapterReport(req);
+    await storeAdapterReport(state, report);
+    return { rc: [rcEntry('CREATED', `Error report '${report.id}' created.`, { objRefs: { ErrorReport: report.id }, errorReportIds: [report.id] })] };
+  }));
 
   r.delete('/v1/error-reports/:id', route(reporter, NO_OBJ, 200, async (req) => {
     const id = String(req.params.id);

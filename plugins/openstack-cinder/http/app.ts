@@ -122,6 +122,8 @@ export function createApp(svc: CinderService, registerRoutes: (r: Router) => voi
     }
     else {
       svc.log.error({ err, requestId: res.locals.requestId, url: req.originalUrl }, 'unexpected error');
+      const token = req.get('x-auth-token');
+      void svc.reporter.report(err, { action: `${req.method} ${req.originalUrl.split('?')[0]} (${res.locals.requestId})`, secrets: token ? [token] : [] });
       fault = new CinderFault(500, 'The server has either erred or is incapable of performing the requested operation.');
     }
     if (res.locals.requestId) res.setHeader('x-compute-request-id', res.locals.requestId);
