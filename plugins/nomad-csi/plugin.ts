@@ -2,6 +2,7 @@
 import { hostname } from 'node:os';
 import type * as grpc from '@grpc/grpc-js';
 import pino, { type Logger } from 'pino';
+import { AdapterErrorReporter } from '../../core/client/adapter-reports.js';
 import { LinstorClient, parseControllerList, resolveControllers, type ClientAuth, type ClientTls } from '../../core/client/index.js';
 import { LocalRunner, type CommandRunner } from '../../core/exec/index.js';
 import type { PluginContext, PluginMode } from './context.js';
@@ -54,10 +55,13 @@ export interface RunningPlugin { ctx: PluginContext; server: grpc.Server; socket
 export async function startPlugin(o: PluginOptions): Promise<RunningPlugin> {
   const log = o.log ?? pino({ level: o.logLevel ?? 'info', base: { component: 'linstor-csi' } });
   const controllers = o.linstorEndpoint ? parseControllerList(o.linstorEndpoint) : resolveControllers();
+  // HTTP basic credentials travel over HTTPS only, as golinstor's client does for a https:// endpoint.
+  const client = new LinstorClient({ controllers, timeoutMs: 120_000, ...(o.tls ? { tls: o.tls } : {}), ...(o.auth ? { auth: o.auth } : {}) });
+  const nodeName = o.nodeName || hostname();
   const ctx: PluginContext = {
-    // HTTP basic credentials travel over HTTPS only, as golinstor's client does for a https:// endpoint.
-    client: new LinstorClient({ controllers, timeoutMs: 120_000, ...(o.tls ? { tls: o.tls } : {}), ...(o.auth ? { auth: o.auth } : {}) }),
-    nodeName: o.nodeName || hostname(),
+    client,
+    nodeName,
+    reporter: new AdapterErrorReporter(client, 'CSI', log, nodeName),
     pluginName: o.pluginName || DEFAULT_PLUGIN_NAME,
     version: VERSION,
     mode: o.mode ?? 'monolith',

@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { PluginContext } from './context.js';
-import { toGrpcError } from './errors.js';
+import { LinstorApiError, LinstorConnectionError } from '../../core/client/index.js';
+import { CsiError, toGrpcError } from './errors.js';
 import * as identity from './identity.js';
 import { createVolume } from './controller/create.js';
 import { controllerPublishVolume, controllerUnpublishVolume } from './controller/publish.js';
@@ -46,6 +47,15 @@ function redact(req: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
+const secretValues = (req: Record<string, unknown>): string[] =>
+  Object.values((req.secrets ?? {}) as Record<string, unknown>).map(String);
+
+/** The call and the volume it was about, for the report (never the request's secrets). */
+function rpcAction(name: string, req: Record<string, unknown>): string {
+  const about = ['volume_id', 'name', 'snapshot_id', 'source_volume_id'].map((k) => req[k]).find((v) => typeof v === 'string' && v);
+  return about ? `${name} ${String(about)}` : name;
+}
+
 function wrap(ctx: PluginContext, name: string, fn: Handler): grpc.handleUnaryCall<any, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
   return (call, callback) => {
     const started = Date.now();
@@ -60,6 +70,11 @@ function wrap(ctx: PluginContext, name: string, fn: Handler): grpc.handleUnaryCa
       })
       .catch((e: unknown) => {
         const err = toGrpcError(e);
+        // Refusals (CsiError) and the controller's answers are not ours to report (the controller
+        // writes its own); anything else — a bug, a command that failed — is.
+        if (!(e instanceof CsiError || e instanceof LinstorApiError || e instanceof LinstorConnectionError)) {
+          void ctx.reporter.report(e, { action: rpcAction(name, req), secrets: secretValues(req) });
+        }
         ctx.log[err.code === grpc.status.INTERNAL ? 'error' : 'info']({ rpc: name, code: grpc.status[err.code], msg: err.message, ms: Date.now() - started }, 'failed');
         callback({ code: err.code, details: err.message, message: err.message } as grpc.ServiceError);
       });

@@ -177,3 +177,28 @@ test('NodePublishVolume before NodeStageVolume is FAILED_PRECONDITION', async (t
   t.is(await code(node('NodePublishVolume', { volume_id: v.volume_id, staging_target_path: staging, target_path: target, volume_capability: mountCap() })), status.FAILED_PRECONDITION);
   await ctl('DeleteVolume', { volume_id: v.volume_id });
 });
+
+test('a command that fails unexpectedly (mount with an option the kernel refuses) answers INTERNAL and files an error report (module CSI) with the command, exit code and output, without the request\'s secrets', async (t) => {
+  const { volume_id, volume_context } = await volume();
+  const { staging } = paths();
+  const secret = 'csi-s3cret-value';
+  const err = await t.throwsAsync(node('NodeStageVolume', {
+    volume_id, staging_target_path: staging, volume_capability: { mount: { fs_type: 'ext4', mount_flags: ['no_such_mount_option'] }, access_mode: { mode: 'SINGLE_NODE_WRITER' } },
+    volume_context, secrets: { password: secret },
+  }));
+  t.is((err as { code?: number }).code, status.INTERNAL);
+  const nodeName = env.cluster.nodes[0]!.name;
+  const client = env.plugins[0]!.ctx.client;
+  let reports: Awaited<ReturnType<typeof client.errorReports.list>> = [];
+  for (let i = 0; i < 50 && !reports.length; i++) {
+    reports = (await client.errorReports.list({ node: nodeName, withContent: true })).filter((e) => e.module === 'CSI' && (e.text ?? '').includes(volume_id));
+    if (!reports.length) await new Promise((r) => setTimeout(r, 100));
+  }
+  t.is(reports.length, 1);
+  const text = reports[0]!.text ?? '';
+  t.regex(text, new RegExp(`Action: +NodeStageVolume ${volume_id}`));
+  t.regex(text, /Command: +mount .*no_such_mount_option/);
+  t.regex(text, /Exit code: +\d+/);
+  t.false(text.includes(secret));
+  t.false(isMount(staging));
+});
