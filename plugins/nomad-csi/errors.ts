@@ -36,7 +36,7 @@ export function toGrpcError(e: unknown): { code: status; message: string } {
     if (e.status === 404) return { code: status.NOT_FOUND, message: msg };
     if (e.hasCode(RC.FAIL_IN_USE)) return { code: status.FAILED_PRECONDITION, message: msg };
     if (e.hasCode(RC.FAIL_NOT_ENOUGH_NODES)) return { code: status.RESOURCE_EXHAUSTED, message: msg };
-    if (e.status === 400) return { code: status.INVALID_ARGUMENT, message: msg };
+    if (e.status === 400 || e.hasCode(RC.FAIL_INVLD_PROP)) return { code: status.INVALID_ARGUMENT, message: msg };
     return { code: status.INTERNAL, message: msg };
   }
   return { code: status.INTERNAL, message: (e as Error)?.message ?? String(e) };

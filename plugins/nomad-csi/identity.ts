@@ -25,6 +25,6 @@ export function controllerGetCapabilities(): unknown {
   return {
     capabilities: ['CREATE_DELETE_VOLUME', 'PUBLISH_UNPUBLISH_VOLUME', 'LIST_VOLUMES', 'GET_CAPACITY', 'CREATE_DELETE_SNAPSHOT',
       'LIST_SNAPSHOTS', 'CLONE_VOLUME', 'PUBLISH_READONLY', 'EXPAND_VOLUME', 'LIST_VOLUMES_PUBLISHED_NODES', 'VOLUME_CONDITION',
-      'GET_VOLUME', 'GET_SNAPSHOT'].map((type) => ({ rpc: { type } })),
+      'GET_VOLUME', 'GET_SNAPSHOT', 'MODIFY_VOLUME'].map((type) => ({ rpc: { type } })),
   };
 }

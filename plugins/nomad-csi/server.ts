@@ -14,6 +14,7 @@ import { LinstorApiError, LinstorConnectionError } from '../../core/client/index
 import { CsiError, toGrpcError } from './errors.js';
 import * as identity from './identity.js';
 import { createVolume } from './controller/create.js';
+import { controllerModifyVolume } from './controller/modify.js';
 import { controllerPublishVolume, controllerUnpublishVolume } from './controller/publish.js';
 import { createSnapshot, deleteSnapshot, getSnapshot, listSnapshots } from './controller/snapshots.js';
 import { controllerExpandVolume, controllerGetVolume, deleteVolume, getCapacity, listVolumes, validateVolumeCapabilities } from './controller/volumes.js';
@@ -106,7 +107,7 @@ export function buildServer(ctx: PluginContext): grpc.Server {
       GetSnapshot: w('GetSnapshot', getSnapshot),
       ControllerExpandVolume: w('ControllerExpandVolume', controllerExpandVolume),
       ControllerGetVolume: w('ControllerGetVolume', controllerGetVolume),
-      ControllerModifyVolume: (_call: unknown, cb: grpc.sendUnaryData<unknown>) => cb({ code: grpc.status.UNIMPLEMENTED, details: 'ControllerModifyVolume is not supported' } as grpc.ServiceError),
+      ControllerModifyVolume: w('ControllerModifyVolume', controllerModifyVolume),
     });
   }
   if (ctx.mode !== 'controller') {

@@ -150,7 +150,7 @@ test('CreateVolume from a snapshot that does not exist is NOT_FOUND', async (t) 
 test('CreateVolume from a volume that does not exist is NOT_FOUND', async (t) => {
   t.is(await code(ctl('CreateVolume', { name: uniq('v'), volume_capabilities: [mountCap()], parameters: storageParams(env), volume_content_source: { volume: { volume_id: 'no-such-volume' } } })), status.NOT_FOUND);
 });
-test('CreateVolume with mutable parameters (a volume attribute class) is INVALID_ARGUMENT', async (t) => {
+test('CreateVolume with a mutable parameter this plugin does not know (iops) is INVALID_ARGUMENT', async (t) => {
   t.is(await code(ctl('CreateVolume', { name: uniq('v'), volume_capabilities: [mountCap()], parameters: storageParams(env), mutable_parameters: { iops: '10' } })), status.INVALID_ARGUMENT);
 });
 test('CreateVolume puts the property.* and DrbdOptions/* parameters on the resource group', async (t) => {

@@ -5,6 +5,7 @@
  * Idempotent: a second call with the same name finds the definition by its Aux/csi/name
  * and answers the same volume; a different size, source or parameters is ALREADY_EXISTS.
  */
+import { parseMutableParameters } from './modify.js';
 import { status } from '@grpc/grpc-js';
 import { isDisklessResource, LinstorApiError, type ResourceDefinition, RC } from '../../../core/client/index.js';
 import { requireCapabilities, type VolumeCapability } from '../capabilities.js';
@@ -52,7 +53,8 @@ function hostsOf(list: Topology[] | undefined): string[] {
 export async function createVolume(ctx: PluginContext, req: CreateVolumeRequest): Promise<unknown> {
   const name = requireId(req.name, 'name');
   requireCapabilities(req.volume_capabilities);
-  if (req.mutable_parameters && Object.keys(req.mutable_parameters).length) throw invalid('mutable_parameters are not supported (no MODIFY_VOLUME capability)');
+  // Checked before anything is made; applied with the definition's own props (they take precedence, spec).
+  parseMutableParameters(req.mutable_parameters ?? {});
   const params = parseParameters(req.parameters ?? {});
   const required = BigInt(req.capacity_range?.required_bytes ?? '0');
   const limit = BigInt(req.capacity_range?.limit_bytes ?? '0');
@@ -99,6 +101,7 @@ async function provision(ctx: PluginContext, rdName: string, csiName: string, si
   const props: Record<string, string> = {
     [PROP.name]: csiName, [PROP.createdBy]: ctx.pluginName, [PROP.params]: JSON.stringify(req.parameters ?? {}),
     'Aux/csi/source': sourceKey(req),
+    ...parseMutableParameters(req.mutable_parameters ?? {}).set,
   };
   const src = req.volume_content_source;
   if (src?.volume?.volume_id) return cloneVolume(ctx, rdName, src.volume.volume_id, sizeKib, props, p);
