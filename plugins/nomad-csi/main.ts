@@ -6,9 +6,9 @@
  *     --linstor-endpoint=http://ctrl:3370 --log-level=info
  */
 import { unlinkSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { csiClientAccess, DEFAULT_PLUGIN_NAME, startPlugin, VERSION } from './plugin.js';
 import type { PluginMode } from './context.js';
+import { CSI_MODES, parseCsiArgs } from './options.js';
 
 const USAGE = `Usage: linstor-csi [options]
   --csi-endpoint=unix:///csi/csi.sock   gRPC socket (env CSI_ENDPOINT)
@@ -24,27 +24,13 @@ const USAGE = `Usage: linstor-csi [options]
   --version`;
 
 async function main(): Promise<void> {
-  // Go's flag package also takes booleans as --flag=true/false, as Nomad jobs may write them.
-  const args = process.argv.slice(2).flatMap((a) => {
-    const m = /^(--?linstor-skip-tls-verification)=(true|false|1|0)$/i.exec(a);
-    return m ? (/^(true|1)$/i.test(m[2]!) ? ['--linstor-skip-tls-verification'] : []) : [a];
-  });
-  const { values } = parseArgs({
-    args,
-    options: {
-      'csi-endpoint': { type: 'string' }, node: { type: 'string' }, 'linstor-endpoint': { type: 'string' },
-      'log-level': { type: 'string' }, 'plugin-name': { type: 'string' }, mode: { type: 'string' },
-      'state-dir': { type: 'string' }, 'linstor-skip-tls-verification': { type: 'boolean' },
-      help: { type: 'boolean' }, version: { type: 'boolean' },
-    },
-    strict: true,
-  });
+  const values = parseCsiArgs(process.argv.slice(2));
   if (values.help) { process.stdout.write(`${USAGE}\n`); return; }
   if (values.version) { process.stdout.write(`linstor-csi ${VERSION}\n`); return; }
   const endpoint = values['csi-endpoint'] ?? process.env.CSI_ENDPOINT;
   if (!endpoint) { process.stderr.write(`--csi-endpoint or CSI_ENDPOINT is required\n${USAGE}\n`); process.exit(2); }
   const mode = (values.mode ?? process.env.CSI_MODE ?? 'monolith') as PluginMode;
-  if (!['monolith', 'controller', 'node'].includes(mode)) { process.stderr.write(`unknown mode '${mode}'\n`); process.exit(2); }
+  if (!(CSI_MODES as readonly string[]).includes(mode)) { process.stderr.write(`unknown mode '${mode}'\n`); process.exit(2); }
   const p = await startPlugin({
     endpoint, mode, nodeName: values.node ?? process.env.CSI_NODE_ID, linstorEndpoint: values['linstor-endpoint'] ?? process.env.LS_CONTROLLERS,
     logLevel: values['log-level'] ?? process.env.LOG_LEVEL ?? 'info', pluginName: values['plugin-name'],
