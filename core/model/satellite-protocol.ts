@@ -32,6 +32,7 @@
  */
 import type { ErrorReport, LayerKind, Props, ProviderKind } from './types.js';
 import type { S3Target } from './backup.js';
+import type { VolumeQos } from './qos.js';
 
 export const PROTOCOL_VERSION = '1.0';
 
@@ -75,6 +76,8 @@ export interface DesiredVolume {
   minorNumber?: number;
   /** LUKS layer: the volume's passphrase, decrypted by the controller with the master passphrase. */
   luks?: { key: string };
+  /** QoS limits of its backing device, resolved over every level (core/model/qos.ts); absent: none. */
+  qos?: VolumeQos;
 }
 
 export interface DesiredResource {

@@ -9,6 +9,7 @@ import { PairingStore } from './pairing-store.js';
 import { loadIdentity, loadTrust, minTlsVersion } from '../tls/material.js';
 import { SatelliteErrorReporter } from './errors/error-reporter.js';
 import { Reconciler } from './reconciler/reconciler.js';
+import { QosThrottler } from './qos/throttler.js';
 import { SatelliteServer } from './server.js';
 import { systemdNotifier } from './notify.js';
 
@@ -34,7 +35,8 @@ async function main(): Promise<void> {
   log.info({ providers: capabilities.providers, layers: capabilities.layers, unsupportedLayers: capabilities.unsupportedLayers }, 'capabilities probed');
   let server: SatelliteServer | undefined;
   const errors = new SatelliteErrorReporter(() => server?.currentNodeName ?? config.nodeName, log.child({ module: 'error-report' }));
-  const reconciler = new Reconciler({ runner, log: log.child({ module: 'reconciler' }), layers, concurrency: config.applyConcurrency, errors });
+  const qos = new QosThrottler(config.cgroupRoot, log.child({ module: 'qos' }));
+  const reconciler = new Reconciler({ runner, log: log.child({ module: 'reconciler' }), layers, concurrency: config.applyConcurrency, errors, qos });
   // Type=notify: ready once the devices of the first full desired state exist (boot ordering).
   const notify = systemdNotifier(runner, log);
   let ready = false;

@@ -15,6 +15,7 @@ import type {
   DesiredVolume, DevicePoolRequest,
 } from '../../model/satellite-protocol.js';
 import { checkVolumeSizeKib } from '../../model/sizes.js';
+import { QOS_KINDS } from '../../model/qos.js';
 import { PROVIDER_KINDS, type Props } from '../../model/types.js';
 import { checkFileDir, FILE_DIR_KEY } from '../../props/file-dir.js';
 import { MAX_KEY_LENGTH, MAX_VALUE_LENGTH } from '../../props/keys.js';
@@ -111,6 +112,12 @@ function checkVolume(v: unknown, path: string): DesiredVolume {
   checkProps(vol.props, `${path}.props`);
   optional(vol.minorNumber, (m) => int(m, `${path}.minorNumber`, 0, 1048575));
   optional(vol.luks, (l) => text(object(l, `${path}.luks`).key, `${path}.luks.key`, 4096));
+  optional(vol.qos, (q) => {
+    for (const [kind, limit] of Object.entries(object(q, `${path}.qos`))) {
+      if (!(QOS_KINDS as string[]).includes(kind)) fail(`${path}.qos`, `has an unknown limit '${printable(kind)}'`);
+      text(limit, `${path}.qos.${kind}`, 19, /^\d+$/);
+    }
+  });
   return vol as unknown as DesiredVolume;
 }
 

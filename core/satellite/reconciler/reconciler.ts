@@ -18,6 +18,7 @@ import type { SatelliteErrorReporter } from '../errors/error-reporter.js';
 import { applyResource, deviceHeldOpen, errorInfo, removeResource, secretsOf } from './resource-apply.js';
 import { AppliedVersions, ResourceQueue } from './resource-queue.js';
 import { sweepOrphans } from './sweep.js';
+import { qosVolumes, type QosThrottler } from '../qos/throttler.js';
 
 export const DEFAULT_APPLY_CONCURRENCY = 4;
 
@@ -31,6 +32,8 @@ export interface ReconcilerDeps {
   errors?: SatelliteErrorReporter;
   /** Extra provider context (a benchmark's wait for device nodes that never appear). */
   providerContext?: Pick<ProviderContext, 'waitForDevice'>;
+  /** Sets the QoS limits of the volumes' backing devices (absent: limits are not applied). */
+  qos?: QosThrottler;
 }
 
 /**
@@ -167,6 +170,7 @@ export class Reconciler {
     try {
       if (!wanted) {
         try {
+          this.deps.qos?.clear(name);
           await removeResource(this.deps.layers, name, state);
           this.results.delete(name);
           this.model.removed(name);
@@ -186,6 +190,15 @@ export class Reconciler {
           // The inventory may be stale (a device detached behind our back): list again, retry once.
           failure = undefined;
           result = await applyResource(this.deps.layers, log, wanted, state, onFailure);
+        }
+        if (!result.error && this.deps.qos) {
+          try {
+            this.deps.qos.apply(name, qosVolumes(wanted, result));
+          } catch (e) {
+            log.error({ err: e, resource: name }, 'applying QoS limits failed');
+            failure = e;
+            result = { ...result, ready: false, error: errorInfo(e) };
+          }
         }
         // Only the failure that stands after the retry is reported.
         if (result.error && failure !== undefined) {
