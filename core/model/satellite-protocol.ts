@@ -33,6 +33,7 @@
 import type { ErrorReport, LayerKind, Props, ProviderKind } from './types.js';
 import type { S3Target } from './backup.js';
 import type { VolumeQos } from './qos.js';
+import type { DesiredExtFile } from './ext-files.js';
 
 export const PROTOCOL_VERSION = '1.0';
 
@@ -118,6 +119,11 @@ export interface DesiredNodeState {
    * Absent: the satellite leaves every snapshot alone; present: snapshots not listed are removed.
    */
   snapshots?: DesiredSnapshot[];
+  /**
+   * External files this node must have (core/model/ext-files.ts). Absent: the satellite leaves
+   * files alone; present: files it wrote earlier and not listed are removed.
+   */
+  extFiles?: DesiredExtFile[];
 }
 
 /**
@@ -133,6 +139,8 @@ export interface DesiredStateUpdate {
   /** Names of resources that are no longer desired on this node at all. */
   removed?: string[];
   snapshots?: Array<{ resource: string; snapshots: DesiredSnapshot[] }>;
+  /** The complete list of external files, when it changed. */
+  extFiles?: DesiredExtFile[];
 }
 
 /** One snapshot of one resource on this node (volumes named `<resource>_<vlmnr>_<snapshot>`). */
@@ -311,7 +319,14 @@ export type SatelliteRequest =
   | { type: 'backup-abort'; reqId: number; jobId: string }
   | { type: 'backup-receive'; reqId: number; request: BackupReceiveRequest }
   | { type: 'backup-receive-commit'; reqId: number; request: BackupReceiveCommit }
-  | { type: 'backup-send'; reqId: number; request: BackupSendRequest };
+  | { type: 'backup-send'; reqId: number; request: BackupSendRequest }
+  /** Answered with `{ allowed }`: may this node write the file (its allowed directories)? */
+  | { type: 'ext-file-check'; reqId: number; path: string }
+  /** Answered with ExtFileStatus: where the file is on disk and whether its content is `sha256`'s. */
+  | { type: 'ext-file-status'; reqId: number; path: string; sha256: string; altSuffixes?: string[] };
+
+/** The satellite's answer to `ext-file-status` (the REST API's ExtFileStatusResult). */
+export interface ExtFileStatus { actualPath?: string; contentMatch: boolean }
 
 /** Shipping to another cluster: the target satellite listens for one job's volume streams. */
 export interface BackupReceiveRequest {

@@ -5,6 +5,7 @@ import { parse as parseToml } from 'smol-toml';
 import type { TlsFileSettings } from '../tls/material.js';
 import { DEFAULT_STATE_DIRECTORY } from './pairing-store.js';
 import { DEFAULT_CGROUP_ROOT } from './qos/cgroup-files.js';
+import { AllowedDirs } from './ext-files/allowed-dirs.js';
 
 export interface SatelliteConfig {
   configDirectory: string;
@@ -26,6 +27,8 @@ export interface SatelliteConfig {
   logLevel: string;
   /** `[qos] cgroup_root` / `--cgroup-root`: where QoS limits are written (core/satellite/qos). */
   cgroupRoot: string;
+  /** `[files] allowExtFiles`: the only directories external files may be written to (none: no files). */
+  extFileDirs: string[];
 }
 
 export const DEFAULT_PORT = 3366;
@@ -85,6 +88,8 @@ export function loadConfig(argv: string[]): SatelliteConfig {
   };
   for (const k of Object.keys(tls) as Array<keyof typeof tls>) if (tls[k] === undefined) delete tls[k];
   const logging = (toml['logging'] ?? {}) as Record<string, unknown>;
+  const files = (toml['files'] ?? {}) as Record<string, unknown>;
+  const extFileDirs = AllowedDirs.parse(files['allowExtFiles'], 'linstor_satellite.toml [files] allowExtFiles');
   const qos = (toml['qos'] ?? {}) as Record<string, unknown>;
   const cgroupRoot = str('cgroup-root') ?? (typeof qos['cgroup_root'] === 'string' && qos['cgroup_root'] !== '' ? qos['cgroup_root'] : DEFAULT_CGROUP_ROOT);
   if (!isAbsolute(cgroupRoot)) throw new SatelliteUsageError(`the cgroup root must be an absolute path, not '${cgroupRoot}'`);
@@ -104,6 +109,7 @@ export function loadConfig(argv: string[]): SatelliteConfig {
     applyConcurrency,
     logLevel: str('log-level') ?? (typeof logging['level'] === 'string' ? logging['level'].toLowerCase() : 'info'),
     cgroupRoot,
+    extFileDirs,
   };
 }
 

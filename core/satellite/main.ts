@@ -10,6 +10,8 @@ import { loadIdentity, loadTrust, minTlsVersion } from '../tls/material.js';
 import { SatelliteErrorReporter } from './errors/error-reporter.js';
 import { Reconciler } from './reconciler/reconciler.js';
 import { QosThrottler } from './qos/throttler.js';
+import { ExtFiles } from './ext-files/ext-files.js';
+import { AllowedDirs } from './ext-files/allowed-dirs.js';
 import { SatelliteServer } from './server.js';
 import { systemdNotifier } from './notify.js';
 
@@ -46,7 +48,8 @@ async function main(): Promise<void> {
     log.info({ seq }, 'first desired state applied: ready');
     void notify('READY=1', `STATUS=Applied the controller's desired state (seq ${seq})`);
   };
-  server = new SatelliteServer({ log, runner, reconciler, capabilities, nodeName: config.nodeName, reportIntervalMs: config.reportIntervalMs, pairing, tls, onApplied, errors });
+  const extFiles = new ExtFiles(new AllowedDirs(config.extFileDirs), config.stateDirectory, log.child({ module: 'ext-files' }), errors);
+  server = new SatelliteServer({ log, runner, reconciler, capabilities, nodeName: config.nodeName, reportIntervalMs: config.reportIntervalMs, pairing, tls, onApplied, errors, extFiles });
   const { port, address } = await server.listen(config.port, config.bindAddress);
   log.info({ port, address, netcom: config.netcomType, pairedWith: paired?.clusterId ?? null }, `linstor-satellite listening on ${address}:${port}`);
   if (!ready) void notify(`STATUS=Listening on ${address}:${port}; waiting for the controller's desired state`);

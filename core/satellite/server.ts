@@ -14,6 +14,7 @@ import type { SatelliteErrorReporter } from './errors/error-reporter.js';
 import type { Reconciler } from './reconciler/reconciler.js';
 import { BackupJobs } from './backup/jobs.js';
 import { Shipping } from './backup/ship.js';
+import type { ExtFiles } from './ext-files/ext-files.js';
 
 export interface SatelliteServerDeps {
   log: Logger;
@@ -29,6 +30,8 @@ export interface SatelliteServerDeps {
   onApplied?: (seq: number) => void;
   /** Error reports go to every authenticated controller; the unacknowledged ones again on connect. */
   errors?: SatelliteErrorReporter;
+  /** External files (absent: lists of files are ignored, check answers not allowed). */
+  extFiles?: ExtFiles;
 }
 
 function isValidName(kind: 'resource', name: string): boolean {
@@ -193,6 +196,8 @@ export class SatelliteServer {
       case 'apply':
         this.hasFullState = true;
         this.resyncAsked = false;
+        // Files first: the report that follows the apply covers them too.
+        if (msg.state.extFiles) this.deps.extFiles?.sync(msg.state.extFiles);
         this.deps.reconciler.applyFull(msg.state, msg.seq);
         return;
       case 'update': {
@@ -202,6 +207,7 @@ export class SatelliteServer {
           this.askResync(socket, log, this.hasFullState ? `update ${msg.seq} builds on ${msg.update.base}, this satellite has ${have}` : 'no full state since the satellite started');
           return;
         }
+        if (msg.update.extFiles) this.deps.extFiles?.sync(msg.update.extFiles);
         this.deps.reconciler.applyUpdate(msg.update, msg.seq);
         return;
       }
@@ -248,6 +254,12 @@ export class SatelliteServer {
         return;
       case 'backup-send':
         this.answer(socket, msg.reqId, () => this.backups.run(msg.request.jobId, (signal) => this.shipping.send(msg.request, signal)));
+        return;
+      case 'ext-file-check':
+        this.answer(socket, msg.reqId, () => Promise.resolve({ allowed: this.deps.extFiles?.allowed(msg.path) ?? false }));
+        return;
+      case 'ext-file-status':
+        this.answer(socket, msg.reqId, () => Promise.resolve(this.deps.extFiles?.status(msg.path, msg.sha256, msg.altSuffixes) ?? { contentMatch: false }));
         return;
       default:
         log.warn({ type: (msg as { type?: unknown }).type }, 'ignoring unknown message type');

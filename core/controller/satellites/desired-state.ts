@@ -8,6 +8,7 @@ import { propChain } from '../../props/chain.js';
 import { mergeProps, propValue } from '../../props/resolver.js';
 import { autoQuorumProps, quorumVoters } from './auto-quorum.js';
 import { volumeQos } from './volume-qos.js';
+import { desiredExtFiles } from '../ext-files/desired.js';
 import { getVolumeKey } from '../encryption/index.js';
 import { desiredSnapshots } from '../snapshots/desired.js';
 import type { ClusterState } from '../state/cluster-state.js';
@@ -42,6 +43,7 @@ export function desiredNodeState(state: ClusterState, nodeKey: string, hints: De
     storagePools: desiredStoragePools(state, nodeKey),
     resources,
     snapshots: desiredSnapshots(state, nodeKey),
+    extFiles: desiredExtFiles(state, nodeKey),
   };
 }
 

@@ -14,15 +14,18 @@ export interface NodeDelta {
   resources: Set<string>;
   /** Resource definitions whose snapshot list on the node is sent again. */
   snapshots: Set<string>;
+  /** The list of external files (a file, a definition deploying it or a resource changed). */
+  files: boolean;
 }
 
 export function emptyDelta(): NodeDelta {
-  return { full: false, pools: false, resources: new Set(), snapshots: new Set() };
+  return { full: false, pools: false, resources: new Set(), snapshots: new Set(), files: false };
 }
 
 export function mergeDelta(into: NodeDelta, d: NodeDelta): void {
   into.full ||= d.full;
   into.pools ||= d.pools;
+  into.files ||= d.files;
   for (const k of d.resources) into.resources.add(k);
   for (const k of d.snapshots) into.snapshots.add(k);
 }
@@ -81,11 +84,16 @@ export class DeltaTracker {
         case 'resources': {
           const [rd, node] = c.key.split('/') as [string, string];
           at(node).resources.add(rd);
+          at(node).files = true;
           resourceEverywhere(rd);
           break;
         }
         case 'resource_definitions':
           resourceEverywhere(c.key);
+          for (const n of this.nodesOf(c.key)) at(n).files = true;
+          break;
+        case 'external_files':
+          for (const n of allNodes()) at(n).files = true;
           break;
         case 'snapshots': {
           const rd = c.key.split('/')[0]!;
