@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
-  closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync,
+  closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Logger } from 'pino';
@@ -8,7 +8,8 @@ import { ApiError } from '../../model/errors.js';
 import { sha256Of, type DesiredExtFile } from '../../model/ext-files.js';
 import type { ExtFileStatus } from '../../model/satellite-protocol.js';
 import type { SatelliteErrorReporter } from '../errors/error-reporter.js';
-import { AllowedDirs } from './allowed-dirs.js';
+import { writeFileAtomic } from '../atomic-write.js';
+import type { AllowedDirs } from './allowed-dirs.js';
 
 /** New files are readable by root only, as LINSTOR's (a replaced file keeps its mode). */
 const NEW_FILE_MODE = 0o600;
@@ -150,9 +151,7 @@ export class ExtFiles {
   private saveManifest(): void {
     try {
       mkdirSync(this.stateDirectory, { recursive: true, mode: 0o700 });
-      const file = join(this.stateDirectory, MANIFEST);
-      writeFileSync(`${file}.tmp`, JSON.stringify([...this.written].sort()), { mode: 0o600 });
-      renameSync(`${file}.tmp`, file);
+      writeFileAtomic(join(this.stateDirectory, MANIFEST), JSON.stringify([...this.written].sort()));
     } catch (e) {
       this.log.error({ err: e }, 'cannot record the external files written');
     }
