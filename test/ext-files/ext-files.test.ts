@@ -91,6 +91,26 @@ test.serial('a registered file is written where its definitions\' resources are,
   t.true(sentinelIntact());
 });
 
+test.serial('alt_suffixes: when the file exists only under an alternative name (e.g. disabled by renaming), that one is kept up to date', async (t) => {
+  const s = randomSuffix();
+  const path = join(allowed, `unit-${s}.toml`);
+  const disabled = `${path}.disabled`;
+  const rd = `xf${s}s`;
+  await rdWithResource(rd);
+  writeFileSync(disabled, 'old\n', { mode: 0o644 });
+  await call(cluster.ctl, 'PUT', `/v1/files/${enc(path)}`, { content: b64('new\n'), alt_suffixes: ['.disabled'] });
+  t.deepEqual((await call(cluster.ctl, 'GET', `/v1/files/${enc(path)}`)).body, { path, content: b64('new\n'), alt_suffixes: ['.disabled'] });
+  await call(cluster.ctl, 'POST', `/v1/resource-definitions/${rd}/files/${enc(path)}`);
+  t.is(fileText(disabled), 'new\n');
+  t.false(existsSync(path), 'not recreated under its own name');
+  t.is(lstatSync(disabled).mode & 0o777, 0o644, 'a replaced file keeps its mode');
+  t.deepEqual((await call(cluster.ctl, 'GET', `/v1/files/${enc(path)}/status/${node()}`)).body, { actual_path: disabled, content_match: true });
+  const bad = await call<Array<{ message: string }>>(cluster.ctl, 'PUT', `/v1/files/${enc(path)}`, { alt_suffixes: ['/../x'] });
+  t.regex(bad.body[0]!.message, /must not contain path separators/);
+  await call(cluster.ctl, 'DELETE', `/v1/files/${enc(path)}`);
+  await waitFor('removed', () => !existsSync(disabled));
+});
+
 test.serial('files outside the allowed directory are refused: other folders, ".." and symlinks leading out; the sentinel stays untouched', async (t) => {
   const s = randomSuffix();
   const rd = `xf${s}r`;
