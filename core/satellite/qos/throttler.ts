@@ -1,9 +1,9 @@
-import { statSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { ApiError } from '../../model/errors.js';
 import { QOS_KINDS, type QosKind, type VolumeQos } from '../../model/qos.js';
 import type { DesiredResource, ReportedResource } from '../../model/satellite-protocol.js';
 import { locateThrottleFiles, type ThrottleFiles } from './cgroup-files.js';
+import { deviceNumber } from '../reconciler/device-in-use.js';
 
 export interface QosVolume {
   volumeNumber: number;
@@ -33,7 +33,7 @@ export class QosThrottler {
     const before = this.applied.get(resource) ?? new Map<number, string>();
     const after = new Map<number, string>();
     for (const v of volumes) {
-      const majMin = v.device ? majMinOf(v.device) : undefined;
+      const majMin = v.device ? deviceNumber(v.device) : undefined;
       const old = before.get(v.volumeNumber);
       if (old !== undefined && old !== majMin) this.clearDevice(old);
       if (majMin === undefined) continue;
@@ -92,26 +92,11 @@ function qosError(what: string, e: unknown): ApiError {
   return new ApiError('FAIL_UNKNOWN_ERROR', `QoS: ${what}: ${(e as Error).message}`, { cause: 'The kernel refused the cgroup throttle file.' });
 }
 
-/** `MAJ:MIN` of a block device (symlinks followed); undefined when it is not one here. */
-export function majMinOf(device: string): string | undefined {
-  try {
-    const st = statSync(device, { bigint: true });
-    if (!st.isBlockDevice()) return undefined;
-    const rdev = st.rdev;
-    // Linux's encoding (glibc gnu_dev_major/minor).
-    const major = ((rdev >> 8n) & 0xfffn) | ((rdev >> 32n) & ~0xfffn);
-    const minor = (rdev & 0xffn) | ((rdev >> 12n) & ~0xffn);
-    return `${major}:${minor}`;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Each volume's lowest device here (bottom-most layer that has one) and its wanted limits. */
 export function qosVolumes(wanted: DesiredResource, result: ReportedResource): QosVolume[] {
   return wanted.volumes.map((v) => {
     const layers = result.volumes.find((r) => r.volumeNumber === v.volumeNumber)?.layers ?? [];
-    const device = [...layers].reverse().map((l) => l.devicePath).find((d) => d !== undefined && majMinOf(d) !== undefined);
+    const device = [...layers].reverse().map((l) => l.devicePath).find((d) => d !== undefined && deviceNumber(d) !== undefined);
     return { volumeNumber: v.volumeNumber, ...(device ? { device } : {}), ...(v.qos ? { qos: v.qos } : {}) };
   });
 }
