@@ -272,6 +272,8 @@ export type SatelliteMessage =
   | { type: 'resync'; seq: number; reason: string }
   | { type: 'ping' } | { type: 'pong' }
   | { type: 'error-report'; report: SatelliteErrorReport }
+  /** After each list of external files: the files it could not write (path → why); {} when none. */
+  | { type: 'ext-files'; failed: Record<string, string> }
   | SatelliteResponse;
 
 /**

@@ -15,6 +15,7 @@ import type { Reconciler } from './reconciler/reconciler.js';
 import { BackupJobs } from './backup/jobs.js';
 import { Shipping } from './backup/ship.js';
 import type { ExtFiles } from './ext-files/ext-files.js';
+import type { DesiredExtFile } from '../model/ext-files.js';
 
 export interface SatelliteServerDeps {
   log: Logger;
@@ -197,7 +198,7 @@ export class SatelliteServer {
         this.hasFullState = true;
         this.resyncAsked = false;
         // Files first: the report that follows the apply covers them too.
-        if (msg.state.extFiles) this.deps.extFiles?.sync(msg.state.extFiles);
+        if (msg.state.extFiles) this.syncExtFiles(msg.state.extFiles);
         this.deps.reconciler.applyFull(msg.state, msg.seq);
         return;
       case 'update': {
@@ -207,7 +208,7 @@ export class SatelliteServer {
           this.askResync(socket, log, this.hasFullState ? `update ${msg.seq} builds on ${msg.update.base}, this satellite has ${have}` : 'no full state since the satellite started');
           return;
         }
-        if (msg.update.extFiles) this.deps.extFiles?.sync(msg.update.extFiles);
+        if (msg.update.extFiles) this.syncExtFiles(msg.update.extFiles);
         this.deps.reconciler.applyUpdate(msg.update, msg.seq);
         return;
       }
@@ -301,6 +302,12 @@ export class SatelliteServer {
           : { rc: 'FAIL_UNKNOWN_ERROR', message: (e as Error)?.message ?? String(e) };
         this.send(socket, { type: 'response', reqId, ok: false, error: err });
       });
+  }
+
+  /** Writes and removes external files; what failed reaches the controller before the apply's report. */
+  private syncExtFiles(files: DesiredExtFile[]): void {
+    if (!this.deps.extFiles) return;
+    this.broadcast({ type: 'ext-files', failed: this.deps.extFiles.sync(files) });
   }
 
   /** Asks for the full state once; further updates are dropped until it arrives. */

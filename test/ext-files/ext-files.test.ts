@@ -125,8 +125,10 @@ test.serial('files outside the allowed directory are refused: other folders, "..
 
   // Valid names the satellite refuses: another folder, a symlinked folder inside the allowed one.
   for (const path of [join(outside, `evil-${s}.conf`), join(allowed, 'escape', `evil-${s}.conf`), sentinel]) {
-    t.is((await call(cluster.ctl, 'PUT', `/v1/files/${enc(path)}`, { content: b64('pwned\n') })).status, 200);
-    t.is((await call(cluster.ctl, 'POST', `/v1/resource-definitions/${rd}/files/${enc(path)}`)).status, 200);
+    t.is((await call(cluster.ctl, 'PUT', `/v1/files/${enc(path)}`, { content: b64('pwned\n') })).status, 200, 'registering is allowed: the node decides');
+    const deploy = await call<Array<{ message: string; ret_code: number }>>(cluster.ctl, 'POST', `/v1/resource-definitions/${rd}/files/${enc(path)}`);
+    t.not(deploy.status, 200, 'the satellite\'s refusal is the reply\'s error');
+    t.true(deploy.body.some((e) => e.ret_code < 0 && e.message.includes(`(${node()}) The path ${path} is not allowed on this node`)), JSON.stringify(deploy.body));
     t.deepEqual((await call(cluster.ctl, 'GET', `/v1/files/${enc(path)}/check/${node()}`)).body, { allowed: false }, path);
   }
   t.deepEqual((await call(cluster.ctl, 'GET', `/v1/files/${enc(join(allowed, 'x.conf'))}/check/no-such-node`)).body, { allowed: false });

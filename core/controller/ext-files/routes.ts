@@ -19,7 +19,7 @@ import { getNode, getResourceDefinition, resourcesOf } from '../lookup.js';
 import { applyAndReport, isOnline } from '../services/apply.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import { nodesDeploying } from './desired.js';
-import { waitNodesApplied } from './wait.js';
+import { waitNodesApplied, writeFailures } from './wait.js';
 
 const OBJ = 'EXT_FILES' as const;
 
@@ -65,7 +65,8 @@ export function registerExtFileRoutes(r: Router, ctx: ControllerContext): void {
     const rc: ApiCallRc[] = [rcEntry(created ? 'CREATED' : 'MODIFIED', `External file '${path}' ${created ? 'created' : 'modified'}.`, {
       obj: OBJ, op: created ? 'CRT' : 'MOD', details: `sha256 ${sha256Of(Buffer.from(state.externalFiles.get(path)?.content ?? '', 'base64'))}`,
     })];
-    rc.push(...await waitNodesApplied(ctx, nodesDeploying(state, path), 'MOD'));
+    const nodes = nodesDeploying(state, path);
+    rc.push(...await waitNodesApplied(ctx, nodes, 'MOD'), ...writeFailures(ctx, nodes, path));
     return { rc };
   }));
 
@@ -135,6 +136,7 @@ export function registerExtFileRoutes(r: Router, ctx: ControllerContext): void {
     })];
     const placed = resourcesOf(state, rdName);
     if (changed && placed.length) rc.push(...await applyAndReport(ctx, placed.map((p) => ({ rdName, nodeName: p.nodeName })), 'modify'));
+    if (deploy) rc.push(...writeFailures(ctx, placed.map((p) => nameKey(p.nodeName)), path));
     return { rc };
   };
   r.post('/v1/resource-definitions/:rd/files/:path', route(reporter, { obj: 'RSC_DFN', op: 'MOD' }, 200, (req) => setDeployed(req, true)));

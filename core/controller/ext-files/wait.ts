@@ -21,3 +21,17 @@ export async function waitNodesApplied(ctx: ControllerContext, nodeKeys: string[
   }
   return rc;
 }
+
+/** Errors for the nodes whose satellite said, at its last list of files, that it could not write `path`. */
+export function writeFailures(ctx: ControllerContext, nodeKeys: string[], path: string): ApiCallRc[] {
+  const rc: ApiCallRc[] = [];
+  for (const k of nodeKeys) {
+    const why = ctx.runtime.nodes.get(k)?.extFileFailures?.[path];
+    if (why === undefined) continue;
+    const node = ctx.state.nodes.get(k)?.name ?? k;
+    rc.push(rcEntry('FAIL_ACC_DENIED_EXT_FILE', `(${node}) ${why}`, {
+      obj: 'EXT_FILES', objRefs: { Node: node }, correction: 'Allow the directory in [files] allowExtFiles of that node\'s linstor_satellite.toml, or undeploy the file.',
+    }));
+  }
+  return rc;
+}

@@ -33,8 +33,12 @@ export class ExtFiles {
   /** Whether this node may write `path` (the `check` endpoint). */
   allowed(path: string): boolean { return this.dirs.why(path) === undefined; }
 
-  /** Brings the files to the desired list: writes what differs, removes what is no longer wanted. */
-  sync(desired: readonly DesiredExtFile[]): void {
+  /**
+   * Brings the files to the desired list: writes what differs, removes what is no longer
+   * wanted. Returns the files it could not write, with the reason.
+   */
+  sync(desired: readonly DesiredExtFile[]): Record<string, string> {
+    const failed: Record<string, string> = {};
     const keep = new Set<string>();
     for (const f of desired) {
       try {
@@ -43,6 +47,7 @@ export class ExtFiles {
         this.written.add(target);
         this.errors?.clear(`ext-file:${f.path}`);
       } catch (e) {
+        failed[f.path] = (e as Error).message;
         this.log.error({ err: e, path: f.path }, 'external file not written');
         this.errors?.report(e, { action: `write external file ${f.path}`, dedupeKey: `ext-file:${f.path}` });
       }
@@ -52,6 +57,7 @@ export class ExtFiles {
       if (this.remove(path)) this.written.delete(path);
     }
     this.saveManifest();
+    return failed;
   }
 
   /** Where `path` (or an alternative of it) is on disk, and whether its content is `sha256`'s. */
