@@ -11,6 +11,8 @@
  *   controller → satellite   {type:'update', seq, update: DesiredStateUpdate}  what changed since `update.base`
  *   satellite  → controller  {type:'report', seq, report, partial?, removed?, applied?}
  *   satellite  → controller  {type:'resync', seq, reason}                     "send me the full state"
+ *   satellite  → controller  {type:'ext-files', failed}                       external files it could not
+ *                                                                              write, after each list of them
  *   either side              {type:'ping', seq?} / {type:'pong'}
  *
  * Versions: `seq` increases with every message the controller sends a node. An update names
