@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { reloadLogLevelOnHup } from '../bin/log-level-reload.js';
 import { probeCapabilities } from './capabilities.js';
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
   const capabilities = await probeCapabilities(runner, layers);
   log.info({ providers: capabilities.providers, layers: capabilities.layers, unsupportedLayers: capabilities.unsupportedLayers }, 'capabilities probed');
   let server: SatelliteServer | undefined;
-  const errors = new SatelliteErrorReporter(() => server?.currentNodeName ?? config.nodeName, log.child({ module: 'error-report' }));
+  const errors = new SatelliteErrorReporter(() => server?.currentNodeName ?? config.nodeName, log.child({ module: 'error-report' }), join(config.stateDirectory, 'error-reports'));
   const reconciler = new Reconciler({ runner, log: log.child({ module: 'reconciler' }), layers, concurrency: config.applyConcurrency, errors });
   // Type=notify: ready once the devices of the first full desired state exist (boot ordering).
   const notify = systemdNotifier(runner, log);

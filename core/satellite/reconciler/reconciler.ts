@@ -15,7 +15,8 @@ import { DesiredModel } from './desired-model.js';
 import { refreshAllocated } from './allocated.js';
 import { ReportTracker, type PendingReport } from './report-tracker.js';
 import type { SatelliteErrorReporter } from '../errors/error-reporter.js';
-import { applyResource, deviceHeldOpen, errorInfo, removeResource, secretsOf } from './resource-apply.js';
+import { inUseProbe } from './device-in-use.js';
+import { applyResource, errorInfo, removeResource, secretsOf } from './resource-apply.js';
 import { AppliedVersions, ResourceQueue } from './resource-queue.js';
 import { sweepOrphans } from './sweep.js';
 
@@ -40,7 +41,6 @@ export interface ReconcilerDeps {
  * walks every resource; an update walks only the resources it changed. Every walk is
  * idempotent: a crash between any two commands leaves a state the next walk completes.
  */
-export { deviceHeldOpen } from './resource-apply.js';
 
 export class Reconciler {
   private readonly model = new DesiredModel();
@@ -151,9 +151,10 @@ export class Reconciler {
    */
   private refreshInUse(): string[] {
     const changed: string[] = [];
+    const isInUse = inUseProbe();
     for (const [name, r] of this.results) {
       if (!r.ready || r.dryRun || r.drbdConnections !== undefined || this.queue.has(name)) continue;
-      const inUse = r.volumes.some((v) => v.devicePath !== undefined && deviceHeldOpen(v.devicePath));
+      const inUse = r.volumes.some((v) => v.devicePath !== undefined && isInUse(v.devicePath));
       if (inUse !== (r.inUse ?? false)) { this.results.set(name, { ...r, inUse }); changed.push(name); }
     }
     return changed;
