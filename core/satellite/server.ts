@@ -119,7 +119,7 @@ export class SatelliteServer {
         if (line) this.handle(socket, peer, line, log);
       }
     });
-    socket.on('close', () => { this.peers.delete(socket); log.info('controller disconnected'); });
+    socket.on('close', () => { this.peers.delete(socket); this.backups.abortOwnedBy(socket); log.info('controller disconnected'); });
     socket.on('error', (e) => log.warn({ err: e }, 'connection error'));
   }
 
@@ -239,10 +239,10 @@ export class SatelliteServer {
         this.answer(socket, msg.reqId, () => createDevicePool(this.deps.runner, msg.request));
         return;
       case 'backup-upload':
-        this.answer(socket, msg.reqId, () => this.backups.upload(msg.request));
+        this.answer(socket, msg.reqId, () => this.backups.upload(msg.request, socket));
         return;
       case 'backup-download':
-        this.answer(socket, msg.reqId, () => this.backups.download(msg.request));
+        this.answer(socket, msg.reqId, () => this.backups.download(msg.request, socket));
         return;
       case 'backup-abort':
         this.answer(socket, msg.reqId, async () => ({ aborted: this.backups.abort(msg.jobId) || await this.shipping.abort(msg.jobId) }));
@@ -254,7 +254,7 @@ export class SatelliteServer {
         this.answer(socket, msg.reqId, () => this.shipping.commit(msg.request));
         return;
       case 'backup-send':
-        this.answer(socket, msg.reqId, () => this.backups.run(msg.request.jobId, (signal) => this.shipping.send(msg.request, signal)));
+        this.answer(socket, msg.reqId, () => this.backups.run(msg.request.jobId, (signal) => this.shipping.send(msg.request, signal), socket));
         return;
       case 'ext-file-check':
         this.answer(socket, msg.reqId, () => Promise.resolve({ allowed: this.deps.extFiles?.allowed(msg.path) ?? false }));
