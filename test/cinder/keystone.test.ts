@@ -11,7 +11,7 @@ import { addUser, keystoneAvailable, startKeystone, type Keystone } from '../hel
 import { http, rows, startStack, waitStatus, type Stack } from './harness.js';
 
 const PW = { alice: 'alice-pw-1', bob: 'bob-pw-1', ops: 'ops-pw-1', cinder: 'cinder-pw-1' };
-const CACHE_SECONDS = 2;
+const CACHE_SECONDS = 3;
 
 let ks: Keystone;
 let stack: Stack;
@@ -114,6 +114,8 @@ run(`a revoked token keeps working only while it is cached (${CACHE_SECONDS} s h
   t.is((await http(stack.api, 'GET', '/v3/volumes', { token: bob })).status, 200);
   const admin = await ks.adminToken();
   t.is((await ks.call('DELETE', '/v3/auth/tokens', { token: admin, subject: bob })).status, 204);
+  // Still cached: the service does not ask Keystone again yet (keystonemiddleware does the same).
+  t.is((await http(stack.api, 'GET', '/v3/volumes', { token: bob })).status, 200);
   // Keystone itself no longer accepts it...
   t.is((await ks.call('GET', '/v3/auth/tokens', { token: admin, subject: bob })).status, 404);
   await new Promise((r) => setTimeout(r, CACHE_SECONDS * 1000 + 500));
@@ -130,4 +132,38 @@ run('wrong service credentials in [auth.keystone] answer 503, not 401: the calle
   const err = await t.throwsAsync(v.validate(await ks.token('alice', PW.alice, 'p1')));
   t.is((err as { status?: number }).status, 503);
   t.regex(err!.message, /cannot sign in to Keystone as 'cinder'/);
+  // Keystone not listening at all: 503 as well.
+  const { freePort } = await import('../helpers/db-servers.js');
+  const gone = new KeystoneValidator({ authUrl: `http://127.0.0.1:${await freePort()}`, serviceToken: 'x', userDomainName: 'Default', projectDomainName: 'Default', tokenCacheTime: 0, adminRoles: ['admin'], timeoutMs: 5_000 });
+  const down = await t.throwsAsync(gone.validate('some-token'));
+  t.is((down as { status?: number }).status, 503);
+  t.regex(down!.message, /temporarily unavailable/);
+});
+
+run('with a fixed service_token (here the admin\'s) instead of a service user, tokens are validated the same way', async (t) => {
+  const { KeystoneValidator } = await import('../../plugins/openstack-cinder/http/keystone.js');
+  const v = new KeystoneValidator({
+    authUrl: ks.url, serviceToken: await ks.adminToken(), userDomainName: 'Default', projectDomainName: 'Default',
+    tokenCacheTime: 0, adminRoles: ['admin'], timeoutMs: 10_000,
+  });
+  const id = await v.validate(await ks.token('alice', PW.alice, 'p1'));
+  t.deepEqual({ user: id.userId, project: id.projectId, member: id.roles.includes('member'), admin: id.roles.includes('admin') }, { user: aliceId, project: p1, member: true, admin: false });
+  await t.throwsAsync(v.validate('not-a-token'), { message: /requires authentication/ });
+});
+
+test('[auth.keystone] in the config file: keystonemiddleware\'s names are read, and a section without credentials or URL stops the service at start', async (t) => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const { loadConfig } = await import('../../plugins/openstack-cinder/config.js');
+  const dir = mkdtempSync(join(tmpdir(), 'cinder-ks-conf-'));
+  try {
+    const file = join(dir, 'cinder-api.toml');
+    writeFileSync(file, '[auth]\nstrategy = "keystone"\n[auth.keystone]\nauth_url = "https://ks.example.com:5000/v3"\nusername = "cinder"\npassword = "pw"\nproject_name = "service"\ntoken_cache_time = "30"\nadmin_roles = ["admin", "cloud-admin"]\n');
+    t.like(loadConfig(file).auth, { strategy: 'keystone', keystone: { authUrl: 'https://ks.example.com:5000/v3', username: 'cinder', projectName: 'service', userDomainName: 'Default', tokenCacheTime: 30, adminRoles: ['admin', 'cloud-admin'] } });
+    writeFileSync(file, '[auth]\nstrategy = "keystone"\n[auth.keystone]\nauth_url = "http://ks:5000"\nusername = "cinder"\n');
+    t.throws(() => loadConfig(file), { message: /needs username and password .* or service_token/ });
+    writeFileSync(file, '[auth]\nstrategy = "keystone"\n');
+    t.throws(() => loadConfig(file), { message: /auth_url must be the Keystone URL/ });
+  } finally { rmSync(dir, { recursive: true, force: true }); }
 });
