@@ -148,3 +148,42 @@ test.serial('a failing action shows the controller\'s message, cause and correct
   await sp.getByRole('button', { name: 'Spawn' }).click();
   await page().locator('#messages .msg.error', { hasText: "'lots' is not a list of sizes." }).waitFor();
 });
+
+test.serial('resize, snapshot restore into a new resource, and rollback through the GUI, each confirmed', async (t) => {
+  const rg = uniq('guirs');
+  const rd = uniq('guirs');
+  const snap = uniq('s');
+  const restored = uniq('guinew');
+  await call(c.ctl, 'POST', '/v1/resource-groups', { name: rg, select_filter: { place_count: 1, storage_pool: c.pool, layer_stack: ['STORAGE'] } });
+  t.is((await call(c.ctl, 'POST', `/v1/resource-groups/${rg}/spawn`, { resource_definition_name: rd, volume_sizes: [8192] })).status, 201);
+
+  await go('#/resource-definitions');
+  await page().getByRole('button', { name: `Resize ${rd}` }).click();
+  const rs = page().getByRole('dialog', { name: `Resize a volume of ${rd}` });
+  await rs.getByLabel('New size').fill('16M');
+  await rs.getByRole('button', { name: 'Resize' }).click();
+  await page().getByRole('dialog', { name: `Resize ${rd}?` }).getByRole('button', { name: 'Resize' }).click();
+  await page().locator('#messages .msg.ok').first().waitFor();
+  const vd = await call<Array<Record<string, any>>>(c.ctl, 'GET', `/v1/resource-definitions/${rd}/volume-definitions`);
+  t.is(vd.body[0]!.size_kib, 16384);
+  await page().locator(`tr[data-name="${rd}"]`, { hasText: '16.00 MiB' }).waitFor();
+
+  t.is((await call(c.ctl, 'POST', `/v1/resource-definitions/${rd}/snapshots`, { name: snap })).status, 201);
+  await go('#/snapshots');
+  await page().locator(`tr[data-name="${snap} of ${rd}"] .state-ok`).waitFor({ timeout: 30_000 });
+  await page().getByRole('button', { name: `Restore ${snap} of ${rd}` }).click();
+  const rst = page().getByRole('dialog', { name: `Restore snapshot ${snap} of ${rd}` });
+  await rst.getByLabel('New resource name').fill(restored);
+  await rst.getByRole('button', { name: 'Restore' }).click();
+  await page().locator('#messages .msg.ok').first().waitFor();
+  t.false(await page().locator('#messages .msg.error').isVisible());
+  await waitFor(`${restored} placed`, async () => (await call<unknown[]>(c.ctl, 'GET', `/v1/resource-definitions/${restored}/resources`)).body?.length === 1);
+  const rvd = await call<Array<Record<string, any>>>(c.ctl, 'GET', `/v1/resource-definitions/${restored}/volume-definitions`);
+  t.is(rvd.body[0]!.size_kib, 16384);
+
+  await page().getByRole('button', { name: `Roll back ${snap} of ${rd}` }).click();
+  await page().getByRole('dialog', { name: `Roll ${rd} back to ${snap}?` }).getByRole('button', { name: 'Roll back' }).click();
+  await page().locator('#messages .msg.ok', { hasText: /roll/i }).first().waitFor();
+  t.false(await page().locator('#messages .msg.error').isVisible());
+  await gui.screenshot('08-rolled-back');
+});
