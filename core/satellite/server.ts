@@ -14,6 +14,8 @@ import type { SatelliteErrorReporter } from './errors/error-reporter.js';
 import type { Reconciler } from './reconciler/reconciler.js';
 import { BackupJobs } from './backup/jobs.js';
 import { Shipping } from './backup/ship.js';
+import type { ExtFiles } from './ext-files/ext-files.js';
+import type { DesiredExtFile } from '../model/ext-files.js';
 
 export interface SatelliteServerDeps {
   log: Logger;
@@ -29,6 +31,8 @@ export interface SatelliteServerDeps {
   onApplied?: (seq: number) => void;
   /** Error reports go to every authenticated controller; the unacknowledged ones again on connect. */
   errors?: SatelliteErrorReporter;
+  /** External files (absent: lists of files are ignored, check answers not allowed). */
+  extFiles?: ExtFiles;
 }
 
 function isValidName(kind: 'resource', name: string): boolean {
@@ -115,7 +119,7 @@ export class SatelliteServer {
         if (line) this.handle(socket, peer, line, log);
       }
     });
-    socket.on('close', () => { this.peers.delete(socket); log.info('controller disconnected'); });
+    socket.on('close', () => { this.peers.delete(socket); this.backups.abortOwnedBy(socket); log.info('controller disconnected'); });
     socket.on('error', (e) => log.warn({ err: e }, 'connection error'));
   }
 
@@ -193,6 +197,8 @@ export class SatelliteServer {
       case 'apply':
         this.hasFullState = true;
         this.resyncAsked = false;
+        // Files first: the report that follows the apply covers them too.
+        if (msg.state.extFiles) this.syncExtFiles(msg.state.extFiles);
         this.deps.reconciler.applyFull(msg.state, msg.seq);
         return;
       case 'update': {
@@ -202,6 +208,7 @@ export class SatelliteServer {
           this.askResync(socket, log, this.hasFullState ? `update ${msg.seq} builds on ${msg.update.base}, this satellite has ${have}` : 'no full state since the satellite started');
           return;
         }
+        if (msg.update.extFiles) this.syncExtFiles(msg.update.extFiles);
         this.deps.reconciler.applyUpdate(msg.update, msg.seq);
         return;
       }
@@ -232,10 +239,10 @@ export class SatelliteServer {
         this.answer(socket, msg.reqId, () => createDevicePool(this.deps.runner, msg.request));
         return;
       case 'backup-upload':
-        this.answer(socket, msg.reqId, () => this.backups.upload(msg.request));
+        this.answer(socket, msg.reqId, () => this.backups.upload(msg.request, socket));
         return;
       case 'backup-download':
-        this.answer(socket, msg.reqId, () => this.backups.download(msg.request));
+        this.answer(socket, msg.reqId, () => this.backups.download(msg.request, socket));
         return;
       case 'backup-abort':
         this.answer(socket, msg.reqId, async () => ({ aborted: this.backups.abort(msg.jobId) || await this.shipping.abort(msg.jobId) }));
@@ -247,7 +254,13 @@ export class SatelliteServer {
         this.answer(socket, msg.reqId, () => this.shipping.commit(msg.request));
         return;
       case 'backup-send':
-        this.answer(socket, msg.reqId, () => this.backups.run(msg.request.jobId, (signal) => this.shipping.send(msg.request, signal)));
+        this.answer(socket, msg.reqId, () => this.backups.run(msg.request.jobId, (signal) => this.shipping.send(msg.request, signal), socket));
+        return;
+      case 'ext-file-check':
+        this.answer(socket, msg.reqId, () => Promise.resolve({ allowed: this.deps.extFiles?.allowed(msg.path) ?? false }));
+        return;
+      case 'ext-file-status':
+        this.answer(socket, msg.reqId, () => Promise.resolve(this.deps.extFiles?.status(msg.path, msg.sha256, msg.altSuffixes) ?? { contentMatch: false }));
         return;
       default:
         log.warn({ type: (msg as { type?: unknown }).type }, 'ignoring unknown message type');
@@ -289,6 +302,12 @@ export class SatelliteServer {
           : { rc: 'FAIL_UNKNOWN_ERROR', message: (e as Error)?.message ?? String(e) };
         this.send(socket, { type: 'response', reqId, ok: false, error: err });
       });
+  }
+
+  /** Writes and removes external files; what failed reaches the controller before the apply's report. */
+  private syncExtFiles(files: DesiredExtFile[]): void {
+    if (!this.deps.extFiles) return;
+    this.broadcast({ type: 'ext-files', failed: this.deps.extFiles.sync(files) });
   }
 
   /** Asks for the full state once; further updates are dropped until it arrives. */

@@ -7,6 +7,8 @@ import { isDisklessResource } from '../../model/resource-flags.js';
 import { propChain } from '../../props/chain.js';
 import { mergeProps, propValue } from '../../props/resolver.js';
 import { autoQuorumProps, quorumVoters } from './auto-quorum.js';
+import { volumeQos } from './volume-qos.js';
+import { desiredExtFiles } from '../ext-files/desired.js';
 import { getVolumeKey } from '../encryption/index.js';
 import { desiredSnapshots } from '../snapshots/desired.js';
 import type { ClusterState } from '../state/cluster-state.js';
@@ -41,6 +43,7 @@ export function desiredNodeState(state: ClusterState, nodeKey: string, hints: De
     storagePools: desiredStoragePools(state, nodeKey),
     resources,
     snapshots: desiredSnapshots(state, nodeKey),
+    extFiles: desiredExtFiles(state, nodeKey),
   };
 }
 
@@ -85,14 +88,17 @@ function desiredResource(state: ClusterState, node: Node, r: Resource, rd: Resou
     if (vd.flags.includes('DELETE')) continue;
     const vg = rg ? state.volumeGroups.get(`${nameKey(rg.name)}/${vd.volumeNumber}`) : undefined;
     const vlm = r.volumes[String(vd.volumeNumber)];
+    const storagePool = volumeStoragePool(state, r, rd, vd);
+    const qos = volumeQos(state, node, r, rd, rg, vd, storagePool);
     volumes.push({
       volumeNumber: vd.volumeNumber,
       sizeKib: vd.sizeKib,
-      storagePool: volumeStoragePool(state, r, rd, vd),
+      storagePool,
       props: mergeProps(propChain({ volumeGroup: vg, volumeDefinition: vd, volume: vlm })),
       ...((vlm?.minorNumber ?? vd.minorNumber) !== undefined ? { minorNumber: vlm?.minorNumber ?? vd.minorNumber } : {}),
       // Without the key (controller locked) the satellite's LUKS layer refuses the volume with that reason.
       ...(luks ? withKey(state, rd.name, vd.volumeNumber) : {}),
+      ...(qos ? { qos } : {}),
     });
   }
 
