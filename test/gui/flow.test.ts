@@ -96,7 +96,13 @@ test.serial('create a resource group, spawn from it, see the resource with its s
   // Delete asks first: Cancel keeps the resource.
   await go('#/resource-definitions');
   await page().getByRole('button', { name: `Delete ${rd}` }).click();
-  await page().getByRole('dialog', { name: `Delete resource ${rd}?` }).getByRole('button', { name: 'Cancel' }).click();
+  const asked = page().getByRole('dialog', { name: `Delete resource ${rd}?` });
+  await asked.getByRole('button', { name: 'Cancel' }).click();
+  await asked.waitFor({ state: 'detached' });
+  // Nothing is to happen, so there is no event to wait for: give a wrong delete time to start.
+  await page().waitForTimeout(1500);
+  t.false(gui.requests.some((r) => r.startsWith(`DELETE /v1/resource-definitions/${rd}`)), 'cancel sends no delete');
+  t.is(await page().locator('#messages .msg').count(), 0, 'and shows no answer');
   t.is((await call(c.ctl, 'GET', `/v1/resource-definitions/${rd}`)).status, 200, 'cancel deletes nothing');
   // The snapshot must go first (LINSTOR refuses to delete a definition with snapshots).
   await go('#/snapshots');

@@ -23,7 +23,9 @@ const KEY = 'linstor-ui-auth';
 export const credentials = {
   user(): string | undefined {
     const v = sessionStorage.getItem(KEY);
-    return v ? atob(v).split(':')[0] : undefined;
+    if (!v) return undefined;
+    const text = new TextDecoder().decode(Uint8Array.from(atob(v), (ch) => ch.charCodeAt(0)));
+    return text.slice(0, text.indexOf(':'));
   },
   set(user: string, password: string): void {
     // btoa takes Latin-1 only: encode UTF-8 first (the controller decodes UTF-8).

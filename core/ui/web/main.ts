@@ -24,7 +24,8 @@ let current: { refresh(): Promise<void> } | undefined;
 let showingLogin = false;
 
 function route(): { section: string; name?: string } {
-  const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  const decode = (p: string) => { try { return decodeURIComponent(p); } catch { return p; } };
+  const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decode);
   return { section: parts[0] ?? '', name: parts[1] };
 }
 
@@ -50,10 +51,17 @@ function show(): void {
   void refresh();
 }
 
+let inFlight: { refresh(): Promise<void> } | undefined;
+let again = false;
 async function refresh(): Promise<void> {
   const v = current;
   if (!v || showingLogin) return;
-  try { await v.refresh(); } catch (e) { if (v === current) showError(e); }
+  // One refresh of a view at a time (a large dashboard can take longer than the poll
+  // interval); one asked for meanwhile (after an action) runs when it ends.
+  if (inFlight === v) { again = true; return; }
+  inFlight = v;
+  try { await v.refresh(); } catch (e) { if (v === current) showError(e); } finally { if (inFlight === v) inFlight = undefined; }
+  if (again && v === current) { again = false; await refresh(); }
 }
 
 onLoginRequired(() => {
