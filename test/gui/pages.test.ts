@@ -139,3 +139,22 @@ test.serial('lists page through the REST API (limit/offset), sort and filter, an
   t.is(await page().getByLabel('Filter this page').inputValue(), `${prefix}5`);
   await gui.screenshot('page-resource-groups-paged');
 });
+
+test.serial('a property set and deleted on a detail page, each through the REST API', async (t) => {
+  await page().goto(`${ui}#/resource-groups/${rg}`);
+  await page().getByRole('button', { name: 'Set property' }).click();
+  const dlg = page().getByRole('dialog', { name: `Set a property of resource group ${rg}` });
+  await dlg.getByLabel('Key').fill('Aux/rack');
+  await dlg.getByLabel('Value').fill('r1');
+  await dlg.getByRole('button', { name: 'Set property' }).click();
+  await page().locator('#messages .msg.ok').first().waitFor();
+  const props = async () => (await call<Record<string, any>>(c.ctl, 'GET', `/v1/resource-groups/${rg}`)).body.props ?? {};
+  t.is((await props())['Aux/rack'], 'r1');
+  await page().locator('tr[data-name="Aux/rack"]', { hasText: 'r1' }).waitFor();
+  await gui.screenshot('page-resource-group-property');
+
+  await page().getByRole('button', { name: 'Delete property Aux/rack' }).click();
+  await page().getByRole('dialog', { name: 'Delete property Aux/rack?' }).getByRole('button', { name: 'Delete property' }).click();
+  await page().locator('tr[data-name="Aux/rack"]').waitFor({ state: 'detached' });
+  t.false('Aux/rack' in await props());
+});

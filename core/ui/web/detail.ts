@@ -7,11 +7,15 @@ import { kib, when } from './format.js';
 import { resourceState } from './lists.js';
 import { showError } from './messages.js';
 
-function propsTable(title: string, props: Record<string, string> | undefined): HTMLElement {
+/** The object's properties; `path` is where it is modified (PUT override_props/delete_props). */
+function propsTable(props: Record<string, string> | undefined, path: string, what: string): HTMLElement {
   const keys = Object.keys(props ?? {}).sort();
-  return h('section', { 'aria-label': title }, h('h2', {}, title),
-    keys.length ? h('table', {}, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Key'), h('th', { scope: 'col' }, 'Value'))),
-      h('tbody', {}, keys.map((k) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', {}, props![k]!))))) : h('p', { class: 'muted' }, 'No properties.'));
+  return h('section', { 'aria-label': 'Properties' }, h('h2', {}, 'Properties'),
+    h('div', { class: 'actions' }, button('Set property', () => act.setProperty(path, what))),
+    keys.length ? h('table', {}, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Key'), h('th', { scope: 'col' }, 'Value'), h('th', { scope: 'col' }, 'Actions'))),
+      h('tbody', {}, keys.map((k) => h('tr', { 'data-name': k }, h('th', { scope: 'row' }, k), h('td', {}, props![k]!),
+        h('td', {}, h('button', { type: 'button', class: 'danger', 'aria-label': `Delete property ${k}`, onclick: () => { void act.deleteProperty(path, what, k).catch(showError); } }, 'Delete'))))))
+      : h('p', { class: 'muted' }, 'No properties.'));
 }
 
 function fields(rows: Array<[string, Child]>): HTMLElement {
@@ -27,7 +31,7 @@ async function nodePage(name: string): Promise<Child[]> {
   return [h('h1', {}, `Node ${n.name}`),
     h('div', { class: 'actions' }, button('Evacuate', () => act.evacuateNode(n.name)), button('Restore', () => act.restoreNode(n.name)), button('Delete node', () => act.deleteNode(n.name), true)),
     fields([['Type', n.type], ['State', n.connection_status ?? ''], ['Addresses', (n.net_interfaces ?? []).map((i) => `${i.name}: ${i.address}:${i.satellite_port ?? ''}`).join(', ')], ['Flags', (n.flags ?? []).join(', ')]]),
-    propsTable('Properties', n.props)];
+    propsTable(n.props, `/v1/nodes/${seg(name)}`, `node ${name}`)];
 }
 
 async function groupPage(name: string): Promise<Child[]> {
@@ -35,7 +39,7 @@ async function groupPage(name: string): Promise<Child[]> {
   return [h('h1', {}, `Resource group ${g.name}`),
     h('div', { class: 'actions' }, button('Spawn', () => act.spawn(name)), button('Delete group', () => act.deleteResourceGroup(name), true)),
     fields([['Description', g.description ?? ''], ['Selection', JSON.stringify(g.select_filter ?? {})]]),
-    propsTable('Properties', g.props)];
+    propsTable(g.props, `/v1/resource-groups/${seg(name)}`, `resource group ${name}`)];
 }
 
 async function definitionPage(name: string): Promise<Child[]> {
@@ -52,7 +56,7 @@ async function definitionPage(name: string): Promise<Child[]> {
       h('tbody', {}, rs.map((r) => { const s = resourceState(r); return h('tr', {}, h('th', { scope: 'row' }, r.node_name ?? ''), h('td', { class: `state-${s.health}` }, s.text), h('td', {}, (r.volumes ?? []).map((v) => v.device_path ?? '').join(', '))); }))),
     h('h2', {}, 'Snapshots'),
     snaps.length ? h('ul', {}, snaps.map((s) => h('li', {}, `${s.name} (${(s.nodes ?? []).join(', ')}) ${when(s.snapshots?.[0]?.create_timestamp)}`))) : h('p', { class: 'muted' }, 'None.'),
-    propsTable('Properties', d.props)];
+    propsTable(d.props, `/v1/resource-definitions/${seg(name)}`, `resource ${name}`)];
 }
 
 async function errorReportPage(id: string): Promise<Child[]> {
