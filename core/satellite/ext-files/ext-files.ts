@@ -1,8 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import {
-  closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync,
-} from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { lstatSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { ApiError } from '../../model/errors.js';
 import { sha256Of, type DesiredExtFile } from '../../model/ext-files.js';
@@ -98,25 +95,7 @@ export class ExtFiles {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     }
-    const tmp = join(dirname(target), `.${basename(target)}.linstor-${randomBytes(6).toString('hex')}.tmp`);
-    // O_EXCL: never opens something that is already there (a planted symlink included).
-    const fd = openSync(tmp, 'wx', mode);
-    try {
-      writeSync(fd, content);
-      fsyncSync(fd);
-    } catch (e) {
-      closeSync(fd);
-      try { unlinkSync(tmp); } catch { /* gone */ }
-      throw e;
-    }
-    closeSync(fd);
-    try {
-      renameSync(tmp, target);
-    } catch (e) {
-      try { unlinkSync(tmp); } catch { /* gone */ }
-      throw e;
-    }
-    this.syncDir(dirname(target));
+    writeFileAtomic(target, content, mode);
     this.log.info({ path: target, bytes: content.length }, 'external file written');
     return target;
   }
@@ -141,9 +120,6 @@ export class ExtFiles {
     }
   }
 
-  private syncDir(dir: string): void {
-    try { const fd = openSync(dir, 'r'); try { fsyncSync(fd); } finally { closeSync(fd); } } catch { /* best effort */ }
-  }
 
   private readManifest(): string[] {
     try {
