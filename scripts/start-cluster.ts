@@ -109,6 +109,7 @@ async function start(): Promise<void> {
   say('');
   say(started ? 'The local cluster is up.' : 'The local cluster was already up.');
   say(`  controller  ${REST} (config and database in ${join(DIR, 'controller')})`);
+  say(`  web GUI     ${REST}/ui/`);
   say(`  node        ${NODE} (COMBINED, Online), satellite on 127.0.0.1:${SATELLITE_PORT}`);
   say(`  pool        ${POOL} (FILE_THIN in ${POOL_DIR}): ${Math.round(sp.free_capacity / 1024)} MiB free of ${Math.round(sp.total_capacity / 1024)} MiB`);
   say('');

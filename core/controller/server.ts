@@ -11,6 +11,7 @@ import { unlockAtStart } from './encryption/index.js';
 import { Leadership } from './ha/leadership.js';
 import { answerHealth, answerStandby } from './ha/standby.js';
 import { startRestListeners, type RestListeners } from './http/listeners.js';
+import { isUiPath, uiHandler } from '../ui/server/static.js';
 import { ensureDefaultResourceGroup } from './routes/resource-groups.js';
 import { ensureDefaultStoragePoolDefinitions } from './routes/storage-pools.js';
 import { ensureClusterId } from './satellites/identity.js';
@@ -102,8 +103,12 @@ export async function startController(config: ControllerConfig, log: Logger = pi
     opts.onLeaseLost?.(reason);
   });
 
+  // The web GUI's files are served by every controller, active or standby: on a standby its
+  // API calls get the standby's answer naming the active controller.
+  const ui = uiHandler();
   const dispatch: RequestListener = (req, res) => {
     if (req.method === 'GET' && /^\/health(\?|$)/.test(req.url ?? '')) { void answerHealth(leadership, store.kind, res); return; }
+    if (isUiPath(req.url)) { ui(req, res); return; }
     const h = activeHandler;
     if (h && leadership.isActive()) h(req, res);
     else void answerStandby(leadership, req, res);

@@ -171,6 +171,23 @@ export const MUTANTS: Mutant[] = [
     find: 'coerceTypes: true,', replace: 'coerceTypes: false,',
     what: 'place_count "2" is refused, although LINSTOR (Jackson) accepts it', tests: t('controller/resource-groups', 'compat/python-clients') },
 
+  // ---- core/ui (the web GUI and its files) -----------------------------------------------
+  { id: 'ui-static-traversal', folder: 'core/ui', file: 'core/ui/server/static.ts',
+    find: "const a = assets.get(path.slice('/ui/'.length));",
+    replace: "const a = assets.get(path.slice('/ui/'.length)) ?? (() => { try { return { type: 'text/plain', body: readFileSync(join(dir, decodeURIComponent(path.slice(4)))) }; } catch { return undefined; } })();",
+    what: '/ui/../../package.json reads a file outside the GUI folder', tests: t('gui/static') },
+  { id: 'ui-cause-hidden', folder: 'core/ui', file: 'core/ui/web/messages.ts',
+    find: "e.cause ? h('p', { class: 'cause' }", replace: "e.cause && false ? h('p', { class: 'cause' }",
+    what: "a failed action shows the message but not the controller's cause", tests: t('gui/flow') },
+  { id: 'ui-cancel-confirms', folder: 'core/ui', file: 'core/ui/web/dialogs.ts',
+    find: "onclick: () => done(false) }, 'Cancel')", replace: "onclick: () => done(true) }, 'Cancel')",
+    what: 'Cancel in a delete confirmation deletes', tests: t('gui/flow') },
+  { id: 'ui-whole-list', folder: 'core/ui', file: 'core/ui/web/api.ts',
+    find: "q.set('limit', String(limit));", replace: "q.set('limit', '0');",
+    what: 'a list page fetches the whole list (10,000 resources at once)', tests: t('gui/pages', 'gui/scale') },
+  { id: 'ui-auth-challenge', folder: 'core/ui', file: 'core/controller/auth/middleware.ts',
+    find: " && res.req.headers['x-requested-with'] === undefined", replace: '',
+    what: "the browser's own password box opens over the GUI's login form", tests: t('gui/login') },
   // ---- adapters' request handling ---------------------------------------------------------
   { id: 'csi-snapshot-args', folder: 'adapters', file: 'plugins/nomad-csi/controller/snapshots.ts', issue14: true,
     find: 'await ctx.client.snapshots.create(source, snapName);', replace: 'await ctx.client.snapshots.create(snapName, source);',

@@ -33,7 +33,9 @@ function parseBasic(header: string): { user: string; password: string } | 'not-b
 }
 
 function refuse(res: Response, status: number, rc: 'FAIL_SIGN_IN' | 'FAIL_SIGN_IN_MISSING_CREDENTIALS' | 'FAIL_INVLD_ENCRYPT_TYPE', message: string, extra: { cause?: string; correction?: string } = {}): void {
-  if (status === 401) res.setHeader('WWW-Authenticate', REALM);
+  // A script's request (the web GUI sends X-Requested-With) gets no challenge: the browser
+  // would pop up its own password box instead of the page's login form.
+  if (status === 401 && res.req.headers['x-requested-with'] === undefined) res.setHeader('WWW-Authenticate', REALM);
   sendJson(res, status, [rcEntry(rc, message, extra)]);
 }
 
