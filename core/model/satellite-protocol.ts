@@ -41,6 +41,8 @@ export const FEATURE_INCREMENTAL = 'incremental';
 export const FEATURE_ERROR_REPORTS = 'error-reports';
 /** The satellite answers `log-level` requests (its level changed live by the controller). */
 export const FEATURE_LOG_LEVEL = 'log-level';
+/** The satellite answers `sos-report` requests with its part of an SOS report. */
+export const FEATURE_SOS_REPORT = 'sos-report';
 
 export interface DesiredStoragePool {
   name: string;
@@ -308,7 +310,14 @@ export type SatelliteRequest =
   | { type: 'backup-abort'; reqId: number; jobId: string }
   | { type: 'backup-receive'; reqId: number; request: BackupReceiveRequest }
   | { type: 'backup-receive-commit'; reqId: number; request: BackupReceiveCommit }
-  | { type: 'backup-send'; reqId: number; request: BackupSendRequest };
+  | { type: 'backup-send'; reqId: number; request: BackupSendRequest }
+  | { type: 'sos-report'; reqId: number; request: SosPartRequest };
+
+/** A satellite's part of an SOS report: log lines since `since` (epoch ms; all kept when absent). */
+export interface SosPartRequest { since?: number }
+
+/** Files under the node's folder of the report (relative paths of plain segments), secrets removed. */
+export interface SosPart { files: Array<{ path: string; content: string }> }
 
 /** Shipping to another cluster: the target satellite listens for one job's volume streams. */
 export interface BackupReceiveRequest {

@@ -19,6 +19,7 @@ import { registerResourceDefinitionRoutes } from './resource-definitions.js';
 import { registerResourceGroupRoutes } from './resource-groups.js';
 import { registerResourceRoutes } from './resources.js';
 import { registerSnapshotRoutes } from './snapshots.js';
+import { registerSosReportRoutes } from '../sos/routes.js';
 import { registerStoragePoolRoutes } from './storage-pools.js';
 import { registerViewRoutes } from './view.js';
 import { registerVolumeDefinitionRoutes } from './volume-definitions.js';
@@ -45,5 +46,6 @@ export function registerRoutes(r: Router, ctx: ControllerContext): void {
   registerRemoteRoutes(r, ctx, (remote) => enabledAnywhere(ctx.state, remote));
   registerScheduleRoutes(r, ctx);
   registerBackupRoutes(r, ctx);
+  registerSosReportRoutes(r, ctx);
   registerEmptyFeatureRoutes(r, ctx);
 }

@@ -363,6 +363,11 @@ export function checkControllerMessage(v: unknown): ControllerMessage {
       int(m.reqId, 'message.reqId', 0, Number.MAX_SAFE_INTEGER);
       text(m.jobId, 'message.jobId', 128, TOKEN);
       break;
+    case 'sos-report':
+      int(m.reqId, 'message.reqId', 0, Number.MAX_SAFE_INTEGER);
+      if (typeof m.request !== 'object' || m.request === null || Array.isArray(m.request)) fail('message.request', 'is not an object');
+      optional((m.request as Record<string, unknown>).since, (n) => int(n, 'message.request.since', 0, Number.MAX_SAFE_INTEGER));
+      break;
     case 'backup-receive':
     case 'backup-receive-commit':
     case 'backup-send':
