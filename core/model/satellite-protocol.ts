@@ -65,6 +65,8 @@ export interface DesiredDrbdPeer {
   netInterfaces?: Record<string, string>;
   /** Peer resource flags (TIE_BREAKER, DELETE, ...). A DELETE peer is left out of the .res file. */
   flags?: string[];
+  /** The connection runs through DRBD Proxy on both hosts, on this port (the resource connection's). */
+  proxy?: { port: number };
 }
 
 export interface DesiredVolume {

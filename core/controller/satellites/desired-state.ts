@@ -2,7 +2,8 @@ import type {
   DesiredDrbdPeer, DesiredNodeState, DesiredResource, DesiredStoragePool, DesiredVolume,
 } from '../../model/satellite-protocol.js';
 import { nameKey } from '../../model/names.js';
-import type { LayerKind, Node, Resource, ResourceDefinition, ResourceGroup } from '../../model/types.js';
+import type { LayerKind, Node, Resource, ResourceConnectionRow, ResourceDefinition, ResourceGroup } from '../../model/types.js';
+import { FLAG_LOCAL_DRBD_PROXY } from '../../model/drbd-proxy-options.js';
 import { isDisklessResource } from '../../model/resource-flags.js';
 import { propChain } from '../../props/chain.js';
 import { mergeProps, propValue } from '../../props/resolver.js';
@@ -140,10 +141,12 @@ function drbdData(state: ClusterState, node: Node, r: Resource, rd: ResourceDefi
     if (!(p.layerStack.length ? p.layerStack : rd.layerStack).includes('DRBD')) continue;
     const pn = state.nodes.get(nameKey(p.nodeName));
     if (!pn) continue;
+    const rscConns = [...state.resourceConnections.values()].filter((c) => nameKey(c.resource) === nameKey(rd.name) && samePair(c.nodeA, c.nodeB, node.name, pn.name));
     const connectionProps = mergeProps(propChain({
       nodeConnection: [...state.nodeConnections.values()].filter((c) => samePair(c.nodeA, c.nodeB, node.name, pn.name)),
-      resourceConnection: [...state.resourceConnections.values()].filter((c) => nameKey(c.resource) === nameKey(rd.name) && samePair(c.nodeA, c.nodeB, node.name, pn.name)),
+      resourceConnection: rscConns,
     }));
+    const proxy = proxyOf(rscConns[0]);
     const hostName = hostNameOf(pn);
     peers.push({
       nodeName: pn.name,
@@ -156,6 +159,7 @@ function drbdData(state: ClusterState, node: Node, r: Resource, rd: ResourceDefi
       ...(hostName ? { hostName } : {}),
       netInterfaces: netInterfaceMap(pn),
       flags: [...p.flags],
+      ...(proxy ? { proxy } : {}),
     });
   }
   peers.sort((a, b) => a.nodeId - b.nodeId);
@@ -172,6 +176,11 @@ function drbdData(state: ClusterState, node: Node, r: Resource, rd: ResourceDefi
     ...(rd.drbd?.alStripes !== undefined ? { alStripes: rd.drbd.alStripes } : {}),
     ...(rd.drbd?.alStripeSizeKib !== undefined ? { alStripeSizeKib: rd.drbd.alStripeSizeKib } : {}),
   };
+}
+
+/** A connection through DRBD Proxy (core/controller/drbd-proxy): its port on both hosts. */
+function proxyOf(c: ResourceConnectionRow | undefined): { port: number } | undefined {
+  return c?.flags?.includes(FLAG_LOCAL_DRBD_PROXY) && c.port !== undefined ? { port: c.port } : undefined;
 }
 
 function samePair(a: string, b: string, x: string, y: string): boolean {

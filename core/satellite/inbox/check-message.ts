@@ -125,6 +125,7 @@ function checkPeer(v: unknown, path: string): DesiredDrbdPeer {
   optional(p.hostName, (h) => rule(`${path}.hostName`, () => checkName('node', h)));
   optional(p.netInterfaces, (n) => netInterfaces(n, `${path}.netInterfaces`));
   optional(p.flags, (f) => flags(f, `${path}.flags`));
+  optional(p.proxy, (x) => int(object(x, `${path}.proxy`).port, `${path}.proxy.port`, 1, 65535));
   return p as unknown as DesiredDrbdPeer;
 }
 
