@@ -106,8 +106,21 @@ test.serial('`drbd-proxy options` and `compression` end up in the proxy section 
   const notProxy = await call<Rc>(c.ctl, 'PUT', `/v1/resource-definitions/${rd}/drbd-proxy`, { override_props: { 'DrbdOptions/Net/protocol': 'A' } });
   t.true(isError(notProxy.body));
   t.is((await call<Array<Record<string, any>>>(c.ctl, 'GET', `/v1/resource-definitions?resource_definitions=${rd}`)).body.find((x) => x.name === rd)!.props['DrbdProxy/CompressionType'], 'lzma');
-  const usedPort = await ls('drbd-proxy', 'enable', n1.name, n2.name, uniq('nope'));
-  t.is(usedPort.code, 10, 'an unknown resource');
+  const unknown = await ls('drbd-proxy', 'enable', n1.name, n2.name, uniq('nope'));
+  t.is(unknown.code, 10, 'an unknown resource');
+  // A new DRBD resource on these nodes does not take the proxy's port.
+  const rd3 = uniq('pxp');
+  const made = await call<Rc>(c.ctl, 'POST', '/v1/resource-definitions', { resource_definition: { name: rd3 }, drbd_port: 7890 });
+  t.false(isError(made.body), JSON.stringify(made.body));
+  await call(c.ctl, 'POST', `/v1/resource-definitions/${rd3}/volume-definitions`, { volume_definition: { size_kib: 4096 } });
+  const cr = await call<Rc>(c.ctl, 'POST', `/v1/resource-definitions/${rd3}/resources`, [n1, n2].map((n) => ({ resource: { node_name: n.name, props: { StorPoolName: c.pool } }, layer_list: ['DRBD', 'STORAGE'] })));
+  t.false(isError(cr.body), JSON.stringify(cr.body));
+  const rd3Port = (await call<Array<Record<string, any>>>(c.ctl, 'GET', `/v1/resource-definitions?resource_definitions=${rd3}`)).body.find((x) => x.name === rd3)!.layer_data.find((l: any) => l.type === 'DRBD').data.port;
+  t.not(rd3Port, 7890, 'port 7890 is the proxy\'s on both nodes');
+  const info = (await call<Record<string, Record<string, any>>>(c.ctl, 'GET', `/v1/resource-definitions/${rd}/drbd-proxy/properties/info`)).body;
+  t.deepEqual(Object.keys(info).sort(), ['DRBD_PROXY', 'DRBD_PROXY_LZ4', 'DRBD_PROXY_LZMA', 'DRBD_PROXY_ZLIB', 'DRBD_PROXY_ZSTD']);
+  t.is(info.DRBD_PROXY_ZSTD!['DrbdOptions/ProxyCompression/level']!.value, '(1 - 22)');
+  t.is(info.DRBD_PROXY!['DrbdOptions/Proxy/ping-timeout']!.dflt, '200');
 });
 
 test.serial('DrbdProxy/AutoEnable with the nodes\' Site: connections between sites go through the proxy from the start, within a site they stay direct', async (t) => {

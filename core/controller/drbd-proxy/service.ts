@@ -43,12 +43,8 @@ function drbdResource(ctx: ControllerContext, rd: ResourceDefinition, node: stri
 
 /** A TCP port free on both nodes: not a DRBD port of theirs, not another proxy connection's. */
 export function proxyPort(ctx: ControllerContext, a: string, b: string, preferred?: number): number {
+  // NodeNumbers counts the nodes' DRBD ports and their other proxy connections' ports.
   const numbers = new NodeNumbers(ctx.state, [a, b]);
-  const mine = new Set([nameKey(a), nameKey(b)]);
-  for (const c of ctx.state.resourceConnections.values()) {
-    if (c.port === undefined) continue;
-    for (const n of [c.nodeA, c.nodeB]) if (mine.has(nameKey(n))) numbers.ports.markUsed(n, c.port);
-  }
   if (preferred !== undefined) {
     if (!numbers.ports.isFree(a, preferred) || !numbers.ports.isFree(b, preferred)) {
       throw new ApiError('FAIL_INVLD_TCP_PORT', `The TCP port '${preferred}' is already in use on node '${a}' or '${b}'.`, { ...RSC_CONN, correction: 'Choose another port, or leave it out to get a free one.' });
