@@ -49,6 +49,10 @@ export interface DesiredStoragePool {
   providerKind: ProviderKind;
   /** Effective props of the pool (StorDriver/StorPoolName, StorDriver/FileDir, ...). */
   props: Props;
+  /** Shared storage pool: the backing store is seen by other nodes too (their volumes are not orphans here). */
+  sharedSpace?: string;
+  /** Shared pool whose locking is done outside LINSTOR (cLVM ...): activate without lvmlockd's lock modes. */
+  externalLocking?: boolean;
 }
 
 export interface DesiredDrbdPeer {
@@ -79,6 +83,11 @@ export interface DesiredVolume {
   minorNumber?: number;
   /** LUKS layer: the volume's passphrase, decrypted by the controller with the master passphrase. */
   luks?: { key: string };
+  /**
+   * Shared storage pool, resource being deleted: other nodes still use this volume, so it is
+   * only deactivated here, never destroyed.
+   */
+  keepShared?: boolean;
 }
 
 export interface DesiredResource {

@@ -4,6 +4,7 @@ import type {
 import { nameKey } from '../../model/names.js';
 import type { LayerKind, Node, Resource, ResourceConnectionRow, ResourceDefinition, ResourceGroup } from '../../model/types.js';
 import { FLAG_LOCAL_DRBD_PROXY } from '../../model/drbd-proxy-options.js';
+import { sharedSpaceOf } from '../../model/shared-space.js';
 import { isDisklessResource } from '../../model/resource-flags.js';
 import { propChain } from '../../props/chain.js';
 import { mergeProps, propValue } from '../../props/resolver.js';
@@ -51,10 +52,12 @@ export function desiredStoragePools(state: ClusterState, nodeKey: string): Desir
   const storagePools: DesiredStoragePool[] = [];
   for (const sp of state.storagePools.withPrefix(`${nodeKey}/`)) {
     const spd = state.storagePoolDefinitions.get(nameKey(sp.name));
+    const space = sharedSpaceOf(sp);
     storagePools.push({
       name: sp.name,
       providerKind: sp.providerKind,
       props: mergeProps(propChain({ controller: state.ctrlProps, node, storagePoolDefinition: spd, storagePool: sp })),
+      ...(space ? { sharedSpace: space, externalLocking: sp.externalLocking ?? false } : {}),
     });
   }
   // Every node has the diskless pool in LINSTOR; diskless volumes name it.
@@ -86,11 +89,13 @@ function desiredResource(state: ClusterState, node: Node, r: Resource, rd: Resou
     if (vd.flags.includes('DELETE')) continue;
     const vg = rg ? state.volumeGroups.get(`${nameKey(rg.name)}/${vd.volumeNumber}`) : undefined;
     const vlm = r.volumes[String(vd.volumeNumber)];
+    const pool = volumeStoragePool(state, r, rd, vd);
     volumes.push({
       volumeNumber: vd.volumeNumber,
       sizeKib: vd.sizeKib,
-      storagePool: volumeStoragePool(state, r, rd, vd),
+      storagePool: pool,
       props: mergeProps(propChain({ volumeGroup: vg, volumeDefinition: vd, volume: vlm })),
+      ...(flags.includes('DELETE') && sharedElsewhere(state, r, rd, vd.volumeNumber, pool) ? { keepShared: true } : {}),
       ...((vlm?.minorNumber ?? vd.minorNumber) !== undefined ? { minorNumber: vlm?.minorNumber ?? vd.minorNumber } : {}),
       // Without the key (controller locked) the satellite's LUKS layer refuses the volume with that reason.
       ...(luks ? withKey(state, rd.name, vd.volumeNumber) : {}),
@@ -181,6 +186,24 @@ function drbdData(state: ClusterState, node: Node, r: Resource, rd: ResourceDefi
 /** A connection through DRBD Proxy (core/controller/drbd-proxy): its port on both hosts. */
 function proxyOf(c: ResourceConnectionRow | undefined): { port: number } | undefined {
   return c?.flags?.includes(FLAG_LOCAL_DRBD_PROXY) && c.port !== undefined ? { port: c.port } : undefined;
+}
+
+/**
+ * Whether another live resource of the definition has this volume in the same shared space
+ * (the one volume all its nodes see): then deleting this resource must not destroy it.
+ */
+function sharedElsewhere(state: ClusterState, r: Resource, rd: ResourceDefinition, vlmNr: number, pool: string): boolean {
+  const mine = state.storagePools.get(`${nameKey(r.nodeName)}/${nameKey(pool)}`);
+  const space = mine ? sharedSpaceOf(mine) : undefined;
+  if (!space) return false;
+  for (const other of state.resources.withPrefix(`${nameKey(rd.name)}/`)) {
+    if (nameKey(other.nodeName) === nameKey(r.nodeName) || other.flags.includes('DELETE')) continue;
+    const vd = rd.volumeDefinitions.find((v) => v.volumeNumber === vlmNr);
+    if (!vd) continue;
+    const op = state.storagePools.get(`${nameKey(other.nodeName)}/${nameKey(volumeStoragePool(state, other, rd, vd))}`);
+    if (op && sharedSpaceOf(op) === space) return true;
+  }
+  return false;
 }
 
 function samePair(a: string, b: string, x: string, y: string): boolean {

@@ -100,6 +100,8 @@ export function checkDesiredStoragePool(v: unknown, path = 'storagePool'): Desir
   if ((p.providerKind === 'FILE' || p.providerKind === 'FILE_THIN') && (p.props as Props)[FILE_DIR_KEY] !== undefined) {
     rule(`${path}.props['${FILE_DIR_KEY}']`, () => checkFileDir((p.props as Props)[FILE_DIR_KEY]));
   }
+  optional(p.sharedSpace, (x) => text(x, `${path}.sharedSpace`, 64, /^[A-Za-z0-9_][A-Za-z0-9_.:+-]*$/));
+  optional(p.externalLocking, (x) => bool(x, `${path}.externalLocking`));
   return p as unknown as DesiredStoragePool;
 }
 
@@ -111,6 +113,7 @@ function checkVolume(v: unknown, path: string): DesiredVolume {
   checkProps(vol.props, `${path}.props`);
   optional(vol.minorNumber, (m) => int(m, `${path}.minorNumber`, 0, 1048575));
   optional(vol.luks, (l) => text(object(l, `${path}.luks`).key, `${path}.luks.key`, 4096));
+  optional(vol.keepShared, (x) => bool(x, `${path}.keepShared`));
   return vol as unknown as DesiredVolume;
 }
 
