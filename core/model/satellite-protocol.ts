@@ -11,6 +11,8 @@
  *   controller → satellite   {type:'update', seq, update: DesiredStateUpdate}  what changed since `update.base`
  *   satellite  → controller  {type:'report', seq, report, partial?, removed?, applied?}
  *   satellite  → controller  {type:'resync', seq, reason}                     "send me the full state"
+ *   satellite  → controller  {type:'ext-files', failed}                       external files it could not
+ *                                                                              write, after each list of them
  *   either side              {type:'ping', seq?} / {type:'pong'}
  *
  * Versions: `seq` increases with every message the controller sends a node. An update names
@@ -32,6 +34,8 @@
  */
 import type { ErrorReport, LayerKind, Props, ProviderKind } from './types.js';
 import type { S3Target } from './backup.js';
+import type { VolumeQos } from './qos.js';
+import type { DesiredExtFile } from './ext-files.js';
 
 export const PROTOCOL_VERSION = '1.0';
 
@@ -83,6 +87,8 @@ export interface DesiredVolume {
   minorNumber?: number;
   /** LUKS layer: the volume's passphrase, decrypted by the controller with the master passphrase. */
   luks?: { key: string };
+  /** QoS limits of its backing device, resolved over every level (core/model/qos.ts); absent: none. */
+  qos?: VolumeQos;
   /**
    * Shared storage pool, resource being deleted: other nodes still use this volume, so it is
    * only deactivated here, never destroyed.
@@ -128,6 +134,11 @@ export interface DesiredNodeState {
    * Absent: the satellite leaves every snapshot alone; present: snapshots not listed are removed.
    */
   snapshots?: DesiredSnapshot[];
+  /**
+   * External files this node must have (core/model/ext-files.ts). Absent: the satellite leaves
+   * files alone; present: files it wrote earlier and not listed are removed.
+   */
+  extFiles?: DesiredExtFile[];
 }
 
 /**
@@ -143,6 +154,8 @@ export interface DesiredStateUpdate {
   /** Names of resources that are no longer desired on this node at all. */
   removed?: string[];
   snapshots?: Array<{ resource: string; snapshots: DesiredSnapshot[] }>;
+  /** The complete list of external files, when it changed. */
+  extFiles?: DesiredExtFile[];
 }
 
 /** One snapshot of one resource on this node (volumes named `<resource>_<vlmnr>_<snapshot>`). */
@@ -274,6 +287,8 @@ export type SatelliteMessage =
   | { type: 'resync'; seq: number; reason: string }
   | { type: 'ping' } | { type: 'pong' }
   | { type: 'error-report'; report: SatelliteErrorReport }
+  /** After each list of external files: the files it could not write (path → why); {} when none. */
+  | { type: 'ext-files'; failed: Record<string, string> }
   | SatelliteResponse;
 
 /**
@@ -322,7 +337,14 @@ export type SatelliteRequest =
   | { type: 'backup-receive'; reqId: number; request: BackupReceiveRequest }
   | { type: 'backup-receive-commit'; reqId: number; request: BackupReceiveCommit }
   | { type: 'backup-send'; reqId: number; request: BackupSendRequest }
+  /** Answered with `{ allowed }`: may this node write the file (its allowed directories)? */
+  | { type: 'ext-file-check'; reqId: number; path: string }
+  /** Answered with ExtFileStatus: where the file is on disk and whether its content is `sha256`'s. */
+  | { type: 'ext-file-status'; reqId: number; path: string; sha256: string; altSuffixes?: string[] }
   | { type: 'sos-report'; reqId: number; request: SosPartRequest };
+
+/** The satellite's answer to `ext-file-status` (the REST API's ExtFileStatusResult). */
+export interface ExtFileStatus { actualPath?: string; contentMatch: boolean }
 
 /** A satellite's part of an SOS report: log lines since `since` (epoch ms; all kept when absent). */
 export interface SosPartRequest { since?: number }

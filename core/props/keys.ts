@@ -3,6 +3,7 @@ import { checkDrbdOption } from '../model/drbd-options.js';
 import { checkCompressionType, checkProxyOption, isProxyKey, KEY_PROXY_AUTO_ENABLE, KEY_PROXY_COMPRESSION_TYPE } from '../model/drbd-proxy-options.js';
 import { printable } from '../model/names.js';
 import { checkFileDir, FILE_DIR_KEY } from './file-dir.js';
+import { checkQosValue, isQosKey } from '../model/qos.js';
 
 /**
  * Property keys LINSTOR accepts. `Aux/` is free-form user data; other namespaces and keys
@@ -42,6 +43,7 @@ const valueCheckers: Array<(key: string, value: string) => void> = [
     }
   },
   (key, value) => { if (key === FILE_DIR_KEY) checkFileDir(value, key); },
+  (key, value) => { if (isQosKey(key)) checkQosValue(key, value); },
   (key, value) => {
     if (key === 'BackupShipping/MaxConcurrentBackupsPerNode' && !/^-?\d+$/.test(value.trim())) {
       throw new ApiError('FAIL_INVLD_PROP', `The value '${printable(value)}' of '${key}' is not a whole number.`, { correction: 'Give the number of backups a node may ship at once (-1: no limit).' });
@@ -60,7 +62,7 @@ export function checkPropKey(key: unknown): string {
     });
   }
   if (FREE_NAMESPACES.some((ns) => key.startsWith(ns))) return key;
-  if (KNOWN_KEYS.has(key) || KNOWN_NAMESPACES.some((ns) => key.startsWith(ns))) return key;
+  if (KNOWN_KEYS.has(key) || isQosKey(key) || KNOWN_NAMESPACES.some((ns) => key.startsWith(ns))) return key;
   throw new ApiError('FAIL_INVLD_PROP', `The key '${key}' is not whitelisted.`, {
     cause: 'LINSTOR only accepts known property keys outside the Aux/ namespace.',
     correction: `Check the spelling, or use 'Aux/${key}' for your own data.`,

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import type { TlsFileSettings } from '../tls/material.js';
 import { DEFAULT_STATE_DIRECTORY } from './pairing-store.js';
+import { DEFAULT_CGROUP_ROOT } from './qos/cgroup-files.js';
+import { AllowedDirs } from './ext-files/allowed-dirs.js';
 
 export interface SatelliteConfig {
   configDirectory: string;
@@ -23,6 +25,10 @@ export interface SatelliteConfig {
   /** Resources applied at the same time (different resources; one resource is never applied twice at once). */
   applyConcurrency: number;
   logLevel: string;
+  /** `[qos] cgroup_root` / `--cgroup-root`: where QoS limits are written (core/satellite/qos). */
+  cgroupRoot: string;
+  /** `[files] allowExtFiles`: the only directories external files may be written to (none: no files). */
+  extFileDirs: string[];
 }
 
 export const DEFAULT_PORT = 3366;
@@ -32,7 +38,8 @@ export const DEFAULT_BIND_ADDRESS = '127.0.0.1';
 
 const USAGE = `Usage: linstor-satellite [--config-directory DIR] [--port N] [--bind-address ADDR]
                          [--node-name NAME] [--drbd-dry-run] [--report-interval-ms N] [--log-level LEVEL]
-                         [--state-directory DIR] [--reset-pairing] [--apply-concurrency N]`;
+                         [--state-directory DIR] [--reset-pairing] [--apply-concurrency N]
+                         [--cgroup-root DIR]`;
 
 /**
  * Flags override `<config-directory>/linstor_satellite.toml` ([netcom] type, port,
@@ -42,7 +49,7 @@ const USAGE = `Usage: linstor-satellite [--config-directory DIR] [--port N] [--b
 /** A bad command line: main prints the message and usage (no stack) and exits 2. */
 export class SatelliteUsageError extends Error {}
 
-const KNOWN_FLAGS = new Set(['config-directory', 'port', 'bind-address', 'node-name', 'drbd-dry-run', 'report-interval-ms', 'log-level', 'state-directory', 'reset-pairing']);
+const KNOWN_FLAGS = new Set(['config-directory', 'port', 'bind-address', 'node-name', 'drbd-dry-run', 'report-interval-ms', 'log-level', 'state-directory', 'reset-pairing', 'apply-concurrency', 'cgroup-root']);
 
 export function loadConfig(argv: string[]): SatelliteConfig {
   const flags = new Map<string, string | true>();
@@ -81,6 +88,11 @@ export function loadConfig(argv: string[]): SatelliteConfig {
   };
   for (const k of Object.keys(tls) as Array<keyof typeof tls>) if (tls[k] === undefined) delete tls[k];
   const logging = (toml['logging'] ?? {}) as Record<string, unknown>;
+  const files = (toml['files'] ?? {}) as Record<string, unknown>;
+  const extFileDirs = AllowedDirs.parse(files['allowExtFiles'], 'linstor_satellite.toml [files] allowExtFiles');
+  const qos = (toml['qos'] ?? {}) as Record<string, unknown>;
+  const cgroupRoot = str('cgroup-root') ?? (typeof qos['cgroup_root'] === 'string' && qos['cgroup_root'] !== '' ? qos['cgroup_root'] : DEFAULT_CGROUP_ROOT);
+  if (!isAbsolute(cgroupRoot)) throw new SatelliteUsageError(`the cgroup root must be an absolute path, not '${cgroupRoot}'`);
   const applyConcurrency = Number(str('apply-concurrency') ?? 4);
   if (!Number.isInteger(applyConcurrency) || applyConcurrency < 1) throw new Error(`invalid --apply-concurrency '${String(str('apply-concurrency'))}' (a whole number, at least 1)`);
   return {
@@ -96,6 +108,8 @@ export function loadConfig(argv: string[]): SatelliteConfig {
     reportIntervalMs: Number(str('report-interval-ms') ?? 10_000),
     applyConcurrency,
     logLevel: str('log-level') ?? (typeof logging['level'] === 'string' ? logging['level'].toLowerCase() : 'info'),
+    cgroupRoot,
+    extFileDirs,
   };
 }
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { join } from 'node:path';
 import { LogRing, loggerWithRing } from '../sos/log-ring.js';
 import { reloadLogLevelOnHup } from '../bin/log-level-reload.js';
 import { probeCapabilities } from './capabilities.js';
@@ -9,6 +10,9 @@ import { PairingStore } from './pairing-store.js';
 import { loadIdentity, loadTrust, minTlsVersion } from '../tls/material.js';
 import { SatelliteErrorReporter } from './errors/error-reporter.js';
 import { Reconciler } from './reconciler/reconciler.js';
+import { QosThrottler } from './qos/throttler.js';
+import { ExtFiles } from './ext-files/ext-files.js';
+import { AllowedDirs } from './ext-files/allowed-dirs.js';
 import { SatelliteServer } from './server.js';
 import { systemdNotifier } from './notify.js';
 
@@ -34,8 +38,9 @@ async function main(): Promise<void> {
   const capabilities = await probeCapabilities(runner, layers);
   log.info({ providers: capabilities.providers, layers: capabilities.layers, unsupportedLayers: capabilities.unsupportedLayers }, 'capabilities probed');
   let server: SatelliteServer | undefined;
-  const errors = new SatelliteErrorReporter(() => server?.currentNodeName ?? config.nodeName, log.child({ module: 'error-report' }));
-  const reconciler = new Reconciler({ runner, log: log.child({ module: 'reconciler' }), layers, concurrency: config.applyConcurrency, errors });
+  const errors = new SatelliteErrorReporter(() => server?.currentNodeName ?? config.nodeName, log.child({ module: 'error-report' }), join(config.stateDirectory, 'error-reports'));
+  const qos = new QosThrottler(config.cgroupRoot, log.child({ module: 'qos' }));
+  const reconciler = new Reconciler({ runner, log: log.child({ module: 'reconciler' }), layers, concurrency: config.applyConcurrency, errors, qos });
   // Type=notify: ready once the devices of the first full desired state exist (boot ordering).
   const notify = systemdNotifier(runner, log);
   let ready = false;
@@ -45,7 +50,11 @@ async function main(): Promise<void> {
     log.info({ seq }, 'first desired state applied: ready');
     void notify('READY=1', `STATUS=Applied the controller's desired state (seq ${seq})`);
   };
-  server = new SatelliteServer({ log, runner, reconciler, capabilities, nodeName: config.nodeName, reportIntervalMs: config.reportIntervalMs, pairing, tls, onApplied, errors, logRing, configDirectory: config.configDirectory });
+  const extFiles = new ExtFiles(new AllowedDirs(config.extFileDirs), config.stateDirectory, log.child({ module: 'ext-files' }), errors);
+  server = new SatelliteServer({
+    log, runner, reconciler, capabilities, nodeName: config.nodeName, reportIntervalMs: config.reportIntervalMs, pairing, tls, onApplied, errors, extFiles,
+    logRing, configDirectory: config.configDirectory,
+  });
   const { port, address } = await server.listen(config.port, config.bindAddress);
   log.info({ port, address, netcom: config.netcomType, pairedWith: paired?.clusterId ?? null }, `linstor-satellite listening on ${address}:${port}`);
   if (!ready) void notify(`STATUS=Listening on ${address}:${port}; waiting for the controller's desired state`);

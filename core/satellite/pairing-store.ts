@@ -3,9 +3,10 @@
  * (core/model/pairing.ts). Written once, at the first successful pairing, readable by root
  * only; removed only by the operator (`linstor-satellite --reset-pairing`).
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, fsyncSync, openSync, closeSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { isToken } from '../model/pairing.js';
+import { writeFileAtomic } from './atomic-write.js';
 
 export const PAIRING_FILE = 'controller-pairing.json';
 export const DEFAULT_STATE_DIRECTORY = '/var/lib/linstor-satellite';
@@ -44,11 +45,7 @@ export class PairingStore {
   /** Pins the cluster (atomically: a crash leaves the old file or the new one, never half). */
   pin(p: Pairing): void {
     mkdirSync(this.stateDirectory, { recursive: true, mode: 0o700 });
-    const tmp = `${this.file}.tmp-${process.pid}`;
-    writeFileSync(tmp, `${JSON.stringify(p, null, 2)}\n`, { mode: 0o600 });
-    const fd = openSync(tmp, 'r');
-    try { fsyncSync(fd); } finally { closeSync(fd); }
-    renameSync(tmp, this.file);
+    writeFileAtomic(this.file, `${JSON.stringify(p, null, 2)}\n`);
     this.cached = p;
   }
 

@@ -16,6 +16,8 @@ import { BackupJobs } from './backup/jobs.js';
 import { Shipping } from './backup/ship.js';
 import { collectSatelliteSos } from './sos/collect.js';
 import type { LogRing } from '../sos/log-ring.js';
+import type { ExtFiles } from './ext-files/ext-files.js';
+import type { DesiredExtFile } from '../model/ext-files.js';
 
 export interface SatelliteServerDeps {
   log: Logger;
@@ -34,6 +36,8 @@ export interface SatelliteServerDeps {
   /** The last log lines (for SOS reports) and where linstor_satellite.toml is. */
   logRing?: LogRing;
   configDirectory?: string;
+  /** External files (absent: lists of files are ignored, check answers not allowed). */
+  extFiles?: ExtFiles;
 }
 
 function isValidName(kind: 'resource', name: string): boolean {
@@ -120,7 +124,7 @@ export class SatelliteServer {
         if (line) this.handle(socket, peer, line, log);
       }
     });
-    socket.on('close', () => { this.peers.delete(socket); log.info('controller disconnected'); });
+    socket.on('close', () => { this.peers.delete(socket); this.backups.abortOwnedBy(socket); log.info('controller disconnected'); });
     socket.on('error', (e) => log.warn({ err: e }, 'connection error'));
   }
 
@@ -198,6 +202,8 @@ export class SatelliteServer {
       case 'apply':
         this.hasFullState = true;
         this.resyncAsked = false;
+        // Files first: the report that follows the apply covers them too.
+        if (msg.state.extFiles) this.syncExtFiles(msg.state.extFiles);
         this.deps.reconciler.applyFull(msg.state, msg.seq);
         return;
       case 'update': {
@@ -207,6 +213,7 @@ export class SatelliteServer {
           this.askResync(socket, log, this.hasFullState ? `update ${msg.seq} builds on ${msg.update.base}, this satellite has ${have}` : 'no full state since the satellite started');
           return;
         }
+        if (msg.update.extFiles) this.syncExtFiles(msg.update.extFiles);
         this.deps.reconciler.applyUpdate(msg.update, msg.seq);
         return;
       }
@@ -237,10 +244,10 @@ export class SatelliteServer {
         this.answer(socket, msg.reqId, () => createDevicePool(this.deps.runner, msg.request));
         return;
       case 'backup-upload':
-        this.answer(socket, msg.reqId, () => this.backups.upload(msg.request));
+        this.answer(socket, msg.reqId, () => this.backups.upload(msg.request, socket));
         return;
       case 'backup-download':
-        this.answer(socket, msg.reqId, () => this.backups.download(msg.request));
+        this.answer(socket, msg.reqId, () => this.backups.download(msg.request, socket));
         return;
       case 'backup-abort':
         this.answer(socket, msg.reqId, async () => ({ aborted: this.backups.abort(msg.jobId) || await this.shipping.abort(msg.jobId) }));
@@ -258,7 +265,13 @@ export class SatelliteServer {
         }, msg.request));
         return;
       case 'backup-send':
-        this.answer(socket, msg.reqId, () => this.backups.run(msg.request.jobId, (signal) => this.shipping.send(msg.request, signal)));
+        this.answer(socket, msg.reqId, () => this.backups.run(msg.request.jobId, (signal) => this.shipping.send(msg.request, signal), socket));
+        return;
+      case 'ext-file-check':
+        this.answer(socket, msg.reqId, () => Promise.resolve({ allowed: this.deps.extFiles?.allowed(msg.path) ?? false }));
+        return;
+      case 'ext-file-status':
+        this.answer(socket, msg.reqId, () => Promise.resolve(this.deps.extFiles?.status(msg.path, msg.sha256, msg.altSuffixes) ?? { contentMatch: false }));
         return;
       default:
         log.warn({ type: (msg as { type?: unknown }).type }, 'ignoring unknown message type');
@@ -300,6 +313,12 @@ export class SatelliteServer {
           : { rc: 'FAIL_UNKNOWN_ERROR', message: (e as Error)?.message ?? String(e) };
         this.send(socket, { type: 'response', reqId, ok: false, error: err });
       });
+  }
+
+  /** Writes and removes external files; what failed reaches the controller before the apply's report. */
+  private syncExtFiles(files: DesiredExtFile[]): void {
+    if (!this.deps.extFiles) return;
+    this.broadcast({ type: 'ext-files', failed: this.deps.extFiles.sync(files) });
   }
 
   /** Asks for the full state once; further updates are dropped until it arrives. */

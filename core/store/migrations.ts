@@ -35,6 +35,11 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'backup remotes (secrets sealed under the master key) and backup schedules',
     tables: ['remotes', 'schedules'],
   },
+  {
+    version: 4,
+    description: 'external files (linstor file ...), keyed by their path',
+    tables: ['external_files'],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

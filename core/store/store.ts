@@ -14,6 +14,7 @@ export const TABLES = [
   'nodes', 'storage_pool_definitions', 'storage_pools', 'resource_groups', 'volume_groups',
   'resource_definitions', 'resources', 'snapshots', 'node_connections', 'resource_connections',
   'key_value_stores', 'controller_props', 'error_reports', 'secrets', 'remotes', 'schedules',
+  'external_files',
 ] as const;
 export type TableName = (typeof TABLES)[number];
 

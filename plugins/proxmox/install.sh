@@ -1,6 +1,7 @@
 #!/bin/bash
 # Installs the Proxmox VE storage plugin on one PVE node:
-#   - the Perl shim PVE loads:  /usr/share/perl5/PVE/Storage/Custom/LINSTORPlugin.pm
+#   - the Perl shim PVE loads:  /usr/share/perl5/PVE/Storage/Custom/LINSTORPlugin.pm (type linstor)
+#     and LINSTORDRBDPlugin.pm (type drbd, as linstor-proxmox registers it)
 #   - the hook it runs:         /usr/bin/linstor-pve-hook (runs dist/plugins/proxmox/hook/main.js)
 #   - the status cache folder:  /var/cache/linstor-pve
 #   - a systemd unit (optional daemon): /etc/systemd/system/linstor-pve-hook.service
@@ -17,7 +18,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --destdir) DESTDIR="$2"; shift 2 ;;
     --force) FORCE=1; shift ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
 done
@@ -38,14 +39,15 @@ TARGET="$PLUGIN_DIR/LINSTORPlugin.pm"
 if [ -f "$TARGET" ] && ! grep -q 'linstor-pve-hook' "$TARGET" && [ "$FORCE" -ne 1 ]; then
   cat >&2 <<MSG
 install.sh: $TARGET belongs to another plugin (probably the linstor-proxmox package).
-  Remove it first (apt remove linstor-proxmox), change each 'drbd:' section in
-  /etc/pve/storage.cfg to 'linstor:' and add 'shared 1', or rerun with --force.
+  Remove it first (apt remove linstor-proxmox) or rerun with --force. Its 'drbd:' sections
+  in /etc/pve/storage.cfg keep working unchanged with this plugin.
 MSG
   exit 1
 fi
 
 install -d "$PLUGIN_DIR" "$DESTDIR/usr/bin" "$DESTDIR/var/cache/linstor-pve"
 install -m 0644 "$HERE/perl/PVE/Storage/Custom/LINSTORPlugin.pm" "$TARGET"
+install -m 0644 "$HERE/perl/PVE/Storage/Custom/LINSTORDRBDPlugin.pm" "$PLUGIN_DIR/LINSTORDRBDPlugin.pm"
 cat > "$DESTDIR/usr/bin/linstor-pve-hook" <<WRAPPER
 #!/bin/sh
 # Installed by $HERE/install.sh: the executable the PVE storage plugin runs for every call.
@@ -75,7 +77,8 @@ echo "saves starting Node.js for every call:"
 echo "  systemctl daemon-reload && systemctl enable --now linstor-pve-hook"
 echo "  systemctl restart pvedaemon pveproxy pvestatd pvescheduler"
 echo
-echo "Add a section like this to /etc/pve/storage.cfg (sections are separated by a blank line):"
+echo "Existing 'drbd:' sections of linstor-proxmox keep working as they are. For a new storage,"
+echo "add a section like this to /etc/pve/storage.cfg (sections are separated by a blank line):"
 echo
 cat <<'CFG'
 linstor: linstor_storage

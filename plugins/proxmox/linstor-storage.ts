@@ -1,12 +1,15 @@
 /**
- * Our storage type in storage.cfg: its keys, defaults and validation. The keys and defaults
- * are those of linstor-proxmox so an existing `drbd:` section carries over by changing its
- * type line to `linstor:` and adding `shared 1` (PVE only treats its own hard-coded types
- * as shared automatically, so a new type name must say so itself).
+ * Our storage types in storage.cfg: their keys, defaults and validation. `linstor` is ours;
+ * `drbd` is the type LINBIT's linstor-proxmox registers, served by the same code so existing
+ * `drbd:` sections keep working unchanged. The keys and defaults are linstor-proxmox's. PVE
+ * treats `drbd` as shared storage by itself (a hard-coded list); `linstor` must say `shared 1`.
  */
 import type { Section } from './storage-cfg.js';
 
 export const STORAGE_TYPE = 'linstor';
+/** linstor-proxmox's type name; PVE::Storage::Plugin lists it in @SHARED_STORAGE. */
+export const LINBIT_STORAGE_TYPE = 'drbd';
+export const STORAGE_TYPES: readonly string[] = [STORAGE_TYPE, LINBIT_STORAGE_TYPE];
 
 export interface LinstorStorage {
   storeid: string;
@@ -22,6 +25,10 @@ export interface LinstorStorage {
   apiKey?: string;
   content: string[];
   shared: boolean;
+  /** Seconds PVE waits for the cluster-wide storage lock (used by the Perl shim only). */
+  clusterLockTimeoutSec?: number;
+  /** Appended to a short PVE node name to get the LINSTOR node name. */
+  searchDomain?: string;
   disabled: boolean;
   nodes?: string[];
 }
@@ -29,15 +36,17 @@ export interface LinstorStorage {
 /** Keys PVE accepts for this type (PVE-wide ones plus the plugin's own). */
 export const KNOWN_KEYS = new Set([
   'controller', 'resourcegroup', 'preferlocal', 'exactsize', 'allowtwoprimaries', 'statuscache',
-  'apica', 'apicrt', 'apikey', 'content', 'shared', 'disable', 'nodes',
+  'apica', 'apicrt', 'apikey', 'clusterlocktimeout', 'searchdomain', 'content', 'shared', 'disable', 'nodes',
 ]);
 // PVE adds these to the parsed hash it hands to a plugin; they are not storage.cfg keys.
 const PVE_INTERNAL_KEYS = new Set(['type', 'digest', 'storage']);
 const CONTENT_TYPES = new Set(['images', 'rootdir']);
+// A DNS domain: dot-separated labels of letters, digits and inner hyphens.
+const DOMAIN = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 export class StorageConfigError extends Error {
-  constructor(readonly storeid: string, readonly problems: string[]) {
-    super(`storage '${storeid}' (type ${STORAGE_TYPE}): ${problems.join('; ')}`);
+  constructor(readonly storeid: string, readonly problems: string[], type = STORAGE_TYPE) {
+    super(`storage '${storeid}' (type ${type}): ${problems.join('; ')}`);
     this.name = 'StorageConfigError';
   }
 }
@@ -80,7 +89,9 @@ export function linstorStorage(storeid: string, raw: Record<string, unknown>, op
   }
   const content = raw.content === undefined ? ['images'] : list(raw.content);
   for (const c of content) if (!CONTENT_TYPES.has(c)) problems.push(`content type '${c}' is not supported (use images and/or rootdir)`);
-  const shared = raw.shared !== undefined && ['1', 'yes', 'true'].includes(String(raw.shared).toLowerCase());
+  // PVE sets shared for `drbd` sections itself, whatever the file says.
+  const implicitlyShared = raw.type === LINBIT_STORAGE_TYPE;
+  const shared = implicitlyShared || (raw.shared !== undefined && ['1', 'yes', 'true'].includes(String(raw.shared).toLowerCase()));
   if (!shared) {
     const msg = `'shared 1' is missing: without it PVE treats the storage as node-local and will not live-migrate VMs on it`;
     if (opts.requireShared) problems.push(msg); else warnings.push(msg);
@@ -88,6 +99,18 @@ export function linstorStorage(storeid: string, raw: Record<string, unknown>, op
   if ((raw.apicrt === undefined) !== (raw.apikey === undefined)) problems.push(`'apicrt' and 'apikey' must be given together`);
   const controllers = list(raw.controller ?? 'localhost');
   if (controllers.length === 0) problems.push(`'controller' is empty`);
+  let clusterLockTimeoutSec: number | undefined;
+  if (raw.clusterlocktimeout !== undefined && raw.clusterlocktimeout !== '') {
+    const n = Number(raw.clusterlocktimeout);
+    if (!Number.isInteger(n) || n < 1 || n > 3600) problems.push(`'clusterlocktimeout' must be an integer from 1 to 3600 seconds, got '${String(raw.clusterlocktimeout)}'`);
+    else clusterLockTimeoutSec = n;
+  }
+  let searchDomain: string | undefined;
+  if (raw.searchdomain !== undefined && raw.searchdomain !== '') {
+    const d = String(raw.searchdomain).trim().replace(/^\.+|\.+$/g, '');
+    if (!DOMAIN.test(d)) problems.push(`'searchdomain' must be a DNS domain such as example.com, got '${String(raw.searchdomain)}'`);
+    else searchDomain = d;
+  }
   const storage: LinstorStorage = {
     storeid,
     controllers,
@@ -101,16 +124,25 @@ export function linstorStorage(storeid: string, raw: Record<string, unknown>, op
     ...(raw.apikey !== undefined ? { apiKey: String(raw.apikey) } : {}),
     content,
     shared,
+    ...(clusterLockTimeoutSec !== undefined ? { clusterLockTimeoutSec } : {}),
+    ...(searchDomain !== undefined ? { searchDomain } : {}),
     disabled: raw.disable !== undefined && String(raw.disable) !== '0',
     ...(raw.nodes !== undefined ? { nodes: list(raw.nodes) } : {}),
   };
-  if (problems.length) throw new StorageConfigError(storeid, problems);
+  if (problems.length) throw new StorageConfigError(storeid, problems, raw.type === LINBIT_STORAGE_TYPE ? LINBIT_STORAGE_TYPE : STORAGE_TYPE);
   return { storage, warnings };
 }
 
+/** A `linstor:` or (linstor-proxmox's) `drbd:` section; `type` is passed on as PVE does. */
 export function linstorStorageFromSection(s: Section, opts: { requireShared?: boolean } = {}): LinstorStorage {
-  if (s.type !== STORAGE_TYPE) throw new StorageConfigError(s.id, [`section type is '${s.type}', not '${STORAGE_TYPE}'`]);
-  return linstorStorage(s.id, Object.fromEntries(s.props), opts).storage;
+  if (!STORAGE_TYPES.includes(s.type)) throw new StorageConfigError(s.id, [`section type is '${s.type}', not one of ${STORAGE_TYPES.join(', ')}`]);
+  return linstorStorage(s.id, { ...Object.fromEntries(s.props), type: s.type }, opts).storage;
+}
+
+/** The LINSTOR node name of a PVE node: its short name, qualified with `searchdomain` when set. */
+export function linstorNodeName(pveNode: string, storage: Pick<LinstorStorage, 'searchDomain'>): string {
+  if (!storage.searchDomain || pveNode.includes('.')) return pveNode;
+  return `${pveNode}.${storage.searchDomain}`;
 }
 
 /** A new section as an admin would write it (shared 1 always set). */

@@ -8,7 +8,9 @@
 import { randomBytes } from 'node:crypto';
 
 const UUID_NAME = /^pm-[\da-f]{8}_(\d+)$/;
-const VM_NAME = /^vm-(\d+)-[a-z][a-z0-9\-_.]*[a-z0-9]+$/;
+// PVE's snapshot names (RAM state vm-<vmid>-state-<snap>) may have capitals; the first letter
+// after the vmid is always lower case (disk, cloudinit, state, pvc, fleece).
+const VM_NAME = /^vm-(\d+)-[a-z][A-Za-z0-9\-_.]*[A-Za-z0-9]+$/;
 const LEGACY = /^vm-\d+-disk-\d+$/;
 const CLOUDINIT = /^vm-\d+-cloudinit$/;
 const STATE = /^vm-\d+-state-.+$/;

@@ -29,6 +29,15 @@ const PROPS = t('props/chain', 'controller/props-inheritance', 'controller/contr
 
 export const MUTANTS: Mutant[] = [
   // ---- core/model ------------------------------------------------------------------------
+  { id: 'model-qos-value', folder: 'core/model', file: 'core/model/qos.ts',
+    find: "if (!/^\\d+$/.test(v) || v.length > MAX_DIGITS) {", replace: "if (v.length > MAX_DIGITS) {",
+    what: 'a QoS limit that is not a number (\'fast\') is stored and sent to the satellite', tests: t('qos/qos-cgroup') },
+  { id: 'model-ext-file-normalised', folder: 'core/model', file: 'core/model/ext-files.ts',
+    find: "if (posix.normalize(v) !== v || v.split('/').some((s) => s === '.' || s === '..'))", replace: "if (v.includes('//'))",
+    what: 'an external file named /allowed/../outside/x is registered', tests: t('ext-files/ext-files') },
+  { id: 'satellite-ext-file-dir', folder: 'core/satellite', file: 'core/satellite/ext-files/allowed-dirs.ts',
+    find: "if (!this.real.has(dir)) return", replace: "if (!this.real.has(dir) && false) return",
+    what: 'a satellite writes an external file outside the allowed directories', tests: t('ext-files/ext-files') },
   { id: 'model-rsc-name-max', folder: 'core/model', file: 'core/model/names.ts', issue14: true,
     find: "resource: { min: 2, max: 48,", replace: "resource: { min: 2, max: 47,",
     what: 'a 48-character resource name is refused', tests: NAMES },

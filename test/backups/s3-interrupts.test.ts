@@ -66,6 +66,39 @@ test.serial('BackupShipping/MaxConcurrentBackupsPerNode=1: a second backup on th
   t.deepEqual((await call(c.ctl, 'GET', '/v1/view/backup/queue')).body, { node_queues: [] });
 });
 
+test.serial('a controller killed mid-upload: the satellite stops the upload, the restarted controller drops the snapshot, the next backup is a clean full one', async (t) => {
+  const proxy = await StallProxy.start(s3.port);
+  t.teardown(() => proxy.close());
+  t.is((await call(c.ctl, 'POST', '/v1/remotes/s3', { remote_name: 'ctlkill', endpoint: proxy.url, bucket: BUCKET, region: 'us-east-1', access_key: S3_ACCESS, secret_key: S3_SECRET, use_path_style: true })).status, 201);
+  const rd = `bk-ctl-${randomSuffix()}`;
+  const node = c.nodes[0]!;
+  const dev = (await deploy(c, rd, 32 * 1024, [node.name]))[node.name]!;
+  writeAt(dev, 0, randomBytes(16 * MiB));
+  proxy.stallAfter(4 * MiB);
+  const r = await call(c.ctl, 'POST', '/v1/remotes/ctlkill/backups', { rsc_name: rd });
+  t.is(r.status, 201, msgs(r.body));
+  await waitFor('upload stalled halfway', () => proxy.forwarded > 2 * MiB, 30_000);
+  const snaps = async () => ((await call(c.ctl, 'GET', `/v1/resource-definitions/${rd}/snapshots`)).body as Array<{ name: string; props?: Record<string, string> }>);
+  t.is((await snaps())[0]?.props?.['Backup/UploadingTo'], 'ctlkill', 'the snapshot is marked while it uploads');
+
+  await c.ctl.kill(true);
+  // Nobody is left to write the metadata: the satellite gives the upload up when the link drops.
+  await node.sat.waitForLog(/backup job aborted: its controller link closed/, 15_000);
+  await c.ctl.restart();
+  await waitFor('the interrupted backup\'s snapshot is dropped', async () => (await snaps()).length === 0, 30_000, 200);
+  t.is((await call(c.ctl, 'PATCH', '/v1/encryption/passphrase', 'pw')).status, 200, 'the restarted controller needs the passphrase for the S3 keys');
+  t.deepEqual((await list('s3', rd)).linstor, [], 'nothing listed as a backup');
+  t.deepEqual(readdirSync(`${s3.dir}/${BUCKET}`).filter((f) => f.startsWith(rd)), [], 'no data object left in the bucket');
+
+  await waitFor('satellite back online', async () => (await call(c.ctl, 'GET', `/v1/nodes/${node.name}`)).body.connection_status === 'ONLINE', 30_000);
+  proxy.passAll();
+  const again = await call(c.ctl, 'POST', '/v1/remotes/ctlkill/backups', { rsc_name: rd });
+  t.is(again.status, 201, msgs(again.body));
+  const done = await waitFor('second run complete', async () => (await list('s3', rd)).linstor.find((b) => b.success), 120_000, 300);
+  t.falsy(done.based_on_id, 'a full backup: the interrupted one is no base');
+  t.deepEqual(((await snaps())[0]?.props ?? {})['Backup/UploadingTo'], undefined, 'a complete backup\'s snapshot is no longer marked');
+});
+
 // Last: it kills node 1's satellite.
 test.serial('killing the satellite halfway through an upload leaves no backup listed complete; the next run starts over cleanly', async (t) => {
   const proxy = await StallProxy.start(s3.port);

@@ -13,6 +13,7 @@ import type { ControllerContext } from '../../core/controller/context.js';
 import { ClusterState } from '../../core/controller/state/cluster-state.js';
 import { effectiveTriples, type Triple } from '../../core/controller/schedules/enable.js';
 import { BackupScheduler } from '../../core/controller/schedules/scheduler.js';
+import { historyOf } from '../../core/controller/schedules/actions.js';
 import { SqliteStore } from '../../core/store/sqlite.js';
 
 const sealed = { cipher: 'AES-256-GCM' as const, iv: '', tag: '', data: '' };
@@ -103,4 +104,49 @@ test('a disabled or deleted setting stops the schedule', async (t) => {
   await setProps(state, { rd: 'r1' }, { [KEY]: 'false' });
   await h.at('12:00');
   t.deepEqual(h.calls.map((c) => c[2]), ['11:00']);
+});
+
+function restartedHarness(ctx: ControllerContext, history: Map<string, { lastFull?: number; lastRun?: number; lastInc?: boolean }>) {
+  let now = 0;
+  const calls: Array<[string, boolean, string]> = [];
+  const sched = new BackupScheduler(ctx, {
+    clock: () => now,
+    ship: async (x: Triple, full: boolean) => { calls.push([x.rsc, full, new Date(now).toISOString().slice(11, 16)]); return true; },
+    history: async () => history,
+  });
+  return { sched, calls, at: async (hhmm: string) => { const [h, m] = hhmm.split(':').map(Number); now = Date.UTC(2026, 0, 1, h!, m!, 0); await sched.tick(); } };
+}
+
+test('after a restart the remote\'s last backups decide what is due: a full missed while down runs once, at the first tick', async (t) => {
+  const { state, ctx } = await cluster(t, { incCron: undefined });
+  await setProps(state, { rd: 'r1' }, { [KEY]: 'true' });
+  // The controller was down from 10:05 to 12:20: the 11:00 and 12:00 fulls were missed.
+  const h = restartedHarness(ctx, new Map([['R1', { lastFull: Date.UTC(2026, 0, 1, 10, 0), lastRun: Date.UTC(2026, 0, 1, 10, 0), lastInc: false }]]));
+  for (const at of ['12:20', '12:30', '13:00']) await h.at(at);
+  t.deepEqual(h.calls, [['r1', true, '12:20'], ['r1', true, '13:00']]);
+});
+
+test('after a restart an incremental builds on the remote\'s last full instead of starting over with a full', async (t) => {
+  const { state, ctx } = await cluster(t);
+  await setProps(state, { rd: 'r1' }, { [KEY]: 'true' });
+  const h = restartedHarness(ctx, new Map([['R1', { lastFull: Date.UTC(2026, 0, 1, 10, 0), lastRun: Date.UTC(2026, 0, 1, 10, 20), lastInc: true }]]));
+  for (const at of ['10:25', '10:30', '10:35']) await h.at(at);
+  t.deepEqual(h.calls, [['r1', false, '10:30']], 'nothing at 10:25 (the 10:20 one was done), an incremental at 10:30');
+  t.like(h.sched.view({ rsc: 'r1' })[0], { last_snap_time: Date.UTC(2026, 0, 1, 10, 30), last_snap_inc: true });
+});
+
+test('a definition never backed up to the remote starts counting when first seen', async (t) => {
+  const { state, ctx } = await cluster(t, { incCron: undefined });
+  await setProps(state, { rd: 'r1' }, { [KEY]: 'true' });
+  const h = restartedHarness(ctx, new Map([['R2', { lastFull: Date.UTC(2026, 0, 1, 8, 0), lastRun: Date.UTC(2026, 0, 1, 8, 0) }]]));
+  for (const at of ['10:20', '10:59', '11:00']) await h.at(at);
+  t.deepEqual(h.calls, [['r1', true, '11:00']]);
+});
+
+test('the history is read from complete backups of this cluster only, newest full and newest of any kind', (t) => {
+  const meta = (rscName: string, at: number, basedOn: string | null, clusterId = 'c1') => ({ format: 'linstor-ts/1' as const, rscName, snapName: 's', clusterId, startTimestamp: at, basedOn, volumes: {} });
+  const h = historyOf([meta('r1', 100, null), meta('r1', 300, 'x'), meta('R1', 200, null), meta('r1', 900, null, 'other-cluster'), undefined, meta('r2', 50, null)], 'c1');
+  t.deepEqual(h.get('R1'), { lastRun: 300, lastInc: true, lastFull: 200 });
+  t.deepEqual(h.get('R2'), { lastRun: 50, lastInc: false, lastFull: 50 });
+  t.is(h.size, 2);
 });

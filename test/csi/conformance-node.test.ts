@@ -147,6 +147,26 @@ test('an xfs volume is formatted with xfs and grows with xfs_growfs', async (t) 
   t.is(last, status.OK, 'the volume is released once unstaged, and deleted');
 });
 
+test('a staged (mounted) volume reports in_use true to LINSTOR, and false once unstaged', async (t) => {
+  const v = await volume();
+  const { staging } = paths();
+  const inUse = async () => {
+    const r = await fetch(`${env.cluster.ctl.url}/v1/view/resources?resources=${v.volume_id}`);
+    return ((await r.json()) as Array<{ state?: { in_use?: boolean } }>)[0]?.state?.in_use;
+  };
+  const until = async (want: boolean) => {
+    const deadline = Date.now() + 30_000;
+    while ((await inUse()) !== want && Date.now() < deadline) await new Promise((r) => setTimeout(r, 300));
+    return inUse();
+  };
+  await node('NodeStageVolume', { volume_id: v.volume_id, staging_target_path: staging, volume_capability: mountCap(), volume_context: v.volume_context });
+  t.true(await until(true), 'the satellite sees the mount at its periodic report');
+  t.is(await code(ctl('DeleteVolume', { volume_id: v.volume_id })), status.FAILED_PRECONDITION, 'a mounted volume is not deleted');
+  await node('NodeUnstageVolume', { volume_id: v.volume_id, staging_target_path: staging });
+  t.false(await until(false));
+  t.is(await code(ctl('DeleteVolume', { volume_id: v.volume_id })), status.OK);
+});
+
 test('a block-device volume is bind-mounted as a device file at the target, marked read-only when asked', async (t) => {
   const cap = blockCap();
   const v = await volume(16n * MiB, cap);

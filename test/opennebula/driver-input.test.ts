@@ -1,5 +1,6 @@
 import test from 'ava';
 import { hostPath } from '../../plugins/opennebula/lib/args.js';
+import { contextSource } from '../../plugins/opennebula/lib/context-iso.js';
 import { capacityFromPools } from '../../plugins/opennebula/lib/capacity.js';
 import { datastoreConfig } from '../../plugins/opennebula/lib/datastore-config.js';
 import { parseDriverAction, readDriverAction } from '../../plugins/opennebula/lib/drv-action.js';
@@ -105,10 +106,29 @@ test('VM disks map to addon-linstor resource names (image, per-VM copy, volatile
   t.deepEqual(vm.disks.map((d) => diskResourceName('42', d)), ['OpenNebula-Image-7-vm42-disk0', 'OpenNebula-Image-8', 'OpenNebula-Volatile-vm42-disk2']);
 });
 
-test('tm context hands over to the ssh driver and says so when it is not installed', async (t) => {
-  const r = await runDriver('tm', 'context', ['/tmp/context.sh', 'host:/var/lib/one/datastores/0/5/disk.1', '5', '0'], { env: { ONE_LINSTOR_REMOTES: '/nonexistent-remotes' } });
-  t.not(r.code, 0);
-  t.regex(r.stderr, /ERROR: tm\/linstor\/context: \/nonexistent-remotes\/tm\/ssh\/context is missing\. Fix: install OpenNebula's ssh transfer driver/);
+test('tm context and the backup actions refuse a destination outside the VM\'s own folder before anything runs', async (t) => {
+  const ctx = await runDriver('tm', 'context', ['/tmp/context.sh', 'host:/var/lib/one/datastores/0/6/disk.1', '5', '0']);
+  t.not(ctx.code, 0);
+  t.regex(ctx.stderr, /ERROR: tm\/linstor\/context: host:path of the context disk 'host:\/var\/lib\/one\/datastores\/0\/6\/disk\.1' is not a folder or disk of VM 5/);
+  for (const action of ['prebackup', 'prebackup_live', 'postbackup', 'postbackup_live']) {
+    const other = await runDriver('tm', action, ['host:/var/lib/one/datastores/0/6', '0:', 'one-5', '-', '5', '0']);
+    t.regex(other.stderr, new RegExp(`ERROR: tm/linstor/${action}: \\$1 \\(host:vm folder\\) 'host:/var/lib/one/datastores/0/6' is not a folder or disk of VM 5`), action);
+    const etc = await runDriver('tm', action, ['host:/etc', '0:', 'one-5', '5', '0']);
+    t.regex(etc.stderr, /is not a folder or disk of VM 5/, action);
+  }
+  const disks = await runDriver('tm', 'prebackup', ['host:/var/lib/one/datastores/0/5', '0;rm', 'one-5', '-', '5', '0']);
+  t.regex(disks.stderr, /\$2 '0;rm' is not a ':'-separated list of disk ids/);
+  const count = await runDriver('tm', 'postbackup', ['host:/var/lib/one/datastores/0/5', '0:', '5', '0']);
+  t.regex(count.stderr, /expected 5 or 6 arguments/);
+});
+
+test('context file arguments: plain paths, path:\'name\' renames inside the ISO, URLs; relative paths and names with a slash are refused', (t) => {
+  t.deepEqual(contextSource('/var/lib/one/vms/5/context.sh'), { from: '/var/lib/one/vms/5/context.sh', name: 'context.sh' });
+  t.deepEqual(contextSource("/var/lib/one/datastores/2/0a1b:'init.sh'"), { from: '/var/lib/one/datastores/2/0a1b', name: 'init.sh' });
+  t.deepEqual(contextSource('http://fe.example/files/key.pub'), { from: 'http://fe.example/files/key.pub', name: 'key.pub' });
+  t.throws(() => contextSource('context.sh'), { message: /not an absolute path/ });
+  t.throws(() => contextSource("/a/b:'../x'"), { message: /the name after ':' must be a plain file name/ });
+  t.throws(() => contextSource("/a/b:'..'"), { message: /no usable file name/ });
 });
 
 test('a TM argument host:path splits on the first colon: the path keeps no colon, a bare path has no host', (t) => {

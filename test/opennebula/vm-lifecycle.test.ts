@@ -128,7 +128,7 @@ test.serial('install.sh places the launchers under remotes/, prints the oned.con
   t.regex(r.stdout, /DS_MAD_CONF = \[ NAME = "linstor", REQUIRED_ATTRS = "BRIDGE_LIST"/);
   const remotes = join(dest, 'var/lib/one/remotes');
   for (const a of ['cp', 'mkfs', 'clone', 'rm', 'stat', 'monitor', 'snap_delete', 'snap_revert', 'snap_flatten', 'export']) t.true(existsSync(join(remotes, 'datastore/linstor', a)), a);
-  for (const a of ['clone', 'cpds', 'delete', 'ln', 'mkimage', 'mkswap', 'mv', 'mvds', 'premigrate', 'postmigrate', 'failmigrate', 'snap_create', 'snap_delete', 'snap_revert', 'resize', 'context', 'monitor']) t.true(existsSync(join(remotes, 'tm/linstor', a)), a);
+  for (const a of ['clone', 'cpds', 'delete', 'ln', 'mkimage', 'mkswap', 'mv', 'mvds', 'premigrate', 'postmigrate', 'failmigrate', 'snap_create', 'snap_delete', 'snap_revert', 'resize', 'context', 'monitor', 'prebackup', 'prebackup_live', 'postbackup', 'postbackup_live']) t.true(existsSync(join(remotes, 'tm/linstor', a)), a);
   const mon = spawnSync(join(remotes, 'datastore/linstor/monitor'), [String(w.DS)], { input: b64(`<DS_DRIVER_ACTION_DATA>${(await import('./one-env.js')).datastoreXml(w.DS, w.dsTemplate)}</DS_DRIVER_ACTION_DATA>`), encoding: 'utf8', env: { ...process.env, ...w.env } });
   t.is(mon.status, 0, mon.stderr);
   t.regex(mon.stdout, /^USED_MB=\d+\nTOTAL_MB=\d+\nFREE_MB=\d+\n$/);

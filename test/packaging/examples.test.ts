@@ -40,6 +40,16 @@ test('the example linstor_satellite.toml loads with the satellite defaults, and 
   t.is(cfg.logLevel, 'info');
   writeFileSync(join(dir, 'linstor_satellite.toml'), readFileSync(join(ETC, 'linstor_satellite.toml'), 'utf8').replace('# [logging]\n# level = "info"', '[logging]\nlevel = "debug"'));
   t.is(loadSatelliteConfig(['--config-directory', dir]).logLevel, 'debug');
+  t.deepEqual(cfg.extFileDirs, [], 'no external file directory is allowed by default');
+  t.is(cfg.cgroupRoot, '/sys/fs/cgroup');
+  writeFileSync(join(dir, 'linstor_satellite.toml'), readFileSync(join(ETC, 'linstor_satellite.toml'), 'utf8')
+    .replace('# [files]\n# allowExtFiles', '[files]\nallowExtFiles').replace('# [qos]\n# cgroup_root = "/sys/fs/cgroup"', '[qos]\ncgroup_root = "/sys/fs/cgroup/blkio/vms"'));
+  const uncommented = loadSatelliteConfig(['--config-directory', dir]);
+  t.deepEqual(uncommented.extFileDirs, ['/etc/drbd-reactor.d']);
+  t.is(uncommented.cgroupRoot, '/sys/fs/cgroup/blkio/vms');
+  t.is(loadSatelliteConfig(['--config-directory', dir, '--cgroup-root', '/tmp/cg']).cgroupRoot, '/tmp/cg', 'the flag wins');
+  writeFileSync(join(dir, 'linstor_satellite.toml'), '[files]\nallowExtFiles = ["relative/dir"]\n');
+  t.throws(() => loadSatelliteConfig(['--config-directory', dir]), { message: /not an absolute path/ });
 });
 
 test('the example linstor-client.conf names several controllers in [global]', (t) => {

@@ -17,7 +17,8 @@ export interface PveCluster {
   stop(): Promise<void>;
 }
 
-export async function startPveCluster(opts: { nodes?: number; placeCount?: number } = {}): Promise<PveCluster> {
+/** `domain` registers the nodes by FQDN (`pve1-<sfx>.<domain>`), as some LINSTOR clusters are. */
+export async function startPveCluster(opts: { nodes?: number; placeCount?: number; domain?: string } = {}): Promise<PveCluster> {
   const sfx = randomSuffix();
   const ctl = await startController();
   const client = new LinstorClient({ controllers: [ctl.url], timeoutMs: 60_000 });
@@ -33,7 +34,7 @@ export async function startPveCluster(opts: { nodes?: number; placeCount?: numbe
   };
   try {
     for (let i = 0; i < (opts.nodes ?? 3); i++) {
-      const name = `pve${i + 1}-${sfx}`;
+      const name = `pve${i + 1}-${sfx}${opts.domain ? `.${opts.domain}` : ''}`;
       const sat = await startSatellite({ nodeName: name, address: '127.0.0.1', reportIntervalMs: 1000 });
       sats.push(sat);
       cluster.nodes.push(name);

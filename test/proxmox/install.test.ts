@@ -18,6 +18,10 @@ test('install.sh puts the shim where PVE looks, a working hook wrapper, and prin
   const { stdout } = await run('bash', [INSTALL, '--destdir', dest]);
   const pm = join(dest, 'usr/share/perl5/PVE/Storage/Custom/LINSTORPlugin.pm');
   t.true(existsSync(pm));
+  // Both storage types load from the installed folder as PVE registers them: ours and linstor-proxmox's drbd.
+  const { stdout: types } = await run('perl', ['-I', DOUBLES_DIR, '-I', join(dest, 'usr/share/perl5'), '-MPVE::Storage', '-e',
+    `print join(',', sort keys %{ PVE::Storage::load_custom_plugins('${join(dest, 'usr/share/perl5/PVE/Storage/Custom')}') })`]);
+  t.is(types, 'drbd,linstor');
   t.true(existsSync(join(dest, 'var/cache/linstor-pve')));
   const hook = join(dest, 'usr/bin/linstor-pve-hook');
   t.truthy(statSync(hook).mode & 0o111, 'wrapper is executable');

@@ -6,7 +6,9 @@
 import test from 'ava';
 import type { DesiredNodeState, SatelliteErrorReport } from '../../core/model/satellite-protocol.js';
 import { maskSecrets } from '../../core/satellite/errors/redact.js';
-import { FakeControllerClient, randomSuffix, startSatellite, storageResource } from '../helpers/satellite.js';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { FakeControllerClient, randomSuffix, satelliteStateDir, startSatellite, storageResource } from '../helpers/satellite.js';
 
 type ReportMsg = { type: 'error-report'; report: SatelliteErrorReport };
 
@@ -63,6 +65,34 @@ test('a report no controller acknowledged is sent again on the next connection, 
   // (The pool's own report may be written later, between connections: that one is pending.)
   const firstAfterAuth = await third.next<ReportMsg | { type: 'pong' }>((m) => ofResource(m) || m.type === 'pong', 10_000);
   t.is(firstAfterAuth.type, 'pong', firstAfterAuth.type === 'error-report' ? `${firstAfterAuth.report.text}\nacknowledged: ${pendingIds.join(', ')}` : '');
+});
+
+test('a report no controller took survives a satellite crash: the restarted satellite sends it (the test plays the controller)', async (t) => {
+  const nodeName = `node-${randomSuffix()}`;
+  const stateDirectory = satelliteStateDir(nodeName);
+  let sat = await startSatellite({ address: '127.0.0.6', nodeName, stateDirectory });
+  t.teardown(() => sat.stop());
+  const rsc = `crashing-${randomSuffix()}`;
+  const state: DesiredNodeState = { nodeName, props: {}, storagePools: [{ name: 'badlvm', providerKind: 'LVM', props: { 'StorDriver/StorPoolName': `linstorts-missing-${randomSuffix()}` } }], resources: [storageResource(rsc, 'badlvm', [4096])] };
+  const ofResource = (m: { type: string }) => m.type === 'error-report' && (m as ReportMsg).report.text.includes(`Resource:           ${rsc}`);
+  const first = await FakeControllerClient.connect('127.0.0.6', sat.port);
+  await first.apply(state);
+  const sent = (await first.next<ReportMsg>(ofResource)).report;
+  first.close(); // never acknowledged
+  await sat.kill9();
+
+  sat = await startSatellite({ address: '127.0.0.6', nodeName, stateDirectory });
+  const second = await FakeControllerClient.connect('127.0.0.6', sat.port);
+  t.teardown(() => second.close());
+  await second.hello(nodeName);
+  const again = (await second.next<ReportMsg>(ofResource, 10_000)).report;
+  t.is(again.id, sent.id);
+  t.is(again.text, sent.text);
+  second.send({ type: 'error-report-ack', ids: [sent.id] });
+  const n = second.count;
+  second.send({ type: 'ping' });
+  await second.next((m) => m.type === 'pong', 10_000, n);
+  t.false(readdirSync(join(stateDirectory, 'error-reports')).some((f) => f.startsWith(sent.id)), 'an acknowledged report leaves the spool');
 });
 
 test('maskSecrets masks known values and password/passphrase/secret/token settings, and leaves other text alone', (t) => {

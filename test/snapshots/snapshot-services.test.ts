@@ -10,6 +10,7 @@ import { ApiError } from '../../core/model/errors.js';
 import type { Snapshot } from '../../core/model/snapshot.js';
 import type { ResourceDefinition, Resource } from '../../core/model/types.js';
 import { RecordedRunner } from '../../core/exec/index.js';
+import { SatelliteErrorReporter } from '../../core/satellite/errors/error-reporter.js';
 import { applySnapshots } from '../../core/satellite/snapshots/apply-snapshots.js';
 import type { StorageProvider } from '../../core/satellite/providers/provider.js';
 import { SqliteStore } from '../../core/store/sqlite.js';
@@ -69,4 +70,30 @@ test('taking a snapshot of a DRBD resource suspends and resumes I/O around it (d
   t.deepEqual(taken, ['s1']);
   t.deepEqual((report as { snapshots?: unknown }).snapshots, [{ name: 's1', present: true, plan: ['drbdadm suspend-io vm1', 'drbdadm resume-io vm1'] }]);
   t.deepEqual(runner.calls, [], 'nothing reached drbdadm in the dry run');
+});
+
+test('a failing snapshot step writes one error report, not one per retry, and again after it worked (failing provider in memory)', async (t) => {
+  let fail = true;
+  const provider = {
+    kind: 'FILE_THIN', supportsSnapshots: true,
+    listSnapshots: async () => [],
+    createSnapshot: async () => { if (fail) throw new Error('no space left for the snapshot'); },
+    rollbackSnapshot: async () => {}, deleteSnapshot: async () => {},
+  } as unknown as StorageProvider;
+  const errors = new SatelliteErrorReporter(() => 'n1', log);
+  const state = {
+    nodeName: 'n1', props: {}, storagePools: [], resources: [],
+    snapshots: [{ resource: 'vm1', name: 's1', take: true, volumes: [{ volumeNumber: 0, storagePool: 'thin', sizeKib: 1024 }] }],
+  };
+  const run = () => applySnapshots(state, new Map([['thin', provider]]), [{ name: 'vm1', ready: true, volumes: [] }], { runner: new RecordedRunner(), log, errors });
+  await run();
+  await run();
+  t.is(errors.pending().length, 1);
+  t.regex(errors.pending()[0]!.text, /Action: +take snapshot s1\n.*Resource: +vm1/s);
+  t.regex(errors.pending()[0]!.exceptionMessage, /no space left/);
+  fail = false;
+  await run();
+  fail = true;
+  await run();
+  t.is(errors.pending().length, 2, 'the same failure after a success is a new report');
 });

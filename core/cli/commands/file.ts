@@ -46,8 +46,8 @@ async function modify(ctx: Ctx, p: Parsed): Promise<number> {
   return showReplies(ctx, await ctx.client.transport.put(filePath(name), { path: name, content: content.toString('base64') }));
 }
 
-/** Deploying a file with a resource definition is the `files/<path>` property on it. */
-const fileProp = (name: string): string => `files${name.startsWith('/') ? '' : '/'}${name}`;
+/** python-linstor's file_deploy/file_undeploy: POST/DELETE on the definition's files/{path}. */
+const deployPath = (rd: string, name: string): string => `/v1/resource-definitions/${seg(rd)}/files/${seg(name)}`;
 
 export const fileCommand: CmdSpec = {
   name: 'file', aliases: ['f'], help: 'File subcommands', title: 'file commands',
@@ -72,12 +72,12 @@ export const fileCommand: CmdSpec = {
     {
       ...SUB.deploy, help: 'Deploy a file with a resource definition.',
       args: [fileArg('Name of the file to deploy'), { name: 'resource_name', help: 'Name of the resource definition to deploy the file with', complete: 'resource-definition' }],
-      run: async (ctx, p) => showReplies(ctx, await ctx.client.transport.put(`/v1/resource-definitions/${seg(str(p, 'resource_name'))}`, { override_props: { [fileProp(str(p, 'file_name'))]: 'True' } })),
+      run: async (ctx, p) => showReplies(ctx, await ctx.client.transport.post(deployPath(str(p, 'resource_name'), str(p, 'file_name')))),
     },
     {
       ...SUB.undeploy, help: 'Undeploy a file from a resource definition.',
       args: [fileArg('Name of the file to undeploy'), { name: 'resource_name', help: 'Name of the resource definition to undeploy the file from', complete: 'resource-definition' }],
-      run: async (ctx, p) => showReplies(ctx, await ctx.client.transport.put(`/v1/resource-definitions/${seg(str(p, 'resource_name'))}`, { delete_props: [fileProp(str(p, 'file_name'))] })),
+      run: async (ctx, p) => showReplies(ctx, await ctx.client.transport.delete(deployPath(str(p, 'resource_name'), str(p, 'file_name')))),
     },
   ],
 };

@@ -19,6 +19,7 @@ import { deleteSnapshot } from '../snapshots/delete-rollback.js';
 import { findSnapshot } from '../snapshots/common.js';
 import { Bucket, isOurs, type BackupMeta } from './bucket.js';
 import { runningJobs, type RunningJob } from './jobs.js';
+import { markUploaded, uploadingProps } from './recover.js';
 import { backupId, dataKey, metaKey } from './naming.js';
 import { acquire, dequeue, release } from './queue.js';
 
@@ -72,7 +73,7 @@ export async function startBackup(ctx: ControllerContext, remoteName: string, b:
   const bucket = new Bucket(target);
   // Reaching the bucket first gives a clear error (credentials, missing bucket) before a snapshot is taken.
   const base = b.incremental === false ? undefined : await findBase(ctx, bucket, rd.name, node).catch((e) => { bucket.close(); throw e; });
-  const rc = await createSnapshots(ctx, [{ resourceName: rd.name, name: snapName, nodes: [node] }]);
+  const rc = await createSnapshots(ctx, [{ resourceName: rd.name, name: snapName, nodes: [node], props: uploadingProps(remote.name, id) }]);
   const snap = findSnapshot(ctx.state, rd.name, snapName);
   if (!snap?.flags.includes('SUCCESSFUL')) { bucket.close(); return { rc }; }
 
@@ -108,6 +109,7 @@ export async function startBackup(ctx: ControllerContext, remoteName: string, b:
         backups: Object.fromEntries(result.volumes.map((r) => [String(r.volumeNumber), [{ name: r.key, finishedTimestamp: finished, node }]])),
       };
       await bucket.putMeta(metaKey(rd.name, id, snapName), meta);
+      await markUploaded(ctx, rd.name, snapName);
       job.succeeded = true;
       ctx.log.info({ resource: rd.name, snapshot: snapName, remote: remote.name, basedOn: base?.key ?? null }, 'backup shipped');
     } catch (e) {

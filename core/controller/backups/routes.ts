@@ -10,6 +10,7 @@ import { queueView } from './queue.js';
 import { listParam } from '../http/query.js';
 import { shipBackup } from '../shipping/ship.js';
 import { registerShippingReceiveRoutes } from '../shipping/receive.js';
+import { recoverInterruptedBackups } from './recover.js';
 
 const BACKUP = { obj: 'BACKUP' as const };
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -29,4 +30,6 @@ export function registerBackupRoutes(r: Router, ctx: ControllerContext): void {
   })));
   r.post(`${base}/ship`, route(reporter, { ...BACKUP, op: 'CRT', body: 'POST /v1/remotes/{remote_name}/backups/ship' }, 201, async (q, _s, b) => ({ rc: await shipBackup(ctx, String(q.params.remote), b) })));
   registerShippingReceiveRoutes(r, ctx);
+  // Routes are registered when this controller becomes active: the moment to clean up after the last one.
+  void recoverInterruptedBackups(ctx).catch((e: Error) => ctx.log.warn({ err: e.message }, 'recovering interrupted backups failed'));
 }

@@ -4,8 +4,8 @@ import { registerConnectionRoutes } from './connections.js';
 import { registerControllerConfigRoutes } from './controller-config.js';
 import { registerSatelliteConfigRoutes } from './satellite-config.js';
 import { registerControllerRoutes } from './controller-props.js';
-import { registerEmptyFeatureRoutes } from './empty-features.js';
 import { registerEncryptionRoutes } from './encryption.js';
+import { registerExtFileRoutes } from '../ext-files/routes.js';
 import { registerErrorReportRoutes } from './error-reports.js';
 import { registerKeyValueStoreRoutes } from './key-value-store.js';
 import { registerNodeRoutes } from './nodes.js';
@@ -49,5 +49,5 @@ export function registerRoutes(r: Router, ctx: ControllerContext): void {
   registerScheduleRoutes(r, ctx);
   registerBackupRoutes(r, ctx);
   registerSosReportRoutes(r, ctx);
-  registerEmptyFeatureRoutes(r, ctx);
+  registerExtFileRoutes(r, ctx);
 }

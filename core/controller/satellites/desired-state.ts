@@ -9,6 +9,8 @@ import { isDisklessResource } from '../../model/resource-flags.js';
 import { propChain } from '../../props/chain.js';
 import { mergeProps, propValue } from '../../props/resolver.js';
 import { autoQuorumProps, quorumVoters } from './auto-quorum.js';
+import { volumeQos } from './volume-qos.js';
+import { desiredExtFiles } from '../ext-files/desired.js';
 import { getVolumeKey } from '../encryption/index.js';
 import { desiredSnapshots } from '../snapshots/desired.js';
 import type { ClusterState } from '../state/cluster-state.js';
@@ -43,6 +45,7 @@ export function desiredNodeState(state: ClusterState, nodeKey: string, hints: De
     storagePools: desiredStoragePools(state, nodeKey),
     resources,
     snapshots: desiredSnapshots(state, nodeKey),
+    extFiles: desiredExtFiles(state, nodeKey),
   };
 }
 
@@ -89,16 +92,18 @@ function desiredResource(state: ClusterState, node: Node, r: Resource, rd: Resou
     if (vd.flags.includes('DELETE')) continue;
     const vg = rg ? state.volumeGroups.get(`${nameKey(rg.name)}/${vd.volumeNumber}`) : undefined;
     const vlm = r.volumes[String(vd.volumeNumber)];
-    const pool = volumeStoragePool(state, r, rd, vd);
+    const storagePool = volumeStoragePool(state, r, rd, vd);
+    const qos = volumeQos(state, node, r, rd, rg, vd, storagePool);
     volumes.push({
       volumeNumber: vd.volumeNumber,
       sizeKib: vd.sizeKib,
-      storagePool: pool,
+      storagePool,
       props: mergeProps(propChain({ volumeGroup: vg, volumeDefinition: vd, volume: vlm })),
-      ...(flags.includes('DELETE') && sharedElsewhere(state, r, rd, vd.volumeNumber, pool) ? { keepShared: true } : {}),
+      ...(flags.includes('DELETE') && sharedElsewhere(state, r, rd, vd.volumeNumber, storagePool) ? { keepShared: true } : {}),
       ...((vlm?.minorNumber ?? vd.minorNumber) !== undefined ? { minorNumber: vlm?.minorNumber ?? vd.minorNumber } : {}),
       // Without the key (controller locked) the satellite's LUKS layer refuses the volume with that reason.
       ...(luks ? withKey(state, rd.name, vd.volumeNumber) : {}),
+      ...(qos ? { qos } : {}),
     });
   }
 

@@ -148,6 +148,8 @@ export function createSatelliteLinks(ctx: ControllerContext, clusterId: string):
       onReport(nodeKey, msg);
     } else if (msg.type === 'error-report') {
       acceptSatelliteReport(state, log, state.nodes.get(nodeKey)?.name ?? nodeKey, msg.report, (id) => conns.get(nodeKey)?.send({ type: 'error-report-ack', ids: [id] }));
+    } else if (msg.type === 'ext-files') {
+      runtime.node(nodeKey).extFileFailures = typeof msg.failed === 'object' && msg.failed !== null ? msg.failed : {};
     } else if (msg.type === 'resync') {
       // A lost or reordered update, or a satellite restarted mid-stream: send everything.
       log.info({ node: nodeKey, satelliteSeq: msg.seq, reason: msg.reason }, 'satellite asks for the full state');

@@ -14,15 +14,18 @@ export interface NodeDelta {
   resources: Set<string>;
   /** Resource definitions whose snapshot list on the node is sent again. */
   snapshots: Set<string>;
+  /** The list of external files (a file, a definition deploying it or a resource changed). */
+  files: boolean;
 }
 
 export function emptyDelta(): NodeDelta {
-  return { full: false, pools: false, resources: new Set(), snapshots: new Set() };
+  return { full: false, pools: false, resources: new Set(), snapshots: new Set(), files: false };
 }
 
 export function mergeDelta(into: NodeDelta, d: NodeDelta): void {
   into.full ||= d.full;
   into.pools ||= d.pools;
+  into.files ||= d.files;
   for (const k of d.resources) into.resources.add(k);
   for (const k of d.snapshots) into.snapshots.add(k);
 }
@@ -65,20 +68,32 @@ export class DeltaTracker {
           for (const r of state.resources.withSegment(1, c.key)) resourceEverywhere(nameKey(r.name));
           break;
         }
-        case 'storage_pools':
-          at(c.key.split('/')[0]!).pools = true;
+        case 'storage_pools': {
+          const [node, pool] = c.key.split('/') as [string, string];
+          at(node).pools = true;
+          // Pool props reach its volumes (QoS limits): the resources using it are sent again.
+          for (const rd of this.resourcesInPool(node, pool)) at(node).resources.add(rd);
           break;
+        }
         case 'storage_pool_definitions':
-          for (const n of allNodes()) at(n).pools = true;
+          for (const n of allNodes()) {
+            at(n).pools = true;
+            for (const rd of this.resourcesInPool(n, c.key)) at(n).resources.add(rd);
+          }
           break;
         case 'resources': {
           const [rd, node] = c.key.split('/') as [string, string];
           at(node).resources.add(rd);
+          at(node).files = true;
           resourceEverywhere(rd);
           break;
         }
         case 'resource_definitions':
           resourceEverywhere(c.key);
+          for (const n of this.nodesOf(c.key)) at(n).files = true;
+          break;
+        case 'external_files':
+          for (const n of allNodes()) at(n).files = true;
           break;
         case 'snapshots': {
           const rd = c.key.split('/')[0]!;
@@ -131,6 +146,16 @@ export class DeltaTracker {
         if (!d) out.set(n, d = emptyDelta());
         d.resources.add(rd);
       }
+    }
+    return out;
+  }
+
+  /** Definitions whose resource on `nodeKey` has a volume in `poolKey` (or one not yet placed). */
+  private resourcesInPool(nodeKey: string, poolKey: string): string[] {
+    const out: string[] = [];
+    for (const r of this.state.resources.withSegment(1, nodeKey)) {
+      const vols = Object.values(r.volumes);
+      if (vols.length === 0 || vols.some((v) => v.storagePool === undefined || nameKey(v.storagePool) === poolKey)) out.push(nameKey(r.name));
     }
     return out;
   }

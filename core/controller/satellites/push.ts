@@ -4,6 +4,7 @@ import { desiredSnapshots } from '../snapshots/desired.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import { desiredNodeState, desiredResourceOn, desiredStoragePools, type DesiredStateHints } from './desired-state.js';
 import { emptyDelta, mergeDelta, type NodeDelta } from './node-delta.js';
+import { desiredExtFiles } from '../ext-files/desired.js';
 
 /**
  * What has been sent to one node on its current connection and what is still to be sent.
@@ -22,6 +23,9 @@ export class NodePush {
   /** Names of the definitions this node was sent, by key (for removals after the row is gone). */
   private readonly names = new Map<string, string>();
 
+  /** The last list of external files sent to this node was not empty. */
+  private filesSent = false;
+
   constructor(readonly nodeKey: string, readonly incremental: boolean) {}
 
   /** Records a change that the next message will carry, made at `seq`. */
@@ -37,7 +41,7 @@ export class NodePush {
 
   get hasPending(): boolean {
     const p = this.pending;
-    return p.full || p.pools || p.resources.size > 0 || p.snapshots.size > 0 || this.lastSent === undefined;
+    return p.full || p.pools || p.files || p.resources.size > 0 || p.snapshots.size > 0 || this.lastSent === undefined;
   }
 
   /** The message carrying everything pending, as version `seq`; undefined if the node is gone. */
@@ -50,10 +54,16 @@ export class NodePush {
       this.sent(seq);
       this.names.clear();
       for (const r of desired.resources) this.names.set(nameKey(r.name), r.name);
+      this.filesSent = (desired.extFiles?.length ?? 0) > 0;
       return { type: 'apply', seq, state: desired };
     }
     const update: DesiredStateUpdate = { base: this.lastSent };
     if (p.pools) update.storagePools = desiredStoragePools(state, this.nodeKey);
+    // Only while files exist or this node still has some: otherwise there is nothing to say.
+    if (p.files && (state.externalFiles.size > 0 || this.filesSent)) {
+      update.extFiles = desiredExtFiles(state, this.nodeKey);
+      this.filesSent = update.extFiles.length > 0;
+    }
     const resources: DesiredResource[] = [];
     const removed: string[] = [];
     for (const rd of p.resources) {

@@ -6,7 +6,7 @@ import type { Router } from 'express';
 import { rcEntry } from '../../model/apicallrc.js';
 import type { ControllerContext } from '../context.js';
 import { route } from '../http/handler.js';
-import { retainScheduled, shipScheduled } from './actions.js';
+import { retainScheduled, scheduleHistory, shipScheduled } from './actions.js';
 import { details, setSchedule } from './enable.js';
 import { BackupScheduler } from './scheduler.js';
 import { createSchedule, deleteSchedule, modifySchedule, scheduleView } from './service.js';
@@ -21,7 +21,7 @@ let current: BackupScheduler | undefined;
 export function registerScheduleRoutes(r: Router, ctx: ControllerContext): BackupScheduler {
   const { reporter, state } = ctx;
   current?.stop();
-  const scheduler = current = new BackupScheduler(ctx, { clock: ctx.clock, ship: (t, full) => shipScheduled(ctx, t, full), retain: (t, s) => retainScheduled(ctx, t, s) });
+  const scheduler = current = new BackupScheduler(ctx, { clock: ctx.clock, ship: (t, full) => shipScheduled(ctx, t, full), retain: (t, s) => retainScheduled(ctx, t, s), history: (remote) => scheduleHistory(ctx, remote) });
   scheduler.start(TICK_MS);
 
   r.get('/v1/schedules', route(reporter, SCHEDULE, 200, () => ({ json: { data: [...state.schedules.values()].sort((a, b) => a.name.localeCompare(b.name)).map(scheduleView) } })));

@@ -6,7 +6,9 @@
  * forever), SKIP waits for the next cron time. After a successful full backup the oldest full
  * backups (with what is based on them) beyond keep_remote are deleted from the remote, and local
  * `back_*` snapshots beyond keep_local. The clock and the shipping are injectable (tests).
- * State is in memory: after a controller restart each triple starts counting from then.
+ * When a triple is first seen (enabled, or after a controller restart) its last full and last
+ * backup are read from the remote, so a restart neither forgets a backup nor skips one that
+ * fell due while the controller was down (it catches up once). Retry counts are in memory.
  */
 import type * as api from '../../api/index.js';
 import type { Schedule } from '../../model/backup.js';
@@ -17,6 +19,9 @@ import { effectiveTriples, type Triple } from './enable.js';
 
 export interface ShipFn { (t: Triple, full: boolean): Promise<boolean> }
 export interface RetainFn { (t: Triple, s: Schedule): Promise<void> }
+/** The last backups of each resource definition on one remote (what the remote holds). */
+export interface History { lastFull?: number; lastRun?: number; lastInc?: boolean }
+export interface HistoryFn { (remote: string): Promise<Map<string, History>> }
 
 interface TripleState { since: number; lastFull?: number; lastRun?: number; lastInc?: boolean; running: boolean; failures: number; retry?: boolean; retryFull?: boolean }
 
@@ -24,7 +29,7 @@ export class BackupScheduler {
   private readonly states = new Map<string, TripleState>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly ctx: ControllerContext, private readonly deps: { clock: () => number; ship: ShipFn; retain?: RetainFn }) {}
+  constructor(private readonly ctx: ControllerContext, private readonly deps: { clock: () => number; ship: ShipFn; retain?: RetainFn; history?: HistoryFn }) {}
 
   start(everyMs: number): void { this.timer = setInterval(() => { void this.tick(); }, everyMs); this.timer.unref(); }
   stop(): void { if (this.timer) clearInterval(this.timer); }
@@ -43,13 +48,20 @@ export class BackupScheduler {
     const now = this.deps.clock();
     const live = new Set<string>();
     const started: Promise<void>[] = [];
-    for (const t of effectiveTriples(this.ctx.state)) {
-      const s = this.ctx.state.schedules.get(nameKey(t.schedule));
-      if (!s || !this.ctx.state.remotes.get(nameKey(t.remote))) continue;
+    const triples = effectiveTriples(this.ctx.state).filter((t) => this.ctx.state.schedules.get(nameKey(t.schedule)) && this.ctx.state.remotes.get(nameKey(t.remote)));
+    const histories = await this.historiesFor(triples.filter((t) => !this.states.has(this.key(t))));
+    for (const t of triples) {
+      const s = this.ctx.state.schedules.get(nameKey(t.schedule))!;
       const k = this.key(t);
       live.add(k);
       let st = this.states.get(k);
-      if (!st) { st = { since: now, running: false, failures: 0 }; this.states.set(k, st); continue; }
+      if (!st) {
+        const h = histories.get(nameKey(t.remote))?.get(nameKey(t.rsc));
+        st = { since: now, running: false, failures: 0, ...h };
+        this.states.set(k, st);
+        // Never backed up to this remote: counting starts now. Backed up before: due times follow from then.
+        if (h?.lastRun === undefined) continue;
+      }
       if (st.running) continue;
       const { nextFull, nextInc } = this.plan(t, s, st);
       let full: boolean | undefined;
@@ -61,6 +73,18 @@ export class BackupScheduler {
     }
     for (const k of this.states.keys()) if (!live.has(k)) this.states.delete(k);
     await Promise.all(started);
+  }
+
+  /** One read per remote; a remote that cannot be read counts as holding nothing (logged). */
+  private async historiesFor(fresh: Triple[]): Promise<Map<string, Map<string, History>>> {
+    const out = new Map<string, Map<string, History>>();
+    if (!this.deps.history) return out;
+    for (const remote of new Set(fresh.map((t) => t.remote))) {
+      try { out.set(nameKey(remote), await this.deps.history(remote)); } catch (e) {
+        this.ctx.log.warn({ err: (e as Error).message, remote }, 'cannot read the last backups of a scheduled remote; counting from now');
+      }
+    }
+    return out;
   }
 
   private async run(t: Triple, s: Schedule, st: TripleState, full: boolean, now: number): Promise<void> {

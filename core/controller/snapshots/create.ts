@@ -26,6 +26,8 @@ export interface SnapshotRequest {
   /** Extra RD props to set in the same transaction (the automatic snapshot counter). */
   rdProps?: Props;
   flags?: SnapshotFlag[];
+  /** Props of the new snapshot definition (a backup marks its snapshot while it uploads). */
+  props?: Props;
 }
 
 
@@ -67,7 +69,7 @@ function buildSnapshot(ctx: ControllerContext, req: SnapshotRequest, sequence: n
     return { nodeName: r.nodeName, storagePools: pools, layerStack: [...(r.layerStack.length ? r.layerStack : rd.layerStack)], createTimestamp: now, flags: [], props: { ...r.props }, uuid: randomUUID() };
   });
   return {
-    name: req.name, resourceName: rd.name, flags: [...(req.flags ?? [])], props: {}, sequence,
+    name: req.name, resourceName: rd.name, flags: [...(req.flags ?? [])], props: { ...req.props }, sequence,
     volumeDefinitions: vds.map((v) => ({ volumeNumber: v.volumeNumber, sizeKib: v.sizeKib, props: { ...v.props } })),
     nodes, take: true, uuid: randomUUID(),
   };

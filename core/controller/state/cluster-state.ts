@@ -4,6 +4,7 @@ import type {
 } from '../../model/types.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import type { Remote, Schedule } from '../../model/backup.js';
+import type { ExternalFile } from '../../model/ext-files.js';
 import type { RowChange, Store, TableName } from '../../store/store.js';
 import { CommitPipeline } from './commit-pipeline.js';
 import { checkPoolFolders } from './pool-folders.js';
@@ -52,6 +53,8 @@ export class ClusterState {
   readonly remotes = new Table<Remote>('remotes', this.scope);
   /** key: nameKey(schedule) */
   readonly schedules = new Table<Schedule>('schedules', this.scope);
+  /** key: the file's path (paths are case-sensitive) */
+  readonly externalFiles = new Table<ExternalFile>('external_files', this.scope);
 
   private readonly listeners: CommitListener[] = [];
   private readonly byName: Map<TableName, AnyTable>;
@@ -73,6 +76,7 @@ export class ClusterState {
       this.nodes, this.storagePoolDefinitions, this.storagePools, this.resourceGroups, this.volumeGroups,
       this.resourceDefinitions, this.resources, this.snapshots, this.nodeConnections, this.resourceConnections,
       this.keyValueStores, this.controllerProps, this.errorReports, this.secrets, this.remotes, this.schedules,
+      this.externalFiles,
     ] as AnyTable[];
   }
 

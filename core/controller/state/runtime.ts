@@ -12,6 +12,8 @@ export interface NodeRuntime {
   /** Sequence number of the last desired state pushed and the last one the satellite applied. */
   pushedSeq: number;
   appliedSeq: number;
+  /** External files the satellite could not write at its last list (path → why). */
+  extFileFailures?: Record<string, string>;
 }
 
 export type RuntimeListener = (table: 'runtime.resources' | 'runtime.pools', key: string, deleted: boolean) => void;

@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
+import { pipeline as streamPipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
 const MAGIC = Buffer.from('LTSBACK1');
@@ -123,7 +124,8 @@ export async function buildImage(image: string, size: number, objects: string[],
   const fh = await open(image, 'wx');
   try {
     await fh.truncate(size);
-    for (const o of objects) await applyStream(createReadStream(o).pipe(createGunzip()), fh, size);
+    // pipeline forwards a read error of the file into the stream applyStream consumes.
+    for (const o of objects) await applyStream(streamPipeline(createReadStream(o), createGunzip(), () => {}), fh, size);
     await fh.sync();
   } finally { await fh.close(); }
   return (await fileSha256(image, size)) === expectSha256;

@@ -9,7 +9,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { Readable } from 'node:stream';
+import { pipeline as streamPipeline, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { Logger } from 'pino';
@@ -28,25 +28,36 @@ function backupCapable(p: StorageProvider, pool: string): Required<Pick<StorageP
 }
 
 export class BackupJobs {
-  private readonly running = new Map<string, AbortController>();
+  private readonly running = new Map<string, { abort: AbortController; owner?: object }>();
 
   constructor(private readonly log: Logger, private readonly provider: (pool: string) => StorageProvider) {}
 
   abort(jobId: string): boolean {
     const c = this.running.get(jobId);
-    c?.abort();
+    c?.abort.abort();
     return !!c;
   }
 
-  /** Runs `fn` as job `jobId` (abortable by backup-abort). */
-  async run<T>(jobId: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  /**
+   * The controller link that asked for these jobs is gone: nobody is left to write the backup's
+   * metadata or take the result, so they stop now and leave nothing behind (the controller, or
+   * the next one, drops their snapshots).
+   */
+  abortOwnedBy(owner: object): number {
+    let n = 0;
+    for (const [id, j] of this.running) if (j.owner === owner) { j.abort.abort(); n++; this.log.warn({ jobId: id }, 'backup job aborted: its controller link closed'); }
+    return n;
+  }
+
+  /** Runs `fn` as job `jobId` (abortable by backup-abort, and when `owner`'s link closes). */
+  async run<T>(jobId: string, fn: (signal: AbortSignal) => Promise<T>, owner?: object): Promise<T> {
     if (this.running.has(jobId)) throw new ApiError('FAIL_IN_USE', `Backup job '${jobId}' is already running on this node.`, { correction: 'Wait for it or abort it.' });
     const c = new AbortController();
-    this.running.set(jobId, c);
+    this.running.set(jobId, { abort: c, ...(owner ? { owner } : {}) });
     try { return await fn(c.signal); } finally { this.running.delete(jobId); }
   }
 
-  upload(req: BackupUploadRequest): Promise<BackupUploadResult> {
+  upload(req: BackupUploadRequest, owner?: object): Promise<BackupUploadResult> {
     return this.run(req.jobId, async (signal) => {
       const client = s3Client(req.s3);
       const out: BackupUploadResult = { volumes: [], compression: 'gzip' };
@@ -58,7 +69,10 @@ export class BackupJobs {
           const base = req.baseSnapshot ? await p.snapshotFile(vol, req.baseSnapshot) : undefined;
           const stats: Partial<EncodeStats> = {};
           const tap = new Tap();
-          const body = Readable.from(encodeVolume(file, base, stats, signal)).pipe(createGzip({ level: 3 })).pipe(tap);
+          // pipeline, not pipe(): an error in any stage (an abort stops the encoder) must reach the
+          // upload as the body's error, not crash the satellite as an unhandled stream error.
+          const body = tap;
+          streamPipeline(Readable.from(encodeVolume(file, base, stats, signal)), createGzip({ level: 3 }), tap, () => {});
           const up = new Upload({ client, params: { Bucket: req.s3.bucket, Key: v.key, Body: body }, queueSize: 2, partSize: 8 * 1024 * 1024, leavePartsOnError: false });
           const onAbort = () => void up.abort().catch(() => undefined);
           signal.addEventListener('abort', onAbort);
@@ -76,11 +90,11 @@ export class BackupJobs {
         }
       } finally { client.destroy(); }
       return out;
-    });
+    }, owner);
   }
 
   /** Fetches and checks every object first; only a chain that is whole and correct is applied. */
-  download(req: BackupDownloadRequest): Promise<{ volumes: number[] }> {
+  download(req: BackupDownloadRequest, owner?: object): Promise<{ volumes: number[] }> {
     return this.run(req.jobId, async (signal) => {
       const client = s3Client(req.s3);
       const staged: string[] = [];
@@ -114,7 +128,7 @@ export class BackupJobs {
         client.destroy();
         for (const f of staged) await rm(f, { force: true });
       }
-    });
+    }, owner);
   }
 
   private async fetchChecked(client: ReturnType<typeof s3Client>, req: BackupDownloadRequest, o: { key: string; sha256: string }, file: string, signal: AbortSignal): Promise<void> {

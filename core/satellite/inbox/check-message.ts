@@ -15,6 +15,8 @@ import type {
   DesiredVolume, DevicePoolRequest,
 } from '../../model/satellite-protocol.js';
 import { checkVolumeSizeKib } from '../../model/sizes.js';
+import { QOS_KINDS } from '../../model/qos.js';
+import { checkAltSuffixes, checkExtFilePath, decodeContent, sha256Of } from '../../model/ext-files.js';
 import { PROVIDER_KINDS, type Props } from '../../model/types.js';
 import { checkFileDir, FILE_DIR_KEY } from '../../props/file-dir.js';
 import { MAX_KEY_LENGTH, MAX_VALUE_LENGTH } from '../../props/keys.js';
@@ -113,6 +115,12 @@ function checkVolume(v: unknown, path: string): DesiredVolume {
   checkProps(vol.props, `${path}.props`);
   optional(vol.minorNumber, (m) => int(m, `${path}.minorNumber`, 0, 1048575));
   optional(vol.luks, (l) => text(object(l, `${path}.luks`).key, `${path}.luks.key`, 4096));
+  optional(vol.qos, (q) => {
+    for (const [kind, limit] of Object.entries(object(q, `${path}.qos`))) {
+      if (!(QOS_KINDS as string[]).includes(kind)) fail(`${path}.qos`, `has an unknown limit '${printable(kind)}'`);
+      text(limit, `${path}.qos.${kind}`, 19, /^\d+$/);
+    }
+  });
   optional(vol.keepShared, (x) => bool(x, `${path}.keepShared`));
   return vol as unknown as DesiredVolume;
 }
@@ -195,6 +203,7 @@ export function checkDesiredNodeState(v: unknown, path = 'state'): DesiredNodeSt
   const resources = array(s.resources, `${path}.resources`).map((r, i) => checkDesiredResource(r, `${path}.resources[${i}]`));
   uniqueNames('resource', resources.map((r) => r.name), `${path}.resources`);
   optional(s.snapshots, (x) => array(x, `${path}.snapshots`).forEach((snap, i) => checkDesiredSnapshot(snap, `${path}.snapshots[${i}]`)));
+  optional(s.extFiles, (x) => checkExtFiles(x, `${path}.extFiles`));
   return s as unknown as DesiredNodeState;
 }
 
@@ -216,7 +225,23 @@ export function checkDesiredStateUpdate(v: unknown, path = 'update'): DesiredSta
     rule(`${path}.snapshots[${i}].resource`, () => checkName('resource', entry.resource));
     array(entry.snapshots, `${path}.snapshots[${i}].snapshots`).forEach((snap, j) => checkDesiredSnapshot(snap, `${path}.snapshots[${i}].snapshots[${j}]`));
   }));
+  optional(u.extFiles, (x) => checkExtFiles(x, `${path}.extFiles`));
   return u as unknown as DesiredStateUpdate;
+}
+
+/** External files: the same path and content rules as the controller's REST edge. */
+function checkExtFiles(v: unknown, path: string): void {
+  const seen = new Set<string>();
+  array(v, path, 4096).forEach((e, i) => {
+    const f = object(e, `${path}[${i}]`);
+    const p = rule(`${path}[${i}].path`, () => checkExtFilePath(f.path));
+    if (seen.has(p)) fail(`${path}[${i}].path`, `names '${p}' twice`);
+    seen.add(p);
+    const content = rule(`${path}[${i}].content`, () => decodeContent(f.content));
+    text(f.sha256, `${path}[${i}].sha256`, 64, /^[0-9a-f]{64}$/);
+    if (sha256Of(content) !== f.sha256) fail(`${path}[${i}].sha256`, 'does not match the content');
+    rule(`${path}[${i}].altSuffixes`, () => checkAltSuffixes(f.altSuffixes));
+  });
 }
 
 export function checkDevicePoolRequest(v: unknown, path = 'request'): DevicePoolRequest {
@@ -377,6 +402,15 @@ export function checkControllerMessage(v: unknown): ControllerMessage {
     case 'backup-send':
       int(m.reqId, 'message.reqId', 0, Number.MAX_SAFE_INTEGER);
       checkShipping(m.type, m.request);
+      break;
+    case 'ext-file-check':
+    case 'ext-file-status':
+      int(m.reqId, 'message.reqId', 0, Number.MAX_SAFE_INTEGER);
+      rule('message.path', () => checkExtFilePath(m.path));
+      if (m.type === 'ext-file-status') {
+        text(m.sha256, 'message.sha256', 64, /^[0-9a-f]{64}$/);
+        rule('message.altSuffixes', () => checkAltSuffixes(m.altSuffixes));
+      }
       break;
     default:
       fail('message.type', `is not a message this satellite knows: '${printable(m.type)}'`);

@@ -15,9 +15,11 @@ import { DesiredModel } from './desired-model.js';
 import { refreshAllocated } from './allocated.js';
 import { ReportTracker, type PendingReport } from './report-tracker.js';
 import type { SatelliteErrorReporter } from '../errors/error-reporter.js';
-import { applyResource, deviceHeldOpen, errorInfo, removeResource, secretsOf } from './resource-apply.js';
+import { inUseProbe } from './device-in-use.js';
+import { applyResource, errorInfo, removeResource, secretsOf } from './resource-apply.js';
 import { AppliedVersions, ResourceQueue } from './resource-queue.js';
 import { sweepOrphans } from './sweep.js';
+import { qosVolumes, type QosThrottler } from '../qos/throttler.js';
 
 export const DEFAULT_APPLY_CONCURRENCY = 4;
 
@@ -31,6 +33,8 @@ export interface ReconcilerDeps {
   errors?: SatelliteErrorReporter;
   /** Extra provider context (a benchmark's wait for device nodes that never appear). */
   providerContext?: Pick<ProviderContext, 'waitForDevice'>;
+  /** Sets the QoS limits of the volumes' backing devices (absent: limits are not applied). */
+  qos?: QosThrottler;
 }
 
 /**
@@ -40,7 +44,6 @@ export interface ReconcilerDeps {
  * walks every resource; an update walks only the resources it changed. Every walk is
  * idempotent: a crash between any two commands leaves a state the next walk completes.
  */
-export { deviceHeldOpen } from './resource-apply.js';
 
 export class Reconciler {
   private readonly model = new DesiredModel();
@@ -156,9 +159,10 @@ export class Reconciler {
    */
   private refreshInUse(): string[] {
     const changed: string[] = [];
+    const isInUse = inUseProbe();
     for (const [name, r] of this.results) {
       if (!r.ready || r.dryRun || r.drbdConnections !== undefined || this.queue.has(name)) continue;
-      const inUse = r.volumes.some((v) => v.devicePath !== undefined && deviceHeldOpen(v.devicePath));
+      const inUse = r.volumes.some((v) => v.devicePath !== undefined && isInUse(v.devicePath));
       if (inUse !== (r.inUse ?? false)) { this.results.set(name, { ...r, inUse }); changed.push(name); }
     }
     return changed;
@@ -172,6 +176,7 @@ export class Reconciler {
     try {
       if (!wanted) {
         try {
+          this.deps.qos?.clear(name);
           await removeResource(this.deps.layers, name, state);
           this.results.delete(name);
           this.model.removed(name);
@@ -191,6 +196,15 @@ export class Reconciler {
           // The inventory may be stale (a device detached behind our back): list again, retry once.
           failure = undefined;
           result = await applyResource(this.deps.layers, log, wanted, state, onFailure);
+        }
+        if (!result.error && this.deps.qos) {
+          try {
+            this.deps.qos.apply(name, qosVolumes(wanted, result));
+          } catch (e) {
+            log.error({ err: e, resource: name }, 'applying QoS limits failed');
+            failure = e;
+            result = { ...result, ready: false, error: errorInfo(e) };
+          }
         }
         // Only the failure that stands after the retry is reported.
         if (result.error && failure !== undefined) {

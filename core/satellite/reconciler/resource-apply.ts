@@ -1,10 +1,10 @@
-import { closeSync, constants as fsConstants, openSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { ApiError } from '../../model/errors.js';
 import type { DesiredNodeState, DesiredResource, ReportedResource, ReportedVolume } from '../../model/satellite-protocol.js';
 import type { LayerKind } from '../../model/types.js';
 import type { Layer, LayerVolume } from '../layers/layer.js';
 import type { LayerRegistry } from '../layers/registry.js';
+import { inUseProbe } from './device-in-use.js';
 
 /**
  * Walks one resource's layer stack: prepare and sizes top → bottom, devices bottom → top.
@@ -46,8 +46,9 @@ export async function applyResource(layersReg: LayerRegistry, log: Logger, resou
       top = result;
       if (result.dryRun) { dryRun = true; plan.push(...(result.plan ?? [])); }
     }
-    // DRBD knows whether it is Primary; for other top layers the device's exclusive holder says.
-    const inUse = top.inUse ?? (dryRun ? undefined : [...lower.values()].some((v) => v.devicePath !== undefined && deviceHeldOpen(v.devicePath)));
+    // DRBD knows whether it is Primary; for other top layers the mount table and sysfs say.
+    const isInUse = inUseProbe();
+    const inUse = top.inUse ?? (dryRun ? undefined : [...lower.values()].some((v) => v.devicePath !== undefined && isInUse(v.devicePath)));
     return {
       name: resource.name, ready: true, inUse, drbdConnections: top.drbdConnections, volumes: reportVolumes(resource, perLayer),
       ...(dryRun ? { dryRun, plan } : {}),
@@ -56,22 +57,6 @@ export async function applyResource(layersReg: LayerRegistry, log: Logger, resou
     log.error({ err: e, resource: resource.name }, 'applying resource failed');
     onFailure(e);
     return { name: resource.name, ready: false, volumes: [], error: errorInfo(e) };
-  }
-}
-
-/**
- * Whether a block device is held open exclusively (mounted, or opened with O_EXCL by a VM or
- * mkfs): opening it with O_EXCL then fails with EBUSY. A path that is gone reads as not in use.
- */
-export function deviceHeldOpen(path: string): boolean {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, fsConstants.O_RDONLY | fsConstants.O_EXCL | fsConstants.O_NONBLOCK);
-    return false;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EBUSY';
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { DesiredNodeState, DesiredSnapshot, ReportedResource, ReportedSnapshot } from '../../model/satellite-protocol.js';
 import type { CommandRunner } from '../../exec/index.js';
 import { parseVolumeName, volumeName, type StorageProvider } from '../providers/provider.js';
+import type { SatelliteErrorReporter } from '../errors/error-reporter.js';
 
 /** drbdadm argv to hold and release writes of a resource while its snapshot is taken on every node. */
 export const drbdSuspendArgv = {
@@ -12,6 +13,8 @@ export const drbdSuspendArgv = {
 export interface SnapshotApplyDeps {
   runner: CommandRunner;
   log: Logger;
+  /** Writes an error report for a failed snapshot step (one per distinct failure). */
+  errors?: SatelliteErrorReporter;
 }
 
 export interface SnapshotApplyScope {
@@ -46,7 +49,10 @@ export async function applySnapshots(
       try {
         await p.deleteSnapshot!(s.volume, s.snapshot);
         deps.log.info({ pool, volume: s.volume, snapshot: s.snapshot }, 'removed snapshot that is not desired');
-      } catch (e) { deps.log.error({ err: e, pool, volume: s.volume, snapshot: s.snapshot }, 'removing snapshot failed'); }
+      } catch (e) {
+        deps.log.error({ err: e, pool, volume: s.volume, snapshot: s.snapshot }, 'removing snapshot failed');
+        deps.errors?.report(e, { action: `remove snapshot ${s.snapshot} of volume ${s.volume}`, dedupeKey: `snapshot-remove:${pool}/${s.volume}/${s.snapshot}` });
+      }
     }
   }
 
@@ -82,9 +88,11 @@ async function applyOne(
     if (s.rollback) {
       for (const v of s.volumes) await provider(providers, v.storagePool).rollbackSnapshot!(volumeName(s.resource, v.volumeNumber), s.name);
     }
+    deps.errors?.clear(`snapshot:${s.resource}/${s.name}`);
     return { name: s.name, present: isPresent(), ...(plan.length ? { plan } : {}) };
   } catch (e) {
     deps.log.error({ err: e, resource: s.resource, snapshot: s.name }, 'snapshot operation failed');
+    deps.errors?.report(e, { action: s.rollback ? `roll back to snapshot ${s.name}` : `take snapshot ${s.name}`, resource: s.resource, dedupeKey: `snapshot:${s.resource}/${s.name}` });
     return { name: s.name, present: isPresent(), error: (e as Error).message, ...(plan.length ? { plan } : {}) };
   }
 }

@@ -9,6 +9,10 @@ import { child, list, parseXml, text, type XmlNode } from './xml.js';
 const local = new LocalRunner();
 
 async function show(cmd: 'onevm' | 'onedatastore', id: string, root: string): Promise<XmlNode> {
+  return (await showRaw(cmd, id, root)).node;
+}
+
+async function showRaw(cmd: 'onevm' | 'onedatastore', id: string, root: string): Promise<{ node: XmlNode; text: string }> {
   // oned's ids are non-negative integers: anything else is refused before a command runs.
   if (!/^\d{1,10}$/.test(id)) {
     const shown = id.replace(/[^\x20-\x7e]/g, '?').slice(0, 60);
@@ -22,7 +26,7 @@ async function show(cmd: 'onevm' | 'onedatastore', id: string, root: string): Pr
   }
   const node = child(await parseXml(out), root);
   if (!node) throw new DriverError(`'${cmd} show -x ${id}' did not return a ${root} document`);
-  return node;
+  return { node, text: out };
 }
 
 export const showDatastore = (id: string): Promise<XmlNode> => show('onedatastore', id, 'DATASTORE');
@@ -58,6 +62,12 @@ export function vmInfoFromXml(vm: XmlNode): VmInfo {
 
 export async function showVm(id: string): Promise<VmInfo> {
   return vmInfoFromXml(await show('onevm', id, 'VM'));
+}
+
+/** The VM and its XML document as oned printed it (a backup keeps it as vm.xml). */
+export async function showVmWithXml(id: string): Promise<{ vm: VmInfo; text: string }> {
+  const { node, text: out } = await showRaw('onevm', id, 'VM');
+  return { vm: vmInfoFromXml(node), text: out };
 }
 
 /** addon-linstor's naming: images keep their SOURCE, clones and volatile disks get VM-scoped names. */

@@ -1,19 +1,36 @@
 /**
- * tm context `context.sh file… host:dir/disk.i vmid dsid`: the context ISO is a small file on
- * the host, as with the ssh driver (addon-linstor 3 does the same): this hands over to
- * remotes/tm/ssh/context next to this driver.
+ * tm context `file… host:<location>/<ds id>/<vm id>/disk.<i> vmid dsid`: builds the context
+ * ISO on the front-end and copies it to the host as that disk file (what OpenNebula's ssh
+ * driver does; addon-linstor hands the action to that driver). Only a disk path inside the
+ * VM's own folder is written.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { DriverError } from '../lib/log.js';
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { diskIdOf, requireArg, vmHostPath } from '../lib/args.js';
+import { buildContextIso } from '../lib/context-iso.js';
+import { tmContext } from '../lib/context.js';
+import { DriverError, logInfo } from '../lib/log.js';
 import { runAction } from '../run.js';
 
-await runAction('tm', import.meta.url, async (argv) => {
-  if (argv.length < 4) throw new DriverError('tm context needs the context files then host:path, vm id and datastore id');
-  const remotes = process.env.ONE_LINSTOR_REMOTES ?? '/var/lib/one/remotes';
-  const ssh = join(remotes, 'tm', 'ssh', 'context');
-  if (!existsSync(ssh)) throw new DriverError(`${ssh} is missing`, 'install OpenNebula\'s ssh transfer driver (it ships with opennebula) or set ONE_LINSTOR_REMOTES');
-  const r = spawnSync(ssh, argv, { stdio: 'inherit' });
-  if (r.status !== 0) throw new DriverError(`${ssh} exited with ${r.status}`);
-});
+export async function context(argv: string[]): Promise<void> {
+  if (argv.length < 3) throw new DriverError('tm context needs the context files, then host:path, vm id and datastore id');
+  const vmId = requireArg(argv, argv.length - 2, 'vm id');
+  const dst = vmHostPath(argv[argv.length - 3], 'host:path of the context disk', vmId);
+  if (diskIdOf(dst.path) === undefined) throw new DriverError(`'${argv[argv.length - 3]}' does not end in /disk.<id>`);
+  const ctx = await tmContext(requireArg(argv, argv.length - 1, 'datastore id'));
+  const { iso, dir } = await buildContextIso(argv.slice(0, -3));
+  try {
+    const r = await ctx.hosts.runner(dst.host);
+    await r.run(['mkdir', '-p', dirname(dst.path)]);
+    // Upload beside the target, then rename: the VM never sees a half-written ISO.
+    await r.run(['rm', '-f', `${dst.path}.tmp`]);
+    await r.upload(iso, `${dst.path}.tmp`);
+    await r.run(['mv', '-f', `${dst.path}.tmp`, dst.path]);
+    logInfo(`context ISO (${argv.length - 3} file(s)) written to ${dst.host}:${dst.path}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    ctx.hosts.closeAll();
+  }
+}
+
+await runAction('tm', import.meta.url, context);

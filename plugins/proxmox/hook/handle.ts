@@ -6,7 +6,7 @@
  */
 import type { Logger } from 'pino';
 import { makeContext, nodeName } from '../context.js';
-import { linstorStorage } from '../linstor-storage.js';
+import { linstorNodeName, linstorStorage } from '../linstor-storage.js';
 import { HOOKS, errorText } from './dispatch.js';
 
 // parse_volname gets no storage config from PVE; it needs none.
@@ -22,7 +22,7 @@ export async function handleRequest(text: string, log?: Logger): Promise<HookAns
   try {
     const scfg = req.scfg ?? (NO_STORAGE_HOOKS.has(req.hook!) ? { resourcegroup: '-', shared: 1 } : {});
     const { storage, warnings } = linstorStorage(req.storeid ?? '', scfg);
-    const ctx = makeContext(storage, { node: nodeName(req.node), ...(log ? { log } : {}) });
+    const ctx = makeContext(storage, { node: linstorNodeName(nodeName(req.node), storage), ...(log ? { log } : {}) });
     for (const w of warnings) ctx.log.warn({ storeid: storage.storeid }, w);
     const result = await hook(ctx, req.args ?? {});
     return { code: 0, reply: { result: result ?? null, notices: ctx.notices } };

@@ -36,6 +36,8 @@ export async function allocImage(ctx: HookContext, a: { vmid: number | string; f
   let res: string;
   if (a.name) {
     const p = checkRequestedName(a.name);
+    // As PVE's vdisk_alloc: a name PVE chose always carries the VM's own id.
+    if (p.vmid !== vmid) throw new VolnameError(`illegal name '${a.name}' - should belong to VM ${vmid}`);
     pve = a.name;
     res = p.linstorName;
     // PVE on a node without the device thinks the cloud-init disk is gone; activate will attach it.

@@ -78,6 +78,16 @@ sub properties {
         apicrt => { description => "Path to the client certificate.", type => 'string' },
         apikey => { description => "Path to the client private key.",  type => 'string' },
         apica  => { description => "Path to the CA certificate.",      type => 'string' },
+        clusterlocktimeout => {
+            description => "Seconds PVE waits for the cluster-wide storage lock (taken around allocating and freeing disks) before giving up; PVE's own default applies when unset.",
+            type        => 'integer',
+            minimum     => 1,
+            maximum     => 3600,
+        },
+        searchdomain => {
+            description => "DNS domain appended to this PVE node's short name to get its LINSTOR node name (for LINSTOR nodes registered by FQDN).",
+            type        => 'string',
+        },
     };
 }
 
@@ -92,11 +102,24 @@ sub options {
         apicrt            => { optional => 1 },
         apikey            => { optional => 1 },
         apica             => { optional => 1 },
+        clusterlocktimeout => { optional => 1 },
+        searchdomain      => { optional => 1 },
         content           => { optional => 1 },
         shared            => { optional => 1 },
         disable           => { optional => 1 },
         nodes             => { optional => 1 },
     };
+}
+
+# PVE takes this lock (pmxcfs, cluster-wide for shared storage) around alloc_image and
+# free_image; a caller that names no timeout gets the storage's `clusterlocktimeout`.
+sub cluster_lock_storage {
+    my ( $class, $storeid, $shared, $timeout, $func, @param ) = @_;
+    if ( !defined($timeout) ) {
+        my $scfg = eval { PVE::Storage::storage_config( PVE::Storage::config(), $storeid ) };
+        $timeout = $scfg->{clusterlocktimeout} if $scfg && $scfg->{clusterlocktimeout};
+    }
+    return $class->SUPER::cluster_lock_storage( $storeid, $shared, $timeout, $func, @param );
 }
 
 # Runs the hook: request JSON on stdin, answer JSON on stdout, its stderr (logs) passes through.
