@@ -78,7 +78,7 @@ test.serial('`drbd-proxy options` and `compression` end up in the proxy section 
   const rd = uniq('pxo');
   await deploy(rd, [n1, n2]);
   t.is((await ls('drbd-proxy', 'enable', n1.name, n2.name, rd, '--port', '7890')).code, 0);
-  const opt = await ls('drbd-proxy', 'options', rd, '--memlimit', '256M', '--read-loops', '8');
+  const opt = await ls('drbd-proxy', 'options', rd, '--memlimit', '256M', '--read-loops', '8', '--ping-timeout', '150');
   t.is(opt.code, 0, opt.stdout + opt.stderr);
   const comp = await ls('drbd-proxy', 'compression', 'zstd', rd, '--level', '19');
   t.is(comp.code, 0, comp.stdout + comp.stderr);
@@ -86,6 +86,7 @@ test.serial('`drbd-proxy options` and `compression` end up in the proxy section 
   const up = await onNode(n1, ['drbdadm', '-c', `/var/lib/linstor.d/${rd}.res`, '-d', 'proxy-up', rd]);
   t.regex(up.stdout, /set\\ memlimit\\ \S+\\ 256M/);
   t.regex(up.stdout, /set\\ read-loops\\ \S+\\ 8/);
+  t.regex(up.stdout, /set\\ ping-timeout\\ \S+\\ 150/);
   t.regex(up.stdout, /set\\ plugin\\ \S+\\ 0\\ zstd\\ level\\ 19/);
   t.regex(up.stdout, /127\.0\.0\.2:7890/, 'the port given to enable');
   // Another compression replaces the previous one with its options.
