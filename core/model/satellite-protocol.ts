@@ -359,6 +359,8 @@ export interface BackupReceiveRequest {
   bindAddress: string;
   resource: string;
   snapshot: string;
+  /** Incremental: each stream is applied onto a copy of this local snapshot of the resource. */
+  baseSnapshot?: string;
   volumes: Array<{ volumeNumber: number; storagePool: string; sizeBytes: number }>;
 }
 
@@ -371,6 +373,8 @@ export interface BackupSendRequest {
   jobId: string;
   resource: string;
   snapshot: string;
+  /** Incremental: only what differs from this local snapshot (which the target holds too) is sent. */
+  baseSnapshot?: string;
   target: { address: string; port: number; token: string };
   volumes: Array<{ volumeNumber: number; storagePool: string }>;
 }

@@ -5,7 +5,10 @@
  */
 import test from 'ava';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readdirSync, readSync, writeSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, fsyncSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startController, type TestController } from '../helpers/controller.js';
 import { randomSuffix, startSatellite, type SatelliteProcess } from '../helpers/satellite.js';
 import { linstor } from '../cli/helpers.js';
@@ -52,7 +55,18 @@ function sha(dev: string, size: number): string {
   return h.digest('hex');
 }
 
-test.serial('`linstor backup ship` copies a resource to another cluster bit for bit; the source keeps no extra snapshot', async (t) => {
+const snapshots = async (c: Cluster, rd: string) => ((await call(c.ctl, 'GET', `/v1/resource-definitions/${rd}/snapshots`)).body as Array<{ name: string; props?: Record<string, string> }>);
+function write(dev: string, offset: number, bytes: number): void {
+  const fd = openSync(dev, 'r+');
+  try { writeSync(fd, randomBytes(bytes), 0, bytes, offset); fsyncSync(fd); } finally { closeSync(fd); }
+}
+/** Bytes the source satellite sent for its last shipment (its "volume shipped" log line). */
+const lastShippedBytes = (): number => {
+  const line = [...a.sat.logs].reverse().find((l) => l.includes('"volume shipped"'));
+  return line ? (JSON.parse(line) as { bytes: number }).bytes : NaN;
+};
+
+test.serial('`linstor backup ship` copies a resource to another cluster bit for bit; the next shipment to it is incremental and rolls the copy forward', async (t) => {
   const ls = (...x: string[]) => linstor(['--controllers', a.ctl.url, ...x]);
   let r = await ls('remote', 'create', 'linstor', 'other', b.ctl.url);
   t.is(r.code, 0, r.stdout + r.stderr);
@@ -62,29 +76,58 @@ test.serial('`linstor backup ship` copies a resource to another cluster bit for 
   await call(a.ctl, 'POST', `/v1/resource-definitions/${rd}/volume-definitions`, { volume_definition: { size_kib: size / 1024 } });
   await call(a.ctl, 'POST', `/v1/resource-definitions/${rd}/resources`, [{ resource: { node_name: a.node, props: { StorPoolName: 'thin' } }, layer_list: ['STORAGE'] }]);
   const dev = await device(a, rd);
-  const fd = openSync(dev, 'r+');
-  try { writeSync(fd, randomBytes(2 * MiB), 0, 2 * MiB, 3 * MiB); fsyncSync(fd); } finally { closeSync(fd); }
-  const want = sha(dev, size);
+  write(dev, 3 * MiB, 6 * MiB);
+  let want = sha(dev, size);
 
   r = await ls('backup', 'ship', 'other', rd, `${rd}-copy`);
   t.is(r.code, 0, r.stdout + r.stderr);
-  t.regex(r.stdout, /shipped from node/);
-  const copy = await device(b, `${rd}-copy`);
-  t.is(sha(copy, size), want, 'the target cluster holds the same bytes');
-  t.deepEqual((await call(a.ctl, 'GET', `/v1/resource-definitions/${rd}/snapshots`)).body, [], 'the shipping snapshot was removed on the source');
+  t.regex(r.stdout, /Full: snapshot .* shipped from node/);
+  const fullBytes = lastShippedBytes();
+  t.is(sha(await device(b, `${rd}-copy`), size), want, 'the target cluster holds the same bytes');
+  let src = await snapshots(a, rd);
+  t.is(src.length, 1, 'the source keeps the shipped snapshot as the base of the next shipment');
+  t.is(src[0]!.props?.['Backup/ShippedTo'], `OTHER:${rd.toUpperCase()}-COPY`);
   t.deepEqual(readdirSync(b.pool.dir).filter((f) => f.startsWith('.backup-')), [], 'nothing staged is left on the target');
 
-  // Into a name that exists there: refused by the target, nothing changes.
+  // Change 1 MiB and ship to the same target again: only the change travels.
+  write(dev, 12 * MiB, MiB);
+  want = sha(dev, size);
+  r = await ls('backup', 'ship', 'other', rd, `${rd}-copy`);
+  t.is(r.code, 0, r.stdout + r.stderr);
+  t.regex(r.stdout, new RegExp(`Incremental \\(on '${src[0]!.name}'\\): snapshot`));
+  t.true(lastShippedBytes() < fullBytes / 3, `incremental ${lastShippedBytes()} bytes vs full ${fullBytes}`);
+  await waitFor('the copy rolled forward', async () => sha(await device(b, `${rd}-copy`), size) === want, 30_000, 300);
+  src = await snapshots(a, rd);
+  t.is(src.length, 1, 'the older base was dropped on the source');
+  t.is((await snapshots(b, `${rd}-copy`)).length, 1, 'and on the target');
+
+  // A copy in use on the target (mounted) is not rolled forward under its user: refused before anything is sent.
+  const copyDev = await device(b, `${rd}-copy`);
+  const mnt = mkdtempSync(join(tmpdir(), 'ship-mnt-'));
+  t.teardown(() => { spawnSync('umount', ['-l', mnt]); rmSync(mnt, { recursive: true, force: true }); });
+  t.is(spawnSync('mkfs.ext4', ['-q', copyDev]).status, 0);
+  t.is(spawnSync('mount', [copyDev, mnt]).status, 0);
+  await waitFor('the copy reported in use', async () => (await call(b.ctl, 'GET', `/v1/view/resources?resources=${rd}-copy`)).body[0]?.state?.in_use === true, 30_000, 300);
   r = await ls('backup', 'ship', 'other', rd, `${rd}-copy`);
   t.not(r.code, 0);
-  t.regex(r.stdout + r.stderr, /The remote controller at .* refused: A resource definition with the name/);
+  t.regex(r.stdout + r.stderr, /Cannot ship incrementally into .*: it is in use on node/);
+  t.is((await snapshots(b, `${rd}-copy`)).length, 1, 'the target is unchanged');
+  t.deepEqual((await snapshots(a, rd)).map((x) => x.name), src.map((x) => x.name), 'the source keeps only its base');
+  t.is(spawnSync('umount', [mnt]).status, 0);
 
-  // An unreachable remote: a clear error, the source snapshot dropped again.
+  // Into a name that exists there but was not shipped from here: refused by the target, nothing changes.
+  t.is((await call(b.ctl, 'POST', '/v1/resource-definitions', { resource_definition: { name: `${rd}-taken` } })).status, 201);
+  r = await ls('backup', 'ship', 'other', rd, `${rd}-taken`);
+  t.not(r.code, 0);
+  t.regex(r.stdout + r.stderr, /The remote controller at .* refused: A resource definition with the name/);
+  t.deepEqual((await snapshots(a, rd)).map((x) => x.name), src.map((x) => x.name), 'the refused shipment left no snapshot behind');
+
+  // An unreachable remote: a clear error, the new snapshot dropped again, the base kept.
   t.is((await call(a.ctl, 'POST', '/v1/remotes/linstor', { remote_name: 'gone', url: 'http://127.0.0.1:1' })).status, 201);
   const g = await call(a.ctl, 'POST', '/v1/remotes/gone/backups/ship', { src_rsc_name: rd, dst_rsc_name: 'x1' });
   t.true(g.status >= 400);
   t.regex(JSON.stringify(g.body), /Cannot reach the remote LINSTOR controller at http:\/\/127\.0\.0\.1:1/);
-  t.deepEqual((await call(a.ctl, 'GET', `/v1/resource-definitions/${rd}/snapshots`)).body, []);
+  t.deepEqual((await snapshots(a, rd)).map((x) => x.name), src.map((x) => x.name));
 });
 
 test.serial('the receiving side refuses a wrong token and a stream whose SHA-256 differs from the sender\'s (test as the sender)', async (t) => {

@@ -91,17 +91,18 @@ qosTest('QoS limits from a resource group, volume group, definition and pool rea
   await c.nodes[0]!.restart();
   await seen({ readIops: '300' });
 
-  // The other levels: controller < node < ... < volume definition < resource < volume.
+  // The other levels, in linstor-server's order for these keys (SysFsHandler): controller < node
+  // < ... < resource < volume definition < volume — a volume definition outranks the resource.
   const vd = `/v1/resource-definitions/${rd}/volume-definitions/0`;
   const rsc = `/v1/resource-definitions/${rd}/resources/${node}`;
   const key = 'sys/fs/blkio_throttle_write_iops';
   await ok(c, 'POST', '/v1/controller/properties', { override_props: { [key]: '100' } });
   await seen({ readIops: '300', writeIops: '100' });
-  for (const [path, value, method] of [[`/v1/nodes/${node}`, '200', 'PUT'], [vd, '400', 'PUT'], [rsc, '500', 'PUT'], [`${rsc}/volumes/0`, '600', 'PUT']] as const) {
+  for (const [path, value, method] of [[`/v1/nodes/${node}`, '200', 'PUT'], [rsc, '400', 'PUT'], [vd, '500', 'PUT'], [`${rsc}/volumes/0`, '600', 'PUT']] as const) {
     await ok(c, method, path, { override_props: { [key]: value } });
     await seen({ readIops: '300', writeIops: value });
   }
-  for (const [path, value] of [[`${rsc}/volumes/0`, '500'], [rsc, '400'], [vd, '200'], [`/v1/nodes/${node}`, '100']] as const) {
+  for (const [path, value] of [[`${rsc}/volumes/0`, '500'], [vd, '400'], [rsc, '200'], [`/v1/nodes/${node}`, '100']] as const) {
     await ok(c, 'PUT', path, { delete_props: [key] });
     await seen({ readIops: '300', writeIops: value });
   }

@@ -14,11 +14,16 @@ import type { ControllerContext } from '../context.js';
 import { storagePoolKey } from '../lookup.js';
 import { snapshotTable, touchNodes } from '../snapshots/common.js';
 import { restoreResources } from '../snapshots/restore.js';
+import { finishIncremental } from '../shipping/incremental.js';
 
 const BACKUP = { obj: 'BACKUP' as const, op: 'CRT' as const };
 
 export interface ReceivedVolume { volumeNumber: number; storagePool: string; sizeKib: number }
-export interface Receiving { rdName: string; snapName: string; nodeName: string; sKey: string }
+export interface Receiving {
+  rdName: string; snapName: string; nodeName: string; sKey: string;
+  /** Received into an existing definition on top of this snapshot (an incremental shipment). */
+  base?: string;
+}
 
 /** The target node's pool for a volume (renamed), which must be FILE_THIN. */
 export function targetPool(ctx: ControllerContext, node: Node, pool: string): string {
@@ -63,7 +68,12 @@ export async function createReceiving(ctx: ControllerContext, o: { rdName: strin
 
 export async function dropReceiving(ctx: ControllerContext, r: Receiving): Promise<void> {
   const { state } = ctx;
-  await state.mutate((tx) => { tx.delete(snapshotTable(state), r.sKey); tx.delete(state.resourceDefinitions, nameKey(r.rdName)); touchNodes(ctx, tx, [r.nodeName]); }).catch(() => undefined);
+  await state.mutate((tx) => {
+    tx.delete(snapshotTable(state), r.sKey);
+    // An incremental shipment leaves the definition it was received into as it was.
+    if (r.base === undefined) tx.delete(state.resourceDefinitions, nameKey(r.rdName));
+    touchNodes(ctx, tx, [r.nodeName]);
+  }).catch(() => undefined);
 }
 
 /** The snapshot arrived whole: mark it, and restore the resource from it unless only downloading. */
@@ -71,6 +81,7 @@ export async function finishReceiving(ctx: ControllerContext, r: Receiving, down
   const { state } = ctx;
   await state.mutate((tx) => { const cur = snapshotTable(state).get(r.sKey); if (cur) tx.put(snapshotTable(state), r.sKey, { ...cur, flags: ['SUCCESSFUL'] }); touchNodes(ctx, tx, [r.nodeName]); });
   const rc = [rcEntry('CREATED', `${what} received into snapshot '${r.snapName}' of '${r.rdName}' on node '${r.nodeName}'.`, { ...BACKUP, objRefs: { RscDfn: r.rdName, Snapshot: r.snapName, Node: r.nodeName } })];
+  if (r.base !== undefined) return [...rc, ...await finishIncremental(ctx, r, downloadOnly)];
   if (downloadOnly) return [...rc, rcEntry('WARN_BACKUP_DL_ONLY', `Only downloaded: restore the resource with 'linstor snapshot resource restore --from-resource ${r.rdName} --from-snapshot ${r.snapName} --to-resource <name>'.`, BACKUP)];
   return [...rc, ...await restoreResources(ctx, r.rdName, r.snapName, { to_resource: r.rdName, nodes: [r.nodeName] })];
 }

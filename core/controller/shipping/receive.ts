@@ -14,6 +14,7 @@ import type { ControllerContext } from '../context.js';
 import { route } from '../http/handler.js';
 import { storagePoolKey } from '../lookup.js';
 import { createReceiving, dropReceiving, finishReceiving, getNode, targetPool, type Receiving } from '../backups/receiving.js';
+import { createIncomingSnapshot, incrementalTarget, SOURCE_CLUSTER, SOURCE_RESOURCE } from './incremental.js';
 
 const BACKUP = { obj: 'BACKUP' as const, op: 'CRT' as const };
 const pending = new WeakMap<object, Map<string, { rcv: Receiving; nodeKey: string }>>();
@@ -44,20 +45,32 @@ export function registerShippingReceiveRoutes(r: Router, ctx: ControllerContext)
     const rename = b.stor_pool_rename ? obj(b.stor_pool_rename, 'stor_pool_rename') as Record<string, string> : {};
     if (!Array.isArray(b.volumes) || !b.volumes.length) throw bad('volumes must be a non-empty list');
     const raw = b.volumes.map((x, i) => { const v = obj(x, `volumes[${i}]`); return { volumeNumber: int(v.vlm_nr, 'vlm_nr'), sizeKib: int(v.size_kib, 'size_kib'), sizeBytes: int(v.size_bytes, 'size_bytes'), pool: String(v.stor_pool ?? '') }; });
-    const poolFor = (p: string) => checkName('storage-pool', opt(b.dst_stor_pool) ?? rename[p] ?? p);
-    const node = pickNode(ctx, opt(b.dst_node_name), raw.map((v) => poolFor(v.pool)));
-    const vols = raw.map((v) => ({ ...v, storagePool: targetPool(ctx, node, poolFor(v.pool)) }));
+    const props = { [SOURCE_CLUSTER]: String(b.src_cluster_id ?? ''), [SOURCE_RESOURCE]: String(b.src_rsc_name ?? '') };
+    const baseName = opt(b.base_snap_name) ? checkName('snapshot', b.base_snap_name) : undefined;
+    const existing = ctx.state.resourceDefinitions.get(nameKey(rdName));
+    let rcv: Receiving;
+    let vols: Array<{ volumeNumber: number; storagePool: string; sizeBytes: number }>;
+    if (baseName && existing) {
+      // The sender has a base this target received before: only the changes come.
+      const base = incrementalTarget(ctx, existing, baseName, { cluster: props[SOURCE_CLUSTER], rsc: props[SOURCE_RESOURCE] }, raw);
+      vols = raw.map((v) => ({ volumeNumber: v.volumeNumber, sizeBytes: v.sizeBytes, storagePool: base.nodes[0]!.storagePools[String(v.volumeNumber)]! }));
+      rcv = await createIncomingSnapshot(ctx, existing, base, snapName, props);
+    } else {
+      const poolFor = (p: string) => checkName('storage-pool', opt(b.dst_stor_pool) ?? rename[p] ?? p);
+      const node = pickNode(ctx, opt(b.dst_node_name), raw.map((v) => poolFor(v.pool)));
+      vols = raw.map((v) => ({ ...v, storagePool: targetPool(ctx, node, poolFor(v.pool)) }));
+      const layers = Array.isArray(b.layer_stack) ? b.layer_stack.map(String) : ['STORAGE'];
+      rcv = await createReceiving(ctx, { rdName, group: opt(b.dst_rsc_grp), node, snapName, layerStack: layers, volumes: vols.map((v, i) => ({ ...v, sizeKib: raw[i]!.sizeKib })), props });
+    }
+    const node = getNode(ctx, rcv.nodeName);
     const nif = node.netInterfaces.find((n) => n.name === (opt(b.dst_net_if_name) ?? node.activeNetInterface)) ?? node.netInterfaces[0];
-    if (!nif) throw new ApiError('FAIL_NOT_FOUND_NET_IF', `Node '${node.name}' has no network interface to receive on.`, BACKUP);
-    const layers = Array.isArray(b.layer_stack) ? b.layer_stack.map(String) : ['STORAGE'];
-    const rcv = await createReceiving(ctx, { rdName, group: opt(b.dst_rsc_grp), node, snapName, layerStack: layers, volumes: vols,
-      props: { 'Backup/SourceCluster': String(b.src_cluster_id ?? ''), 'Backup/SourceResource': String(b.src_rsc_name ?? '') } });
+    if (!nif) { await dropReceiving(ctx, rcv); throw new ApiError('FAIL_NOT_FOUND_NET_IF', `Node '${node.name}' has no network interface to receive on.`, BACKUP); }
     const jobId = randomBytes(8).toString('hex');
     const token = randomBytes(24).toString('hex');
     try {
-      const { port } = await ctx.links.request<{ port: number }>(nameKey(node.name), { type: 'backup-receive', request: { jobId, token, bindAddress: nif.address, resource: rdName, snapshot: snapName, volumes: vols.map((v) => ({ volumeNumber: v.volumeNumber, storagePool: v.storagePool, sizeBytes: v.sizeBytes })) } });
+      const { port } = await ctx.links.request<{ port: number }>(nameKey(node.name), { type: 'backup-receive', request: { jobId, token, bindAddress: nif.address, resource: rcv.rdName, snapshot: snapName, ...(rcv.base ? { baseSnapshot: rcv.base } : {}), volumes: vols.map((v) => ({ volumeNumber: v.volumeNumber, storagePool: v.storagePool, sizeBytes: v.sizeBytes })) } });
       jobsOf(ctx).set(jobId, { rcv, nodeKey: nameKey(node.name) });
-      return { json: { job_id: jobId, address: nif.address, port, token, node_name: node.name } };
+      return { json: { job_id: jobId, address: nif.address, port, token, node_name: node.name, incremental: rcv.base !== undefined } };
     } catch (e) { await dropReceiving(ctx, rcv); throw e; }
   }));
 

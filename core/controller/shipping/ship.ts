@@ -2,8 +2,8 @@
  * `backup ship` to a LINSTOR remote (another cluster running this controller): a snapshot is
  * taken (or `src_snap_name` used), the remote controller prepares the target definition and a
  * listening satellite, this cluster's satellite streams each volume straight to it, and the
- * remote controller checks, applies and restores. The request answers when it is done. Full
- * shipments only (no incremental across clusters yet).
+ * remote controller checks, applies and restores. The request answers when it is done. The
+ * second and later shipments to the same target are incremental (shipping/incremental.ts).
  */
 import { randomBytes } from 'node:crypto';
 import type * as api from '../../api/index.js';
@@ -19,6 +19,7 @@ import { deleteSnapshot } from '../snapshots/delete-rollback.js';
 import { findSnapshot } from '../snapshots/common.js';
 import { isDisklessResource } from '../../model/resource-flags.js';
 import { backupId } from '../backups/naming.js';
+import { markShipped, SHIP_CREATED, shippedBase, shippedTo } from './incremental.js';
 
 const BACKUP = { obj: 'BACKUP' as const, op: 'CRT' as const };
 
@@ -60,22 +61,27 @@ export async function shipBackup(ctx: ControllerContext, remoteName: string, b: 
     }
   } else {
     snapName = b.dst_snap_name ? checkName('snapshot', b.dst_snap_name) : backupId(ctx.clock());
-    rc = await createSnapshots(ctx, [{ resourceName: rd.name, name: snapName, nodes: [node] }]);
+    rc = await createSnapshots(ctx, [{ resourceName: rd.name, name: snapName, nodes: [node], props: { [SHIP_CREATED]: 'true' } }]);
     if (!findSnapshot(ctx.state, rd.name, snapName)?.flags.includes('SUCCESSFUL')) return rc;
     ours = true;
   }
   const snap = findSnapshot(ctx.state, rd.name, snapName)!;
   const here = snap.nodes.find((n) => nameKey(n.nodeName) === nameKey(node))!;
   const volumes = snap.volumeDefinitions.map((v) => ({ volumeNumber: v.volumeNumber, sizeKib: v.sizeKib, storagePool: here.storagePools[String(v.volumeNumber)]! }));
+  const mark = shippedTo(remote.name, String(b.dst_rsc_name));
+  const base = shippedBase(ctx, rd.name, node, mark);
+  let shipped = false;
   try {
-    const target = await remoteCall<{ job_id: string; address: string; port: number; token: string; node_name: string }>(remote.url, '/v1/internal/shipping/receive', {
+    const target = await remoteCall<{ job_id: string; address: string; port: number; token: string; node_name: string; incremental?: boolean }>(remote.url, '/v1/internal/shipping/receive', {
       src_cluster_id: ctx.state.secrets.get('cluster/id'), src_rsc_name: rd.name, dst_rsc_name: b.dst_rsc_name, dst_node_name: b.dst_node_name, dst_net_if_name: b.dst_net_if_name,
       dst_stor_pool: b.dst_stor_pool, stor_pool_rename: b.stor_pool_rename, dst_rsc_grp: b.dst_rsc_grp, snap_name: snapName, layer_stack: here.layerStack,
       volumes: volumes.map((v) => ({ vlm_nr: v.volumeNumber, size_kib: v.sizeKib, size_bytes: v.sizeKib * 1024, stor_pool: v.storagePool })),
+      ...(base && nameKey(base.name) !== nameKey(snapName) ? { base_snap_name: base.name } : {}),
     });
+    const incremental = target.incremental === true && base !== undefined;
     let sent: BackupUploadResult;
     try {
-      sent = await ctx.links.request<BackupUploadResult>(nameKey(node), { type: 'backup-send', request: { jobId: randomBytes(8).toString('hex'), resource: rd.name, snapshot: snapName, target: { address: target.address, port: target.port, token: target.token }, volumes: volumes.map(({ volumeNumber, storagePool }) => ({ volumeNumber, storagePool })) } }, 24 * 3600_000);
+      sent = await ctx.links.request<BackupUploadResult>(nameKey(node), { type: 'backup-send', request: { jobId: randomBytes(8).toString('hex'), resource: rd.name, snapshot: snapName, ...(incremental ? { baseSnapshot: base.name } : {}), target: { address: target.address, port: target.port, token: target.token }, volumes: volumes.map(({ volumeNumber, storagePool }) => ({ volumeNumber, storagePool })) } }, 24 * 3600_000);
     } catch (e) {
       await remoteCall(remote.url, `/v1/internal/shipping/receive/${target.job_id}/abort`, {}).catch(() => undefined);
       throw e;
@@ -84,11 +90,13 @@ export async function shipBackup(ctx: ControllerContext, remoteName: string, b: 
       src_rsc_name: rd.name, download_only: b.download_only === true,
       volumes: sent.volumes.map((v) => ({ vlm_nr: v.volumeNumber, sha256: v.sha256, image_sha256: v.imageSha256 })),
     });
-    return [...rc, rcEntry('CREATED', `Snapshot '${snapName}' of '${rd.name}' shipped from node '${node}' to '${b.dst_rsc_name}' on node '${target.node_name}' of remote '${remote.name}'.`, { ...BACKUP, objRefs: { RscDfn: rd.name, Snapshot: snapName, Remote: remote.name } }),
+    shipped = true;
+    await markShipped(ctx, rd.name, snapName, mark);
+    return [...rc, rcEntry('CREATED', `${incremental ? `Incremental (on '${base.name}')` : 'Full'}: snapshot '${snapName}' of '${rd.name}' shipped from node '${node}' to '${b.dst_rsc_name}' on node '${target.node_name}' of remote '${remote.name}'.`, { ...BACKUP, objRefs: { RscDfn: rd.name, Snapshot: snapName, Remote: remote.name } }),
       // The remote's own return codes lose their 64-bit precision in JSON: their messages are kept.
       ...remoteRc.map((e) => rcEntry('CREATED', `${remote.name}: ${e.message ?? ''}`, { ...BACKUP, objRefs: { Remote: remote.name } }))];
   } finally {
-    // The shipped snapshot is no base for anything here (no incremental shipping yet).
-    if (ours) await deleteSnapshot(ctx, rd.name, snapName).catch(() => undefined);
+    // A snapshot that did not arrive is no base for anything.
+    if (ours && !shipped) await deleteSnapshot(ctx, rd.name, snapName).catch(() => undefined);
   }
 }

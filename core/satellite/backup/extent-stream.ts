@@ -119,14 +119,32 @@ export async function fileSha256(file: string, size: number): Promise<string> {
   } finally { await fh.close(); }
 }
 
-/** Applies gzip'd streams (full first, then incrementals) into a new file `image` of `size` bytes; true when its SHA-256 is `expectSha256`. */
-export async function buildImage(image: string, size: number, objects: string[], expectSha256: string): Promise<boolean> {
+/**
+ * Applies gzip'd streams (full first, then incrementals) into a new file `image` of `size` bytes,
+ * starting from a copy of `seed` when given (a shipped incremental's base snapshot); true when
+ * its SHA-256 is `expectSha256`.
+ */
+export async function buildImage(image: string, size: number, objects: string[], expectSha256: string, seed?: string): Promise<boolean> {
   const fh = await open(image, 'wx');
   try {
     await fh.truncate(size);
+    if (seed) await copySparse(seed, fh, size);
     // pipeline forwards a read error of the file into the stream applyStream consumes.
     for (const o of objects) await applyStream(streamPipeline(createReadStream(o), createGunzip(), () => {}), fh, size);
     await fh.sync();
   } finally { await fh.close(); }
   return (await fileSha256(image, size)) === expectSha256;
+}
+
+/** Copies the first `size` bytes of `from` into `to`, skipping all-zero chunks (they stay holes). */
+async function copySparse(from: string, to: FileHandle, size: number): Promise<void> {
+  const src = await open(from, 'r');
+  try {
+    const n = Math.min(size, (await src.stat()).size);
+    const buf = Buffer.alloc(CHUNK_BYTES);
+    for (let pos = 0; pos < n; pos += CHUNK_BYTES) {
+      const c = await readAt(src, buf, pos, Math.min(CHUNK_BYTES, n - pos));
+      if (!isZero(c)) await to.write(c, 0, c.length, pos);
+    }
+  } finally { await src.close(); }
 }

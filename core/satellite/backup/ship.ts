@@ -104,10 +104,11 @@ export class Shipping {
         const p = this.capable(v.storagePool);
         const image = await p.stagingFile(`${c.jobId}-image-${v.volumeNumber}`);
         images.push(image);
-        plan.push({ p, v, want, slot, image });
+        const seed = r.req.baseSnapshot ? await p.snapshotFile(volumeName(r.req.resource, v.volumeNumber), r.req.baseSnapshot) : undefined;
+        plan.push({ p, v, want, slot, image, seed });
       }
       for (const x of plan) {
-        if (!(await buildImage(x.image, x.v.sizeBytes, [x.slot.file], x.want.imageSha256))) throw new ApiError('FAIL_UNKNOWN_ERROR', `Shipped volume ${x.v.volumeNumber} does not match the sender's image checksum; nothing was restored.`, { correction: 'Ship again.' });
+        if (!(await buildImage(x.image, x.v.sizeBytes, [x.slot.file], x.want.imageSha256, x.seed))) throw new ApiError('FAIL_UNKNOWN_ERROR', `Shipped volume ${x.v.volumeNumber} does not match the sender's image checksum; nothing was restored.`, { correction: 'Ship again.' });
       }
       for (const x of plan) { await x.p.adoptSnapshotFile(x.image, volumeName(r.req.resource, x.v.volumeNumber), r.req.snapshot); images.splice(images.indexOf(x.image), 1); }
       return { volumes: plan.map((x) => x.v.volumeNumber) };
@@ -132,14 +133,16 @@ export class Shipping {
   async send(req: BackupSendRequest, signal: AbortSignal): Promise<BackupUploadResult> {
     const out: BackupUploadResult = { volumes: [], compression: 'gzip' };
     for (const v of req.volumes) {
-      const file = await this.capable(v.storagePool).snapshotFile(volumeName(req.resource, v.volumeNumber), req.snapshot);
+      const p = this.capable(v.storagePool);
+      const file = await p.snapshotFile(volumeName(req.resource, v.volumeNumber), req.snapshot);
+      const base = req.baseSnapshot ? await p.snapshotFile(volumeName(req.resource, v.volumeNumber), req.baseSnapshot) : undefined;
       const stats: Partial<EncodeStats> = {};
       const tap = new Tap();
       const sock = connect({ host: req.target.address, port: req.target.port });
       await new Promise<void>((res, rej) => { sock.once('connect', res); sock.once('error', rej); });
       sock.write(`${JSON.stringify({ token: req.target.token, volumeNumber: v.volumeNumber })}\n`);
       try {
-        await pipeline(Readable.from(encodeVolume(file, undefined, stats, signal)), createGzip({ level: 3 }), tap, sock, { signal });
+        await pipeline(Readable.from(encodeVolume(file, base, stats, signal)), createGzip({ level: 3 }), tap, sock, { signal });
       } catch (e) {
         sock.destroy();
         throw new ApiError('FAIL_UNKNOWN_ERROR', `Shipping volume ${v.volumeNumber} of '${req.resource}' to ${req.target.address}:${req.target.port} failed: ${(e as Error).message}`, { correction: 'Check that the target node is reachable, then ship again.' });

@@ -324,6 +324,7 @@ export function checkShipping(type: string, v: unknown, path = 'request'): void 
   }
   rule(`${path}.resource`, () => checkName('resource', r.resource));
   rule(`${path}.snapshot`, () => checkName('snapshot', r.snapshot));
+  optional(r.baseSnapshot, (b) => rule(`${path}.baseSnapshot`, () => checkName('snapshot', b)));
   if (type === 'backup-receive') {
     text(r.token, `${path}.token`, 128, TOKEN);
     text(r.bindAddress, `${path}.bindAddress`, 45, IPV4);
