@@ -29,7 +29,8 @@ export interface ControllerConfig {
   /** The controller's own keystore/truststore for SSL satellite links (`[netcom]`, as the satellite's). */
   netcom: TlsFileSettings & { sslProtocol?: string };
   encrypt: { passphrase?: string };
-  logging: { level: string };
+  /** `sosDirectory`: where `linstor sos-report create` leaves its archives (`[logging] sos_directory`). */
+  logging: { level: string; sosDirectory: string };
 }
 
 type Toml = Record<string, Record<string, unknown> | undefined>;
@@ -91,6 +92,9 @@ export function loadControllerConfig(configDirectory = '/etc/linstor'): Controll
     netcom: { ...netcomDefaults, ...netcom, ...(typeof s('netcom', 'ssl_protocol') === 'string' ? { sslProtocol: String(s('netcom', 'ssl_protocol')) } : {}) },
     encrypt: { passphrase: (s('encrypt', 'passphrase') as string | undefined) ?? process.env.MASTER_PASSPHRASE },
     // LINSTOR's guide writes levels in capitals (level = "DEBUG"); pino knows them in lower case.
-    logging: { level: String(s('logging', 'level') ?? process.env.LINSTOR_LOG_LEVEL ?? 'info').toLowerCase() },
+    logging: {
+      level: String(s('logging', 'level') ?? process.env.LINSTOR_LOG_LEVEL ?? 'info').toLowerCase(),
+      sosDirectory: String(s('logging', 'sos_directory') ?? '/var/log/linstor-controller'),
+    },
   };
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { SatelliteRequest } from '../model/satellite-protocol.js';
 import type { Store } from '../store/store.js';
+import type { LogRing } from '../sos/log-ring.js';
 import type { ControllerConfig } from './config.js';
 import type { ErrorReporter } from './errors/reporter.js';
 import type { ClusterState } from './state/cluster-state.js';
@@ -59,4 +60,6 @@ export interface ControllerContext {
    * satellites any more. Absent: always active (tests, the embedded store).
    */
   isActive?: () => boolean;
+  /** The controller's last log lines (SOS reports); absent when started without one (tests in-process). */
+  logRing?: LogRing;
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { pino } from 'pino';
+import { LogRing, loggerWithRing } from '../sos/log-ring.js';
 import { reloadLogLevelOnHup } from '../bin/log-level-reload.js';
 import { binArgs } from '../bin/options.js';
 import { loadControllerConfig } from './config.js';
@@ -25,9 +25,11 @@ if (restBind) {
 }
 if (values['log-level']) config.logging.level = (values['log-level'] as string).toLowerCase();
 
-const log = pino({ level: config.logging.level }).child({ component: 'controller' });
+const logRing = new LogRing();
+const log = loggerWithRing(config.logging.level, logRing).child({ component: 'controller' });
 reloadLogLevelOnHup(log, () => (values['log-level'] as string | undefined) ?? loadControllerConfig(String(values['config-directory'])).logging.level);
 const running = await startController(config, log, {
+  logRing,
   // Fenced: exit so the service manager (Restart=on-failure) starts this controller again as a standby.
   onLeaseLost: (reason) => {
     process.stderr.write(`linstor-controller: lost the lease on the shared database (${reason}); exiting\n`);

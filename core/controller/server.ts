@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import pino, { type Logger } from 'pino';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
+import type { LogRing } from '../sos/log-ring.js';
 import { createApp } from './app.js';
 import type { ControllerConfig } from './config.js';
 import type { ControllerContext, SatelliteLinks } from './context.js';
@@ -37,6 +38,8 @@ export interface RunningController {
 export interface StartOptions {
   /** Called when a held lease is lost: the controller stops serving and writing; main.ts exits. */
   onLeaseLost?: (reason: string) => void;
+  /** The log lines `log` writes, kept for SOS reports (main.ts). */
+  logRing?: LogRing;
 }
 
 /** The URL standbys and clients are given for this controller. */
@@ -71,7 +74,7 @@ export async function startController(config: ControllerConfig, log: Logger = pi
     const reporter = new ErrorReporter(state, nodeName, log);
     const c: ControllerContext = {
       state, runtime, log, reporter, nodeName, store, config, clock: Date.now,
-      links: undefined as unknown as SatelliteLinks, isActive: () => leadership.isActive(),
+      links: undefined as unknown as SatelliteLinks, isActive: () => leadership.isActive(), logRing: opts.logRing,
     };
     // LINSTOR's database starts with DfltRscGrp and the two default storage pool definitions.
     await ensureDefaultResourceGroup(state);

@@ -45,12 +45,18 @@ export const FEATURE_INCREMENTAL = 'incremental';
 export const FEATURE_ERROR_REPORTS = 'error-reports';
 /** The satellite answers `log-level` requests (its level changed live by the controller). */
 export const FEATURE_LOG_LEVEL = 'log-level';
+/** The satellite answers `sos-report` requests with its part of an SOS report. */
+export const FEATURE_SOS_REPORT = 'sos-report';
 
 export interface DesiredStoragePool {
   name: string;
   providerKind: ProviderKind;
   /** Effective props of the pool (StorDriver/StorPoolName, StorDriver/FileDir, ...). */
   props: Props;
+  /** Shared storage pool: the backing store is seen by other nodes too (their volumes are not orphans here). */
+  sharedSpace?: string;
+  /** Shared pool whose locking is done outside LINSTOR (cLVM ...): activate without lvmlockd's lock modes. */
+  externalLocking?: boolean;
 }
 
 export interface DesiredDrbdPeer {
@@ -67,6 +73,8 @@ export interface DesiredDrbdPeer {
   netInterfaces?: Record<string, string>;
   /** Peer resource flags (TIE_BREAKER, DELETE, ...). A DELETE peer is left out of the .res file. */
   flags?: string[];
+  /** The connection runs through DRBD Proxy on both hosts, on this port (the resource connection's). */
+  proxy?: { port: number };
 }
 
 export interface DesiredVolume {
@@ -81,6 +89,11 @@ export interface DesiredVolume {
   luks?: { key: string };
   /** QoS limits of its backing device, resolved over every level (core/model/qos.ts); absent: none. */
   qos?: VolumeQos;
+  /**
+   * Shared storage pool, resource being deleted: other nodes still use this volume, so it is
+   * only deactivated here, never destroyed.
+   */
+  keepShared?: boolean;
 }
 
 export interface DesiredResource {
@@ -327,10 +340,17 @@ export type SatelliteRequest =
   /** Answered with `{ allowed }`: may this node write the file (its allowed directories)? */
   | { type: 'ext-file-check'; reqId: number; path: string }
   /** Answered with ExtFileStatus: where the file is on disk and whether its content is `sha256`'s. */
-  | { type: 'ext-file-status'; reqId: number; path: string; sha256: string; altSuffixes?: string[] };
+  | { type: 'ext-file-status'; reqId: number; path: string; sha256: string; altSuffixes?: string[] }
+  | { type: 'sos-report'; reqId: number; request: SosPartRequest };
 
 /** The satellite's answer to `ext-file-status` (the REST API's ExtFileStatusResult). */
 export interface ExtFileStatus { actualPath?: string; contentMatch: boolean }
+
+/** A satellite's part of an SOS report: log lines since `since` (epoch ms; all kept when absent). */
+export interface SosPartRequest { since?: number }
+
+/** Files under the node's folder of the report (relative paths of plain segments), secrets removed. */
+export interface SosPart { files: Array<{ path: string; content: string }> }
 
 /** Shipping to another cluster: the target satellite listens for one job's volume streams. */
 export interface BackupReceiveRequest {

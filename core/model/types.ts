@@ -139,6 +139,18 @@ export interface KeyValueStore {
   props: Props;
 }
 
+/** Props (and DRBD Proxy) of one resource's connection between two nodes; keyed with the pair sorted. */
+export interface ResourceConnectionRow {
+  resource: string;
+  nodeA: string;
+  nodeB: string;
+  props: Props;
+  /** LOCAL_DRBD_PROXY: the connection goes through DRBD Proxy (`drbd-proxy enable`, or DrbdProxy/AutoEnable). */
+  flags?: string[];
+  /** The connection's own TCP port (DRBD Proxy's), on both nodes. */
+  port?: number;
+}
+
 export interface ErrorReport {
   id: string;
   nodeName: string;

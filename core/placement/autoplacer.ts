@@ -11,6 +11,7 @@ import { notEnoughNodes } from './explain.js';
 import { filterStoragePools } from './filter.js';
 import { selectReplicas, type Rated } from './selector.js';
 import { rateCandidates, readWeights } from './strategies.js';
+import { occupiedSpaces, onePerSharedSpace } from './shared-space.js';
 import type { DisklessChoice, PlacementCluster, PlacementNode, PlacementRequest, PlacementResult } from './types.js';
 import { DFLT_DISKLESS_STOR_POOL } from '../model/defaults.js';
 
@@ -98,7 +99,8 @@ export function autoplace(cluster: PlacementCluster, req: PlacementRequest): Pla
       filter, sizeKib, constraints, occupied: taken, resourceName: req.resourceName, ctrlProps: cluster.controllerProps,
     });
     rateCandidates(candidates, cluster.controllerProps, readWeights(cluster.controllerProps));
-    const rated: Rated[] = candidates;
+    const spaces = occupiedSpaces(cluster.storagePools, idx.replicasOf(nameKey(req.resourceName)).filter((r) => !r.deleting && r.kind === 'DISKFUL'));
+    const rated: Rated[] = onePerSharedSpace(candidates, spaces);
     const existingKinds = new Set(counted.map((e) => e.kind).filter((k): k is ProviderKind => k !== undefined));
     const pick = selectReplicas(rated, need, constraints, { allowMixing, existingKinds });
     if (!pick) {

@@ -42,6 +42,12 @@ export interface PlacementStoragePool {
   rscCount?: number;
   /** Sum of sys/fs/blkio_throttle_read+write of the volumes in this pool (MaxThroughput strategy). */
   usedThroughput?: number;
+  /**
+   * Shared storage pool (`--shared-space`): pools of several nodes on one backing store (an LVM
+   * volume group under lvmlockd) form one free-space manager: one replica per shared space,
+   * and `reservedKib` counts the volumes of all of them.
+   */
+  sharedSpace?: string;
 }
 
 export type PlacementResourceKind = 'DISKFUL' | 'DISKLESS' | 'TIE_BREAKER';

@@ -1,5 +1,6 @@
 import { ApiError } from '../model/errors.js';
 import { checkDrbdOption } from '../model/drbd-options.js';
+import { checkCompressionType, checkProxyOption, isProxyKey, KEY_PROXY_AUTO_ENABLE, KEY_PROXY_COMPRESSION_TYPE } from '../model/drbd-proxy-options.js';
 import { printable } from '../model/names.js';
 import { checkFileDir, FILE_DIR_KEY } from './file-dir.js';
 import { checkQosValue, isQosKey } from '../model/qos.js';
@@ -31,7 +32,16 @@ export const MAX_VALUE_LENGTH = 16384;
 
 /** Extra per-namespace value checks (e.g. DRBD options) register here. */
 const valueCheckers: Array<(key: string, value: string) => void> = [
-  (key, value) => { if (key.startsWith('DrbdOptions/')) checkDrbdOption(key, value); },
+  (key, value) => {
+    if (isProxyKey(key)) checkProxyOption(key, value);
+    else if (key.startsWith('DrbdOptions/')) checkDrbdOption(key, value);
+  },
+  (key, value) => {
+    if (key === KEY_PROXY_COMPRESSION_TYPE) checkCompressionType(value);
+    if (key === KEY_PROXY_AUTO_ENABLE && !/^(true|false)$/i.test(value.trim())) {
+      throw new ApiError('FAIL_INVLD_PROP', `The value '${printable(value)}' of '${key}' is not true or false.`, { correction: 'Give true or false.' });
+    }
+  },
   (key, value) => { if (key === FILE_DIR_KEY) checkFileDir(value, key); },
   (key, value) => { if (isQosKey(key)) checkQosValue(key, value); },
   (key, value) => {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { FEATURE_ERROR_REPORTS, FEATURE_INCREMENTAL, FEATURE_LOG_LEVEL, PROTOCOL_VERSION, type SatelliteHello } from '../model/satellite-protocol.js';
+import { FEATURE_ERROR_REPORTS, FEATURE_INCREMENTAL, FEATURE_LOG_LEVEL, FEATURE_SOS_REPORT, PROTOCOL_VERSION, type SatelliteHello } from '../model/satellite-protocol.js';
 import { LAYER_KINDS, type LayerKind, type ProviderKind } from '../model/types.js';
 import type { CommandRunner } from '../exec/index.js';
 import type { LayerRegistry } from './layers/registry.js';
@@ -38,5 +38,5 @@ export async function probeCapabilities(runner: CommandRunner, layers: LayerRegi
 }
 
 export function helloMessage(caps: Capabilities, nodeName: string): SatelliteHello {
-  return { type: 'hello', version: PROTOCOL_VERSION, nodeName, ...caps, features: [FEATURE_INCREMENTAL, FEATURE_ERROR_REPORTS, FEATURE_LOG_LEVEL] };
+  return { type: 'hello', version: PROTOCOL_VERSION, nodeName, ...caps, features: [FEATURE_INCREMENTAL, FEATURE_ERROR_REPORTS, FEATURE_LOG_LEVEL, FEATURE_SOS_REPORT] };
 }

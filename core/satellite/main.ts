@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { join } from 'node:path';
-import { pino } from 'pino';
+import { LogRing, loggerWithRing } from '../sos/log-ring.js';
 import { reloadLogLevelOnHup } from '../bin/log-level-reload.js';
 import { probeCapabilities } from './capabilities.js';
 import { loadConfig, SatelliteUsageError } from './config.js';
@@ -27,7 +27,8 @@ async function main(): Promise<void> {
   }
   const paired = pairing.get(); // fails loudly on a damaged file, before anything listens
   const tls = config.netcomType === 'ssl' ? sslMaterial(config) : undefined;
-  const log = pino({ level: config.logLevel, base: { component: 'satellite', node: config.nodeName, pid: process.pid } });
+  const logRing = new LogRing();
+  const log = loggerWithRing(config.logLevel, logRing, { component: 'satellite', node: config.nodeName, pid: process.pid });
   reloadLogLevelOnHup(log, () => loadConfig(process.argv.slice(2)).logLevel);
   const runner = new LocalRunner(log.child({ module: 'exec' }));
   const layers = new LayerRegistry();
@@ -50,7 +51,10 @@ async function main(): Promise<void> {
     void notify('READY=1', `STATUS=Applied the controller's desired state (seq ${seq})`);
   };
   const extFiles = new ExtFiles(new AllowedDirs(config.extFileDirs), config.stateDirectory, log.child({ module: 'ext-files' }), errors);
-  server = new SatelliteServer({ log, runner, reconciler, capabilities, nodeName: config.nodeName, reportIntervalMs: config.reportIntervalMs, pairing, tls, onApplied, errors, extFiles });
+  server = new SatelliteServer({
+    log, runner, reconciler, capabilities, nodeName: config.nodeName, reportIntervalMs: config.reportIntervalMs, pairing, tls, onApplied, errors, extFiles,
+    logRing, configDirectory: config.configDirectory,
+  });
   const { port, address } = await server.listen(config.port, config.bindAddress);
   log.info({ port, address, netcom: config.netcomType, pairedWith: paired?.clusterId ?? null }, `linstor-satellite listening on ${address}:${port}`);
   if (!ready) void notify(`STATUS=Listening on ${address}:${port}; waiting for the controller's desired state`);

@@ -14,6 +14,8 @@ import type { SatelliteErrorReporter } from './errors/error-reporter.js';
 import type { Reconciler } from './reconciler/reconciler.js';
 import { BackupJobs } from './backup/jobs.js';
 import { Shipping } from './backup/ship.js';
+import { collectSatelliteSos } from './sos/collect.js';
+import type { LogRing } from '../sos/log-ring.js';
 import type { ExtFiles } from './ext-files/ext-files.js';
 import type { DesiredExtFile } from '../model/ext-files.js';
 
@@ -31,6 +33,9 @@ export interface SatelliteServerDeps {
   onApplied?: (seq: number) => void;
   /** Error reports go to every authenticated controller; the unacknowledged ones again on connect. */
   errors?: SatelliteErrorReporter;
+  /** The last log lines (for SOS reports) and where linstor_satellite.toml is. */
+  logRing?: LogRing;
+  configDirectory?: string;
   /** External files (absent: lists of files are ignored, check answers not allowed). */
   extFiles?: ExtFiles;
 }
@@ -252,6 +257,12 @@ export class SatelliteServer {
         return;
       case 'backup-receive-commit':
         this.answer(socket, msg.reqId, () => this.shipping.commit(msg.request));
+        return;
+      case 'sos-report':
+        this.answer(socket, msg.reqId, () => collectSatelliteSos({
+          runner: this.deps.runner, ring: this.deps.logRing, configDirectory: this.deps.configDirectory, nodeName: this.nodeName,
+          knownSecrets: () => this.deps.reconciler.knownSecrets(), capabilities: this.deps.capabilities,
+        }, msg.request));
         return;
       case 'backup-send':
         this.answer(socket, msg.reqId, () => this.backups.run(msg.request.jobId, (signal) => this.shipping.send(msg.request, signal), socket));

@@ -88,7 +88,7 @@ test('`node set-log-level` on a node whose satellite is offline says so (exit 10
 });
 
 test('families this controller does not implement answer "not supported" clearly, exit 10, no stack trace', async (t) => {
-  for (const args of [['exos', 'list'], ['sos-report', 'create'], ['drbd-proxy', 'enable', 'fam-n1', 'fam-n2', 'famr1']]) {
+  for (const args of [['exos', 'list']]) {
     const r = await ls(...args);
     t.is(r.code, 10, args.join(' '));
     t.regex(r.stderr, / is not supported by this controller \(HTTP 404\)\. The controller does not implement this feature yet\./, args.join(' '));

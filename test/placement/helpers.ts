@@ -11,6 +11,8 @@ export interface PoolSpec {
   totalGiB?: number;
   props?: Props;
   reservedGiB?: number;
+  /** `--shared-space`: pools of one space are one free-space manager. */
+  sharedSpace?: string;
 }
 
 export interface NodeSpec {
@@ -35,6 +37,7 @@ export function cluster(nodes: NodeSpec[], resources: PlacementResource[] = [], 
         totalKib: (p.totalGiB ?? Math.max(100, p.freeGiB ?? 100)) * GiB,
         props: p.props ?? {},
         reservedKib: (p.reservedGiB ?? 0) * GiB,
+        ...(p.sharedSpace ? { sharedSpace: p.sharedSpace } : {}),
       });
     }
     storagePools.push({ name: 'DfltDisklessStorPool', nodeName: n.name, providerKind: 'DISKLESS', props: {}, reservedKib: 0 });

@@ -11,11 +11,13 @@ const connArgs: ArgSpec[] = [
 ];
 const proxyPath = (p: Parsed, action = ''): string => `/v1/resource-definitions/${seg(str(p, 'resource_name'))}/drbd-proxy${action}`;
 
-/** DRBD Proxy's own options (drbd-proxy.conf), stored as DrbdOptions/Proxy/<name>. */
+/** DRBD Proxy's own options (the .res file's proxy section), stored as DrbdOptions/Proxy/<name>. */
 const PROXY_OPTIONS: Array<[string, string]> = [
   ['memlimit', 'Memory limit of the proxy buffer (bytes, K/M/G suffix allowed)'],
   ['read-loops', 'Number of read loops per connection'],
-  ['compression-buffer-size', 'Size of the compression buffer'],
+  ['sndbuf-size', 'Size of the TCP send buffer (bytes)'],
+  ['rcvbuf-size', 'Size of the TCP receive buffer (bytes)'],
+  ['ping-timeout', 'Time the proxy waits for an answer to a ping (1/10 seconds)'],
 ];
 const COMPRESSION_OPTIONS: Record<string, Array<[string, string]>> = {
   zlib: [['level', 'ZLIB compression level (1-9)']],

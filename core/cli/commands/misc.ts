@@ -28,7 +28,7 @@ async function download(ctx: Ctx, p: Parsed): Promise<number> {
   const name = disp ? disp[1]!.replace(/.*\//, '') : 'linstor.out';
   const target = (p.pos.path as string | undefined) ? join(String(p.pos.path), name) : name;
   writeFileSync(target, r.body);
-  return showReplies(ctx, [{ ret_code: 0, message: `File saved to: ${target}`, obj_refs: { path: target } }]);
+  return showReplies(ctx, [{ ret_code: 0n, message: `File saved to: ${target}`, obj_refs: { path: target } }]);
 }
 
 export const sosReportCommand: CmdSpec = {

@@ -86,3 +86,14 @@ export function nameFilter(names: string[]): (name: string) => boolean {
   const set = new Set(names.map((n) => n.toUpperCase()));
   return (name) => set.has(name.toUpperCase());
 }
+
+/** `since`/`to` as epoch milliseconds (LINSTOR's query parameters). */
+export function msParam(req: Request, name: string): number | undefined {
+  const v = (req.query as Record<string, unknown>)[name];
+  if (v === undefined || v === '') return undefined;
+  const n = Number(Array.isArray(v) ? v[0] : v);
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new ApiError('FAIL_INVLD_TIME_PARAM', `Query parameter '${name}' must be a time in milliseconds since the epoch.`, { correction: `Use e.g. ?${name}=${Date.now()}` });
+  }
+  return n;
+}

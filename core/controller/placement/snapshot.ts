@@ -9,6 +9,7 @@
  * list is built only when asked for (do-not-place-with filters).
  */
 import { nameKey } from '../../model/names.js';
+import { sharedSpaceOf } from '../../model/shared-space.js';
 import type { PlacementCluster, PlacementNode, PlacementResource, PlacementStoragePool } from '../../placement/index.js';
 import type { ControllerContext } from '../context.js';
 import { placementIndex } from './placement-index.js';
@@ -41,7 +42,14 @@ export function placementSnapshot(ctx: ControllerContext): PlacementCluster {
   const index = placementIndex(state);
   return index.view((part) => {
     const storagePools: PlacementStoragePool[] = [];
+    // A shared space's volumes are promised once, whichever of its pools they were placed in.
+    const sharedReserved = new Map<string, number>();
     for (const [key, sp] of state.storagePools.entries()) {
+      const space = sharedSpaceOf(sp);
+      if (space) sharedReserved.set(space, (sharedReserved.get(space) ?? 0) + (index.reserved.get(key) ?? 0));
+    }
+    for (const [key, sp] of state.storagePools.entries()) {
+      const space = sharedSpaceOf(sp);
       const rep = runtime.pools.get(key);
       storagePools.push({
         name: sp.name,
@@ -50,7 +58,8 @@ export function placementSnapshot(ctx: ControllerContext): PlacementCluster {
         props: sp.props,
         definitionProps: state.storagePoolDefinitions.get(nameKey(sp.name))?.props,
         // What the placed volumes already promise, and how many live resources use the pool.
-        reservedKib: index.reserved.get(key) ?? 0,
+        reservedKib: space ? sharedReserved.get(space)! : index.reserved.get(key) ?? 0,
+        ...(space ? { sharedSpace: space } : {}),
         rscCount: index.live.get(key) ?? 0,
         ...(rep && !rep.error ? { freeKib: rep.freeCapacityKib, totalKib: rep.totalCapacityKib } : {}),
       });

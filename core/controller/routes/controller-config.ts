@@ -3,6 +3,7 @@
  * live, as `linstor controller set-log-level` does) and `GET /v1/space-report`
  * (`linstor space-reporting query`).
  */
+import { sharedSpaceOf } from '../../model/shared-space.js';
 import { createHash } from 'node:crypto';
 import type { Request, Router } from 'express';
 import type * as api from '../../api/index.js';
@@ -33,10 +34,14 @@ function spaceReport(ctx: ControllerContext, now: Date): string {
   let allocated = 0;
   const pools = [...ctx.state.storagePools.values()].filter((p) => p.providerKind !== 'DISKLESS')
     .sort((a, b) => a.nodeName.localeCompare(b.nodeName) || a.name.localeCompare(b.name));
+  // The pools of one shared space report one backing store: it is counted once.
+  const counted = new Set<string>();
   for (const p of pools) {
     const rep = ctx.runtime.pools.get(`${nameKey(p.nodeName)}/${nameKey(p.name)}`);
     const used = rep ? Math.max(0, rep.totalCapacityKib - rep.freeCapacityKib) : undefined;
-    if (used !== undefined) allocated += used;
+    const space = sharedSpaceOf(p);
+    if (used !== undefined && !(space !== undefined && counted.has(space))) allocated += used;
+    if (used !== undefined && space !== undefined) counted.add(space);
     rows.push([p.nodeName, p.name, p.providerKind, rep?.totalCapacityKib ?? 'unknown', rep?.freeCapacityKib ?? 'unknown', used ?? 'unknown'].join('\t'));
   }
   const body = [
@@ -46,7 +51,7 @@ function spaceReport(ctx: ControllerContext, now: Date): string {
     ['Node', 'StoragePool', 'Provider', 'TotalKiB', 'FreeKiB', 'AllocatedKiB'].join('\t'),
     ...rows,
     '',
-    `Total allocated capacity: ${allocated} KiB in ${pools.length} storage pool(s)`,
+    `Total allocated capacity: ${allocated} KiB in ${pools.length} storage pool(s)${counted.size ? ` (${counted.size} shared space(s) counted once)` : ''}`,
   ].join('\n');
   return `${body}\nSHA-256: ${createHash('sha256').update(body).digest('hex')}\n`;
 }

@@ -9,6 +9,7 @@ import { exportDocument, writeExport } from '../../store/export.js';
 import { SqliteStore } from '../../store/sqlite.js';
 import { CONTROLLER_VERSION } from '../errors/reporter.js';
 import { PROPS_INFO, PROPS_INFO_ALIASES, propsInfo } from '../services/props-info.js';
+import { drbdProxyPropsInfo } from '../drbd-proxy/props-info.js';
 
 const CTRL = 'CTRL_CONF' as const;
 
@@ -84,5 +85,5 @@ export function registerControllerRoutes(r: Router, ctx: ControllerContext): voi
   r.get('/v1/resource-definitions/:resource/resources/properties/info', info('RESOURCE'));
   r.get('/v1/resource-definitions/:resource/resources/:node/volumes/properties/info', info('VOLUME'));
   r.get('/v1/resource-definitions/:resource/resource-connections/properties/info', info('RSC_CONN'));
-  r.get('/v1/resource-definitions/:resource/drbd-proxy/properties/info', info('DRBD_PROXY'));
+  r.get('/v1/resource-definitions/:resource/drbd-proxy/properties/info', route(reporter, { obj: CTRL }, 200, () => ({ json: drbdProxyPropsInfo() })));
 }

@@ -5,23 +5,12 @@ import { printable } from '../../model/names.js';
 import type { ErrorReport } from '../../model/types.js';
 import type { ControllerContext } from '../context.js';
 import { route, type RouteMeta } from '../http/handler.js';
-import { boolParam, listParam, nameFilter, page } from '../http/query.js';
+import { boolParam, listParam, msParam, nameFilter, page } from '../http/query.js';
 import { errorReportView } from '../views/error-reports.js';
 import { adapterReport, storeAdapterReport } from '../errors/adapter-reports.js';
 
 // Error reports have no object mask in LINSTOR's return codes.
 const NO_OBJ = {} as unknown as RouteMeta;
-
-/** `since`/`to` as epoch milliseconds (LINSTOR's query parameters). */
-function msParam(req: Request, name: string): number | undefined {
-  const v = (req.query as Record<string, unknown>)[name];
-  if (v === undefined || v === '') return undefined;
-  const n = Number(Array.isArray(v) ? v[0] : v);
-  if (!Number.isSafeInteger(n) || n < 0) {
-    throw new ApiError('FAIL_INVLD_TIME_PARAM', `Query parameter '${name}' must be a time in milliseconds since the epoch.`, { correction: `Use e.g. ?${name}=${Date.now()}` });
-  }
-  return n;
-}
 
 function byTime(a: ErrorReport, b: ErrorReport): number { return a.time - b.time || a.id.localeCompare(b.id); }
 

@@ -19,6 +19,8 @@ import { registerResourceDefinitionRoutes } from './resource-definitions.js';
 import { registerResourceGroupRoutes } from './resource-groups.js';
 import { registerResourceRoutes } from './resources.js';
 import { registerSnapshotRoutes } from './snapshots.js';
+import { registerSosReportRoutes } from '../sos/routes.js';
+import { registerDrbdProxyRoutes } from '../drbd-proxy/routes.js';
 import { registerStoragePoolRoutes } from './storage-pools.js';
 import { registerViewRoutes } from './view.js';
 import { registerVolumeDefinitionRoutes } from './volume-definitions.js';
@@ -35,6 +37,7 @@ export function registerRoutes(r: Router, ctx: ControllerContext): void {
   registerVolumeDefinitionRoutes(r, ctx);
   registerResourceRoutes(r, ctx);
   registerConnectionRoutes(r, ctx);
+  registerDrbdProxyRoutes(r, ctx);
   registerSnapshotRoutes(r, ctx);
   registerResourceDefinitionRoutes(r, ctx);
   registerViewRoutes(r, ctx);
@@ -45,5 +48,6 @@ export function registerRoutes(r: Router, ctx: ControllerContext): void {
   registerRemoteRoutes(r, ctx, (remote) => enabledAnywhere(ctx.state, remote));
   registerScheduleRoutes(r, ctx);
   registerBackupRoutes(r, ctx);
+  registerSosReportRoutes(r, ctx);
   registerExtFileRoutes(r, ctx);
 }

@@ -2,7 +2,9 @@ import type {
   DesiredDrbdPeer, DesiredNodeState, DesiredResource, DesiredStoragePool, DesiredVolume,
 } from '../../model/satellite-protocol.js';
 import { nameKey } from '../../model/names.js';
-import type { LayerKind, Node, Resource, ResourceDefinition, ResourceGroup } from '../../model/types.js';
+import type { LayerKind, Node, Resource, ResourceConnectionRow, ResourceDefinition, ResourceGroup } from '../../model/types.js';
+import { FLAG_LOCAL_DRBD_PROXY } from '../../model/drbd-proxy-options.js';
+import { sharedSpaceOf } from '../../model/shared-space.js';
 import { isDisklessResource } from '../../model/resource-flags.js';
 import { propChain } from '../../props/chain.js';
 import { mergeProps, propValue } from '../../props/resolver.js';
@@ -53,10 +55,12 @@ export function desiredStoragePools(state: ClusterState, nodeKey: string): Desir
   const storagePools: DesiredStoragePool[] = [];
   for (const sp of state.storagePools.withPrefix(`${nodeKey}/`)) {
     const spd = state.storagePoolDefinitions.get(nameKey(sp.name));
+    const space = sharedSpaceOf(sp);
     storagePools.push({
       name: sp.name,
       providerKind: sp.providerKind,
       props: mergeProps(propChain({ controller: state.ctrlProps, node, storagePoolDefinition: spd, storagePool: sp })),
+      ...(space ? { sharedSpace: space, externalLocking: sp.externalLocking ?? false } : {}),
     });
   }
   // Every node has the diskless pool in LINSTOR; diskless volumes name it.
@@ -95,6 +99,7 @@ function desiredResource(state: ClusterState, node: Node, r: Resource, rd: Resou
       sizeKib: vd.sizeKib,
       storagePool,
       props: mergeProps(propChain({ volumeGroup: vg, volumeDefinition: vd, volume: vlm })),
+      ...(flags.includes('DELETE') && sharedElsewhere(state, r, rd, vd.volumeNumber, storagePool) ? { keepShared: true } : {}),
       ...((vlm?.minorNumber ?? vd.minorNumber) !== undefined ? { minorNumber: vlm?.minorNumber ?? vd.minorNumber } : {}),
       // Without the key (controller locked) the satellite's LUKS layer refuses the volume with that reason.
       ...(luks ? withKey(state, rd.name, vd.volumeNumber) : {}),
@@ -146,10 +151,12 @@ function drbdData(state: ClusterState, node: Node, r: Resource, rd: ResourceDefi
     if (!(p.layerStack.length ? p.layerStack : rd.layerStack).includes('DRBD')) continue;
     const pn = state.nodes.get(nameKey(p.nodeName));
     if (!pn) continue;
+    const rscConns = [...state.resourceConnections.values()].filter((c) => nameKey(c.resource) === nameKey(rd.name) && samePair(c.nodeA, c.nodeB, node.name, pn.name));
     const connectionProps = mergeProps(propChain({
       nodeConnection: [...state.nodeConnections.values()].filter((c) => samePair(c.nodeA, c.nodeB, node.name, pn.name)),
-      resourceConnection: [...state.resourceConnections.values()].filter((c) => nameKey(c.resource) === nameKey(rd.name) && samePair(c.nodeA, c.nodeB, node.name, pn.name)),
+      resourceConnection: rscConns,
     }));
+    const proxy = proxyOf(rscConns[0]);
     const hostName = hostNameOf(pn);
     peers.push({
       nodeName: pn.name,
@@ -162,6 +169,7 @@ function drbdData(state: ClusterState, node: Node, r: Resource, rd: ResourceDefi
       ...(hostName ? { hostName } : {}),
       netInterfaces: netInterfaceMap(pn),
       flags: [...p.flags],
+      ...(proxy ? { proxy } : {}),
     });
   }
   peers.sort((a, b) => a.nodeId - b.nodeId);
@@ -178,6 +186,29 @@ function drbdData(state: ClusterState, node: Node, r: Resource, rd: ResourceDefi
     ...(rd.drbd?.alStripes !== undefined ? { alStripes: rd.drbd.alStripes } : {}),
     ...(rd.drbd?.alStripeSizeKib !== undefined ? { alStripeSizeKib: rd.drbd.alStripeSizeKib } : {}),
   };
+}
+
+/** A connection through DRBD Proxy (core/controller/drbd-proxy): its port on both hosts. */
+function proxyOf(c: ResourceConnectionRow | undefined): { port: number } | undefined {
+  return c?.flags?.includes(FLAG_LOCAL_DRBD_PROXY) && c.port !== undefined ? { port: c.port } : undefined;
+}
+
+/**
+ * Whether another live resource of the definition has this volume in the same shared space
+ * (the one volume all its nodes see): then deleting this resource must not destroy it.
+ */
+function sharedElsewhere(state: ClusterState, r: Resource, rd: ResourceDefinition, vlmNr: number, pool: string): boolean {
+  const mine = state.storagePools.get(`${nameKey(r.nodeName)}/${nameKey(pool)}`);
+  const space = mine ? sharedSpaceOf(mine) : undefined;
+  if (!space) return false;
+  for (const other of state.resources.withPrefix(`${nameKey(rd.name)}/`)) {
+    if (nameKey(other.nodeName) === nameKey(r.nodeName) || other.flags.includes('DELETE')) continue;
+    const vd = rd.volumeDefinitions.find((v) => v.volumeNumber === vlmNr);
+    if (!vd) continue;
+    const op = state.storagePools.get(`${nameKey(other.nodeName)}/${nameKey(volumeStoragePool(state, other, rd, vd))}`);
+    if (op && sharedSpaceOf(op) === space) return true;
+  }
+  return false;
 }
 
 function samePair(a: string, b: string, x: string, y: string): boolean {

@@ -87,6 +87,12 @@ export class NodeNumbers {
         if (rd) this.take(rd, r);
       }
     }
+    // DRBD Proxy connections listen on their own port on both nodes (core/controller/drbd-proxy).
+    const mine = new Set(nodes.map(nameKey));
+    for (const c of state.resourceConnections.values()) {
+      if (c.port === undefined) continue;
+      for (const n of [c.nodeA, c.nodeB]) if (mine.has(nameKey(n))) this.ports.markUsed(n, c.port);
+    }
   }
 
   take(rd: ResourceDefinition, r: Resource): void {

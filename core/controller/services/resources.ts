@@ -3,6 +3,7 @@
  * capacity check, DRBD node id / port / minor allocation. Everything here runs inside one
  * `state.mutate` callback, so a request that fails on its third resource stores nothing.
  */
+import { autoEnableProxiesInTx } from '../drbd-proxy/service.js';
 import { randomUUID } from 'node:crypto';
 import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
 import { ApiError, Errors } from '../../model/errors.js';
@@ -183,6 +184,8 @@ export function createResourcesInTx(ctx: ControllerContext, tx: Transaction, rdN
   }
   // Encrypted volumes: the keys commit with the first LUKS resource (or fail it when locked).
   ensureVolumeKeysInTx(ctx, tx, rd, reqs.map((q) => q.layerList ?? rd!.layerStack));
+  // DrbdProxy/AutoEnable: connections between sites go through DRBD Proxy from the start.
+  if (drbdNodes.length) rc.push(...autoEnableProxiesInTx(ctx, tx, rd.name));
   return { created, rc };
 }
 

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
 import { ApiError, Errors } from '../../model/errors.js';
 import { nameKey } from '../../model/names.js';
+import { SHARED_SPACE_KINDS, sharedSpaceOf } from '../../model/shared-space.js';
 import type { StoragePool } from '../../model/types.js';
 import type * as api from '../../api/index.js';
 import { getNode, storagePoolKey } from '../lookup.js';
@@ -26,6 +27,30 @@ function existsError(name: string, node: string): ApiError {
   });
 }
 
+/**
+ * A pool joining a shared space must be what the space's other pools are: the same provider
+ * kind on the same backing store (volume group), the same locking, and the node's only pool there.
+ */
+function checkSharedSpace(state: ClusterState, sp: StoragePool): void {
+  const space = sharedSpaceOf(sp);
+  if (space === undefined) {
+    if (sp.externalLocking) throw new ApiError('FAIL_INVLD_STOR_POOL_NAME', 'External locking is only for shared storage pools.', { obj: SP, op: 'CRT', correction: 'Give --shared-space NAME too, or leave out --external-locking.' });
+    return;
+  }
+  const bad = (why: string, correction: string): ApiError => new ApiError('FAIL_INVLD_STOR_POOL_NAME', `Storage pool '${sp.name}' on node '${sp.nodeName}' cannot join shared space '${space}': ${why}`, { obj: SP, op: 'CRT', correction });
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.:+-]{0,63}$/.test(space)) throw bad('the name is not valid.', 'Use letters, digits and _.:+- (e.g. the volume group UUID).');
+  if (!(SHARED_SPACE_KINDS as readonly string[]).includes(sp.providerKind)) throw bad(`${sp.providerKind} pools cannot be shared here.`, `Shared spaces are ${SHARED_SPACE_KINDS.join(' or ')} volume groups seen by every node (lvmlockd, or external locking).`);
+  const backing = (p: StoragePool) => p.props['StorDriver/StorPoolName'] ?? '';
+  for (const other of state.storagePools.values()) {
+    if (sharedSpaceOf(other) !== space) continue;
+    if (nameKey(other.nodeName) === nameKey(sp.nodeName)) throw bad(`node '${sp.nodeName}' already has pool '${other.name}' in it.`, 'A node takes part in a shared space with one pool.');
+    if (other.providerKind !== sp.providerKind || backing(other) !== backing(sp)) {
+      throw bad(`its pools are ${other.providerKind} on '${backing(other)}' (pool '${other.name}' on '${other.nodeName}').`, 'Give the same provider kind and volume group as the other pools of the space.');
+    }
+    if ((other.externalLocking ?? false) !== (sp.externalLocking ?? false)) throw bad(`its pools ${other.externalLocking ? 'use' : 'do not use'} external locking.`, 'Use the same --external-locking setting on every pool of the space.');
+  }
+}
+
 /** Validates a creation request against the current state and builds the pool; stores nothing. */
 export function prepareStoragePool(state: ClusterState, nodeName: string, b: StoragePoolCreateInput): StoragePool {
   const node = getNode(state, nodeName);
@@ -39,10 +64,12 @@ export function prepareStoragePool(state: ClusterState, nodeName: string, b: Sto
   checkDriverProps(kind, props, node.props);
   const shared = b.free_space_mgr_name ?? undefined;
   if (state.storagePools.has(storagePoolKey(node.name, name))) throw existsError(name, node.name);
-  return {
+  const sp: StoragePool = {
     name, nodeName: node.name, providerKind: kind, props, uuid: randomUUID(), externalLocking: b.external_locking === true,
     freeSpaceMgrName: shared && !shared.includes(';') ? shared : `${node.name};${name}`,
   };
+  checkSharedSpace(state, sp);
+  return sp;
 }
 
 /** Stores a prepared pool (re-checking existence inside the transaction) and answers as LINSTOR does. */

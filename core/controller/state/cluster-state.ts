@@ -1,5 +1,5 @@
 import type {
-  ErrorReport, KeyValueStore, Node, Props, Resource, ResourceDefinition, ResourceGroup,
+  ErrorReport, KeyValueStore, Node, Props, Resource, ResourceConnectionRow, ResourceDefinition, ResourceGroup,
   StoragePool, StoragePoolDefinition, VolumeGroup,
 } from '../../model/types.js';
 import type { Snapshot } from '../../model/snapshot.js';
@@ -43,7 +43,7 @@ export class ClusterState {
   /** key: RD/SNAP */
   readonly snapshots = new Table<Snapshot>('snapshots', this.scope);
   readonly nodeConnections = new Table<{ nodeA: string; nodeB: string; props: Props }>('node_connections', this.scope);
-  readonly resourceConnections = new Table<{ resource: string; nodeA: string; nodeB: string; props: Props }>('resource_connections', this.scope);
+  readonly resourceConnections = new Table<ResourceConnectionRow>('resource_connections', this.scope);
   readonly keyValueStores = new Table<KeyValueStore>('key_value_stores', this.scope);
   /** one row, key 'props' */
   readonly controllerProps = new Table<Props>('controller_props', this.scope);

@@ -8,6 +8,6 @@ export function nodeConnectionView(c: ConnectionRow): api.NodeConnection {
   return compact({ node_a: c.nodeA, node_b: c.nodeB, props: c.props });
 }
 
-export function resourceConnectionView(c: ConnectionRow & { flags?: string[] }): api.ResourceConnection {
-  return compact({ node_a: c.nodeA, node_b: c.nodeB, props: c.props, flags: c.flags });
+export function resourceConnectionView(c: ConnectionRow & { flags?: string[]; port?: number }): api.ResourceConnection {
+  return compact({ node_a: c.nodeA, node_b: c.nodeB, props: c.props, flags: c.flags, port: c.port });
 }

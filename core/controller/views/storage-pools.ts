@@ -1,4 +1,5 @@
 import type * as api from '../../api/index.js';
+import { sharedSpaceOf } from '../../model/shared-space.js';
 import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
 import { nameKey } from '../../model/names.js';
 import { isThinProvider, supportsSnapshots } from '../../model/provider-kinds.js';
@@ -67,5 +68,6 @@ export function storagePoolView(sp: StoragePool, runtime: RuntimeState): Storage
     reports,
     supports_snapshots: traits.snapshots,
     external_locking: sp.externalLocking ?? false,
+    ...(sharedSpaceOf(sp) ? { shared_space: sharedSpaceOf(sp) } : {}),
   });
 }

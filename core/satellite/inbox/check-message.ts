@@ -102,6 +102,8 @@ export function checkDesiredStoragePool(v: unknown, path = 'storagePool'): Desir
   if ((p.providerKind === 'FILE' || p.providerKind === 'FILE_THIN') && (p.props as Props)[FILE_DIR_KEY] !== undefined) {
     rule(`${path}.props['${FILE_DIR_KEY}']`, () => checkFileDir((p.props as Props)[FILE_DIR_KEY]));
   }
+  optional(p.sharedSpace, (x) => text(x, `${path}.sharedSpace`, 64, /^[A-Za-z0-9_][A-Za-z0-9_.:+-]*$/));
+  optional(p.externalLocking, (x) => bool(x, `${path}.externalLocking`));
   return p as unknown as DesiredStoragePool;
 }
 
@@ -119,6 +121,7 @@ function checkVolume(v: unknown, path: string): DesiredVolume {
       text(limit, `${path}.qos.${kind}`, 19, /^\d+$/);
     }
   });
+  optional(vol.keepShared, (x) => bool(x, `${path}.keepShared`));
   return vol as unknown as DesiredVolume;
 }
 
@@ -133,6 +136,7 @@ function checkPeer(v: unknown, path: string): DesiredDrbdPeer {
   optional(p.hostName, (h) => rule(`${path}.hostName`, () => checkName('node', h)));
   optional(p.netInterfaces, (n) => netInterfaces(n, `${path}.netInterfaces`));
   optional(p.flags, (f) => flags(f, `${path}.flags`));
+  optional(p.proxy, (x) => int(object(x, `${path}.proxy`).port, `${path}.proxy.port`, 1, 65535));
   return p as unknown as DesiredDrbdPeer;
 }
 
@@ -388,6 +392,11 @@ export function checkControllerMessage(v: unknown): ControllerMessage {
     case 'backup-abort':
       int(m.reqId, 'message.reqId', 0, Number.MAX_SAFE_INTEGER);
       text(m.jobId, 'message.jobId', 128, TOKEN);
+      break;
+    case 'sos-report':
+      int(m.reqId, 'message.reqId', 0, Number.MAX_SAFE_INTEGER);
+      if (typeof m.request !== 'object' || m.request === null || Array.isArray(m.request)) fail('message.request', 'is not an object');
+      optional((m.request as Record<string, unknown>).since, (n) => int(n, 'message.request.since', 0, Number.MAX_SAFE_INTEGER));
       break;
     case 'backup-receive':
     case 'backup-receive-commit':

@@ -68,10 +68,18 @@ export class StorageLayer implements Layer {
     return { volumes };
   }
 
-  async remove(resourceName: string): Promise<void> {
+  async remove(resourceName: string, state?: DesiredNodeState): Promise<void> {
+    const desired = state?.resources.find((r) => r.name === resourceName);
     for (const provider of this.providers.values()) {
       for (const v of await provider.listVolumes()) {
-        if (parseVolumeName(v.name)?.resource === resourceName) await provider.delete(v.name);
+        const parsed = parseVolumeName(v.name);
+        if (parsed?.resource !== resourceName) continue;
+        if (provider.pool.sharedSpace !== undefined) {
+          // The controller says whether other nodes still use it; without its word, never destroy.
+          const dv = desired?.volumes.find((x) => x.volumeNumber === parsed.volumeNumber && x.storagePool === provider.pool.name);
+          if (!dv || dv.keepShared) { await provider.release?.(v.name); continue; }
+        }
+        await provider.delete(v.name);
       }
     }
   }
@@ -85,6 +93,8 @@ export class StorageLayer implements Layer {
     }
     const removed: string[] = [];
     for (const [poolName, provider] of this.providers) {
+      // A shared pool lists the volumes of every node of its space: none of them is an orphan here.
+      if (provider.pool.sharedSpace !== undefined) continue;
       let list;
       try { list = await provider.listVolumes(); } catch (e) { onError(poolName, '', e); continue; }
       for (const v of list) {

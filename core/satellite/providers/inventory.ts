@@ -50,6 +50,11 @@ export class InventoryProvider implements StorageProvider {
     return this.recordVolume(name, await this.inner.resize(name, sizeKib));
   }
 
+  /** Deactivation changes nothing the inventory lists (the volume stays). */
+  get release(): StorageProvider['release'] {
+    return this.inner.release?.bind(this.inner);
+  }
+
   async delete(name: string): Promise<void> {
     await this.inner.delete(name);
     this.touchedDuringList?.add(name);

@@ -38,7 +38,7 @@ export class LvmThinProvider extends LvmProvider {
 
   override lvcreateArgv(name: string, sizeKib: number, volumeProps: Props = {}): string[] {
     const opts = optionWords(volumeProps['StorDriver/LvcreateOptions'] ?? storDriverProp(this.ctx, 'LvcreateOptions'));
-    return ['lvcreate', '--virtualsize', `${sizeKib}k`, '--thinpool', this.thinPool, '-n', name, '-y', ...opts, this.volumeGroup];
+    return ['lvcreate', '--virtualsize', `${sizeKib}k`, '--thinpool', this.thinPool, '-n', name, '-y', ...this.activationWords(), ...opts, this.volumeGroup];
   }
 
   protected override isOurs(lv: LvRow): boolean {

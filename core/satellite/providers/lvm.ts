@@ -46,14 +46,35 @@ export class LvmProvider extends BaseProvider<LvRow> {
   protected sizeKibOf(lv: LvRow): number { return lv.sizeKib; }
   protected describe(name: string): string { return `logical volume '${this.volumeGroup}/${name}'`; }
   protected async activate(name: string, lv: LvRow): Promise<ProviderVolume> {
+    // A shared volume group: the volume may have been made (or last used) by another node.
+    if (this.pool.sharedSpace !== undefined && !isActive(lv)) await this.run(['lvchange', '--activate', this.sharedActivation, `${this.volumeGroup}/${name}`]);
     await this.waitForDevice(this.deviceOf(name));
     return this.toVolume(lv);
+  }
+
+  /**
+   * Shared pools (`--shared-space`): under lvmlockd a volume is active on one node at a time
+   * (`ey`, exclusive lock); with external locking (cLVM, a cluster manager) plain `y`.
+   */
+  protected get sharedActivation(): string {
+    return this.pool.externalLocking ? 'y' : 'ey';
+  }
+
+  /** lvcreate words for the pool's locking: none unless shared. */
+  protected activationWords(): string[] {
+    return this.pool.sharedSpace !== undefined ? ['--activate', this.sharedActivation] : [];
   }
 
   lvcreateArgv(name: string, sizeKib: number, volumeProps: Props = {}): string[] {
     const opts = optionWords(volumeProps['StorDriver/LvcreateOptions'] ?? storDriverProp(this.ctx, 'LvcreateOptions'));
     // --wipesignatures: a reused extent must not show the old filesystem to the layer above.
-    return ['lvcreate', '--size', `${sizeKib}k`, '-n', name, '-y', '--wipesignatures', 'y', ...opts, this.volumeGroup];
+    return ['lvcreate', '--size', `${sizeKib}k`, '-n', name, '-y', '--wipesignatures', 'y', ...this.activationWords(), ...opts, this.volumeGroup];
+  }
+
+  /** Shared pools: the volume stays for the other nodes; this node only lets go of it. */
+  async release(name: string): Promise<void> {
+    const lv = await this.findLv(name);
+    if (lv && isActive(lv)) await this.run(['lvchange', '--activate', 'n', `${this.volumeGroup}/${name}`]);
   }
 
   async resize(name: string, sizeKib: number): Promise<ProviderVolume> {
@@ -103,6 +124,11 @@ export interface LvRow {
   poolLv: string;
   dataPercent: number;
   attr: string;
+}
+
+/** lv_attr's fifth character is the state: 'a' active. */
+export function isActive(lv: LvRow): boolean {
+  return lv.attr[4] === 'a';
 }
 
 /** Parses `lvs` output with LVS_COLUMNS, `;`-separated, as the real tool prints it. */

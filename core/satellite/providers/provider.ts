@@ -25,6 +25,8 @@ export interface StorageProvider {
   resize(name: string, sizeKib: number): Promise<ProviderVolume>;
   /** Removes the volume and everything attached to it; a missing volume is not an error. */
   delete(name: string): Promise<void>;
+  /** Shared pools: deactivates the volume on this node only (other nodes keep using it). */
+  release?(name: string): Promise<void>;
   devicePath(name: string): Promise<string | undefined>;
   // ---- Snapshots (absent when supportsSnapshots is false: thick FILE and LVM). ----
   /** Takes snapshot `snapshot` of volume `volume`; an existing snapshot is kept as it is. */

@@ -54,6 +54,11 @@ export class Reconciler {
   private readonly reports = new ReportTracker();
   /** Last result per resource that is to exist (or failed to go away). */
   private readonly results = new Map<string, ReportedResource>();
+  /** The secrets of every resource this node holds (masked in SOS reports). */
+  knownSecrets(): string[] {
+    return [...this.model.resources.values()].flatMap((r) => secretsOf(r));
+  }
+
   /** Seq of the model: the last message merged into it. */
   version = 0;
   private localSeq = 0;

@@ -6,6 +6,7 @@ import { isDisklessResource } from '../../../model/resource-flags.js';
 import type { Props } from '../../../model/types.js';
 import { ConfText, drbdAddress, quote } from './conf-text.js';
 import { connectionPaths, type PathNode } from './connection-paths.js';
+import { proxyHost, proxySection } from './proxy-conf.js';
 
 /** What the layer below gave each local volume: its data device and, with StorPoolNameDrbdMeta, a metadata device. */
 export interface LocalVolumeDevices {
@@ -132,11 +133,21 @@ export function buildResFile(input: ResFileInput): string {
         c.section('disk', (s) => writeOptions(s, p.connectionProps, ['PeerDevice']));
         for (const path of paths) {
           c.section('path', (ps) => {
+            if (p.proxy) {
+              proxyHost(ps, path.local, p.proxy.port);
+              proxyHost(ps, path.peer, p.proxy.port);
+              return;
+            }
             ps.line(`host ${quote(path.local.host)} address ${drbdAddress(path.local.ip, path.local.port)};`);
             ps.line(`host ${quote(path.peer.host)} address ${drbdAddress(path.peer.ip, path.peer.port)};`);
           });
         }
       });
+    }
+    // Only resources with a connection through the proxy configure it.
+    if (peers.some((p) => p.proxy && !(localDiskless && p.diskless))) {
+      r.line('');
+      proxySection(r, rsc.props);
     }
   });
   return w.toString();
