@@ -1,0 +1,138 @@
+/**
+ * Snapshot shipping inside one cluster (LINSTOR's `snapshot ship` REST call and the
+ * `SnapshotShipping/*` properties): a real controller, two real satellites with FILE_THIN pools
+ * on loop-mounted xfs and ext4, the source satellite streaming straight to the target one.
+ * Data is compared by SHA-256 of the devices after restoring the shipped snapshot on the target.
+ */
+import test from 'ava';
+import { readdirSync } from 'node:fs';
+import { randomSuffix } from '../helpers/satellite.js';
+import { checksum, writePattern } from './fs-pool.js';
+import { call, deploy, devices, hasError, messages, startSnapshotCluster, waitFor, type SnapCluster } from './snapshot-cluster.js';
+
+const MIB = 1024 * 1024;
+let c: SnapCluster;
+let n1: string;
+let n2: string;
+// Test hook: SnapshotShipping/RunEvery counts seconds instead of minutes in this controller.
+test.before(async () => {
+  c = await startSnapshotCluster({ LINSTOR_AUTO_SNAPSHOT_RUN_EVERY_IN_SECONDS: '1' }, ['127.0.31.1', '127.0.31.2']);
+  n1 = c.nodes[0]!.name;
+  n2 = c.nodes[1]!.name;
+});
+test.after.always(async () => { await c?.teardown(); });
+
+interface Snap { name: string; nodes: string[]; flags: string[]; props?: Record<string, string> }
+const snapshots = async (rd: string): Promise<Snap[]> => (await call(c.ctl, 'GET', `/v1/resource-definitions/${rd}/snapshots`)).body as Snap[];
+const ship = (rd: string, body: unknown) => call(c.ctl, 'POST', `/v1/resource-definitions/${rd}/snapshot-shipping`, body);
+/** Bytes n1's satellite sent for each volume it shipped of `rd` ("volume shipped" log lines), in order. */
+const shippedBytes = (rd: string): number[] => c.nodes[0]!.sat.logs.filter((l) => l.includes('"volume shipped"'))
+  .map((l) => JSON.parse(l) as { resource: string; bytes: number }).filter((x) => x.resource === rd).map((x) => x.bytes);
+/** Snapshot files of `rd` in a node's pool directory. */
+const files = (i: number, rd: string): string[] => readdirSync(c.nodes[i]!.pool.dir).filter((f) => f.startsWith(`${rd}_00000_`)).sort();
+
+async function restoreOnTarget(rd: string, snap: string): Promise<string> {
+  const to = `${rd}-${snap}`;
+  const vd = await call(c.ctl, 'POST', `/v1/resource-definitions/${rd}/snapshot-restore-volume-definition/${snap}`, { to_resource: to });
+  if (vd.status !== 200) throw new Error(JSON.stringify(vd.body));
+  const rs = await call(c.ctl, 'POST', `/v1/resource-definitions/${rd}/snapshot-restore-resource/${snap}`, { to_resource: to, nodes: [n2] });
+  if (rs.status !== 200 || hasError(rs.body)) throw new Error(JSON.stringify(rs.body));
+  return (await devices(c, to, [n2]))[n2]!;
+}
+
+test.serial('`snapshot ship` (REST) copies a snapshot from one node to another; restored on the target it holds the source\'s data; the next one is incremental', async (t) => {
+  const rd = `sh-${randomSuffix()}`;
+  const dev = await deploy(c, rd, 16 * 1024, [n1, n2]);
+  writePattern(dev[n1]!, 'source-data', 12);
+  writePattern(dev[n2]!, 'target-own', 2);
+  const want = checksum(dev[n1]!, 16);
+  const targetOwn = checksum(dev[n2]!, 16);
+
+  const r = await ship(rd, { from_node: n1, to_node: n2 });
+  t.is(r.status, 200, JSON.stringify(r.body));
+  t.false(hasError(r.body), JSON.stringify(r.body));
+  t.true(messages(r.body).some((m) => m === `Full: snapshot 'ship0' of '${rd}' shipped from node '${n1}' to node '${n2}'.`), JSON.stringify(messages(r.body)));
+  t.true(messages(r.body).some((m) => /Snapshot-shipping is deprecated/.test(m)), 'LINSTOR\'s deprecation warning');
+
+  let snaps = await snapshots(rd);
+  t.deepEqual(snaps.map((s) => s.name), ['ship0']);
+  t.deepEqual(snaps[0]!.nodes, [n1, n2], 'both nodes hold the shipped snapshot');
+  t.true(snaps[0]!.flags.includes('SHIPPED') && snaps[0]!.flags.includes('SUCCESSFUL'), JSON.stringify(snaps[0]!.flags));
+  t.deepEqual(files(1, rd), [`${rd}_00000_ship0.img`], 'the target node has the snapshot file');
+  t.is(checksum(dev[n2]!, 16), targetOwn, 'the target\'s own resource is left as it was');
+  const list = await call(c.ctl, 'GET', `/v1/view/snapshot-shippings?resources=${rd}`);
+  t.is(list.status, 200);
+  t.deepEqual(list.body.map((x: any) => [x.snapshot.name, x.from_node_name, x.to_node_name, x.status]), [['ship0', n1, n2, 'Complete']]);
+
+  t.is(checksum(await restoreOnTarget(rd, 'ship0'), 16), want, 'restored on the target, the snapshot holds the source\'s data');
+
+  // 1 MiB changes: the second shipment sends only that (the full one sent the 12 MiB written).
+  writePattern(dev[n1]!, 'changed', 1, 5);
+  const want2 = checksum(dev[n1]!, 16);
+  const r2 = await ship(rd, { from_node: n1, to_node: n2 });
+  t.is(r2.status, 200, JSON.stringify(r2.body));
+  t.true(messages(r2.body).some((m) => m.startsWith(`Incremental (on 'ship0'): snapshot 'ship1'`)), JSON.stringify(messages(r2.body)));
+  const [full, incr] = shippedBytes(rd);
+  t.true(full! > 0 && incr! < full! / 4, `incremental ${incr} bytes vs full ${full}`);
+  t.is(checksum(await restoreOnTarget(rd, 'ship1'), 16), want2, 'the incremental snapshot holds the changed data on the target');
+  snaps = await snapshots(rd);
+  t.deepEqual(snaps.map((s) => s.name), ['ship0', 'ship1'], 'without SnapshotShipping/Keep every shipped snapshot stays');
+});
+
+test.serial('SnapshotShipping/RunEvery ships by itself, incrementally after the first, and Keep removes older shipped snapshots on both nodes', async (t) => {
+  const rd = `auto-${randomSuffix()}`;
+  const dev = await deploy(c, rd, 16 * 1024, [n1, n2]);
+  writePattern(dev[n1]!, 'periodic', 10);
+  const set = await call(c.ctl, 'PUT', `/v1/resource-definitions/${rd}`, { override_props: {
+    'SnapshotShipping/SourceNode': n1, 'SnapshotShipping/TargetNode': n2, 'SnapshotShipping/RunEvery': '1', 'SnapshotShipping/Keep': '2',
+  } });
+  t.is(set.status, 200, JSON.stringify(set.body));
+  await waitFor('four shipments', async () => Number((await call(c.ctl, 'GET', `/v1/resource-definitions/${rd}`)).body.props?.SnapshotShippingNextId ?? 0) >= 4, 60_000, 250);
+  await call(c.ctl, 'PUT', `/v1/resource-definitions/${rd}`, { delete_props: ['SnapshotShipping/RunEvery'] });
+  // The last one settles (shipped, then Keep applied).
+  await waitFor('no shipment running', async () => (await snapshots(rd)).every((s) => !s.flags.includes('SHIPPING')), 30_000, 250);
+  await new Promise((r) => setTimeout(r, 1500));
+
+  const snaps = await snapshots(rd);
+  const next = Number((await call(c.ctl, 'GET', `/v1/resource-definitions/${rd}`)).body.props.SnapshotShippingNextId);
+  t.deepEqual(snaps.map((s) => s.name), [`ship${next - 2}`, `ship${next - 1}`], 'only the newest two shipped snapshots stay');
+  for (const s of snaps) t.deepEqual(s.nodes, [n1, n2]);
+  const names = snaps.map((s) => `${rd}_00000_${s.name}.img`).sort();
+  t.deepEqual(files(0, rd), names, 'the source node holds exactly those');
+  t.deepEqual(files(1, rd), names, 'and so does the target node');
+  const bytes = shippedBytes(rd);
+  t.true(bytes.length >= 4, JSON.stringify(bytes));
+  for (const b of bytes.slice(1)) t.true(b < bytes[0]! / 4, `unchanged data: incremental ${b} bytes vs the first, full ${bytes[0]}`);
+  t.is(checksum(await restoreOnTarget(rd, snaps[1]!.name), 16), checksum(dev[n1]!, 16));
+});
+
+test.serial('bad input is refused with a clear error before anything is created', async (t) => {
+  const rd = `bad-${randomSuffix()}`;
+  await deploy(c, rd, 8 * 1024, [n1]);
+  // HTTP statuses as LINSTOR maps its return codes: not found 404, invalid 500, unparseable 400.
+  const cases: Array<[unknown, number, RegExp]> = [
+    [{ from_node: n1, to_node: 'no-such-node' }, 404, /Node 'no-such-node' not found|no-such-node/],
+    [{ from_node: n1, to_node: n1 }, 500, /source and target of .* are the same node/],
+    [{ from_node: n1, to_node: n2 }, 404, new RegExp(`Node '${n2}' holds no diskful resource '${rd}'`)],
+    [{ from_node: n2, to_node: n1 }, 404, new RegExp(`Node '${n2}' holds no active diskful resource '${rd}' to ship from`)],
+    [{ from_node: n1 }, 500, /'to_node' must be set/],
+    [{ from_node: n1, to_node: { x: 1 } }, 400, /'to_node' must be a string/],
+    [[1, 2], 400, /must be a JSON object/],
+  ];
+  for (const [body, status, re] of cases) {
+    const r = await ship(rd, body);
+    t.true(r.status >= 400, `${JSON.stringify(body)} → ${r.status}`);
+    t.is(r.status, status, `${JSON.stringify(body)}: ${JSON.stringify(r.body)}`);
+    t.regex(messages(r.body).join(' '), re);
+  }
+  t.is((await ship(`nope-${randomSuffix()}`, { from_node: n1, to_node: n2 })).status, 404, 'an unknown resource definition');
+  t.deepEqual(await snapshots(rd), [], 'no snapshot was created');
+  t.deepEqual(files(0, rd), [], 'no snapshot file on the source');
+  t.is((await call(c.ctl, 'GET', `/v1/resource-definitions/${rd}`)).body.props?.SnapshotShippingNextId, undefined, 'no shipment was counted');
+
+  // The properties alone: a missing TargetNode is logged as a failed run, and nothing is created.
+  await call(c.ctl, 'PUT', `/v1/resource-definitions/${rd}`, { override_props: { 'SnapshotShipping/RunEvery': '1' } });
+  await new Promise((r) => setTimeout(r, 3000));
+  await call(c.ctl, 'PUT', `/v1/resource-definitions/${rd}`, { delete_props: ['SnapshotShipping/RunEvery'] });
+  t.deepEqual(await snapshots(rd), []);
+});
