@@ -5,7 +5,8 @@
  * Data is compared by SHA-256 of the devices after restoring the shipped snapshot on the target.
  */
 import test from 'ava';
-import { readdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, readdirSync, writeSync } from 'node:fs';
 import { randomSuffix } from '../helpers/satellite.js';
 import { checksum, writePattern } from './fs-pool.js';
 import { call, deploy, devices, hasError, messages, startSnapshotCluster, waitFor, type SnapCluster } from './snapshot-cluster.js';
@@ -135,4 +136,26 @@ test.serial('bad input is refused with a clear error before anything is created'
   await new Promise((r) => setTimeout(r, 3000));
   await call(c.ctl, 'PUT', `/v1/resource-definitions/${rd}`, { delete_props: ['SnapshotShipping/RunEvery'] });
   t.deepEqual(await snapshots(rd), []);
+});
+
+test.serial('a shipment cut off by a controller crash is removed on both nodes when the controller starts again', async (t) => {
+  const rd = `cut-${randomSuffix()}`;
+  const dev = await deploy(c, rd, 160 * 1024, [n1, n2]);
+  // Random data (gzip cannot shrink it) keeps the transfer running long enough to be cut.
+  const fd = openSync(dev[n1]!, 'r+');
+  try { for (let i = 0; i < 150; i++) writeSync(fd, randomBytes(MIB), 0, MIB, i * MIB); fsyncSync(fd); } finally { closeSync(fd); }
+  const pending = ship(rd, { from_node: n1, to_node: n2 }).catch(() => undefined);
+  await waitFor('the shipment under way', async () => (await snapshots(rd).catch(() => [] as Snap[])).some((s) => s.flags.includes('SHIPPING') && s.nodes.length === 2), 30_000, 20);
+  await c.ctl.kill(true);
+  await pending;
+  await c.ctl.restart();
+  await waitFor('the cut-off snapshot removed', async () => (await snapshots(rd)).length === 0, 60_000, 250);
+  await waitFor('no snapshot files left on either node', async () => files(0, rd).length === 0 && files(1, rd).length === 0, 60_000, 250);
+  t.true(c.ctl.logs().includes('snapshot shipping interrupted by a controller stop'));
+  await waitFor('nothing staged left on the target', async () => readdirSync(c.nodes[1]!.pool.dir).filter((f) => f.startsWith('.backup-')).length === 0, 30_000, 250);
+  // Both nodes back: the next shipment is a full one and arrives.
+  await waitFor('nodes online', async () => (await Promise.all([n1, n2].map((n) => call(c.ctl, 'GET', `/v1/nodes/${n}`)))).every((r) => r.body.connection_status === 'ONLINE'), 30_000);
+  const r = await ship(rd, { from_node: n1, to_node: n2 });
+  t.is(r.status, 200, JSON.stringify(r.body));
+  t.true(messages(r.body).some((m) => m.startsWith('Full: snapshot')), JSON.stringify(messages(r.body)));
 });

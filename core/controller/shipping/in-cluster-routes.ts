@@ -13,7 +13,7 @@ import { listParam, nameFilter, page } from '../http/query.js';
 import { definitionLevels, PerDefinitionInterval } from '../snapshots/interval.js';
 import { snapshotTable } from '../snapshots/common.js';
 import { snapshotView } from '../views/snapshots.js';
-import { SHIP_SOURCE, SHIP_TARGET, shipInCluster } from './in-cluster.js';
+import { dropInterruptedShipments, SHIP_SOURCE, SHIP_TARGET, shipInCluster } from './in-cluster.js';
 
 const SHIP = { obj: 'SNAPSHOT' as const, op: 'CRT' as const };
 
@@ -45,6 +45,7 @@ export function registerInClusterShippingRoutes(r: Router, ctx: ControllerContex
   const scheduler = new SnapshotShippingScheduler(ctx);
   scheduler.start();
   ctx.onStop?.(() => scheduler.stop());
+  void dropInterruptedShipments(ctx).catch((e: Error) => ctx.log.warn({ err: e.message }, 'dropping interrupted snapshot shipments failed'));
 
   r.post('/v1/resource-definitions/:rd/snapshot-shipping', route(reporter, SHIP, 200, async (q) => {
     const b = q.body;

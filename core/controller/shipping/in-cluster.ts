@@ -24,7 +24,7 @@ import { propValue } from '../../props/resolver.js';
 import type { ControllerContext } from '../context.js';
 import { getNode, getResourceDefinition, resourcesOf, storagePoolKey } from '../lookup.js';
 import { volumeStoragePool } from '../state/volume-pool.js';
-import { findSnapshot, isOnline, snapshotsOf, touchNodes } from '../snapshots/common.js';
+import { findSnapshot, isOnline, snapshotsOf, snapshotTable, touchNodes } from '../snapshots/common.js';
 import { createSnapshots, put } from '../snapshots/create.js';
 import { deleteSnapshot } from '../snapshots/delete-rollback.js';
 import { definitionLevels } from '../snapshots/interval.js';
@@ -202,4 +202,19 @@ async function dropBeyondKeep(ctx: ControllerContext, rd: ResourceDefinition, sr
     }));
   }
   return rc;
+}
+
+/**
+ * Shipments are coordinated in the controller's memory: one that becomes active finds none
+ * running, so a snapshot still `SHIPPING` was cut off by a controller stop (the satellites drop
+ * their halves when the link goes). It is deleted on both nodes; the next shipment starts over.
+ */
+export async function dropInterruptedShipments(ctx: ControllerContext): Promise<void> {
+  for (const s of [...snapshotTable(ctx.state).values()]) {
+    const src = s.props[SHIP_SOURCE];
+    const dst = s.props[SHIP_TARGET];
+    if (!s.flags.includes('SHIPPING') || !src || !dst || runningOf(ctx).has(`${nameKey(s.resourceName)}/${nameKey(src)}/${nameKey(dst)}`)) continue;
+    ctx.log.warn({ resource: s.resourceName, snapshot: s.name, from: src, to: dst }, 'snapshot shipping interrupted by a controller stop: its snapshot is removed');
+    await deleteSnapshot(ctx, s.resourceName, s.name).catch((e: unknown) => ctx.log.warn({ err: e, snapshot: s.name }, 'could not drop the snapshot of an interrupted shipment'));
+  }
 }
