@@ -148,6 +148,8 @@ test.serial('a shipment cut off by a controller crash is removed on both nodes w
   await waitFor('the shipment under way', async () => (await snapshots(rd).catch(() => [] as Snap[])).some((s) => s.flags.includes('SHIPPING') && s.nodes.length === 2), 30_000, 20);
   await c.ctl.kill(true);
   await pending;
+  // The target satellite closes the receive job with the controller link (no one could commit it).
+  await c.nodes[1]!.sat.waitForLog(/receive job aborted: its controller link closed/, 15_000);
   await c.ctl.restart();
   await waitFor('the cut-off snapshot removed', async () => (await snapshots(rd)).length === 0, 60_000, 250);
   await waitFor('no snapshot files left on either node', async () => files(0, rd).length === 0 && files(1, rd).length === 0, 60_000, 250);

@@ -22,6 +22,8 @@ import { buildImage, encodeVolume, type EncodeStats } from './extent-stream.js';
 
 interface Receiver {
   req: BackupReceiveRequest; server: Server; staged: Map<number, { file: string; sha256?: string; done: Promise<void> }>; sockets: Set<Socket>; timer: NodeJS.Timeout;
+  /** The controller link that asked for it: nobody else can commit it. */
+  owner?: object;
 }
 
 const IDLE_MS = Number(process.env.LINSTOR_SHIP_IDLE_MS ?? 30 * 60_000);
@@ -36,7 +38,7 @@ export class Shipping {
     return p as never;
   }
 
-  async receive(req: BackupReceiveRequest): Promise<{ port: number }> {
+  async receive(req: BackupReceiveRequest, owner?: object): Promise<{ port: number }> {
     if (this.receivers.has(req.jobId)) throw new ApiError('FAIL_IN_USE', `Receive job '${req.jobId}' exists already.`, { correction: 'Use a new job.' });
     const staged: Receiver['staged'] = new Map();
     const tag = randomBytes(6).toString('hex');
@@ -49,7 +51,7 @@ export class Shipping {
     await new Promise<void>((res, rej) => { server.once('error', rej); server.listen(0, req.bindAddress, () => res()); });
     const timer = setTimeout(() => void this.abort(req.jobId), IDLE_MS);
     timer.unref();
-    this.receivers.set(req.jobId, { req, server, staged, sockets, timer });
+    this.receivers.set(req.jobId, { req, server, staged, sockets, timer, ...(owner ? { owner } : {}) });
     return { port: (server.address() as { port: number }).port };
   }
 
@@ -116,6 +118,16 @@ export class Shipping {
       for (const f of images) await rm(f, { force: true });
       await this.abort(c.jobId);
     }
+  }
+
+  /**
+   * The controller link that opened these receivers is gone: no controller will commit them
+   * (the next one drops their snapshots), so they close now instead of at the idle timeout.
+   */
+  async abortOwnedBy(owner: object): Promise<number> {
+    const mine = [...this.receivers].filter(([, r]) => r.owner === owner).map(([id]) => id);
+    for (const id of mine) { this.log.warn({ jobId: id }, 'receive job aborted: its controller link closed'); await this.abort(id); }
+    return mine.length;
   }
 
   /** Closes a receiver and removes what it staged. */
