@@ -5,6 +5,7 @@
  * Data is compared by SHA-256 of the devices after restoring the shipped snapshot on the target.
  */
 import test from 'ava';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readdirSync, writeSync } from 'node:fs';
 import { randomSuffix } from '../helpers/satellite.js';
@@ -160,4 +161,23 @@ test.serial('a shipment cut off by a controller crash is removed on both nodes w
   const r = await ship(rd, { from_node: n1, to_node: n2 });
   t.is(r.status, 200, JSON.stringify(r.body));
   t.true(messages(r.body).some((m) => m.startsWith('Full: snapshot')), JSON.stringify(messages(r.body)));
+});
+
+test.serial('after the volume grew, the next shipment is still incremental and restores all data at the new size on the target', async (t) => {
+  const rd = `grow-${randomSuffix()}`;
+  const dev = await deploy(c, rd, 4 * 1024, [n1, n2]);
+  writePattern(dev[n1]!, 'small', 3);
+  t.is((await ship(rd, { from_node: n1, to_node: n2 })).status, 200);
+  const grow = await call(c.ctl, 'PUT', `/v1/resource-definitions/${rd}/volume-definitions/0`, { size_kib: 8 * 1024 });
+  t.is(grow.status, 200, JSON.stringify(grow.body));
+  const big = await waitFor('grown device', async () => {
+    const d = (await devices(c, rd, [n1]))[n1]!;
+    return Number(spawnSync('blockdev', ['--getsize64', d], { encoding: 'utf8' }).stdout.trim()) >= 8 * MIB ? d : undefined;
+  }, 30_000, 200);
+  writePattern(big, 'grown', 1, 6);
+  const want = checksum(big, 8);
+  const r = await ship(rd, { from_node: n1, to_node: n2 });
+  t.is(r.status, 200, JSON.stringify(r.body));
+  t.true(messages(r.body).some((m) => m.startsWith(`Incremental (on 'ship0'): snapshot 'ship1'`)), JSON.stringify(messages(r.body)));
+  t.is(checksum(await restoreOnTarget(rd, 'ship1'), 8), want);
 });

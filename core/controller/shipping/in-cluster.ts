@@ -116,6 +116,19 @@ function nextName(ctx: ControllerContext, rd: ResourceDefinition, rc: ApiCallRc[
   return { name: `${prefix}${id}`, id };
 }
 
+/**
+ * A shipped snapshot the next shipment can build on: both nodes still hold it, with the same
+ * volumes, in the pools they use now (else the next one is a full one). A volume that grew
+ * since is fine: the stream carries the new size and the changed chunks.
+ */
+function fitsAsBase(s: Snapshot, src: string, dst: string, volumes: Plan['volumes']): boolean {
+  const on = (node: string) => s.nodes.find((x) => nameKey(x.nodeName) === nameKey(node));
+  const [a, b] = [on(src), on(dst)];
+  if (!a || !b || s.volumeDefinitions.length !== volumes.length) return false;
+  return volumes.every((v) => a.storagePools[String(v.volumeNumber)] === v.srcPool && b.storagePools[String(v.volumeNumber)] === v.dstPool
+    && s.volumeDefinitions.some((x) => x.volumeNumber === v.volumeNumber));
+}
+
 /** Checks, takes the snapshot on the source, ships it to the target; answers once both hold it. */
 export async function shipInCluster(ctx: ControllerContext, req: InClusterRequest): Promise<ApiCallRc[]> {
   const plan = planShipment(ctx, req);
@@ -132,8 +145,7 @@ export async function shipInCluster(ctx: ControllerContext, req: InClusterReques
 async function ship(ctx: ControllerContext, { rd, src, dst, address, volumes }: Plan): Promise<ApiCallRc[]> {
   const rc: ApiCallRc[] = [];
   const { name: snapName, id } = nextName(ctx, rd, rc);
-  const base = shipmentsBetween(ctx, rd.name, src.name, dst.name).filter((s) => s.flags.includes('SHIPPED')
-    && [src.name, dst.name].every((n) => s.nodes.some((x) => nameKey(x.nodeName) === nameKey(n)))).pop();
+  const base = shipmentsBetween(ctx, rd.name, src.name, dst.name).filter((s) => s.flags.includes('SHIPPED') && fitsAsBase(s, src.name, dst.name, volumes)).pop();
   const taken = await createSnapshots(ctx, [{
     resourceName: rd.name, name: snapName, nodes: [src.name], flags: ['SHIPPING'],
     props: { [SHIP_SOURCE]: src.name, [SHIP_TARGET]: dst.name }, rdProps: { [NEXT_ID]: String(id + 1) },
