@@ -8,6 +8,7 @@ import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readdirSync, writeSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { randomSuffix } from '../helpers/satellite.js';
 import { checksum, writePattern } from './fs-pool.js';
 import { call, deploy, devices, hasError, messages, startSnapshotCluster, waitFor, type SnapCluster } from './snapshot-cluster.js';
@@ -180,4 +181,35 @@ test.serial('after the volume grew, the next shipment is still incremental and r
   t.is(r.status, 200, JSON.stringify(r.body));
   t.true(messages(r.body).some((m) => m.startsWith(`Incremental (on 'ship0'): snapshot 'ship1'`)), JSON.stringify(messages(r.body)));
   t.is(checksum(await restoreOnTarget(rd, 'ship1'), 8), want);
+});
+
+test.serial('SnapshotShipping/TcpPortRange: the target listens on the first free port of the range; none free or a bad range is refused and leaves nothing', async (t) => {
+  const rd = `port-${randomSuffix()}`;
+  await deploy(c, rd, 4 * 1024, [n1, n2]);
+  const target = c.nodes[1]!;
+  const taken: Server[] = [];
+  const occupy = (port: number) => new Promise<void>((res, rej) => { const s = createServer(); s.once('error', rej); s.listen(port, target.sat.address, () => { taken.push(s); res(); }); });
+  t.teardown(async () => {
+    for (const s of taken) s.close();
+    await call(c.ctl, 'POST', '/v1/controller/properties', { delete_props: ['SnapshotShipping/TcpPortRange'] });
+  });
+  const setRange = async (v: string) => t.is((await call(c.ctl, 'POST', '/v1/controller/properties', { override_props: { 'SnapshotShipping/TcpPortRange': v } })).status, 201);
+  await setRange('31510-31511');
+  await occupy(31510);
+  const r = await ship(rd, { from_node: n1, to_node: n2 });
+  t.is(r.status, 200, JSON.stringify(r.body));
+  const line = target.sat.logs.filter((l) => l.includes('"receiving a shipment"') && l.includes(`"resource":"${rd}"`)).pop();
+  t.is(line ? (JSON.parse(line) as { port: number }).port : undefined, 31511, 'the taken port was skipped');
+
+  await occupy(31511);
+  const full = await ship(rd, { from_node: n1, to_node: n2 });
+  t.true(full.status >= 400);
+  t.regex(messages(full.body).join(' '), /No TCP\/IP port number could be allocated for snapshot shipping: ports 31510-31511/);
+  await setRange('5-2');
+  const bad = await ship(rd, { from_node: n1, to_node: n2 });
+  t.true(bad.status >= 400);
+  t.regex(messages(bad.body).join(' '), /SnapshotShipping\/TcpPortRange '5-2' is not a port range/);
+  t.deepEqual((await snapshots(rd)).map((s) => s.name), ['ship0'], 'the refused shipments left no snapshot');
+  t.deepEqual(files(1, rd), [`${rd}_00000_ship0.img`]);
+  t.deepEqual(readdirSync(target.pool.dir).filter((f) => f.startsWith('.backup-')), [], 'nothing staged on the target');
 });

@@ -44,8 +44,20 @@ const runningOf = (ctx: ControllerContext): Set<string> => { let s = running.get
 export interface InClusterRequest { resource: string; from?: string; to?: string; toNic?: string; via: 'request' | 'properties' }
 
 interface Plan {
-  rd: ResourceDefinition; src: Node; dst: Node; address: string;
+  rd: ResourceDefinition; src: Node; dst: Node; address: string; ports?: { from: number; to: number };
   volumes: Array<{ volumeNumber: number; srcPool: string; dstPool: string; sizeKib: number }>;
+}
+
+/** `SnapshotShipping/TcpPortRange` (controller): the ports the target may listen on; unset: any free one. */
+function portRange(ctx: ControllerContext): { from: number; to: number } | undefined {
+  const v = ctx.state.ctrlProps['SnapshotShipping/TcpPortRange'];
+  if (v === undefined || v === '') return undefined;
+  const m = /^(\d+)-(\d+)$/.exec(v.trim());
+  const [from, to] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
+  if (!(from >= 1 && to <= 65535 && from <= to)) {
+    throw new ApiError('FAIL_INVLD_PROP', `SnapshotShipping/TcpPortRange '${v}' is not a port range.`, { ...SHIP, correction: "Set it to 'from-to' with 1 <= from <= to <= 65535, or delete it." });
+  }
+  return { from, to };
 }
 
 const isActiveReplica = (r: Resource): boolean => !isDisklessResource(r.flags) && !r.flags.includes('DELETE') && !r.flags.includes('INACTIVE');
@@ -95,7 +107,8 @@ function planShipment(ctx: ControllerContext, req: InClusterRequest): Plan {
   if (runningOf(ctx).has(`${nameKey(rd.name)}/${nameKey(src.name)}/${nameKey(dst.name)}`)) {
     throw refuse('FAIL_EXISTS_SNAPSHOT_SHIPPING', `Snapshot shipping of resource '${rd.name}' from node '${src.name}' to node '${dst.name}' already in progress.`, 'Wait until it is done.');
   }
-  return { rd, src, dst, address: nif.address, volumes };
+  const ports = portRange(ctx);
+  return { rd, src, dst, address: nif.address, volumes, ...(ports ? { ports } : {}) };
 }
 
 /** Shipped (or shipping) between these two nodes, oldest first. */
@@ -142,7 +155,7 @@ export async function shipInCluster(ctx: ControllerContext, req: InClusterReques
   }
 }
 
-async function ship(ctx: ControllerContext, { rd, src, dst, address, volumes }: Plan): Promise<ApiCallRc[]> {
+async function ship(ctx: ControllerContext, { rd, src, dst, address, volumes, ports }: Plan): Promise<ApiCallRc[]> {
   const rc: ApiCallRc[] = [];
   const { name: snapName, id } = nextName(ctx, rd, rc);
   const base = shipmentsBetween(ctx, rd.name, src.name, dst.name).filter((s) => s.flags.includes('SHIPPED') && fitsAsBase(s, src.name, dst.name, volumes)).pop();
@@ -169,7 +182,7 @@ async function ship(ctx: ControllerContext, { rd, src, dst, address, volumes }: 
     const token = randomBytes(24).toString('hex');
     const baseSnapshot = base ? { baseSnapshot: base.name } : {};
     const { port } = await ctx.links.request<{ port: number }>(nameKey(dst.name), { type: 'backup-receive', request: {
-      jobId, token, bindAddress: address, resource: rd.name, snapshot: snapName, ...baseSnapshot,
+      jobId, token, bindAddress: address, resource: rd.name, snapshot: snapName, ...baseSnapshot, ...(ports ? { ports } : {}),
       volumes: volumes.map((v) => ({ volumeNumber: v.volumeNumber, storagePool: v.dstPool, sizeBytes: v.sizeKib * 1024 })),
     } });
     let sent: BackupUploadResult;
