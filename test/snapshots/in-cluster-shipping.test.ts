@@ -213,3 +213,12 @@ test.serial('SnapshotShipping/TcpPortRange: the target listens on the first free
   t.deepEqual(files(1, rd), [`${rd}_00000_ship0.img`]);
   t.deepEqual(readdirSync(target.pool.dir).filter((f) => f.startsWith('.backup-')), [], 'nothing staged on the target');
 });
+
+test.serial('without a source node the first active replica on another node than the target ships', async (t) => {
+  const rd = `src-${randomSuffix()}`;
+  const dev = await deploy(c, rd, 4 * 1024, [n1, n2]);
+  writePattern(dev[n2]!, 'from-n2', 2);
+  const r = await ship(rd, { to_node: n1 });
+  t.is(r.status, 200, JSON.stringify(r.body));
+  t.true(messages(r.body).some((m) => m === `Full: snapshot 'ship0' of '${rd}' shipped from node '${n2}' to node '${n1}'.`), JSON.stringify(messages(r.body)));
+});

@@ -74,7 +74,7 @@ function planShipment(ctx: ControllerContext, req: InClusterRequest): Plan {
   let src: Node;
   if (req.from) src = getNode(state, req.from);
   else {
-    const first = resourcesOf(state, rd.name).find(isActiveReplica);
+    const first = resourcesOf(state, rd.name).find((r) => isActiveReplica(r) && nameKey(r.nodeName) !== nameKey(dst.name));
     if (!first) throw refuse('FAIL_NOT_FOUND_RSC', `Failed to find an active resource as snapshot-shipping source node of '${rd.name}'.`, 'Deploy the resource, or set the source node.');
     src = getNode(state, first.nodeName);
   }
