@@ -33,9 +33,13 @@ export class AdapterOutbox<T extends object> {
   keep(body: T): string {
     let text = JSON.stringify(body);
     if (Buffer.byteLength(text) > MAX_BYTES) {
-      // The text is the big part (command output, backtrace): cut it, keep the fields.
-      const b = body as T & { text?: string };
-      const cut = { ...b, text: `${(b.text ?? '').slice(0, MAX_BYTES / 2)}\n... (cut: the report was larger than ${MAX_BYTES} bytes)` };
+      // The text (command output, backtrace) and the message are the big parts: cut them, keep the fields.
+      const b = body as T & { text?: string; exception_message?: string };
+      const cut = {
+        ...b,
+        text: `${(b.text ?? '').slice(0, MAX_BYTES / 2)}\n... (cut: the report was larger than ${MAX_BYTES} bytes)`,
+        ...(b.exception_message !== undefined ? { exception_message: b.exception_message.slice(0, 1024) } : {}),
+      };
       text = JSON.stringify(cut);
     }
     this.ensure();

@@ -132,6 +132,14 @@ export class AdapterErrorReporter {
     try { return await this.flushWith(await this.connect()); } catch { return 0; }
   }
 
+  /** Long-running adapters: try the outbox every `ms` (a no-op while it is empty); returns the stop function. */
+  flushEvery(ms: number): () => void {
+    if (!this.outbox) return () => {};
+    const timer = setInterval(() => { void this.flush(); }, ms);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   private async flushWith(client: LinstorClient): Promise<number> {
     let sent = 0;
     for (const { file, body } of this.outbox?.pending() ?? []) {
