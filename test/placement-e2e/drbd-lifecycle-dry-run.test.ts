@@ -98,6 +98,32 @@ test.serial('(dry run) evacuate moves replicas off a node and keeps it out of pl
   t.false((await call<Record<string, any>>(c.ctl, 'GET', `/v1/nodes/${node}`)).body.flags?.includes('EVACUATE') ?? false);
 });
 
+test.serial('(dry run) evacuate --target and --do-not-target choose where the new replica goes; an unknown node is refused before anything moves', async (t) => {
+  const rg = uniq('rgtt');
+  const [n1, n2, n3, n4] = c.nodes.map((n) => n.name) as [string, string, string, string];
+  await makeGroup(c, rg, { place_count: 2, storage_pool: c.pool, node_name_list: [n1, n2] });
+  const rd = uniq('evt');
+  { const sp = await spawn(rg, rd); t.false(isError(sp), JSON.stringify(sp.filter((e) => e.ret_code < 0))); }
+  // The group's own list (n1, n2) is set aside by neither option: widen it for this test.
+  await call(c.ctl, 'PUT', `/v1/resource-groups/${rg}`, { select_filter: { node_name_list: [] } });
+  const bad = await call<Rc>(c.ctl, 'PUT', `/v1/nodes/${n1}/evacuate`, { target: ['no-such-node'] });
+  t.true(isError(bad.body));
+  t.regex(JSON.stringify(bad.body), /no-such-node/);
+  t.false((await call<Record<string, any>>(c.ctl, 'GET', `/v1/nodes/${n1}`)).body.flags?.includes('EVACUATE') ?? false, 'nothing flagged');
+  t.teardown(async () => { for (const n of [n1, n2]) await call<Rc>(c.ctl, 'PUT', `/v1/nodes/${n}/restore`, {}); });
+  // n3 is the only allowed target left once n4 is excluded.
+  const ev = await call<Rc>(c.ctl, 'PUT', `/v1/nodes/${n1}/evacuate`, { do_not_target: [n4] });
+  t.false(isError(ev.body), JSON.stringify(ev.body));
+  let after = await placed(c, rd);
+  t.deepEqual(after.filter(diskful).map((p) => p.node).sort(), [n2, n3].sort(), JSON.stringify(after));
+  t.false((await call<Rc>(c.ctl, 'PUT', `/v1/nodes/${n1}/restore`, {})).body.some((e) => e.ret_code < 0));
+  // --target n1: the replica leaving n2 goes back to n1 (n4 also qualifies without the option).
+  const ev2 = await call<Rc>(c.ctl, 'PUT', `/v1/nodes/${n2}/evacuate`, { target: [n1] });
+  t.false(isError(ev2.body), JSON.stringify(ev2.body));
+  after = await placed(c, rd);
+  t.deepEqual(after.filter(diskful).map((p) => p.node).sort(), [n1, n3].sort(), JSON.stringify(after));
+});
+
 test.serial('(dry run) no cluster-wide port ceiling: with TcpPortAutoRange of two ports, disjoint node pairs each hold two resources', async (t) => {
   const set = await call(c.ctl, 'POST', '/v1/controller/properties', { override_props: { TcpPortAutoRange: '7700-7701' } });
   t.true(set.status < 300, JSON.stringify(set.body));

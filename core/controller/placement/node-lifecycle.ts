@@ -37,9 +37,10 @@ export function minReplicaCount(ctx: ControllerContext, rdName: string): number 
  * group's filter (the flagged replica no longer counts). Once the replacements report ready, the
  * node's resources are deleted. A resource that cannot be re-placed keeps its replica (warning).
  */
-export async function moveAway(ctx: ControllerContext, nodeName: string, flag: AwayFlag): Promise<ApiCallRc[]> {
+export async function moveAway(ctx: ControllerContext, nodeName: string, flag: AwayFlag, targets: EvacuateTargets = {}): Promise<ApiCallRc[]> {
   const { state } = ctx;
   const node = getNode(state, nodeName);
+  const allowed = allowedTargets(ctx, node.name, targets);
   const rc: ApiCallRc[] = [];
   await state.mutate((tx) => {
     const cur = getNode(state, node.name);
@@ -66,7 +67,8 @@ export async function moveAway(ctx: ControllerContext, nodeName: string, flag: A
         // auto-evict only tops up to DrbdOptions/AutoEvictMinReplicaCount (default: place count).
         const want = flag === 'EVICTED' ? minReplicaCount(ctx, rd.name) : Math.max(have + 1, rg?.selectFilter.place_count ?? 0);
         if (have >= want) return [];
-        const filter = effectiveFilter(rg, { place_count: want });
+        const base = effectiveFilter(rg, { place_count: want });
+        const filter = allowed ? { ...base, node_name_list: narrowed(base.node_name_list, allowed) } : base;
         return autoplaceInTx(ctx, tx, rd, filter).created;
       });
       if (placed.length) {
@@ -91,6 +93,30 @@ export async function moveAway(ctx: ControllerContext, nodeName: string, flag: A
   }
   return rc;
 }
+
+/** `node evacuate --target/--do-not-target`: which nodes may take the new replicas. */
+export interface EvacuateTargets { target?: string[]; do_not_target?: string[] }
+
+/**
+ * The nodes a replacement may go to, or undefined for "wherever the group's filter allows".
+ * Unknown names are refused before anything changes.
+ */
+function allowedTargets(ctx: ControllerContext, away: string, t: EvacuateTargets): string[] | undefined {
+  for (const n of [...(t.target ?? []), ...(t.do_not_target ?? [])]) getNode(ctx.state, n);
+  if (!t.target?.length && !t.do_not_target?.length) return undefined;
+  const excluded = new Set([away, ...(t.do_not_target ?? [])].map(nameKey));
+  const pool = t.target?.length ? t.target : [...ctx.state.nodes.values()].map((n) => n.name);
+  return pool.map((n) => getNode(ctx.state, n).name).filter((n) => !excluded.has(nameKey(n)));
+}
+
+/** The group's own node list, if it has one, still applies: the evacuation narrows it further. */
+function narrowed(groupList: string[] | undefined, allowed: string[]): string[] {
+  const keep = groupList?.length ? new Set(groupList.map(nameKey)) : undefined;
+  const both = keep ? allowed.filter((n) => keep.has(nameKey(n))) : allowed;
+  return both.length ? both : [NO_NODE];
+}
+/** An empty node list means "any node" to the filter; this name matches none (no node can be named so). */
+const NO_NODE = '-';
 
 export async function restoreNode(ctx: ControllerContext, nodeName: string): Promise<ApiCallRc[]> {
   const { state } = ctx;
