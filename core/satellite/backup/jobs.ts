@@ -11,13 +11,13 @@ import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { pipeline as streamPipeline, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
 import type { Logger } from 'pino';
 import { ApiError } from '../../model/errors.js';
 import type { BackupDownloadRequest, BackupUploadRequest, BackupUploadResult } from '../../model/satellite-protocol.js';
 import { s3Client, s3Error } from '../../s3/client.js';
 import { volumeName, type StorageProvider } from '../providers/provider.js';
 import { Tap } from './tap.js';
+import { COMPRESSION, compressor } from './compression.js';
 import { buildImage, encodeVolume, type EncodeStats } from './extent-stream.js';
 
 function backupCapable(p: StorageProvider, pool: string): Required<Pick<StorageProvider, 'snapshotFile' | 'stagingFile' | 'adoptSnapshotFile'>> {
@@ -60,7 +60,7 @@ export class BackupJobs {
   upload(req: BackupUploadRequest, owner?: object): Promise<BackupUploadResult> {
     return this.run(req.jobId, async (signal) => {
       const client = s3Client(req.s3);
-      const out: BackupUploadResult = { volumes: [], compression: 'gzip' };
+      const out: BackupUploadResult = { volumes: [], compression: COMPRESSION };
       try {
         for (const v of req.volumes) {
           const p = backupCapable(this.provider(v.storagePool), v.storagePool);
@@ -72,7 +72,8 @@ export class BackupJobs {
           // pipeline, not pipe(): an error in any stage (an abort stops the encoder) must reach the
           // upload as the body's error, not crash the satellite as an unhandled stream error.
           const body = tap;
-          streamPipeline(Readable.from(encodeVolume(file, base, stats, signal)), createGzip({ level: 3 }), tap, () => {});
+          const zstd = compressor();
+          streamPipeline(Readable.from(encodeVolume(file, base, stats, signal)), zstd, tap, () => {});
           const up = new Upload({ client, params: { Bucket: req.s3.bucket, Key: v.key, Body: body }, queueSize: 2, partSize: 8 * 1024 * 1024, leavePartsOnError: false });
           const onAbort = () => void up.abort().catch(() => undefined);
           signal.addEventListener('abort', onAbort);
@@ -80,8 +81,14 @@ export class BackupJobs {
             await up.done();
           } catch (e) {
             if (signal.aborted) throw new ApiError('FAIL_UNKNOWN_ERROR', `Backup of '${req.resource}' aborted.`, { correction: 'Start it again when wanted.' });
+            if (zstd.error) throw new ApiError('FAIL_UNKNOWN_ERROR', `Compressing volume ${v.volumeNumber} of '${req.resource}' failed: ${zstd.error.message}`, { correction: 'Check that zstd is installed on the node.' });
             throw s3Error(e, req.s3, `Uploading volume ${v.volumeNumber} of '${req.resource}'`);
-          } finally { signal.removeEventListener('abort', onAbort); }
+          } finally {
+            signal.removeEventListener('abort', onAbort);
+            // Whatever ended the upload, the compressor is gone before the job answers.
+            zstd.destroy();
+            await zstd.exited;
+          }
           out.volumes.push({
             volumeNumber: v.volumeNumber, key: v.key, sha256: tap.hash.digest('hex'), objectBytes: tap.bytes,
             sizeBytes: stats.sizeBytes!, imageSha256: stats.imageSha256!, changedBytes: stats.changedBytes!,
@@ -115,7 +122,10 @@ export class BackupJobs {
           plan.push({ p, vol: volumeName(req.resource, v.volumeNumber), size: v.sizeBytes, sha: v.imageSha256, objects, image });
         }
         for (const x of plan) {
-          if (!(await buildImage(x.image, x.size, x.objects, x.sha))) {
+          const ok = await buildImage(x.image, x.size, x.objects, x.sha).catch((e: Error) => {
+            throw new ApiError('FAIL_UNKNOWN_ERROR', `Restoring volume '${x.vol}' failed: ${e.message}; nothing was restored.`, { correction: 'The backup object is damaged; restore an older complete backup.' });
+          });
+          if (!ok) {
             throw new ApiError('FAIL_UNKNOWN_ERROR', `Restored volume '${x.vol}' does not match the backup's image checksum; nothing was restored.`, { correction: 'The backup chain is damaged; restore an older complete backup.' });
           }
         }
