@@ -85,6 +85,9 @@ export class ChildStream extends Duplex {
 
   override _destroy(err: Error | null, cb: (e?: Error | null) => void): void {
     if (!this.exit) this.child.kill('SIGKILL');
+    // A paused stdout never reads its EOF, and the child's 'close' waits for it: drop our ends.
+    this.child.stdout?.destroy();
+    this.child.stdin?.destroy();
     void this.exited.then(() => cb(err));
   }
 }
