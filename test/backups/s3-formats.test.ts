@@ -78,3 +78,30 @@ test.serial('a damaged zstd object whose SHA-256 matches its metadata is refused
   t.deepEqual(readdirSync(c.nodes[1]!.pool.dir).filter((f) => f.startsWith('.backup-') || f.startsWith(`${rd}-x`)), [], 'no staged or restored file');
   t.deepEqual(descendantsNamed(c.nodes[1]!.sat.proc.pid!, 'zstd'), [], 'no zstd process left under the satellite');
 });
+
+test.serial('a restore goes only into a pool that takes the backup\'s stream: FILE_THIN into FILE_THIN, a ZFS backup into ZFS/ZFS_THIN', async (t) => {
+  const rd = `bk-${randomSuffix()}`;
+  const [n1, n2] = [c.nodes[0]!.name, c.nodes[1]!.name];
+  const dev = (await deploy(c, rd, 4 * 1024, [n1]))[n1]!;
+  writeAt(dev, 0, randomBytes(64 * 1024));
+  const b = await backup(c, rd);
+  // A ZFS pool known to the controller (this node cannot run ZFS: only the controller's check is exercised).
+  const zp = await call(c.ctl, 'POST', `/v1/nodes/${n2}/storage-pools`, { storage_pool_name: 'zpool1', provider_kind: 'ZFS', props: { 'StorDriver/StorPoolName': 'tank/none' } });
+  t.true(zp.status < 300, msgs(zp.body));
+  const intoZfs = await call(c.ctl, 'POST', '/v1/remotes/s3/backups/restore', { last_backup: b.id, target_rsc_name: `${rd}-z`, node_name: n2, stor_pool_map: { thin: 'zpool1' } });
+  t.true(intoZfs.status >= 400);
+  t.regex(msgs(intoZfs.body), /Storage pool 'zpool1' on node '.*' is ZFS; this backup \(from FILE_THIN\) is received into a FILE_THIN pool/);
+
+  // The same backup's metadata claiming a ZFS source: refused for the FILE_THIN pool, before any transfer.
+  const meta = JSON.parse(readFileSync(s3.objectFile(BUCKET, `${b.id}.meta`), 'utf8'));
+  meta.volumes['0'].providerKind = 'ZFS';
+  const { S3Client, PutObjectCommand } = await import('@aws-sdk/client-s3');
+  const client = new S3Client({ endpoint: s3.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: S3_ACCESS, secretAccessKey: S3_SECRET } });
+  t.teardown(() => client.destroy());
+  await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${b.id}.meta`, Body: JSON.stringify(meta) }));
+  const intoFile = await call(c.ctl, 'POST', '/v1/remotes/s3/backups/restore', { last_backup: b.id, target_rsc_name: `${rd}-f`, node_name: n2 });
+  t.true(intoFile.status >= 400);
+  t.regex(msgs(intoFile.body), /is FILE_THIN; this backup \(from ZFS\) is received into a ZFS or ZFS_THIN pool/);
+  t.is((await call(c.ctl, 'GET', `/v1/resource-definitions/${rd}-f`)).status, 404, 'no target definition made');
+  await call(c.ctl, 'DELETE', `/v1/nodes/${n2}/storage-pools/zpool1`);
+});
