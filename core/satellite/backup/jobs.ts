@@ -83,13 +83,14 @@ export class BackupJobs {
           let failure: () => Error | undefined;
           let rawBytes = (): number | undefined => undefined;
           if ('native' in way) {
+            // Asked before anything is spawned: nothing can fail between the spawn and the try below.
+            stats.sizeBytes = await way.native.sizeBytes(vol);
+            stats.imageSha256 = ''; // the stream is the tool's own: zfs receive / thin_recv check it
             const src = await openNativeSource(way.native, vol, req.snapshot, req.baseSnapshot, this.spawn);
             [first, ...rest] = src.stages;
             close = src.close;
             failure = src.failure;
             rawBytes = src.rawBytes;
-            stats.sizeBytes = await way.native.sizeBytes(vol);
-            stats.imageSha256 = ''; // the stream is the tool's own: zfs receive / thin_recv check it
           } else {
             const file = await way.file.snapshotFile(vol, req.snapshot);
             const base = req.baseSnapshot ? await way.file.snapshotFile(vol, req.baseSnapshot) : undefined;
