@@ -20,8 +20,23 @@ import { Tap } from './tap.js';
 import { COMPRESSION, compressor } from './compression.js';
 import { buildImage, encodeVolume, type EncodeStats } from './extent-stream.js';
 
+/** Listens on any free port, or on the first free one of `ports` (one that is taken is skipped). */
+async function listenIn(server: Server, address: string, ports?: { from: number; to: number }): Promise<void> {
+  const tryPort = (port: number) => new Promise<boolean>((res, rej) => {
+    const onError = (e: NodeJS.ErrnoException) => { if (e.code === 'EADDRINUSE' && ports) res(false); else rej(e); };
+    server.once('error', onError);
+    server.listen(port, address, () => { server.off('error', onError); res(true); });
+  });
+  if (!ports) { await tryPort(0); return; }
+  for (let p = ports.from; p <= ports.to; p++) if (await tryPort(p)) return;
+  throw new ApiError('FAIL_POOL_EXHAUSTED_SNAPSHOT_SHIPPING_TCP_PORT', `No TCP/IP port number could be allocated for snapshot shipping: ports ${ports.from}-${ports.to} on ${address} are all in use.`,
+    { correction: 'Widen SnapshotShipping/TcpPortRange, or wait until running shipments finish.' });
+}
+
 interface Receiver {
   req: BackupReceiveRequest; server: Server; staged: Map<number, { file: string; sha256?: string; done: Promise<void> }>; sockets: Set<Socket>; timer: NodeJS.Timeout;
+  /** The controller link that asked for it: nobody else can commit it. */
+  owner?: object;
 }
 
 const IDLE_MS = Number(process.env.LINSTOR_SHIP_IDLE_MS ?? 30 * 60_000);
@@ -36,7 +51,7 @@ export class Shipping {
     return p as never;
   }
 
-  async receive(req: BackupReceiveRequest): Promise<{ port: number }> {
+  async receive(req: BackupReceiveRequest, owner?: object): Promise<{ port: number }> {
     if (this.receivers.has(req.jobId)) throw new ApiError('FAIL_IN_USE', `Receive job '${req.jobId}' exists already.`, { correction: 'Use a new job.' });
     const staged: Receiver['staged'] = new Map();
     const tag = randomBytes(6).toString('hex');
@@ -46,11 +61,18 @@ export class Shipping {
     }
     const sockets = new Set<Socket>();
     const server = createServer((s) => this.accept(req, staged, s, sockets));
-    await new Promise<void>((res, rej) => { server.once('error', rej); server.listen(0, req.bindAddress, () => res()); });
+    try {
+      await listenIn(server, req.bindAddress, req.ports);
+    } catch (e) {
+      for (const v of staged.values()) await rm(v.file, { force: true });
+      throw e;
+    }
     const timer = setTimeout(() => void this.abort(req.jobId), IDLE_MS);
     timer.unref();
-    this.receivers.set(req.jobId, { req, server, staged, sockets, timer });
-    return { port: (server.address() as { port: number }).port };
+    this.receivers.set(req.jobId, { req, server, staged, sockets, timer, ...(owner ? { owner } : {}) });
+    const port = (server.address() as { port: number }).port;
+    this.log.info({ jobId: req.jobId, resource: req.resource, snapshot: req.snapshot, address: req.bindAddress, port }, 'receiving a shipment');
+    return { port };
   }
 
   private accept(req: BackupReceiveRequest, staged: Receiver['staged'], s: Socket, sockets: Set<Socket>): void {
@@ -119,6 +141,16 @@ export class Shipping {
       for (const f of images) await rm(f, { force: true });
       await this.abort(c.jobId);
     }
+  }
+
+  /**
+   * The controller link that opened these receivers is gone: no controller will commit them
+   * (the next one drops their snapshots), so they close now instead of at the idle timeout.
+   */
+  async abortOwnedBy(owner: object): Promise<number> {
+    const mine = [...this.receivers].filter(([, r]) => r.owner === owner).map(([id]) => id);
+    for (const id of mine) { this.log.warn({ jobId: id }, 'receive job aborted: its controller link closed'); await this.abort(id); }
+    return mine.length;
   }
 
   /** Closes a receiver and removes what it staged. */

@@ -330,6 +330,11 @@ export function checkShipping(type: string, v: unknown, path = 'request'): void 
   if (type === 'backup-receive') {
     text(r.token, `${path}.token`, 128, TOKEN);
     text(r.bindAddress, `${path}.bindAddress`, 45, IPV4);
+    optional(r.ports, (x) => {
+      const p = object(x, `${path}.ports`);
+      const from = int(p.from, `${path}.ports.from`, 1, 65535);
+      int(p.to, `${path}.ports.to`, from, 65535);
+    });
   } else {
     const t = object(r.target, `${path}.target`);
     text(t.address, `${path}.target.address`, 45, IPV4);
