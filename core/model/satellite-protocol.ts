@@ -395,7 +395,7 @@ export interface BackupUploadRequest {
 
 export interface BackupUploadResult {
   volumes: Array<{ volumeNumber: number; key: string; sha256: string; objectBytes: number; sizeBytes: number; imageSha256: string; changedBytes: number }>;
-  compression: 'gzip';
+  compression: 'zstd' | 'gzip';
 }
 
 /**

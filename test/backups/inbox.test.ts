@@ -20,6 +20,7 @@ const download = (vol: Record<string, unknown> = {}) => ({
 test('well-formed backup messages pass', (t) => {
   t.notThrows(() => checkControllerMessage(upload()));
   t.notThrows(() => checkControllerMessage(download()));
+  t.notThrows(() => checkControllerMessage(download({ imageSha256: '' })), 'a ZFS/LVM_THIN backup (native stream) has no image checksum');
   t.notThrows(() => checkControllerMessage({ type: 'backup-abort', reqId: 3, jobId: 'j1' }));
   t.notThrows(() => checkControllerMessage({ type: 'backup-receive', reqId: 4, request: { jobId: 'j4', token: 'abc', bindAddress: '127.0.0.2', resource: 'r1', snapshot: 's1', volumes: [{ volumeNumber: 0, storagePool: 'thin', sizeBytes: 1 }] } }));
   t.notThrows(() => checkControllerMessage({ type: 'backup-receive', reqId: 4, request: { jobId: 'j4', token: 'abc', bindAddress: '127.0.0.2', resource: 'r1', snapshot: 's1', volumes: [], ports: { from: 31510, to: 31511 } } }));

@@ -1,7 +1,7 @@
 /**
  * Shipping between clusters, satellite to satellite over TCP (no S3 in between): the target
  * satellite opens a listener for one job (`backup-receive`), the source satellite connects once
- * per volume and sends `{"token","volumeNumber"}\n` followed by the same gzip'd block stream as an
+ * per volume and sends `{"token","volumeNumber"}\n` followed by the same zstd'd block stream as an
  * S3 backup (`backup-send`); the target stages it while hashing. Only when the controllers hand
  * over the sender's SHA-256s (`backup-receive-commit`) is each stream checked, applied into an
  * image, the image checked, and the result renamed into place as the snapshot.
@@ -12,12 +12,12 @@ import { rm } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
 import type { Logger } from 'pino';
 import { ApiError } from '../../model/errors.js';
 import type { BackupReceiveCommit, BackupReceiveRequest, BackupSendRequest, BackupUploadResult } from '../../model/satellite-protocol.js';
 import { volumeName, type StorageProvider } from '../providers/provider.js';
 import { Tap } from './tap.js';
+import { COMPRESSION, compressor } from './compression.js';
 import { buildImage, encodeVolume, type EncodeStats } from './extent-stream.js';
 
 /** Listens on any free port, or on the first free one of `ports` (one that is taken is skipped). */
@@ -130,7 +130,10 @@ export class Shipping {
         plan.push({ p, v, want, slot, image, seed });
       }
       for (const x of plan) {
-        if (!(await buildImage(x.image, x.v.sizeBytes, [x.slot.file], x.want.imageSha256, x.seed))) throw new ApiError('FAIL_UNKNOWN_ERROR', `Shipped volume ${x.v.volumeNumber} does not match the sender's image checksum; nothing was restored.`, { correction: 'Ship again.' });
+        const ok = await buildImage(x.image, x.v.sizeBytes, [x.slot.file], x.want.imageSha256, x.seed).catch((e: Error) => {
+          throw new ApiError('FAIL_UNKNOWN_ERROR', `Shipped volume ${x.v.volumeNumber} cannot be applied: ${e.message}; nothing was restored.`, { correction: 'Ship again.' });
+        });
+        if (!ok) throw new ApiError('FAIL_UNKNOWN_ERROR', `Shipped volume ${x.v.volumeNumber} does not match the sender's image checksum; nothing was restored.`, { correction: 'Ship again.' });
       }
       for (const x of plan) { await x.p.adoptSnapshotFile(x.image, volumeName(r.req.resource, x.v.volumeNumber), r.req.snapshot); images.splice(images.indexOf(x.image), 1); }
       return { volumes: plan.map((x) => x.v.volumeNumber) };
@@ -163,7 +166,7 @@ export class Shipping {
   }
 
   async send(req: BackupSendRequest, signal: AbortSignal): Promise<BackupUploadResult> {
-    const out: BackupUploadResult = { volumes: [], compression: 'gzip' };
+    const out: BackupUploadResult = { volumes: [], compression: COMPRESSION };
     for (const v of req.volumes) {
       const p = this.capable(v.storagePool);
       const file = await p.snapshotFile(volumeName(req.resource, v.volumeNumber), req.snapshot);
@@ -173,10 +176,13 @@ export class Shipping {
       const sock = connect({ host: req.target.address, port: req.target.port });
       await new Promise<void>((res, rej) => { sock.once('connect', res); sock.once('error', rej); });
       sock.write(`${JSON.stringify({ token: req.target.token, volumeNumber: v.volumeNumber })}\n`);
+      const zstd = compressor();
       try {
-        await pipeline(Readable.from(encodeVolume(file, base, stats, signal)), createGzip({ level: 3 }), tap, sock, { signal });
+        await pipeline(Readable.from(encodeVolume(file, base, stats, signal)), zstd, tap, sock, { signal });
       } catch (e) {
         sock.destroy();
+        zstd.destroy();
+        await zstd.exited;
         throw new ApiError('FAIL_UNKNOWN_ERROR', `Shipping volume ${v.volumeNumber} of '${req.resource}' to ${req.target.address}:${req.target.port} failed: ${(e as Error).message}`, { correction: 'Check that the target node is reachable, then ship again.' });
       }
       out.volumes.push({ volumeNumber: v.volumeNumber, key: '', sha256: tap.hash.digest('hex'), objectBytes: tap.bytes, sizeBytes: stats.sizeBytes!, imageSha256: stats.imageSha256!, changedBytes: stats.changedBytes! });
