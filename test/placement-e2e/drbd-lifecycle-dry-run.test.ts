@@ -149,6 +149,27 @@ test.serial('(dry run) node restore --delete-resources drops the node\'s replica
   t.deepEqual((s.body as unknown as { nodes: string[] }).nodes, [n2], 'the snapshot is gone from the restored node only');
 });
 
+test.serial('(dry run) evacuating in a three-node group turns the tie-breaker into the new replica, as LINSTOR toggles it diskful', async (t) => {
+  const [n1, n2, n3] = c.nodes.map((n) => n.name) as [string, string, string];
+  const rg = uniq('rgtb');
+  await makeGroup(c, rg, { place_count: 2, storage_pool: c.pool, node_name_list: [n1, n2, n3] });
+  const rd = uniq('evtb');
+  { const sp = await spawn(rg, rd); t.false(isError(sp), JSON.stringify(sp.filter((e) => e.ret_code < 0))); }
+  const before = await placed(c, rd);
+  const tb = before.find((p) => p.flags.includes('TIE_BREAKER'));
+  t.truthy(tb, JSON.stringify(before));
+  const away = before.find(diskful)!.node;
+  t.teardown(async () => { await call<Rc>(c.ctl, 'PUT', `/v1/nodes/${away}/restore`, {}); });
+  const ev = await call<Rc>(c.ctl, 'PUT', `/v1/nodes/${away}/evacuate`, {});
+  t.false(isError(ev.body), JSON.stringify(ev.body));
+  const after = await placed(c, rd);
+  t.false(after.some((p) => p.node === away), JSON.stringify(after));
+  t.deepEqual(after.filter(diskful).map((p) => p.node).sort(), before.filter((p) => p.node !== away).map((p) => p.node).sort(), 'the tie-breaker node now holds a disk');
+  t.false(after.some((p) => p.flags.includes('TIE_BREAKER')), JSON.stringify(after));
+  const vol = await call<Array<Record<string, any>>>(c.ctl, 'GET', `/v1/resource-definitions/${rd}/resources/${tb!.node}/volumes`);
+  t.is(vol.body[0]!.storage_pool_name, c.pool);
+});
+
 test.serial('(dry run) no cluster-wide port ceiling: with TcpPortAutoRange of two ports, disjoint node pairs each hold two resources', async (t) => {
   const set = await call(c.ctl, 'POST', '/v1/controller/properties', { override_props: { TcpPortAutoRange: '7700-7701' } });
   t.true(set.status < 300, JSON.stringify(set.body));

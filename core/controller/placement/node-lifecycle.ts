@@ -6,12 +6,14 @@
 import { rcEntry, type ApiCallRc } from '../../model/apicallrc.js';
 import { ApiError } from '../../model/errors.js';
 import { nameKey } from '../../model/names.js';
-import type { Resource } from '../../model/types.js';
+import type { Resource, ResourceDefinition } from '../../model/types.js';
 import type { ControllerContext } from '../context.js';
 import { getNode, resourceKey, resourcesOf, resourcesOnNode } from '../lookup.js';
 import { applyAndReport } from '../services/apply.js';
 import { adjustTieBreaker, deleteResources } from '../services/deletion.js';
-import { autoplaceInTx, effectiveFilter } from './autoplace.js';
+import { autoplaceInTx, effectiveFilter, poolForNode } from './autoplace.js';
+import { rebuildInTx } from './toggle-disk.js';
+import type { Transaction } from '../state/cluster-state.js';
 import { propChain } from '../../props/chain.js';
 import { propValue } from '../../props/resolver.js';
 import { isDiskful } from './snapshot.js';
@@ -70,6 +72,8 @@ export async function moveAway(ctx: ControllerContext, nodeName: string, flag: A
         // auto-evict only tops up to DrbdOptions/AutoEvictMinReplicaCount (default: place count).
         const want = flag === 'EVICTED' ? minReplicaCount(ctx, rd.name) : Math.max(have + 1, rg?.selectFilter.place_count ?? 0);
         if (have >= want) return [];
+        const takeover = disklessTakeoverInTx(ctx, tx, rd, node.name, allowed);
+        if (takeover) return [takeover];
         const base = effectiveFilter(rg, { place_count: want });
         const filter = allowed ? { ...base, node_name_list: narrowed(base.node_name_list, allowed) } : base;
         return autoplaceInTx(ctx, tx, rd, filter).created;
@@ -95,6 +99,25 @@ export async function moveAway(ctx: ControllerContext, nodeName: string, flag: A
     rc.push(rcEntry('DELETED', `Resource '${r.name}' removed from node '${node.name}'.`, { obj: 'RSC', op: 'DEL', objRefs: { RscDfn: r.name, Node: node.name } }));
   }
   return rc;
+}
+
+/**
+ * A diskless replica (a tie-breaker, a client) on another node that may hold data becomes the
+ * new disk, as LINSTOR toggles it: in a three-node cluster it is the only place left.
+ */
+function disklessTakeoverInTx(ctx: ControllerContext, tx: Transaction, rd: ResourceDefinition, away: string, allowed: string[] | undefined): Resource | undefined {
+  const { state, runtime } = ctx;
+  const groupList = state.resourceGroups.get(nameKey(rd.resourceGroup))?.selectFilter.node_name_list?.map(nameKey);
+  for (const r of resourcesOf(state, rd.name)) {
+    const n = state.nodes.get(nameKey(r.nodeName));
+    if (!n || nameKey(n.name) === nameKey(away) || isDiskful(r) || r.flags.includes('DELETE')) continue;
+    if (n.flags.some((f) => f === 'EVACUATE' || f === 'EVICTED') || runtime.nodes.get(nameKey(n.name))?.status !== 'ONLINE') continue;
+    if (allowed && !allowed.some((a) => nameKey(a) === nameKey(n.name))) continue;
+    if (groupList?.length && !groupList.includes(nameKey(n.name))) continue;
+    const pool = poolForNode(ctx, rd, n.name);
+    if (pool) return rebuildInTx(ctx, tx, r, false, pool, r.layerStack);
+  }
+  return undefined;
 }
 
 /** `node evacuate --target/--do-not-target`: which nodes may take the new replicas. */
