@@ -174,17 +174,17 @@ export async function deleteErrorReport(id: string): Promise<void> {
   await run(() => api('DELETE', `/v1/error-reports/${seg(id)}`));
 }
 
-/** Sets a property on the object at `path` (PUT with override_props, as `set-property`). */
-export async function setProperty(path: string, what: string): Promise<void> {
+/** Sets a property on the object at `path` (override_props, as `set-property`; POST for the controller). */
+export async function setProperty(path: string, what: string, method: 'PUT' | 'POST' = 'PUT'): Promise<void> {
   const v = await formDialog(`Set a property of ${what}`, [
     { name: 'key', label: 'Key', required: true, hint: 'e.g. Aux/rack' },
     { name: 'value', label: 'Value', required: true },
   ], 'Set property');
   if (!v) return;
-  await run(() => api('PUT', path, { override_props: { [v.key!]: v.value } }));
+  await run(() => api(method, path, { override_props: { [v.key!]: v.value } }));
 }
 
-export async function deleteProperty(path: string, what: string, key: string): Promise<void> {
+export async function deleteProperty(path: string, what: string, key: string, method: 'PUT' | 'POST' = 'PUT'): Promise<void> {
   if (!await confirmAction(`Delete property ${key}?`, `The property ${key} of ${what} is removed (an inherited value applies again).`, 'Delete property', true)) return;
-  await run(() => api('PUT', path, { delete_props: [key] }));
+  await run(() => api(method, path, { delete_props: [key] }));
 }
