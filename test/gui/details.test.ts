@@ -3,7 +3,9 @@
  * storage pool, resource, volume, volume definition, snapshot and controller pages show their
  * fields, pass axe-core and are screenshotted; on each a property is set and deleted through
  * the page (with confirmation), checked through the REST API; a refused property shows the
- * controller's message.
+ * controller's message. Live updates: polls revalidate with ETags, get 304s while nothing
+ * changes (counted from the browser's response events) and draw nothing; a change shows.
+ * Deletes from detail pages leave for the list with the controller's answer.
  */
 import test from 'ava';
 import { call, startPlacementCluster, waitFor, type PCluster } from '../placement-e2e/cluster.js';
@@ -170,4 +172,44 @@ test.serial('live updates: the dashboard and a detail page poll with 304s only w
   await call(c.ctl, 'PUT', `/v1/resource-definitions/${rd}`, { override_props: { 'Aux/live': 'yes' } });
   await page().locator('tr[data-name="Aux/live"]').waitFor({ timeout: 15_000 });
   t.deepEqual(gui.pageErrors, []);
+});
+
+/** The action's answer is shown and holds no error. */
+async function answered(t: { is(a: unknown, b: unknown, m?: string): void }): Promise<void> {
+  await page().locator('#messages .msg').first().waitFor();
+  t.is(await page().locator('#messages .msg.error').count(), 0, await page().locator('#messages').innerText());
+}
+
+test.serial('delete from detail pages, each confirmed: a replica, a storage pool, a resource group', async (t) => {
+  const delRd = `dtdel${id}`;
+  const delRg = `dtdelrg${id}`;
+  const delPool = `dtdisk${id}`;
+  const ok = (r: { status: number; body: unknown }) => { if (r.status >= 300) throw new Error(JSON.stringify(r.body)); };
+  ok(await call(c.ctl, 'POST', `/v1/resource-groups/${rg}/spawn`, { resource_definition_name: delRd, volume_sizes: [4096] }));
+  ok(await call(c.ctl, 'POST', '/v1/resource-groups', { name: delRg }));
+  ok(await call(c.ctl, 'POST', `/v1/nodes/${node}/storage-pools`, { storage_pool_name: delPool, provider_kind: 'DISKLESS' }));
+
+  await page().goto(`${ui}#/resources/${delRd}/${node}`);
+  await page().getByRole('button', { name: 'Delete replica' }).click();
+  await page().getByRole('dialog', { name: `Delete ${delRd} on ${node}?` }).getByRole('button', { name: 'Delete replica' }).click();
+  await page().getByRole('heading', { level: 1, name: `Resource ${delRd}` }).waitFor();
+  await answered(t);
+  const gone = await waitFor('replica gone', async () => (await call(c.ctl, 'GET', `/v1/resource-definitions/${delRd}/resources/${node}`)).status === 404 || undefined, 30_000);
+  t.true(gone, 'the replica is deleted');
+
+  await page().goto(`${ui}#/storage-pools/${node}/${delPool}`);
+  await page().getByRole('button', { name: 'Delete pool' }).click();
+  await page().getByRole('dialog', { name: `Delete storage pool ${delPool} on ${node}?` }).getByRole('button', { name: 'Delete pool' }).click();
+  // The page leaves for the list, the controller's answer still shown.
+  await page().getByRole('heading', { level: 1, name: 'Storage pools' }).waitFor();
+  await answered(t);
+  await gui.screenshot('detail-storage-pool-deleted');
+  t.is((await call(c.ctl, 'GET', `/v1/nodes/${node}/storage-pools/${delPool}`)).status, 404);
+
+  await page().goto(`${ui}#/resource-groups/${delRg}`);
+  await page().getByRole('button', { name: 'Delete group' }).click();
+  await page().getByRole('dialog', { name: `Delete resource group ${delRg}?` }).getByRole('button', { name: 'Delete group' }).click();
+  await page().getByRole('heading', { level: 1, name: 'Resource groups' }).waitFor();
+  await answered(t);
+  t.is((await call(c.ctl, 'GET', `/v1/resource-groups/${delRg}`)).status, 404);
 });

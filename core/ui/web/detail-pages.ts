@@ -6,7 +6,7 @@
 import type { ErrorReport, Node, ResourceDefinition, ResourceGroup, ResourceWithVolumes, Snapshot, StoragePool, Volume, VolumeDefinition } from '../../api/generated/types.js';
 import * as act from './actions.js';
 import { api, seg } from './api.js';
-import { button, fields, grid, propsTable, propsView, register } from './detail.js';
+import { button, deleteButton, fields, grid, propsTable, propsView, register } from './detail.js';
 import { h } from './dom.js';
 import { diskHealth, kib, nodeHealth, when } from './format.js';
 import { resourceState } from './lists.js';
@@ -20,7 +20,7 @@ const rdPath = (rd: string) => `/v1/resource-definitions/${seg(rd)}`;
 register('nodes', 1, async ([name]) => {
   const n = await api<Node>('GET', `/v1/nodes/${seg(name!)}`);
   return { inputs: [n], draw: () => [h('h1', {}, `Node ${n.name}`),
-    h('div', { class: 'actions' }, button('Add storage pool', () => act.createStoragePool(n.name)), button('Evacuate', () => act.evacuateNode(n.name)), button('Restore', () => act.restoreNode(n.name)), button('Delete node', () => act.deleteNode(n.name), true)),
+    h('div', { class: 'actions' }, button('Add storage pool', () => act.createStoragePool(n.name)), button('Evacuate', () => act.evacuateNode(n.name)), button('Restore', () => act.restoreNode(n.name)), deleteButton('Delete node', () => act.deleteNode(n.name), '#/nodes')),
     fields([['Type', n.type], ['State', badge(n.connection_status, nodeHealth(n.connection_status))], ['Addresses', (n.net_interfaces ?? []).map((i) => `${i.name}: ${i.address}:${i.satellite_port ?? ''}`).join(', ')], ['Flags', flags(n.flags)]]),
     propsTable(n.props, { path: `/v1/nodes/${seg(name!)}`, what: `node ${name}` })] };
 });
@@ -28,7 +28,7 @@ register('nodes', 1, async ([name]) => {
 register('storage-pools', 2, async ([node, pool]) => {
   const p = await api<StoragePool>('GET', `/v1/nodes/${seg(node!)}/storage-pools/${seg(pool!)}`);
   return { inputs: [p], draw: () => [h('h1', {}, `Storage pool ${p.storage_pool_name} on ${node}`),
-    h('div', { class: 'actions' }, button('Delete pool', () => act.deleteStoragePool(node!, pool!), true)),
+    h('div', { class: 'actions' }, deleteButton('Delete pool', () => act.deleteStoragePool(node!, pool!), '#/storage-pools')),
     fields([['Node', link(node!, 'nodes', node)], ['Provider', p.provider_kind], ['Free', kib(p.free_capacity)], ['Total', kib(p.total_capacity)],
       ['Snapshots', p.supports_snapshots ? 'supported' : 'not supported'], ['Shared space', p.shared_space ?? ''],
       ['Reports', (p.reports ?? []).map((r) => r.message).join('; ') || 'None']]),
@@ -39,7 +39,7 @@ register('storage-pools', 2, async ([node, pool]) => {
 register('resource-groups', 1, async ([name]) => {
   const g = await api<ResourceGroup>('GET', `/v1/resource-groups/${seg(name!)}`);
   return { inputs: [g], draw: () => [h('h1', {}, `Resource group ${g.name}`),
-    h('div', { class: 'actions' }, button('Spawn', () => act.spawn(name!)), button('Delete group', () => act.deleteResourceGroup(name!), true)),
+    h('div', { class: 'actions' }, button('Spawn', () => act.spawn(name!)), deleteButton('Delete group', () => act.deleteResourceGroup(name!), '#/resource-groups')),
     fields([['Description', g.description ?? ''], ['Selection', JSON.stringify(g.select_filter ?? {})]]),
     propsTable(g.props, { path: `/v1/resource-groups/${seg(name!)}`, what: `resource group ${name}` })] };
 });
@@ -51,7 +51,7 @@ register('resource-definitions', 1, async ([name]) => {
     api<Snapshot[]>('GET', `${rdPath(name!)}/snapshots`),
   ]);
   return { inputs: [d, rs, snaps], draw: () => [h('h1', {}, `Resource ${d.name}`),
-    h('div', { class: 'actions' }, button('Snapshot', () => act.snapshot(name!)), button('Resize', () => act.resize(name!)), button('Delete resource', () => act.deleteResourceDefinition(name!), true)),
+    h('div', { class: 'actions' }, button('Snapshot', () => act.snapshot(name!)), button('Resize', () => act.resize(name!)), deleteButton('Delete resource', () => act.deleteResourceDefinition(name!), '#/resource-definitions')),
     fields([['Resource group', d.resource_group_name ? link(d.resource_group_name, 'resource-groups', d.resource_group_name) : ''], ['Flags', flags(d.flags)]]),
     h('h2', {}, 'Volume definitions'),
     grid(['Volume', 'Size', 'Flags'], (d.volume_definitions ?? []).map((v) => [link(String(v.volume_number), 'volume-definitions', name, v.volume_number), kib(v.size_kib), flags(v.flags)])),
@@ -75,7 +75,7 @@ register('resources', 2, async ([rd, node]) => {
   if (!r) return { inputs: [undefined], draw: () => [h('h1', {}, `Resource ${rd} on ${node}`), h('p', {}, 'Not found.')] };
   const s = resourceState(r);
   return { inputs: [r], draw: () => [h('h1', {}, `Resource ${rd} on ${node}`),
-    h('div', { class: 'actions' }, button('Delete replica', () => act.deleteResource(rd!, node!), true)),
+    h('div', { class: 'actions' }, deleteButton('Delete replica', () => act.deleteResource(rd!, node!), href('resource-definitions', rd))),
     fields([['Resource', link(rd!, 'resource-definitions', rd)], ['Node', link(node!, 'nodes', node)], ['State', badge(s.text, s.health)],
       ['In use', r.state?.in_use ? 'InUse' : 'Unused'], ['Flags', flags(r.flags)], ['Created', when(r.create_timestamp)]]),
     h('h2', {}, 'Volumes'),
@@ -95,7 +95,7 @@ register('volumes', 3, async ([rd, node, nr]) => {
 register('snapshots', 2, async ([rd, name]) => {
   const s = await api<Snapshot>('GET', `${rdPath(rd!)}/snapshots/${seg(name!)}`);
   return { inputs: [s], draw: () => [h('h1', {}, `Snapshot ${name} of ${rd}`),
-    h('div', { class: 'actions' }, button('Restore', () => act.restoreSnapshot(rd!, name!)), button('Roll back', () => act.rollback(rd!, name!)), button('Delete snapshot', () => act.deleteSnapshot(rd!, name!), true)),
+    h('div', { class: 'actions' }, button('Restore', () => act.restoreSnapshot(rd!, name!)), button('Roll back', () => act.rollback(rd!, name!)), deleteButton('Delete snapshot', () => act.deleteSnapshot(rd!, name!), href('resource-definitions', rd))),
     fields([['Resource', link(rd!, 'resource-definitions', rd)], ['Flags', flags(s.flags)]]),
     h('h2', {}, 'On nodes'),
     grid(['Node', 'Created', 'Flags'], (s.snapshots ?? []).map((n) => [n.node_name ?? '', when(n.create_timestamp), flags(n.flags)])),
@@ -107,7 +107,9 @@ register('snapshots', 2, async ([rd, name]) => {
 register('error-reports', 1, async ([id]) => {
   const [e] = await api<ErrorReport[]>('GET', `/v1/error-reports/${seg(id!)}`);
   if (!e) return { inputs: [undefined], draw: () => [h('h1', {}, `Error report ${id}`), h('p', {}, 'Not found.')] };
-  return { inputs: [e], draw: () => [h('h1', {}, `Error report ${id}`), fields([['Time', when(e.error_time)], ['Node', e.node_name ?? ''], ['Module', e.module ?? '']]), h('pre', { tabindex: 0, 'aria-label': 'Report text' }, e.text ?? '')] };
+  return { inputs: [e], draw: () => [h('h1', {}, `Error report ${id}`),
+    h('div', { class: 'actions' }, deleteButton('Delete report', () => act.deleteErrorReport(id!), '#/error-reports')),
+    fields([['Time', when(e.error_time)], ['Node', e.node_name ?? ''], ['Module', e.module ?? '']]), h('pre', { tabindex: 0, 'aria-label': 'Report text' }, e.text ?? '')] };
 });
 
 register('controller', 0, async () => {

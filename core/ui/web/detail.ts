@@ -6,7 +6,7 @@
 import * as act from './actions.js';
 import { unchanged } from './api.js';
 import { type Child, h, swapIfChanged } from './dom.js';
-import { showError } from './messages.js';
+import { carryMessagesOver, showError } from './messages.js';
 
 /** A page: its data (the inputs a redraw compares) and how it is drawn from them. */
 export interface Loaded { inputs: unknown[]; draw: () => Child[] }
@@ -38,8 +38,17 @@ export function fields(rows: Array<[string, Child]>): HTMLElement {
   return h('table', { class: 'fields' }, h('tbody', {}, rows.map(([k, v]) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', {}, v)))));
 }
 
-export function button(label: string, run: () => Promise<void>, danger = false): HTMLElement {
+export function button(label: string, run: () => Promise<unknown>, danger = false): HTMLElement {
   return h('button', { type: 'button', class: danger ? 'danger' : '', onclick: () => { void run().catch(showError); } }, label);
+}
+
+/** A delete button: once the object is deleted its page leaves for `to`, the answer kept. */
+export function deleteButton(label: string, remove: () => Promise<boolean>, to: string): HTMLElement {
+  return button(label, async () => {
+    if (!await remove()) return;
+    carryMessagesOver();
+    location.hash = to;
+  }, true);
 }
 
 /** A small table: column headers, then rows whose first cell is the row header. */

@@ -10,7 +10,7 @@ import './detail-pages.js';
 import { fill, h } from './dom.js';
 import { LISTS } from './lists.js';
 import { loginForm } from './login.js';
-import { clearMessages, onLoginRequired, showError } from './messages.js';
+import { clearMessages, onLoginRequired, restoreCarriedMessages, showError } from './messages.js';
 import { listView } from './table.js';
 
 /**
@@ -52,6 +52,7 @@ function show(): void {
   else view = dashboard();
   document.title = `${isDetail ? names.join(' ') || title : title} – LINSTOR`;
   fill(main, isDetail ? null : h('h1', {}, title), h('div', { id: 'messages' }), view.el);
+  restoreCarriedMessages();
   current = view;
   void refresh();
 }

@@ -14,7 +14,7 @@ export interface Column<T> {
   render?: (row: T) => Child;
 }
 
-export interface Action { label: string; run: () => Promise<void> | void; danger?: boolean }
+export interface Action { label: string; run: () => Promise<unknown> | void; danger?: boolean }
 
 export interface ListSpec<T> {
   title: string;
