@@ -8,32 +8,26 @@
  * Deletes from detail pages leave for the list with the controller's answer.
  */
 import test from 'ava';
-import { call, startPlacementCluster, waitFor, type PCluster } from '../placement-e2e/cluster.js';
-import { axe, openGui, type Gui } from './browser.js';
+import { call, waitFor, type PCluster } from '../placement-e2e/cluster.js';
+import { axe, type Gui } from './browser.js';
+import { guiWithResource, type GuiFixture } from './fixture.js';
 
+let f: GuiFixture;
 let c: PCluster;
 let gui: Gui;
 let ui: string;
 let node: string;
+let rg: string;
+let rd: string;
+let snap: string;
 const id = Math.random().toString(36).slice(2, 7);
-const rg = `dtrg${id}`;
-const rd = `dtrd${id}`;
-const snap = `dtsnap${id}`;
 
 test.before(async () => {
-  c = await startPlacementCluster(1, { subnet: 33, firstAddress: 21 });
+  f = await guiWithResource('dt', { subnet: 33, firstAddress: 21 });
+  ({ c, gui, ui, rg, rd, snap } = f);
   node = c.nodes[0]!.name;
-  gui = await openGui();
-  ui = `${c.ctl.url}/ui/`;
-  const ok = (r: { status: number; body: unknown }) => { if (r.status >= 300) throw new Error(JSON.stringify(r.body)); };
-  ok(await call(c.ctl, 'POST', '/v1/resource-groups', { name: rg, select_filter: { place_count: 1, storage_pool: c.pool, layer_stack: ['STORAGE'] } }));
-  ok(await call(c.ctl, 'POST', `/v1/resource-groups/${rg}/spawn`, { resource_definition_name: rd, volume_sizes: [4096] }));
-  ok(await call(c.ctl, 'POST', `/v1/resource-definitions/${rd}/snapshots`, { name: snap }));
 });
-test.after.always(async () => {
-  await gui?.close();
-  await c?.teardown();
-});
+test.after.always(async () => { await f?.close(); });
 
 const page = () => gui.page;
 
