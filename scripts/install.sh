@@ -5,7 +5,7 @@
 #   PREFIX/share/linstor-server/bin/linstor-database   (the path LINSTOR's guide uses)
 #   UNITDIR/linstor-{controller,satellite,cinder-api}.service
 #   SYSCONFDIR/linstor/*.example      example configuration (existing files are never touched)
-#   PREFIX/share/linstor-ts/nomad/    linstor-csi job examples
+#   PREFIX/share/linstor-ts/nomad/    linstor-csi Nomad examples (plugins/nomad-csi/examples)
 # Options: --prefix DIR (/usr/local)  --sysconfdir DIR (/etc)  --unitdir DIR (/etc/systemd/system)
 #          --localstatedir DIR (/var)  --destdir DIR (staging root, as DESTDIR=)
 # Nothing is started or enabled; the script prints the next steps.
@@ -77,8 +77,9 @@ done
 for example in "$SRC"/packaging/etc/*; do
   install -m 0644 "$example" "$(root "$SYSCONFDIR/linstor")/$(basename "$example").example"
 done
-for job in "$SRC"/packaging/nomad/*.hcl; do
-  sed -e "s#/usr/local/bin#$BINDIR#g" "$job" > "$(root "$PREFIX/share/linstor-ts/nomad")/$(basename "$job")"
+# The Nomad examples of plugins/nomad-csi/examples (the one set, docker driver: see its README).
+for job in "$SRC"/plugins/nomad-csi/examples/*.hcl; do
+  install -m 0644 "$job" "$(root "$PREFIX/share/linstor-ts/nomad")/$(basename "$job")"
 done
 
 cat <<EOF

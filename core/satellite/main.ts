@@ -9,6 +9,7 @@ import { LayerRegistry, loadPluggedLayers } from './layers/registry.js';
 import { PairingStore } from './pairing-store.js';
 import { loadIdentity, loadTrust, minTlsVersion } from '../tls/material.js';
 import { SatelliteErrorReporter } from './errors/error-reporter.js';
+import { crashTestTrigger, reportCrashes } from './errors/crash.js';
 import { Reconciler } from './reconciler/reconciler.js';
 import { QosThrottler } from './qos/throttler.js';
 import { ExtFiles } from './ext-files/ext-files.js';
@@ -39,6 +40,8 @@ async function main(): Promise<void> {
   log.info({ providers: capabilities.providers, layers: capabilities.layers, unsupportedLayers: capabilities.unsupportedLayers }, 'capabilities probed');
   let server: SatelliteServer | undefined;
   const errors = new SatelliteErrorReporter(() => server?.currentNodeName ?? config.nodeName, log.child({ module: 'error-report' }), join(config.stateDirectory, 'error-reports'));
+  reportCrashes(errors, log);
+  const crashTest = crashTestTrigger();
   const qos = new QosThrottler(config.cgroupRoot, log.child({ module: 'qos' }));
   const reconciler = new Reconciler({ runner, log: log.child({ module: 'reconciler' }), layers, concurrency: config.applyConcurrency, errors, qos });
   // Type=notify: ready once the devices of the first full desired state exist (boot ordering).
@@ -49,6 +52,7 @@ async function main(): Promise<void> {
     ready = true;
     log.info({ seq }, 'first desired state applied: ready');
     void notify('READY=1', `STATUS=Applied the controller's desired state (seq ${seq})`);
+    crashTest?.();
   };
   const extFiles = new ExtFiles(new AllowedDirs(config.extFileDirs), config.stateDirectory, log.child({ module: 'ext-files' }), errors);
   server = new SatelliteServer({

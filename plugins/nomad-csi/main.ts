@@ -6,7 +6,7 @@
  *     --linstor-endpoint=http://ctrl:3370 --log-level=info
  */
 import { unlinkSync } from 'node:fs';
-import { csiClientAccess, DEFAULT_PLUGIN_NAME, startPlugin, VERSION } from './plugin.js';
+import { csiClientAccess, DEFAULT_PLUGIN_NAME, DEFAULT_STATE_DIR, startPlugin, VERSION } from './plugin.js';
 import type { PluginMode } from './context.js';
 import { CSI_MODES, parseCsiArgs } from './options.js';
 
@@ -20,7 +20,7 @@ const USAGE = `Usage: linstor-csi [options]
   --log-level=info                      trace, debug, info, warn, error
   --plugin-name=${DEFAULT_PLUGIN_NAME}  must equal csi_plugin.id in the Nomad job
   --mode=monolith|controller|node       services to serve (default monolith)
-  --state-dir=/var/lib/linstor-csi      node records of staged/published volumes (env CSI_STATE_DIR)
+  --state-dir=/var/lib/linstor-csi      node records of staged/published volumes, error reports no controller took yet (env CSI_STATE_DIR)
   --version`;
 
 async function main(): Promise<void> {
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const p = await startPlugin({
     endpoint, mode, nodeName: values.node ?? process.env.CSI_NODE_ID, linstorEndpoint: values['linstor-endpoint'] ?? process.env.LS_CONTROLLERS,
     logLevel: values['log-level'] ?? process.env.LOG_LEVEL ?? 'info', pluginName: values['plugin-name'],
-    stateDir: values['state-dir'] ?? process.env.CSI_STATE_DIR,
+    stateDir: values['state-dir'] ?? process.env.CSI_STATE_DIR ?? DEFAULT_STATE_DIR,
     ...csiClientAccess(process.env, values['linstor-skip-tls-verification'] === true),
   });
   const shutdown = (): void => {

@@ -1,4 +1,5 @@
 /** Assembles a plugin instance (context + gRPC server) from options; used by main and by tests. */
+import { join } from 'node:path';
 import { hostname } from 'node:os';
 import type * as grpc from '@grpc/grpc-js';
 import pino, { type Logger } from 'pino';
@@ -49,6 +50,7 @@ export function csiClientAccess(env: NodeJS.ProcessEnv, skipTlsVerification = fa
 }
 
 export const DEFAULT_STATE_DIR = '/var/lib/linstor-csi';
+const OUTBOX_RETRY_MS = 60_000;
 
 export interface RunningPlugin { ctx: PluginContext; server: grpc.Server; socketPath: string; stop(): Promise<void> }
 
@@ -61,7 +63,8 @@ export async function startPlugin(o: PluginOptions): Promise<RunningPlugin> {
   const ctx: PluginContext = {
     client,
     nodeName,
-    reporter: new AdapterErrorReporter(client, 'CSI', log, nodeName),
+    // Reports no controller took wait under the state dir (error-reports/) and are retried each minute.
+    reporter: new AdapterErrorReporter(client, 'CSI', log, { node: nodeName, ...(o.stateDir ? { outboxDir: join(o.stateDir, 'error-reports') } : {}) }),
     pluginName: o.pluginName || DEFAULT_PLUGIN_NAME,
     version: VERSION,
     mode: o.mode ?? 'monolith',
@@ -73,9 +76,10 @@ export async function startPlugin(o: PluginOptions): Promise<RunningPlugin> {
   };
   const server = buildServer(ctx);
   const socketPath = await listen(server, o.endpoint);
+  const stopFlushing = ctx.reporter.flushEvery(OUTBOX_RETRY_MS);
   log.info({ socket: socketPath, mode: ctx.mode, node: ctx.nodeName, name: ctx.pluginName, controllers }, 'linstor-csi listening');
   return {
     ctx, server, socketPath,
-    stop: () => new Promise<void>((res) => server.tryShutdown(() => res())),
+    stop: () => { stopFlushing(); return new Promise<void>((res) => server.tryShutdown(() => res())); },
   };
 }

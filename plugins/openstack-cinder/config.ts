@@ -79,6 +79,8 @@ export interface CinderConfig {
   quotas: Record<string, number>;
   /** Largest request body in bytes (oslo.middleware sizelimit; Cinder's default is 112 KiB). */
   maxRequestBodySize: number;
+  /** `error_report_outbox`: folder for error reports no controller took yet (unset: log only). */
+  errorReportOutbox?: string;
 }
 
 export const DEFAULT_QUOTAS: Record<string, number> = {
@@ -129,6 +131,11 @@ export function loadConfig(path: string | undefined, base: CinderConfig = defaul
   if (t.linstor?.linstor_uris !== undefined) c.controllers = list(t.linstor.linstor_uris).join(',');
   if (t.availability_zone !== undefined) c.availabilityZone = String(t.availability_zone);
   if (t.osapi_max_request_body_size !== undefined) c.maxRequestBodySize = Number(t.osapi_max_request_body_size);
+  if (t.error_report_outbox !== undefined) {
+    const dir = String(t.error_report_outbox);
+    if (!dir.startsWith('/')) throw new Error(`error_report_outbox must be an absolute path, not '${dir}'`);
+    c.errorReportOutbox = dir;
+  }
   const a = t.auth ?? {};
   if (a.strategy !== undefined) {
     if (!['noauth', 'token', 'keystone'].includes(a.strategy)) throw new Error(`auth.strategy must be "keystone", "token" or "noauth", not ${a.strategy}`);

@@ -23,9 +23,12 @@ export async function startService(cfg: CinderConfig, log: Logger = pino({ level
   const port = (server.address() as AddressInfo).port;
   const host = cfg.listenAddr === '0.0.0.0' ? '127.0.0.1' : cfg.listenAddr;
   log.info({ address: cfg.listenAddr, port, controllers }, `linstor-cinder-api listening on ${cfg.listenAddr}:${port}`);
+  // Reports kept in the outbox while no controller answered: retried each minute.
+  const stopFlushing = svc.reporter.flushEvery(60_000);
   return {
     svc, server, port, url: `http://${host}:${port}`,
     async close() {
+      stopFlushing();
       await new Promise<void>((r) => server.close(() => r()));
       await svc.drain();
     },

@@ -18,6 +18,16 @@ export interface HookContext {
   notices: string[];
   log: Logger;
   linstor(): Promise<LinstorClient>;
+  /** True once a hook asked for the client (so the controller was, or was tried to be, reached). */
+  usedController(): boolean;
+}
+
+/** A request PVE made that we refuse with a clear message (bad input, unsupported): no error report. */
+export class PveRefusal extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PveRefusal';
+  }
 }
 
 export const DEFAULT_CACHE_DIR = '/var/cache/linstor-pve';
@@ -40,6 +50,7 @@ export function makeContext(storage: LinstorStorage, opts: { node: string; cache
     log: opts.log ?? pino({ level: process.env.LINSTOR_LOG_LEVEL ?? 'warn', base: { component: 'proxmox-hook' } }, pino.destination(2)),
     // Loaded on first use: hooks that need no controller (parse_volname) skip the HTTP stack.
     linstor() { client ??= import('./connect.js').then((m) => m.connect(storage)); return client; },
+    usedController: () => client !== undefined,
   };
 }
 

@@ -1,9 +1,17 @@
 /**
  * `POST /v1/error-reports`: how the adapters (Cinder API, CSI plugin) file their error
  * reports on a real controller. The controller picks id and time, keeps adapters out of the
- * CONTROLLER and SATELLITE modules, and masks secrets the adapter let through.
+ * CONTROLLER and SATELLITE modules, and masks secrets the adapter let through. A report no
+ * controller took waits in the adapter's outbox folder and is filed later.
  */
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import test from 'ava';
+import pino from 'pino';
+import { MAX_BYTES, MAX_PENDING } from '../../core/client/adapter-outbox.js';
+import { AdapterErrorReporter } from '../../core/client/adapter-reports.js';
+import { LinstorClient } from '../../core/client/index.js';
 import { startController, type TestController } from '../helpers/controller.js';
 import { call } from '../helpers/controller-rest.js';
 
@@ -41,4 +49,29 @@ test('secrets an adapter let through are masked by the controller', async (t) =>
   const [r] = (await call<any[]>(ctl, 'GET', `/v1/error-reports/${out.body[0].obj_refs.ErrorReport}`)).body;
   t.false(JSON.stringify(r).includes('hunter2'));
   t.is(r.exception_message, 'login failed password=***');
+});
+
+test('an adapter\'s reports that no controller takes wait in its outbox folder (at most 50, each cut to 64 KiB) and are filed once a controller answers', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'adapter-outbox-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const outboxDir = join(dir, 'outbox');
+  const log = pino({ level: 'silent' });
+  // Nothing listens there (this suite's loopback range): the controller is away.
+  const away = new LinstorClient({ controllers: [`http://127.0.34.${2 + Math.floor(Math.random() * 200)}:${34000 + Math.floor(Math.random() * 999)}`], timeoutMs: 2000 });
+  const node = `outbox-${Date.now().toString(36)}`;
+  const offline = new AdapterErrorReporter(away, 'CSI', log, { node, outboxDir });
+  for (let i = 0; i < MAX_PENDING + 5; i++) t.is(await offline.report(new Error(`failure ${i}`), { action: `NodeStageVolume vol-${i}` }), undefined);
+  t.is(await offline.report(new Error(`huge ${'x'.repeat(200_000)}`), { action: 'NodeStageVolume huge' }), undefined);
+  const pending = readdirSync(outboxDir).filter((f) => f.startsWith('pending-'));
+  t.is(pending.length, MAX_PENDING, 'bounded count: the oldest went');
+  for (const f of pending) t.true(statSync(join(outboxDir, f)).size <= MAX_BYTES + 2048, f);
+  const online = new AdapterErrorReporter(new LinstorClient({ controllers: [ctl.url] }), 'CSI', log, { node, outboxDir });
+  t.is(await online.flush(), MAX_PENDING);
+  t.is(readdirSync(outboxDir).filter((f) => f.startsWith('pending-')).length, 0);
+  const filed = (await call<any[]>(ctl, 'GET', `/v1/error-reports?nodes=${node}&withContent=true`)).body;
+  t.is(filed.length, MAX_PENDING);
+  const messages = filed.map((r) => r.exception_message as string);
+  t.false(messages.includes('failure 0'), 'the oldest were dropped');
+  t.true(messages.includes(`failure ${MAX_PENDING + 4}`));
+  t.true(filed.some((r) => /cut: the report was larger than/.test(r.text)));
 });

@@ -1,5 +1,5 @@
 /**
- * The Nomad files under plugins/nomad-csi/examples (and packaging/nomad) and the plugin's
+ * The Nomad files under plugins/nomad-csi/examples (the only ones: scripts/install.sh installs them) and the plugin's
  * Dockerfile: each HCL file parses with HashiCorp's HCL 2 parser (@cdktf/hcl2json, the Go
  * parser built to WebAssembly), the plugin jobs name only flags the plugin's own option parser
  * takes and variables it reads, the volume files use parameters the plugin's parameter parser
@@ -22,8 +22,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const EXAMPLES = join(ROOT, 'plugins', 'nomad-csi', 'examples');
 const read = (p: string) => readFileSync(p, 'utf8');
 const hcl = async (dir: string, f: string): Promise<any> => parse(f, read(join(dir, f)));
-const jobFiles = [...readdirSync(EXAMPLES).filter((f) => f.endsWith('.nomad.hcl')).map((f) => [EXAMPLES, f]),
-  ...readdirSync(join(ROOT, 'packaging', 'nomad')).filter((f) => f.endsWith('.hcl')).map((f) => [join(ROOT, 'packaging', 'nomad'), f])] as Array<[string, string]>;
+const jobFiles = readdirSync(EXAMPLES).filter((f) => f.endsWith('.nomad.hcl')).map((f) => [EXAMPLES, f]) as Array<[string, string]>;
 
 /** Every task of a parsed job file, with its group. */
 function tasks(doc: any): Array<{ job: string; task: any }> {
@@ -48,7 +47,7 @@ test('the plugin jobs: csi_plugin with our plugin id, a mode matching its type, 
       const plugin = task.csi_plugin?.[0];
       if (!plugin) continue;
       t.is(plugin.id, DEFAULT_PLUGIN_NAME, f);
-      types.add(`${dir === EXAMPLES ? 'examples' : 'packaging'}:${plugin.type}`);
+      types.add(plugin.type);
       const args: string[] = task.config[0].args;
       const values = parseCsiArgs(args); // throws on a flag the plugin does not know
       t.is(values.mode ?? 'monolith', plugin.type, `${f}: --mode matches csi_plugin.type`);
@@ -62,7 +61,7 @@ test('the plugin jobs: csi_plugin with our plugin id, a mode matching its type, 
       }
     }
   }
-  t.deepEqual([...types].filter((x) => x.startsWith('examples')).sort(), ['examples:controller', 'examples:node']);
+  t.deepEqual([...types].sort(), ['controller', 'node']);
   // A flag the plugin does not take is caught by the same check.
   t.throws(() => parseCsiArgs(['--csi-endpoint=unix:///csi/csi.sock', '--endpoint=x']));
 });

@@ -79,6 +79,18 @@ test('dry run: primary, secondary, resize and down print the drbdsetup calls; re
   await t.notThrowsAsync(layer.remove(rsc.name), 'removing twice is not an error');
 });
 
+test('dry run: an INACTIVE resource goes down and keeps its .res file for the reactivation (real drbdadm -d)', async (t) => {
+  const dir = await tempDir(t, 'drbd-inactive');
+  const { rsc, state } = twoNodes('LVM');
+  const layer = new DrbdLayer({ runner: runnerAs('alpha'), nodeName: 'alpha', dryRun: true, resourceDir: dir });
+  const view = { ...viewOf(rsc, 'alpha'), flags: ['INACTIVE'] };
+  await layer.writeResFile(view, { 0: { backingDevice: '/dev/vg/x_00000' } });
+  await layer.deactivate({ resource: view, state: state(rsc) });
+  t.deepEqual(layer.plans.get(rsc.name), [`drbdsetup down ${rsc.name}`]);
+  t.true(existsSync(join(dir, `${rsc.name}.res`)), 'configuration kept');
+  t.deepEqual(await layer.listResources(), [rsc.name], 'not an orphan to sweep');
+});
+
 test('a .res file drbdadm rejects never replaces the current one (real drbdadm dump)', async (t) => {
   const dir = await tempDir(t, 'drbd-bad');
   const { rsc } = twoNodes('LVM');

@@ -84,3 +84,30 @@ test.serial('the autoplacer takes a shared space as one free-space manager: neve
   t.is(three.body.space_info.max_vlm_size_in_kib, 0);
   t.regex(three.body.reports[0].message, /Not enough available nodes/);
 });
+
+test.serial('one active resource per shared space: the second is created INACTIVE, activating it is refused until the first is deactivated', async (t) => {
+  const [a, b] = c.nodes.map((n) => n.name) as [string, string, string];
+  const rd = `shrd-${sfx}`;
+  t.true((await call(c.ctl, 'POST', '/v1/resource-definitions', { resource_definition: { name: rd } })).status < 300);
+  t.true((await call(c.ctl, 'POST', `/v1/resource-definitions/${rd}/volume-definitions`, { volume_definition: { size_kib: 4096 } })).status < 300);
+  const flagsOf = async (n: string) => (await call<Record<string, any>>(c.ctl, 'GET', `/v1/resource-definitions/${rd}/resources/${n}`)).body.flags as string[] ?? [];
+  // LVs cannot be made here (no device-mapper): the satellite's apply fails, the registration stands.
+  await ls('resource', 'create', a, rd, '--storage-pool', 'shared', '--layer-list', 'storage');
+  t.false((await flagsOf(a)).includes('INACTIVE'));
+  const second = await ls('resource', 'create', b, rd, '--storage-pool', 'shared', '--layer-list', 'storage');
+  t.regex(second.stdout + second.stderr, new RegExp(`created inactive: its shared volume is active on node '${a}'`));
+  t.true((await flagsOf(b)).includes('INACTIVE'));
+  t.regex((await ls('resource', 'list', '-r', rd)).stdout, /INACTIVE/);
+
+  const refused = await ls('resource', 'activate', b, rd);
+  t.is(refused.code, 10);
+  t.regex(refused.stdout + refused.stderr, /Only one active resource per shared storage pool allowed/);
+  t.regex(refused.stdout + refused.stderr, new RegExp(`resource deactivate ${a} ${rd}`));
+  t.true((await flagsOf(b)).includes('INACTIVE'), 'unchanged');
+
+  t.is((await ls('resource', 'deactivate', a, rd)).code, 0);
+  t.true((await flagsOf(a)).includes('INACTIVE'));
+  await ls('resource', 'activate', b, rd);
+  t.false((await flagsOf(b)).includes('INACTIVE'), 'the other node holds it now');
+  t.is((await ls('resource', 'activate', a, rd)).code, 10, 'and the first cannot take it back while it does');
+});

@@ -19,9 +19,13 @@ export function fixture(name: string): string {
 
 export interface DriverRun { code: number; stdout: string; stderr: string }
 
+/** The driver's error-report outbox in the tests: this process's own temp folder unless a test names one. */
+export const TEST_OUTBOX_DIR = join(tmpdir(), `one-outbox-${process.pid}`);
+
 export function runDriver(kind: 'tm' | 'datastore', action: string, argv: string[], opts: { stdin?: string; env?: Record<string, string> } = {}): Promise<DriverRun> {
   return new Promise((resolve) => {
-    const child = spawn(join(REMOTES, kind, 'linstor', action), argv, { env: { ...process.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const env = { ...process.env, ONE_LINSTOR_OUTBOX_DIR: TEST_OUTBOX_DIR, ...opts.env };
+    const child = spawn(join(REMOTES, kind, 'linstor', action), argv, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });

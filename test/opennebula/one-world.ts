@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomSuffix } from '../helpers/satellite.js';
 import { call, startCluster, type Cluster } from '../e2e/cluster.js';
-import { b64, datastoreXml, drvAction, FakeOneCli, imageXml, runDriver, type DriverRun, type ImageFields } from './one-env.js';
+import { b64, datastoreXml, drvAction, FakeOneCli, imageXml, runDriver, TEST_OUTBOX_DIR, type DriverRun, type ImageFields } from './one-env.js';
 import { startSshd, type TestSshd } from './sshd.js';
 
 export interface OneWorld {
@@ -37,6 +37,7 @@ export async function startOneWorld(DS = 150, SYS_DS = 0): Promise<OneWorld> {
       await sshd.stop();
       cli.cleanup();
       rmSync(work, { recursive: true, force: true });
+      rmSync(TEST_OUTBOX_DIR, { recursive: true, force: true });
     },
   };
 }

@@ -10,6 +10,7 @@ import test from 'ava';
 import { parseIni } from '../../core/cli/config.js';
 import { loadControllerConfig } from '../../core/controller/config.js';
 import { loadConfig as loadSatelliteConfig } from '../../core/satellite/config.js';
+import { loadConfig as loadCinderConfig } from '../../plugins/openstack-cinder/config.js';
 import { REPO_ROOT } from '../helpers/controller.js';
 
 const ETC = join(REPO_ROOT, 'packaging/etc');
@@ -50,6 +51,14 @@ test('the example linstor_satellite.toml loads with the satellite defaults, and 
   t.is(loadSatelliteConfig(['--config-directory', dir, '--cgroup-root', '/tmp/cg']).cgroupRoot, '/tmp/cg', 'the flag wins');
   writeFileSync(join(dir, 'linstor_satellite.toml'), '[files]\nallowExtFiles = ["relative/dir"]\n');
   t.throws(() => loadSatelliteConfig(['--config-directory', dir]), { message: /not an absolute path/ });
+});
+
+test('the example cinder-api.toml loads, and its error report outbox is an absolute folder of the service\'s own (a relative one is refused)', (t) => {
+  const cfg = loadCinderConfig(join(ETC, 'cinder-api.toml'));
+  t.is(cfg.errorReportOutbox, '/var/lib/linstor-cinder/error-reports');
+  const dir = tempDir(t, 'linstor-example-cinder-');
+  writeFileSync(join(dir, 'cinder-api.toml'), 'error_report_outbox = "outbox"\n');
+  t.throws(() => loadCinderConfig(join(dir, 'cinder-api.toml')), { message: /error_report_outbox must be an absolute path/ });
 });
 
 test('the example linstor-client.conf names several controllers in [global]', (t) => {

@@ -3,7 +3,7 @@
  * prefix whose installed bins are then run). Nothing outside the test's folder is touched.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
@@ -47,7 +47,10 @@ test('into a DESTDIR: bins, units, example configs and job examples land under i
   for (const c of ['linstor.toml', 'linstor_satellite.toml', 'linstor-client.conf', 'cinder-api.toml']) {
     t.is(readFileSync(join(dest, 'etc/linstor', `${c}.example`), 'utf8'), readFileSync(join(REPO_ROOT, 'packaging/etc', c), 'utf8'), c);
   }
-  t.regex(readFileSync(join(prefix, 'share/linstor-ts/nomad/linstor-csi-node.nomad.hcl'), 'utf8'), /command = "\/opt\/linstor-ts-test\/bin\/linstor-csi"/);
+  // The Nomad examples: plugins/nomad-csi/examples, every file, byte for byte (the one set there is).
+  const jobs = readdirSync(join(REPO_ROOT, 'plugins/nomad-csi/examples')).filter((f) => f.endsWith('.hcl'));
+  t.deepEqual(readdirSync(join(prefix, 'share/linstor-ts/nomad')).sort(), jobs.sort());
+  for (const j of jobs) t.is(readFileSync(join(prefix, 'share/linstor-ts/nomad', j), 'utf8'), readFileSync(join(REPO_ROOT, 'plugins/nomad-csi/examples', j), 'utf8'), j);
   t.is(lstatSync(join(dest, 'var/lib/linstor')).mode & 0o777, 0o700);
 });
 

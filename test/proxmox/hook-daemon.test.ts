@@ -17,7 +17,7 @@ let daemon: ChildProcess | undefined;
 test.before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pve-hookd-'));
   sock = join(dir, 'run/hook.sock');
-  daemon = spawn(process.execPath, [join(REPO_ROOT, 'dist/plugins/proxmox/hook/main.js'), '--serve', sock], { stdio: ['ignore', 'ignore', 'pipe'] });
+  daemon = spawn(process.execPath, [join(REPO_ROOT, 'dist/plugins/proxmox/hook/main.js'), '--serve', sock], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LINSTOR_PVE_OUTBOX_DIR: join(dir, 'outbox') } });
   let err = '';
   daemon.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
   for (let i = 0; i < 200 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 100));

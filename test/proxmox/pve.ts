@@ -19,7 +19,8 @@ export async function pveCall<T = unknown[]>(node: string, cacheDir: string, met
   try {
     ({ stdout } = await run('perl', ['-I', DOUBLES_DIR, '-I', SHIM_DIR, join(DOUBLES_DIR, 'pve-call.pl'), method, JSON.stringify(args)], {
       // LINSTOR_PVE_SOCKET '' : one hook process per call unless a test passes a daemon socket.
-      env: { ...process.env, LINSTOR_PVE_HOOK: HOOK_CMD, LINSTOR_PVE_SOCKET: '', LINSTOR_PVE_NODE: node, LINSTOR_PVE_CACHE_DIR: cacheDir, ...env },
+      // The error-report outbox beside the cache, in the test's own folder.
+      env: { ...process.env, LINSTOR_PVE_HOOK: HOOK_CMD, LINSTOR_PVE_SOCKET: '', LINSTOR_PVE_NODE: node, LINSTOR_PVE_CACHE_DIR: cacheDir, LINSTOR_PVE_OUTBOX_DIR: `${cacheDir}-outbox`, ...env },
       maxBuffer: 16 << 20,
     }));
   } catch (e) {

@@ -8,7 +8,10 @@
 import test from 'ava';
 import { RecordedRunner } from '../../core/exec/index.js';
 import type { DesiredNodeState, DesiredResource, DesiredStoragePool } from '../../core/model/satellite-protocol.js';
+import { LayerRegistry } from '../../core/satellite/layers/registry.js';
 import { StorageLayer } from '../../core/satellite/layers/storage-layer.js';
+import { applyResource } from '../../core/satellite/reconciler/resource-apply.js';
+import { pino } from 'pino';
 import { createProvider } from '../../core/satellite/providers/registry.js';
 
 const noDeviceNode = async (): Promise<void> => { /* no device-mapper here: the LV's device node never appears */ };
@@ -68,4 +71,29 @@ test('volumes of other nodes in the shared volume group are not orphans', async 
   const removed = await layerWith(r).removeOrphans({ nodeName: 'b', props: {}, storagePools: [pool()], resources: [] }, () => undefined);
   t.deepEqual(removed, []);
   t.deepEqual(notLvs(r), []);
+});
+
+test('an INACTIVE resource lets go of its shared volume (lvchange --activate n) and creates nothing; reactivated, it takes it again', async (t) => {
+  const inactive = { name: 'r1', layerStack: ['STORAGE'], flags: ['INACTIVE'], props: {}, volumes: [{ volumeNumber: 0, sizeKib: 102400, storagePool: 'shpool', props: {} }] } as DesiredResource;
+  const state: DesiredNodeState = { nodeName: 'b', props: {}, storagePools: [pool()], resources: [inactive] };
+  const held = new RecordedRunner([lvsAlways(row('r1_00000', '-wi-a-----')), { argv: ['lvchange', '--activate', 'n', `${VG}/r1_00000`], stdout: '' }]);
+  const reg = new LayerRegistry();
+  reg.storage.setProviders(new Map([['shpool', createProvider({ runner: held, waitForDevice: noDeviceNode, pool: pool() })]]));
+  const rep = await applyResource(reg, pino({ level: 'silent' }), inactive, state);
+  t.true(rep.ready);
+  t.is(rep.error, undefined);
+  t.deepEqual(rep.volumes.map((v) => [v.volumeNumber, v.devicePath, v.diskState]), [[0, undefined, 'Inactive']], 'no device offered while inactive');
+  t.deepEqual(notLvs(held), [`lvchange --activate n ${VG}/r1_00000`]);
+  // Already inactive here: nothing to run, and never lvcreate/lvremove.
+  const idle = new RecordedRunner([lvsAlways(row('r1_00000', '-wi-------'))]);
+  reg.storage.setProviders(new Map([['shpool', createProvider({ runner: idle, waitForDevice: noDeviceNode, pool: pool() })]]));
+  await applyResource(reg, pino({ level: 'silent' }), inactive, state);
+  t.deepEqual(notLvs(idle), []);
+  // Activated again: the existing volume is activated, not created.
+  const active = { ...inactive, flags: [] };
+  const back = new RecordedRunner([lvsAlways(row('r1_00000', '-wi-------')), { argv: ['lvchange', '--activate', 'ey', `${VG}/r1_00000`], stdout: '' }]);
+  reg.storage.setProviders(new Map([['shpool', createProvider({ runner: back, waitForDevice: noDeviceNode, pool: pool() })]]));
+  const again = await applyResource(reg, pino({ level: 'silent' }), active, { ...state, resources: [active] });
+  t.true(again.ready, JSON.stringify(again.error));
+  t.deepEqual(notLvs(back), [`lvchange --activate ey ${VG}/r1_00000`]);
 });

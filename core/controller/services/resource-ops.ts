@@ -7,6 +7,7 @@ import type { Resource } from '../../model/types.js';
 import { applyPropsModify } from '../../props/modify.js';
 import type { ControllerContext } from '../context.js';
 import { getResource, getResourceDefinition, resourceKey } from '../lookup.js';
+import { activeSharers } from '../state/shared-resources.js';
 import type * as api from '../../api/index.js';
 import { applyAndReport } from './apply.js';
 import { deleteResources } from './deletion.js';
@@ -83,6 +84,13 @@ export async function setActive(ctx: ControllerContext, rdName: string, nodeName
     return [rcEntry('INFO_NOOP', `${rscDesc(cur.name, cur.nodeName)} is already ${active ? 'active' : 'inactive'}.`, { obj: 'RSC', op: 'MOD', objRefs: { RscDfn: cur.name, Node: cur.nodeName } })];
   }
   if (!active) ensureNotInUse(ctx, cur);
+  const holder = active ? activeSharers(ctx.state, cur, getResourceDefinition(ctx.state, rdName))[0] : undefined;
+  if (holder) {
+    throw new ApiError('FAIL_ONLY_ONE_ACT_RSC_PER_SHARED_STOR_POOL_ALLOWED', 'Only one active resource per shared storage pool allowed', {
+      obj: 'RSC', op: 'MOD', cause: `The volume resource '${cur.name}' shares with node '${holder.nodeName}' is active there.`,
+      correction: `Deactivate it there first: linstor resource deactivate ${holder.nodeName} ${cur.name}`, objRefs: { RscDfn: cur.name, Node: cur.nodeName },
+    });
+  }
   return updateResource(ctx, rdName, nodeName,
     (r) => ({ ...r, flags: active ? r.flags.filter((f) => f !== 'INACTIVE') : [...r.flags, 'INACTIVE'] }),
     (r) => `${rscDesc(r.name, r.nodeName)} ${active ? 'activated' : 'deactivated'}.`);

@@ -16,6 +16,7 @@ import type { ControllerContext } from '../context.js';
 import { getNode, resourceKey, resourcesOf, storagePoolKey } from '../lookup.js';
 import type { Transaction } from '../state/cluster-state.js';
 import { diskfulPeerPools } from '../state/volume-pool.js';
+import { activeSharers } from '../state/shared-resources.js';
 import type * as api from '../../api/index.js';
 import { checkLayerStack, hasDrbd } from './layers.js';
 import { allocateMinor, allocateNodeId, allocateTcpPort, NodeNumbers } from './numbers.js';
@@ -172,10 +173,18 @@ export function createResourcesInTx(ctx: ControllerContext, tx: Transaction, rdN
       name: rd.name, nodeName: node.name, props: req.props, flags, layerStack: stack, drbdNodeId, volumes, createTimestamp: now, uuid: randomUUID(),
       ...(drbdPort !== undefined ? { drbdPort } : {}),
     };
+    const refs = { RscDfn: rd.name, Node: node.name };
+    // A shared volume another node holds active: this one starts INACTIVE (LINSTOR does the same).
+    const holder = rsc.flags.includes('INACTIVE') ? undefined : activeSharers(state, rsc, rd, created)[0];
+    if (holder) rsc.flags.push('INACTIVE');
     tx.put(state.resources, key, rsc);
     created.push(rsc);
-    const refs = { RscDfn: rd.name, Node: node.name };
     rc.push(rcEntry('CREATED', `New resource '${rd.name}' on node '${node.name}' registered.`, { obj: 'RSC', op: 'CRT', details: `Resource '${rd.name}' on node '${node.name}' UUID is: ${rsc.uuid}`, objRefs: refs }));
+    if (holder) {
+      rc.push(rcEntry('INFO_NOOP', `Resource '${rd.name}' on node '${node.name}' was created inactive: its shared volume is active on node '${holder.nodeName}'.`, {
+        obj: 'RSC', op: 'CRT', details: `Only one resource per shared storage pool can be active. Deactivate it on '${holder.nodeName}', then activate it here.`, objRefs: refs,
+      }));
+    }
     for (const vd of rd.volumeDefinitions) {
       rc.push(rcEntry('CREATED', `Volume with number '${vd.volumeNumber}' on resource '${rd.name}' on node '${node.name}' successfully registered`, {
         obj: 'VLM', op: 'CRT', objRefs: { ...refs, VlmNr: String(vd.volumeNumber) },

@@ -10,7 +10,8 @@ import type { Support } from '../providers/provider.js';
  *   prepare()  top → bottom, before anything is created (validate, fail early);
  *   lowerSizeKib() top → bottom, to know how big each lower device must be;
  *   apply()    bottom → top, each layer handed the device paths of the layer below;
- *   remove()   top → bottom, when the resource is no longer desired on this node.
+ *   remove()   top → bottom, when the resource is no longer desired on this node;
+ *   deactivate() top → bottom, instead of apply while the resource is INACTIVE.
  * Every call must be idempotent: after a crash the reconciler repeats the whole walk.
  *
  * Other layers are plugged in without touching the reconciler: a module at
@@ -27,6 +28,12 @@ export interface Layer {
   lowerSizeKib?(resource: DesiredResource, volume: DesiredVolume, usableKib: number): number;
   /** Brings the resource's devices of this layer to the desired state on top of `lower`. */
   apply(input: LayerApplyInput): Promise<LayerResult>;
+  /**
+   * The resource is INACTIVE (`resource deactivate`, or a shared volume another node holds):
+   * stop this layer's devices but keep their data and configuration. Layers without it keep
+   * their devices as they are.
+   */
+  deactivate?(input: LayerInput): Promise<void>;
   /** Tears this layer's part of the resource down; a resource that is already gone is not an error. */
   remove(resourceName: string, state: DesiredNodeState): Promise<void>;
   /** Resources this layer has on the node right now, so orphans left by a crash are removed. */

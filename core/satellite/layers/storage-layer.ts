@@ -4,7 +4,7 @@ import { isDisklessResource } from '../../model/resource-flags.js';
 import type { LayerKind } from '../../model/types.js';
 import { InventoryProvider } from '../providers/inventory.js';
 import { parseVolumeName, volumeName, type ProviderVolume, type StorageProvider, type Support } from '../providers/provider.js';
-import type { Layer, LayerApplyInput, LayerResult, LayerVolume } from './layer.js';
+import type { Layer, LayerApplyInput, LayerInput, LayerResult, LayerVolume } from './layer.js';
 
 
 export function isDiskless(resource: DesiredResource): boolean {
@@ -66,6 +66,12 @@ export class StorageLayer implements Layer {
       });
     }
     return { volumes };
+  }
+
+  /** An inactive resource lets go of its volumes (LVM: `lvchange --activate n`); the data stays. */
+  async deactivate({ resource }: LayerInput): Promise<void> {
+    if (isDiskless(resource)) return;
+    for (const v of resource.volumes) await this.providers.get(v.storagePool)?.release?.(volumeName(resource.name, v.volumeNumber));
   }
 
   async remove(resourceName: string, state?: DesiredNodeState): Promise<void> {

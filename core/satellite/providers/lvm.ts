@@ -46,10 +46,10 @@ export class LvmProvider extends BaseProvider<LvRow> {
   protected sizeKibOf(lv: LvRow): number { return lv.sizeKib; }
   protected describe(name: string): string { return `logical volume '${this.volumeGroup}/${name}'`; }
   protected async activate(name: string, lv: LvRow): Promise<ProviderVolume> {
-    // A shared volume group: the volume may have been made (or last used) by another node.
-    if (this.pool.sharedSpace !== undefined && !isActive(lv)) await this.run(['lvchange', '--activate', this.sharedActivation, `${this.volumeGroup}/${name}`]);
+    // Inactive: made (or last used) by another node of a shared space, or deactivated here (INACTIVE).
+    if (!isActive(lv)) await this.run(['lvchange', '--activate', this.pool.sharedSpace !== undefined ? this.sharedActivation : 'y', `${this.volumeGroup}/${name}`]);
     await this.waitForDevice(this.deviceOf(name));
-    return this.toVolume(lv);
+    return this.toVolume({ ...lv, attr: activated(lv.attr) });
   }
 
   /**
@@ -102,8 +102,9 @@ export class LvmProvider extends BaseProvider<LvRow> {
     return lv.poolLv === '';
   }
 
+  /** An inactive volume has no device node: it offers no path, so the storage layer activates it. */
   protected toVolume(lv: LvRow): ProviderVolume {
-    return { name: lv.name, devicePath: lv.path || this.deviceOf(lv.name), allocatedSizeKib: lv.sizeKib, usableSizeKib: lv.sizeKib };
+    return { name: lv.name, devicePath: isActive(lv) ? lv.path || this.deviceOf(lv.name) : undefined, allocatedSizeKib: lv.sizeKib, usableSizeKib: lv.sizeKib };
   }
 
   protected async findLv(name: string): Promise<LvRow | undefined> {
@@ -129,6 +130,11 @@ export interface LvRow {
 /** lv_attr's fifth character is the state: 'a' active. */
 export function isActive(lv: LvRow): boolean {
   return lv.attr[4] === 'a';
+}
+
+/** The attributes of `attr` once the volume is active. */
+function activated(attr: string): string {
+  return attr.length >= 5 ? `${attr.slice(0, 4)}a${attr.slice(5)}` : attr;
 }
 
 /** Parses `lvs` output with LVS_COLUMNS, `;`-separated, as the real tool prints it. */

@@ -22,6 +22,7 @@ export async function applyResource(layersReg: LayerRegistry, log: Logger, resou
     };
   }
   const layers = stack.map((k) => layersReg.get(k)!);
+  if (resource.flags.includes('INACTIVE')) return deactivateResource(layers, log, resource, state, onFailure);
   try {
     for (const l of layers) await l.prepare?.({ resource, state });
     // Sizes top → bottom: each layer asks the one below for its own overhead.
@@ -55,6 +56,19 @@ export async function applyResource(layersReg: LayerRegistry, log: Logger, resou
     };
   } catch (e) {
     log.error({ err: e, resource: resource.name }, 'applying resource failed');
+    onFailure(e);
+    return { name: resource.name, ready: false, volumes: [], error: errorInfo(e) };
+  }
+}
+
+/** INACTIVE: each layer stops its devices top → bottom, keeping data; nothing is offered above. */
+async function deactivateResource(layers: Layer[], log: Logger, resource: DesiredResource, state: DesiredNodeState,
+  onFailure: (e: unknown) => void): Promise<ReportedResource> {
+  try {
+    for (const l of layers) await l.deactivate?.({ resource, state });
+    return { name: resource.name, ready: true, inUse: false, volumes: resource.volumes.map((v) => ({ volumeNumber: v.volumeNumber, diskState: 'Inactive' })) };
+  } catch (e) {
+    log.error({ err: e, resource: resource.name }, 'deactivating resource failed');
     onFailure(e);
     return { name: resource.name, ready: false, volumes: [], error: errorInfo(e) };
   }

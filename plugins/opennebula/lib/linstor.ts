@@ -6,6 +6,7 @@
 import { deviceOfVolume, isDisklessResource, LinstorApiError, LinstorClient, type ResourceLayer, type ResourceWithVolumes } from '../../../core/client/index.js';
 import type { DatastoreConfig } from './datastore-config.js';
 import { DriverError, logInfo, logWarn } from './log.js';
+import { useController } from './report.js';
 
 const KiB_PER_MiB = 1024;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -33,6 +34,7 @@ export class OneLinstor {
   readonly client: LinstorClient;
   constructor(readonly cfg: DatastoreConfig, client?: LinstorClient) {
     this.client = client ?? new LinstorClient({ controllers: cfg.controllers, timeoutMs: 120_000, headers: { 'User-Agent': 'linstor-ts-opennebula/0.1' }, ...cfg.access });
+    useController(this.client, [cfg.access.auth?.password]);
   }
 
   async exists(name: string): Promise<boolean> {

@@ -23,7 +23,7 @@ export class CinderService {
     this.store = new CinderStore(client);
     this.backend = new LinstorBackend(client, log);
     this.types = new VolumeTypes(this.store, cfg);
-    this.reporter = new AdapterErrorReporter(client, 'CINDER', log);
+    this.reporter = new AdapterErrorReporter(client, 'CINDER', log, cfg.errorReportOutbox ? { outboxDir: cfg.errorReportOutbox } : {});
     if (cfg.auth.strategy === 'keystone') {
       if (!cfg.auth.keystone) throw new Error('[auth] strategy = "keystone" needs an [auth.keystone] section');
       this.keystone = new KeystoneValidator(cfg.auth.keystone);

@@ -3,7 +3,7 @@
  * arguments by name (as the shim sends them) and returns what the Perl method returns;
  * list-returning methods return an object the shim unpacks in PVE's order.
  */
-import { isApiError, type HookContext } from '../context.js';
+import { isApiError, PveRefusal, type HookContext } from '../context.js';
 import { volumeHasFeature } from '../hooks/features.js';
 import { allocImage, freeImage, listImages, renameVolume, volumeSizeInfo } from '../hooks/images.js';
 import { cloneImage, createBase, volumeSnapshot, volumeSnapshotDelete, volumeSnapshotRollback } from '../hooks/snapshots.js';
@@ -35,7 +35,7 @@ export const HOOKS: Record<string, Hook> = {
   map_volume: async (ctx, a) => (await volumePath(ctx, { volname: a.volname, snapname: a.snapname })).path,
   unmap_volume: async () => 1,
   volume_resize: async (ctx, a) => {
-    if (a.snapname) throw new Error('volume_resize: resizing a snapshot is not supported');
+    if (a.snapname) throw new PveRefusal('volume_resize: resizing a snapshot is not supported');
     const p = parseVolname(a.volname);
     // PVE passes bytes; LINSTOR takes KiB (round up so the disk is never smaller than asked).
     const kib = Math.ceil(Number(a.size) / 1024);

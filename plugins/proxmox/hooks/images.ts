@@ -5,7 +5,7 @@
  * succeeds; rename_volume sets the same vmid again harmlessly.
  */
 import type { ResourceDefinition } from '../../../core/client/index.js';
-import { ignoreNotFound, type HookContext } from '../context.js';
+import { ignoreNotFound, PveRefusal, type HookContext } from '../context.js';
 import {
   PARENT_PROP, VMID_PROP, checkRequestedName, newUuidName, parseVolname, pveName, VolnameError,
 } from '../volname.js';
@@ -27,9 +27,9 @@ export function definitionProps(ctx: HookContext, vmid: number): Record<string, 
 export async function allocImage(ctx: HookContext, a: { vmid: number | string; fmt?: string; name?: string | null; size: number | string }): Promise<string> {
   const vmid = Number(a.vmid);
   if (!Number.isInteger(vmid) || vmid < 0) throw new VolnameError(`invalid vmid '${String(a.vmid)}'`);
-  if (a.fmt && a.fmt !== 'raw') throw new Error(`unsupported format '${a.fmt}' (only raw)`);
+  if (a.fmt && a.fmt !== 'raw') throw new PveRefusal(`unsupported format '${a.fmt}' (only raw)`);
   const sizeKib = Math.max(Math.ceil(Number(a.size)), MIN_DISK_KIB);
-  if (!Number.isFinite(sizeKib)) throw new Error(`invalid size '${String(a.size)}' KiB`);
+  if (!Number.isFinite(sizeKib)) throw new PveRefusal(`invalid size '${String(a.size)}' KiB`);
   const c = await ctx.linstor();
   const existing = new Set((await c.resourceDefinitions.list()).map((rd) => (rd.name ?? '').toUpperCase()));
   let pve: string;
@@ -42,7 +42,7 @@ export async function allocImage(ctx: HookContext, a: { vmid: number | string; f
     res = p.linstorName;
     // PVE on a node without the device thinks the cloud-init disk is gone; activate will attach it.
     if (p.kind === 'cloudinit' && existing.has(res.toUpperCase())) return pve;
-    if (existing.has(res.toUpperCase())) throw new Error(`volume '${res}' already exists`);
+    if (existing.has(res.toUpperCase())) throw new PveRefusal(`volume '${res}' already exists`);
   } else {
     ({ pve, linstor: res } = newUuidName(vmid, (n) => existing.has(n.toUpperCase())));
   }
@@ -80,7 +80,7 @@ export async function freeImage(ctx: HookContext, a: { volname: string }): Promi
   const key = p.linstorName.toUpperCase();
   if (!rds.some((rd) => rd.name?.toUpperCase() === key)) return null;
   const clones = rds.filter((rd) => rd.props?.[PARENT_PROP]?.toUpperCase() === key).map((rd) => rd.name);
-  if (clones.length) throw new Error(`base volume '${a.volname}' is still in use by linked clone(s) ${clones.join(', ')}`);
+  if (clones.length) throw new PveRefusal(`base volume '${a.volname}' is still in use by linked clone(s) ${clones.join(', ')}`);
   if (!(await waitUntilNotInUse(c, p.linstorName))) ctx.log.warn({ res: p.linstorName }, 'resource still in use after waiting, deleting anyway');
   // Resources restored from this disk's snapshots (backups, clones of a snapshot) go first.
   for (const rd of rds) {
@@ -137,8 +137,8 @@ export async function volumeSizeInfo(ctx: HookContext, a: { volname: string }): 
 
 export async function renameVolume(ctx: HookContext, a: { source_volname: string; target_vmid: number | string; target_volname?: string | null }): Promise<string> {
   const p = parseVolname(a.source_volname);
-  if (p.kind !== 'uuid') throw new Error('rename_volume only possible for uuid disk names');
-  if (a.target_volname) throw new Error('rename_volume only possible if target name is unset');
+  if (p.kind !== 'uuid') throw new PveRefusal('rename_volume only possible for uuid disk names');
+  if (a.target_volname) throw new PveRefusal('rename_volume only possible if target name is unset');
   const vmid = Number(a.target_vmid);
   if (!Number.isInteger(vmid) || vmid < 0) throw new VolnameError(`invalid vmid '${String(a.target_vmid)}'`);
   const c = await ctx.linstor();

@@ -4,7 +4,7 @@
  * Idempotency: snapshot delete of a missing snapshot succeeds; create_base of a disk whose
  * base snapshot exists reuses it; snapshot create twice fails as PVE expects (name taken).
  */
-import { ignoreNotFound, type HookContext } from '../context.js';
+import { ignoreNotFound, PveRefusal, type HookContext } from '../context.js';
 import { BASE_PROP, BASE_SNAPSHOT, PARENT_PROP, baseName, newUuidName, parseVolname, snapshotName } from '../volname.js';
 import { definitionProps } from './images.js';
 import { restoreSnapshot } from './linstor-ops.js';
@@ -34,7 +34,7 @@ export async function volumeSnapshotDelete(ctx: HookContext, a: { volname: strin
 /** Freezes the disk's content in a base snapshot and marks the definition as a template. */
 export async function createBase(ctx: HookContext, a: { volname: string }): Promise<string> {
   const p = parseVolname(a.volname);
-  if (p.isBase) throw new Error(`'${a.volname}' is already a base image`);
+  if (p.isBase) throw new PveRefusal(`'${a.volname}' is already a base image`);
   const c = await ctx.linstor();
   const have = await ignoreNotFound(() => c.snapshots.get(p.linstorName, BASE_SNAPSHOT));
   if (!have) await c.snapshots.create(p.linstorName, BASE_SNAPSHOT);
@@ -46,8 +46,8 @@ export async function createBase(ctx: HookContext, a: { volname: string }): Prom
 export async function cloneImage(ctx: HookContext, a: { volname: string; vmid: number | string; snap?: string | null }): Promise<string> {
   const p = parseVolname(a.volname);
   const vmid = Number(a.vmid);
-  if (!Number.isInteger(vmid) || vmid < 0) throw new Error(`invalid vmid '${String(a.vmid)}'`);
-  if (!a.snap && !p.isBase) throw new Error(`clone_image: '${a.volname}' is not a base image; convert the VM to a template first`);
+  if (!Number.isInteger(vmid) || vmid < 0) throw new PveRefusal(`invalid vmid '${String(a.vmid)}'`);
+  if (!a.snap && !p.isBase) throw new PveRefusal(`clone_image: '${a.volname}' is not a base image; convert the VM to a template first`);
   const snap = a.snap ? snapshotName(p.linstorName, a.snap) : BASE_SNAPSHOT;
   const c = await ctx.linstor();
   const existing = new Set((await c.resourceDefinitions.list()).map((rd) => (rd.name ?? '').toUpperCase()));

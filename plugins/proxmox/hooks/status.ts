@@ -79,7 +79,9 @@ async function sizeInfos(ctx: HookContext): Promise<SizeInfos> {
 
 function writeCache(file: string, infos: SizeInfos): void {
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(infos));
+  // A group's `reports` carry bigint return codes (a warning for a group that cannot place its
+  // replicas, e.g. DfltRscGrp on a one-node cluster): kept as decimal strings.
+  writeFileSync(tmp, JSON.stringify(infos, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
   renameSync(tmp, file);
 }
 

@@ -9,7 +9,7 @@ import { isThinProvider } from '../../../model/provider-kinds.js';
 import type { LayerKind } from '../../../model/types.js';
 import type { CommandRunner } from '../../../exec/index.js';
 import type { Support } from '../../providers/provider.js';
-import type { Layer, LayerApplyInput, LayerResult, LayerVolume } from '../layer.js';
+import type { Layer, LayerApplyInput, LayerInput, LayerResult, LayerVolume } from '../layer.js';
 import { detectDrbd } from './detect.js';
 import { drbdadm, parseDryRunPlan, type DrbdadmTarget } from './drbdadm.js';
 import { parseEvents2, type DrbdResourceState } from './events2.js';
@@ -168,6 +168,14 @@ export class DrbdLayer implements Layer {
   async resize(resource: DesiredResource, state: DesiredNodeState, vlmNr: number): Promise<string[]> {
     const v = resource.volumes.find((x) => x.volumeNumber === vlmNr);
     return this.kernel(drbdadm.resize(this.target(resource.name), resource.name, vlmNr, v ? isThin(state, v) : false));
+  }
+
+  /** Inactive: the resource goes down; its .res file and metadata stay for the reactivation. */
+  async deactivate({ resource }: LayerInput): Promise<void> {
+    const t = this.target(resource.name);
+    if (!existsSync(t.configFile)) return;
+    const plan = await this.kernel(drbdadm.down(t, resource.name));
+    if (this.opts.dryRun) this.plans.set(resource.name, plan);
   }
 
   async remove(resourceName: string): Promise<void> {

@@ -5,7 +5,7 @@ import type { DesiredResource, DesiredVolume } from '../../../model/satellite-pr
 import type { LayerKind } from '../../../model/types.js';
 import type { CommandRunner } from '../../../exec/index.js';
 import type { Support } from '../../providers/provider.js';
-import type { Layer, LayerApplyInput, LayerResult, LayerVolume } from '../layer.js';
+import type { Layer, LayerApplyInput, LayerInput, LayerResult, LayerVolume } from '../layer.js';
 import { cryptsetup, LUKS2_HEADER_KIB, luksDeviceName } from './cryptsetup.js';
 
 export interface LuksLayerOptions {
@@ -105,6 +105,11 @@ export class LuksLayer implements Layer {
     const v = rsc.volumes.find((x) => x.volumeNumber === vlmNr);
     if (!v) return;
     await this.dm(cryptsetup.resize(luksDeviceName(rsc.name, vlmNr)), volumeKey(rsc, v), this.planOf(rsc.name));
+  }
+
+  /** Inactive: the mappings close (the LUKS header and data stay), as on removal. */
+  async deactivate({ resource, state }: LayerInput): Promise<void> {
+    await this.remove(resource.name, state);
   }
 
   async remove(resourceName: string, state: { resources: DesiredResource[] }): Promise<void> {
