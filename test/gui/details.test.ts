@@ -5,7 +5,8 @@
  * the page (with confirmation), checked through the REST API; a refused property shows the
  * controller's message. Live updates: polls revalidate with ETags, get 304s while nothing
  * changes (counted from the browser's response events) and draw nothing; a change shows.
- * Deletes from detail pages leave for the list with the controller's answer.
+ * Deletes from detail pages (replica, pool, group, error report) leave for the list with the
+ * controller's answer.
  */
 import test from 'ava';
 import { call, waitFor, type PCluster } from '../placement-e2e/cluster.js';
@@ -206,4 +207,23 @@ test.serial('delete from detail pages, each confirmed: a replica, a storage pool
   await page().getByRole('heading', { level: 1, name: 'Resource groups' }).waitFor();
   await answered(t);
   t.is((await call(c.ctl, 'GET', `/v1/resource-groups/${delRg}`)).status, 404);
+});
+
+test.serial('an error report (filed as the CSI plugin files one): its page shows the text, delete asks first and leaves for the list', async (t) => {
+  const filed = await call<Array<{ obj_refs: Record<string, string> }>>(c.ctl, 'POST', '/v1/error-reports', {
+    module: 'CSI', node_name: node, version: '1.28.0', exception: 'TypeError', exception_message: `gui report ${id}`,
+    origin_file: 'stage.js', origin_method: 'nodeStageVolume', origin_line: 42, text: `Call backtrace:\n  at nodeStageVolume (stage.js:42:7) ${id}`,
+  });
+  t.is(filed.status, 201);
+  const report = filed.body[0]!.obj_refs.ErrorReport!;
+  await page().goto(`${ui}#/error-reports/${report}`);
+  await page().getByLabel('Report text').getByText(`stage.js:42:7) ${id}`).waitFor();
+  t.deepEqual(await axe(page()), []);
+  await gui.screenshot('detail-error-report');
+  await page().getByRole('button', { name: 'Delete report' }).click();
+  await page().getByRole('dialog', { name: `Delete error report ${report}?` }).getByRole('button', { name: 'Delete report' }).click();
+  await page().getByRole('heading', { level: 1, name: 'Error reports' }).waitFor();
+  await answered(t);
+  const left = await call<unknown[]>(c.ctl, 'GET', `/v1/error-reports/${report}`);
+  t.true(left.status === 404 || (Array.isArray(left.body) && left.body.length === 0), JSON.stringify(left.body));
 });
