@@ -60,6 +60,11 @@ export interface ControllerContext {
    * satellites any more. Absent: always active (tests, the embedded store).
    */
   isActive?: () => boolean;
+  /**
+   * Background work of this controller (the schedulers) hands in its stop here; the controller
+   * calls it when it stops serving (closed, fenced). Absent: it runs as long as the process.
+   */
+  onStop?: (stop: () => void) => void;
   /** The controller's last log lines (SOS reports); absent when started without one (tests in-process). */
   logRing?: LogRing;
 }

@@ -64,6 +64,8 @@ export async function startController(config: ControllerConfig, log: Logger = pi
   let activeHandler: RequestListener | undefined;
   let ctx: ControllerContext | undefined;
   let closing = false;
+  /** Stops of this activation's background work (ControllerContext.onStop). */
+  const stops: Array<() => void> = [];
 
   const activate = async (): Promise<void> => {
     const t0 = Date.now();
@@ -75,6 +77,7 @@ export async function startController(config: ControllerConfig, log: Logger = pi
     const c: ControllerContext = {
       state, runtime, log, reporter, nodeName, store, config, clock: Date.now,
       links: undefined as unknown as SatelliteLinks, isActive: () => leadership.isActive(), logRing: opts.logRing,
+      onStop: (stop) => { stops.push(stop); },
     };
     // LINSTOR's database starts with DfltRscGrp and the two default storage pool definitions.
     await ensureDefaultResourceGroup(state);
@@ -94,6 +97,7 @@ export async function startController(config: ControllerConfig, log: Logger = pi
 
   const stopServing = (): void => {
     activeHandler = undefined;
+    for (const stop of stops.splice(0)) stop();
     if (!ctx) return;
     for (const n of ctx.state.nodes.values()) ctx.links.disconnect(n.name.toUpperCase());
   };

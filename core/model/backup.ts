@@ -47,3 +47,13 @@ export interface S3Target {
   accessKey: string;
   secretKey: string;
 }
+
+/** Backup streams of one family are received only by a pool of the same family. */
+export type StreamFamily = 'zfs' | 'thin';
+
+export function streamFamily(kind: string): StreamFamily | 'file' | undefined {
+  if (kind === 'ZFS' || kind === 'ZFS_THIN') return 'zfs';
+  if (kind === 'LVM_THIN') return 'thin';
+  if (kind === 'FILE_THIN') return 'file';
+  return undefined;
+}

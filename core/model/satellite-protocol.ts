@@ -362,6 +362,8 @@ export interface BackupReceiveRequest {
   /** Incremental: each stream is applied onto a copy of this local snapshot of the resource. */
   baseSnapshot?: string;
   volumes: Array<{ volumeNumber: number; storagePool: string; sizeBytes: number }>;
+  /** Listen on the first free port of this range (SnapshotShipping/TcpPortRange); absent: any free port. */
+  ports?: { from: number; to: number };
 }
 
 export interface BackupReceiveCommit {
@@ -393,7 +395,7 @@ export interface BackupUploadRequest {
 
 export interface BackupUploadResult {
   volumes: Array<{ volumeNumber: number; key: string; sha256: string; objectBytes: number; sizeBytes: number; imageSha256: string; changedBytes: number }>;
-  compression: 'gzip';
+  compression: 'zstd' | 'gzip';
 }
 
 /**

@@ -5,8 +5,11 @@
  */
 import type { Props } from './types.js';
 
-/** SUCCESSFUL once every node took it; FAILED_DEPLOYMENT when a node could not; AUTO_SNAPSHOT from the scheduler. */
-export type SnapshotFlag = 'SUCCESSFUL' | 'FAILED_DEPLOYMENT' | 'FAILED_DISCONNECT' | 'DELETE' | 'AUTO_SNAPSHOT';
+/**
+ * SUCCESSFUL once every node took it; FAILED_DEPLOYMENT when a node could not; AUTO_SNAPSHOT from
+ * the scheduler; SHIPPING while shipped to another node of this cluster, SHIPPED once it arrived.
+ */
+export type SnapshotFlag = 'SUCCESSFUL' | 'FAILED_DEPLOYMENT' | 'FAILED_DISCONNECT' | 'DELETE' | 'AUTO_SNAPSHOT' | 'SHIPPING' | 'SHIPPED';
 
 export interface SnapshotVolumeDefinition {
   volumeNumber: number;

@@ -124,7 +124,7 @@ export class SatelliteServer {
         if (line) this.handle(socket, peer, line, log);
       }
     });
-    socket.on('close', () => { this.peers.delete(socket); this.backups.abortOwnedBy(socket); log.info('controller disconnected'); });
+    socket.on('close', () => { this.peers.delete(socket); this.backups.abortOwnedBy(socket); void this.shipping.abortOwnedBy(socket); log.info('controller disconnected'); });
     socket.on('error', (e) => log.warn({ err: e }, 'connection error'));
   }
 
@@ -253,7 +253,7 @@ export class SatelliteServer {
         this.answer(socket, msg.reqId, async () => ({ aborted: this.backups.abort(msg.jobId) || await this.shipping.abort(msg.jobId) }));
         return;
       case 'backup-receive':
-        this.answer(socket, msg.reqId, () => this.shipping.receive(msg.request));
+        this.answer(socket, msg.reqId, () => this.shipping.receive(msg.request, socket));
         return;
       case 'backup-receive-commit':
         this.answer(socket, msg.reqId, () => this.shipping.commit(msg.request));

@@ -20,8 +20,10 @@ const download = (vol: Record<string, unknown> = {}) => ({
 test('well-formed backup messages pass', (t) => {
   t.notThrows(() => checkControllerMessage(upload()));
   t.notThrows(() => checkControllerMessage(download()));
+  t.notThrows(() => checkControllerMessage(download({ imageSha256: '' })), 'a ZFS/LVM_THIN backup (native stream) has no image checksum');
   t.notThrows(() => checkControllerMessage({ type: 'backup-abort', reqId: 3, jobId: 'j1' }));
   t.notThrows(() => checkControllerMessage({ type: 'backup-receive', reqId: 4, request: { jobId: 'j4', token: 'abc', bindAddress: '127.0.0.2', resource: 'r1', snapshot: 's1', volumes: [{ volumeNumber: 0, storagePool: 'thin', sizeBytes: 1 }] } }));
+  t.notThrows(() => checkControllerMessage({ type: 'backup-receive', reqId: 4, request: { jobId: 'j4', token: 'abc', bindAddress: '127.0.0.2', resource: 'r1', snapshot: 's1', volumes: [], ports: { from: 31510, to: 31511 } } }));
 });
 
 test('bad fields are refused, naming the field', (t) => {
@@ -36,6 +38,8 @@ test('bad fields are refused, naming the field', (t) => {
     [download({ chain: [{ key: 'k', sha256: 'short' }] }), /request\.volumes\[0\]\.chain\[0\]\.sha256/],
     [download({ sizeBytes: -1 }), /request\.volumes\[0\]\.sizeBytes/],
     [{ type: 'backup-receive', reqId: 5, request: { jobId: 'j5', token: 'abc', bindAddress: '0.0.0.0; rm -rf', resource: 'r1', snapshot: 's1', volumes: [] } }, /request\.bindAddress/],
+    [{ type: 'backup-receive', reqId: 7, request: { jobId: 'j7', token: 'abc', bindAddress: '127.0.0.2', resource: 'r1', snapshot: 's1', volumes: [], ports: { from: 31511, to: 31510 } } }, /request\.ports\.to/],
+    [{ type: 'backup-receive', reqId: 8, request: { jobId: 'j8', token: 'abc', bindAddress: '127.0.0.2', resource: 'r1', snapshot: 's1', volumes: [], ports: { from: 0, to: 5 } } }, /request\.ports\.from/],
     [{ type: 'backup-send', reqId: 6, request: { jobId: 'j6', resource: 'r1', snapshot: 's1', target: { address: '127.0.0.1', port: 0, token: 't' }, volumes: [] } }, /request\.target\.port/],
   ];
   for (const [msg, re] of bad) {

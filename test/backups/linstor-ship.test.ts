@@ -156,3 +156,40 @@ test.serial('the receiving side refuses a wrong token and a stream whose SHA-256
   t.deepEqual(readdirSync(b.pool.dir).filter((f) => f.startsWith('.backup-') || f.startsWith(rd)), [], 'nothing staged is left');
   t.true(b.sat.logs.some((l) => /refused a shipping connection/.test(l)), 'the wrong token was refused');
 });
+
+test.serial('a LINSTOR remote created with --cluster-id ships only to that cluster: another id is refused before anything is created', async (t) => {
+  const ls = (...x: string[]) => linstor(['--controllers', a.ctl.url, ...x]);
+  const bId = (await call(b.ctl, 'GET', '/v1/controller/properties')).body['Cluster/LocalID'];
+  t.regex(String(bId), /^[0-9a-f]{32}$/, 'the controller shows its cluster id as LINSTOR does (Cluster/LocalID)');
+  t.not((await call(a.ctl, 'GET', '/v1/controller/properties')).body['Cluster/LocalID'], bId, 'each cluster has its own');
+  const rd = `cid-${randomSuffix()}`;
+  t.is((await call(a.ctl, 'POST', '/v1/resource-definitions', { resource_definition: { name: rd } })).status, 201);
+  await call(a.ctl, 'POST', `/v1/resource-definitions/${rd}/volume-definitions`, { volume_definition: { size_kib: 4096 } });
+  await call(a.ctl, 'POST', `/v1/resource-definitions/${rd}/resources`, [{ resource: { node_name: a.node, props: { StorPoolName: 'thin' } }, layer_list: ['STORAGE'] }]);
+  const dev = await device(a, rd);
+  write(dev, 0, MiB);
+
+  const wrong = 'f'.repeat(32);
+  let r = await ls('remote', 'create', 'linstor', 'wrongid', b.ctl.url, '--cluster-id', wrong);
+  t.is(r.code, 0, r.stdout + r.stderr);
+  r = await ls('backup', 'ship', 'wrongid', rd, `${rd}-copy`);
+  t.not(r.code, 0);
+  t.regex(r.stdout + r.stderr, new RegExp(`The controller at ${b.ctl.url.replace(/\./g, '\\.')} is not cluster '${wrong}' \\(remote 'wrongid'\\): it answers with cluster id '${bId}'\\. Nothing was shipped\\.`));
+  t.deepEqual(await snapshots(a, rd), [], 'no snapshot was taken on the source');
+  t.is((await call(b.ctl, 'GET', `/v1/resource-definitions/${rd}-copy`)).status, 404, 'nothing was created on the target');
+
+  // The target checks it too (a sender that names another cluster), before creating anything.
+  const rcv = await fetch(`${b.ctl.url}/v1/internal/shipping/receive`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({
+    src_cluster_id: 'test', dst_cluster_id: wrong, src_rsc_name: 'x', dst_rsc_name: `${rd}-rx`, snap_name: 'snap1', layer_stack: ['STORAGE'],
+    volumes: [{ vlm_nr: 0, size_kib: 1024, size_bytes: MiB, stor_pool: 'thin' }] }) });
+  t.true(rcv.status >= 400);
+  t.regex(await rcv.text(), new RegExp(`This is cluster '${bId}', not '${wrong}'`));
+  t.is((await call(b.ctl, 'GET', `/v1/resource-definitions/${rd}-rx`)).status, 404);
+
+  r = await ls('remote', 'create', 'linstor', 'rightid', b.ctl.url, '--cluster-id', String(bId));
+  t.is(r.code, 0, r.stdout + r.stderr);
+  const want = sha(dev, 4 * MiB);
+  r = await ls('backup', 'ship', 'rightid', rd, `${rd}-copy`);
+  t.is(r.code, 0, r.stdout + r.stderr);
+  t.is(sha(await device(b, `${rd}-copy`), 4 * MiB), want, 'the right cluster id ships');
+});

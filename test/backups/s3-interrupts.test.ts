@@ -5,6 +5,7 @@
 import test from 'ava';
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
+import { descendantsNamed } from '../helpers/processes.js';
 import { randomSuffix, startSatellite } from '../helpers/satellite.js';
 import { S3_ACCESS, S3_SECRET, StallProxy, type S3Server } from '../helpers/s3-server.js';
 import { call, deploy, waitFor, type SnapCluster } from '../snapshots/snapshot-cluster.js';
@@ -29,12 +30,15 @@ test.serial('`linstor backup abort` stops a running upload: nothing listed, its 
   proxy.stallAfter(4 * MiB);
   t.is((await call(c.ctl, 'POST', '/v1/remotes/slow/backups', { rsc_name: rd })).status, 201);
   await waitFor('upload under way', () => proxy.forwarded > 2 * MiB, 30_000);
+  const satPid = c.nodes[0]!.sat.proc.pid!;
+  t.is(descendantsNamed(satPid, 'zstd').length, 1, 'the upload compresses through a zstd child');
   const r = await linstor(['--controllers', c.ctl.url, 'backup', 'abort', 'slow', rd, '--create']);
   t.is(r.code, 0, r.stdout + r.stderr);
   t.regex(r.stdout, new RegExp(`Backup create of '${rd}' \\(back_\\d{8}_\\d{6}\\) aborted`));
   await waitFor('snapshot dropped', async () => ((await call(c.ctl, 'GET', `/v1/resource-definitions/${rd}/snapshots`)).body as unknown[]).length === 0, 30_000, 200);
   t.deepEqual((await list('s3', rd)).linstor, []);
   t.deepEqual(readdirSync(`${s3.dir}/${BUCKET}`).filter((f) => f.startsWith(rd)), []);
+  t.deepEqual(descendantsNamed(satPid, 'zstd'), [], 'the aborted upload left no zstd process (not even a zombie)');
   const again = await linstor(['--controllers', c.ctl.url, 'backup', 'abort', 'slow', rd]);
   t.regex(again.stdout, /No backup of .* is being shipped/);
 });

@@ -53,7 +53,7 @@ const TABLES: Array<[string, string[], Mask[]?]> = [
   ['resource-connection-list', ['resource-connection', 'list', 'web']],
   ['key-value-store-list', ['key-value-store', 'list']],
   ['key-value-store-show', ['key-value-store', 'show', 'settings']],
-  ['controller-list-properties', ['controller', 'list-properties']],
+  ['controller-list-properties', ['controller', 'list-properties'], [[/^[0-9a-f]{32}$/g, '<cluster-id>']]],
   ['resource-group-query-size-info', ['resource-group', 'query-size-info', 'web-rg']],
   ['query-max-volume-size', ['resource-group', 'query-max-volume-size', 'web-rg']],
 ];

@@ -98,6 +98,57 @@ test.serial('(dry run) evacuate moves replicas off a node and keeps it out of pl
   t.false((await call<Record<string, any>>(c.ctl, 'GET', `/v1/nodes/${node}`)).body.flags?.includes('EVACUATE') ?? false);
 });
 
+test.serial('(dry run) evacuate --target and --do-not-target choose where the new replica goes; an unknown node is refused before anything moves', async (t) => {
+  const rg = uniq('rgtt');
+  const [n1, n2, n3, n4] = c.nodes.map((n) => n.name) as [string, string, string, string];
+  await makeGroup(c, rg, { place_count: 2, storage_pool: c.pool, node_name_list: [n1, n2] });
+  const rd = uniq('evt');
+  { const sp = await spawn(rg, rd); t.false(isError(sp), JSON.stringify(sp.filter((e) => e.ret_code < 0))); }
+  // The group's own list (n1, n2) is set aside by neither option: widen it for this test.
+  await call(c.ctl, 'PUT', `/v1/resource-groups/${rg}`, { select_filter: { node_name_list: [] } });
+  const bad = await call<Rc>(c.ctl, 'PUT', `/v1/nodes/${n1}/evacuate`, { target: ['no-such-node'] });
+  t.true(isError(bad.body));
+  t.regex(JSON.stringify(bad.body), /no-such-node/);
+  t.false((await call<Record<string, any>>(c.ctl, 'GET', `/v1/nodes/${n1}`)).body.flags?.includes('EVACUATE') ?? false, 'nothing flagged');
+  t.teardown(async () => { for (const n of [n1, n2]) await call<Rc>(c.ctl, 'PUT', `/v1/nodes/${n}/restore`, {}); });
+  // n3 is the only allowed target left once n4 is excluded.
+  const ev = await call<Rc>(c.ctl, 'PUT', `/v1/nodes/${n1}/evacuate`, { do_not_target: [n4] });
+  t.false(isError(ev.body), JSON.stringify(ev.body));
+  let after = await placed(c, rd);
+  t.deepEqual(after.filter(diskful).map((p) => p.node).sort(), [n2, n3].sort(), JSON.stringify(after));
+  t.false((await call<Rc>(c.ctl, 'PUT', `/v1/nodes/${n1}/restore`, {})).body.some((e) => e.ret_code < 0));
+  // --target n1: the replica leaving n2 goes back to n1 (n4 also qualifies without the option).
+  const ev2 = await call<Rc>(c.ctl, 'PUT', `/v1/nodes/${n2}/evacuate`, { target: [n1] });
+  t.false(isError(ev2.body), JSON.stringify(ev2.body));
+  after = await placed(c, rd);
+  t.deepEqual(after.filter(diskful).map((p) => p.node).sort(), [n1, n3].sort(), JSON.stringify(after));
+});
+
+test.serial('(dry run) node restore --delete-resources drops the node\'s replicas but keeps a last diskful one; --delete-snapshots drops its snapshots', async (t) => {
+  const [n1, n2] = c.nodes.map((n) => n.name) as [string, string];
+  const rg = uniq('rgdr');
+  await makeGroup(c, rg, { place_count: 2, storage_pool: c.pool, node_name_list: [n1, n2] });
+  const rgOne = uniq('rgd1');
+  await makeGroup(c, rgOne, { place_count: 1, storage_pool: c.pool, node_name_list: [n1] });
+  const two = uniq('dr2');
+  const one = uniq('dr1');
+  for (const [g, rd] of [[rg, two], [rgOne, one]] as const) { const sp = await spawn(g, rd); t.false(isError(sp), JSON.stringify(sp.filter((e) => e.ret_code < 0))); }
+  const snap = await call<Rc>(c.ctl, 'POST', `/v1/resource-definitions/${two}/snapshots`, { name: 'before' });
+  t.false(isError(snap.body), JSON.stringify(snap.body));
+  t.teardown(async () => { await call<Rc>(c.ctl, 'PUT', `/v1/nodes/${n1}/restore`, {}); });
+  // Nowhere to go (the groups allow n1 and n2 only): both stay on n1, flagged.
+  const ev = await call<Rc>(c.ctl, 'PUT', `/v1/nodes/${n1}/evacuate`, {});
+  t.regex(JSON.stringify(ev.body), /stays on node|cannot be moved/);
+  t.true((await placed(c, two)).some((p) => p.node === n1));
+  const rs = await call<Rc>(c.ctl, 'PUT', `/v1/nodes/${n1}/restore`, { delete_resources: true, delete_snapshots: true });
+  t.false(isError(rs.body), JSON.stringify(rs.body));
+  t.deepEqual((await placed(c, two)).filter(diskful).map((p) => p.node), [n2], 'the replica on the restored node is gone');
+  t.deepEqual((await placed(c, one)).map((p) => [p.node, p.flags.includes('EVACUATE')]), [[n1, false]], 'the last copy stays, no longer flagged');
+  t.regex(JSON.stringify(rs.body), new RegExp(`Not deleting resource ${one} since it is the last non-deleting diskful resource`));
+  const s = await call<Array<{ nodes: string[] }>>(c.ctl, 'GET', `/v1/resource-definitions/${two}/snapshots/before`);
+  t.deepEqual((s.body as unknown as { nodes: string[] }).nodes, [n2], 'the snapshot is gone from the restored node only');
+});
+
 test.serial('(dry run) no cluster-wide port ceiling: with TcpPortAutoRange of two ports, disjoint node pairs each hold two resources', async (t) => {
   const set = await call(c.ctl, 'POST', '/v1/controller/properties', { override_props: { TcpPortAutoRange: '7700-7701' } });
   t.true(set.status < 300, JSON.stringify(set.body));

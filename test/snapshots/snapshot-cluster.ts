@@ -17,7 +17,8 @@ export interface SnapCluster {
 
 export const POOL = 'thin';
 
-export async function startSnapshotCluster(env: Record<string, string> = {}): Promise<SnapCluster> {
+/** `addresses`: the two satellites' loopback addresses (default 127.0.0.1 and 127.0.0.2). */
+export async function startSnapshotCluster(env: Record<string, string> = {}, addresses: [string, string] = ['127.0.0.1', '127.0.0.2']): Promise<SnapCluster> {
   const suffix = randomSuffix();
   const ctl = await startController({ env: { ...FAST_LINK_ENV, ...env } });
   const nodes: SnapCluster['nodes'] = [];
@@ -29,7 +30,7 @@ export async function startSnapshotCluster(env: Record<string, string> = {}): Pr
   try {
     for (const [i, fs] of (['xfs', 'ext4'] as const).entries()) {
       const name = `snap-${suffix}-n${i + 1}`;
-      const address = `127.0.0.${i + 1}`;
+      const address = addresses[i]!;
       const pool = makeFsPool(fs);
       const sat = await startSatellite({ address, nodeName: name, reportIntervalMs: 1000 });
       nodes.push({ name, pool, sat });

@@ -20,7 +20,7 @@ export interface BackupMeta {
   /** Meta key of the backup this one is incremental on. */
   basedOn?: string | null;
   layerStack?: string[];
-  compression?: 'gzip';
+  compression?: 'zstd' | 'gzip';
   volumes?: Record<string, {
     key: string; sha256: string; objectBytes: number; sizeBytes: number; imageSha256: string; changedBytes: number;
     sizeKib: number; storagePool: string; providerKind: string;

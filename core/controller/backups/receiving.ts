@@ -15,6 +15,7 @@ import { storagePoolKey } from '../lookup.js';
 import { snapshotTable, touchNodes } from '../snapshots/common.js';
 import { restoreResources } from '../snapshots/restore.js';
 import { finishIncremental } from '../shipping/incremental.js';
+import { streamFamily } from '../../model/backup.js';
 
 const BACKUP = { obj: 'BACKUP' as const, op: 'CRT' as const };
 
@@ -25,11 +26,18 @@ export interface Receiving {
   base?: string;
 }
 
-/** The target node's pool for a volume (renamed), which must be FILE_THIN. */
-export function targetPool(ctx: ControllerContext, node: Node, pool: string): string {
+/**
+ * The target node's pool for a volume (renamed). It must take the backup's stream: FILE_THIN
+ * our block stream, ZFS/ZFS_THIN a `zfs send` stream, LVM_THIN a `thin_send` one.
+ */
+export function targetPool(ctx: ControllerContext, node: Node, pool: string, sourceKind = 'FILE_THIN'): string {
   const sp = ctx.state.storagePools.get(storagePoolKey(node.name, pool));
   if (!sp) throw Errors.notFound('FAIL_NOT_FOUND_STOR_POOL', 'Storage pool', `${pool}' on node '${node.name}`, { ...BACKUP, correction: 'Create the pool on the target node or map it with --storpool-rename old=new.' });
-  if (sp.providerKind !== 'FILE_THIN') throw new ApiError('FAIL_SNAPSHOTS_NOT_SUPPORTED', `Storage pool '${pool}' on node '${node.name}' is ${sp.providerKind}; backups are received into FILE_THIN pools.`, { ...BACKUP, correction: 'Map the volume to a FILE_THIN pool with --storpool-rename.' });
+  const want = streamFamily(sourceKind);
+  if (!want || streamFamily(sp.providerKind) !== want) {
+    const fits = want === 'zfs' ? 'a ZFS or ZFS_THIN pool' : want === 'thin' ? 'an LVM_THIN pool' : 'a FILE_THIN pool';
+    throw new ApiError('FAIL_SNAPSHOTS_NOT_SUPPORTED', `Storage pool '${pool}' on node '${node.name}' is ${sp.providerKind}; this backup (from ${sourceKind}) is received into ${fits}.`, { ...BACKUP, correction: `Map the volume to ${fits} with --storpool-rename.` });
+  }
   return sp.name;
 }
 

@@ -37,7 +37,7 @@ export async function restoreBackup(ctx: ControllerContext, remoteName: string, 
   const last = chain[chain.length - 1]!.meta!;
   const rename = b.stor_pool_map ?? {};
   const vols = Object.entries(last.volumes!).map(([nr, v]) => ({
-    volumeNumber: Number(nr), storagePool: targetPool(ctx, node, rename[v.storagePool] ?? v.storagePool), sizeKib: v.sizeKib, sizeBytes: v.sizeBytes, imageSha256: v.imageSha256,
+    volumeNumber: Number(nr), storagePool: targetPool(ctx, node, rename[v.storagePool] ?? v.storagePool, v.providerKind), sizeKib: v.sizeKib, sizeBytes: v.sizeBytes, imageSha256: v.imageSha256,
     chain: chain.map((c) => { const cv = c.meta!.volumes![nr]; if (!cv) throw new ApiError('FAIL_NOT_FOUND_BACKUP', `Backup '${c.name.id}' has no volume ${nr}.`, BACKUP); return { key: cv.key, sha256: cv.sha256 }; }),
   }));
   const target = s3Target(ctx, remote);

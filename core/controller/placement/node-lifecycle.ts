@@ -15,6 +15,9 @@ import { autoplaceInTx, effectiveFilter } from './autoplace.js';
 import { propChain } from '../../props/chain.js';
 import { propValue } from '../../props/resolver.js';
 import { isDiskful } from './snapshot.js';
+import { hasDrbd } from '../services/layers.js';
+import { snapshotTable } from '../snapshots/common.js';
+import { deleteSnapshot } from '../snapshots/delete-rollback.js';
 
 type AwayFlag = 'EVACUATE' | 'EVICTED';
 
@@ -37,9 +40,10 @@ export function minReplicaCount(ctx: ControllerContext, rdName: string): number 
  * group's filter (the flagged replica no longer counts). Once the replacements report ready, the
  * node's resources are deleted. A resource that cannot be re-placed keeps its replica (warning).
  */
-export async function moveAway(ctx: ControllerContext, nodeName: string, flag: AwayFlag): Promise<ApiCallRc[]> {
+export async function moveAway(ctx: ControllerContext, nodeName: string, flag: AwayFlag, targets: EvacuateTargets = {}): Promise<ApiCallRc[]> {
   const { state } = ctx;
   const node = getNode(state, nodeName);
+  const allowed = allowedTargets(ctx, node.name, targets);
   const rc: ApiCallRc[] = [];
   await state.mutate((tx) => {
     const cur = getNode(state, node.name);
@@ -66,7 +70,8 @@ export async function moveAway(ctx: ControllerContext, nodeName: string, flag: A
         // auto-evict only tops up to DrbdOptions/AutoEvictMinReplicaCount (default: place count).
         const want = flag === 'EVICTED' ? minReplicaCount(ctx, rd.name) : Math.max(have + 1, rg?.selectFilter.place_count ?? 0);
         if (have >= want) return [];
-        const filter = effectiveFilter(rg, { place_count: want });
+        const base = effectiveFilter(rg, { place_count: want });
+        const filter = allowed ? { ...base, node_name_list: narrowed(base.node_name_list, allowed) } : base;
         return autoplaceInTx(ctx, tx, rd, filter).created;
       });
       if (placed.length) {
@@ -92,12 +97,46 @@ export async function moveAway(ctx: ControllerContext, nodeName: string, flag: A
   return rc;
 }
 
-export async function restoreNode(ctx: ControllerContext, nodeName: string): Promise<ApiCallRc[]> {
+/** `node evacuate --target/--do-not-target`: which nodes may take the new replicas. */
+export interface EvacuateTargets { target?: string[]; do_not_target?: string[] }
+
+/**
+ * The nodes a replacement may go to, or undefined for "wherever the group's filter allows".
+ * Unknown names are refused before anything changes.
+ */
+function allowedTargets(ctx: ControllerContext, away: string, t: EvacuateTargets): string[] | undefined {
+  for (const n of [...(t.target ?? []), ...(t.do_not_target ?? [])]) getNode(ctx.state, n);
+  if (!t.target?.length && !t.do_not_target?.length) return undefined;
+  const excluded = new Set([away, ...(t.do_not_target ?? [])].map(nameKey));
+  const pool = t.target?.length ? t.target : [...ctx.state.nodes.values()].map((n) => n.name);
+  return pool.map((n) => getNode(ctx.state, n).name).filter((n) => !excluded.has(nameKey(n)));
+}
+
+/** The group's own node list, if it has one, still applies: the evacuation narrows it further. */
+function narrowed(groupList: string[] | undefined, allowed: string[]): string[] {
+  const keep = groupList?.length ? new Set(groupList.map(nameKey)) : undefined;
+  const both = keep ? allowed.filter((n) => keep.has(nameKey(n))) : allowed;
+  return both.length ? both : [NO_NODE];
+}
+/** An empty node list means "any node" to the filter; this name matches none (no node can be named so). */
+const NO_NODE = '-';
+
+/** `node restore` options (LINSTOR's NodeRestore). */
+export interface RestoreOptions { delete_resources?: boolean; delete_snapshots?: boolean }
+
+/**
+ * Lifts EVACUATE/EVICTED. With `delete_resources` the node's resources go instead of coming back,
+ * except a DRBD resource's last diskful replica (LINSTOR keeps it, with a warning); with
+ * `delete_snapshots` the node's snapshots go too.
+ */
+export async function restoreNode(ctx: ControllerContext, nodeName: string, opts: RestoreOptions = {}): Promise<ApiCallRc[]> {
   const { state } = ctx;
   const node = getNode(state, nodeName);
   if (!node.flags.includes('EVACUATE') && !node.flags.includes('EVICTED')) {
     return [rcEntry('WARN_NOT_EVACUATING', `Node '${node.name}' is neither evacuating nor evicted.`, { obj: 'NODE', op: 'MOD', objRefs: { Node: node.name } })];
   }
+  const lastCopy = (r: Resource) => hasDrbd(r.layerStack) && !resourcesOf(state, r.name).some((o) => nameKey(o.nodeName) !== nameKey(r.nodeName) && isDiskful(o) && !o.flags.includes('DELETE'));
+  const doomed = opts.delete_resources ? resourcesOnNode(state, node.name).filter((r) => !r.flags.includes('DELETE') && !lastCopy(r)) : [];
   const touched = await state.mutate((tx) => {
     const cur = getNode(state, node.name);
     const { evictionTimestamp: _gone, ...rest } = cur;
@@ -111,7 +150,21 @@ export async function restoreNode(ctx: ControllerContext, nodeName: string): Pro
     return out;
   });
   const rc = [rcEntry('MODIFIED', `Node '${node.name}' restored.`, { obj: 'NODE', op: 'MOD', objRefs: { Node: node.name } })];
-  if (touched.length) rc.push(...(await applyAndReport(ctx, touched.map((n) => ({ rdName: n, nodeName: node.name })), 'modify')).filter((e) => e.ret_code < 0n));
+  for (const r of opts.delete_resources ? resourcesOnNode(state, node.name) : []) {
+    if (doomed.some((d) => d.name === r.name) || r.flags.includes('DELETE')) continue;
+    rc.push(rcEntry('WARN_STLT_NOT_UPDATED', `Not deleting resource ${r.name} since it is the last non-deleting diskful resource of this resource-definition`, { obj: 'RSC', op: 'DEL', objRefs: { RscDfn: r.name, Node: node.name } }));
+  }
+  const kept = touched.filter((n) => !doomed.some((d) => d.name === n));
+  if (kept.length) rc.push(...(await applyAndReport(ctx, kept.map((n) => ({ rdName: n, nodeName: node.name })), 'modify')).filter((e) => e.ret_code < 0n));
+  for (const r of doomed) {
+    const del = await deleteResources(ctx, r.name, [r.nodeName]);
+    rc.push(...del.rc.filter((e) => e.ret_code < 0n));
+    rc.push(rcEntry('DELETED', `Resource '${r.name}' removed from node '${node.name}'.`, { obj: 'RSC', op: 'DEL', objRefs: { RscDfn: r.name, Node: node.name } }));
+  }
+  if (opts.delete_snapshots) {
+    const snaps = [...snapshotTable(state).values()].filter((s) => s.nodes.some((n) => nameKey(n.nodeName) === nameKey(node.name)));
+    for (const s of snaps) rc.push(...await deleteSnapshot(ctx, s.resourceName, s.name, [node.name]));
+  }
   return rc;
 }
 

@@ -16,7 +16,11 @@ const CTRL = 'CTRL_CONF' as const;
 export function registerControllerRoutes(r: Router, ctx: ControllerContext): void {
   const { state, reporter } = ctx;
 
-  r.get('/v1/controller/properties', route(reporter, { obj: CTRL }, 200, () => ({ json: state.ctrlProps })));
+  // Cluster/LocalID: this cluster's id, shown as LINSTOR shows it (what `remote create linstor --cluster-id` names).
+  r.get('/v1/controller/properties', route(reporter, { obj: CTRL }, 200, () => {
+    const id = state.secrets.get('cluster/id');
+    return { json: { ...state.ctrlProps, ...(typeof id === 'string' ? { 'Cluster/LocalID': id } : {}) } };
+  }));
   r.get('/v1/controller/properties/info', route(reporter, { obj: CTRL }, 200, () => ({ json: propsInfo('CONTROLLER') })));
   r.get('/v1/controller/properties/info/all', route(reporter, { obj: CTRL }, 200, () => ({
     json: { ...PROPS_INFO, ...Object.fromEntries(Object.entries(PROPS_INFO_ALIASES).map(([k, v]) => [k, PROPS_INFO[v]])) },

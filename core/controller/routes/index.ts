@@ -19,6 +19,7 @@ import { registerResourceDefinitionRoutes } from './resource-definitions.js';
 import { registerResourceGroupRoutes } from './resource-groups.js';
 import { registerResourceRoutes } from './resources.js';
 import { registerSnapshotRoutes } from './snapshots.js';
+import { registerInClusterShippingRoutes } from '../shipping/in-cluster-routes.js';
 import { registerSosReportRoutes } from '../sos/routes.js';
 import { registerDrbdProxyRoutes } from '../drbd-proxy/routes.js';
 import { registerStoragePoolRoutes } from './storage-pools.js';
@@ -39,6 +40,7 @@ export function registerRoutes(r: Router, ctx: ControllerContext): void {
   registerConnectionRoutes(r, ctx);
   registerDrbdProxyRoutes(r, ctx);
   registerSnapshotRoutes(r, ctx);
+  registerInClusterShippingRoutes(r, ctx);
   registerResourceDefinitionRoutes(r, ctx);
   registerViewRoutes(r, ctx);
   registerKeyValueStoreRoutes(r, ctx);

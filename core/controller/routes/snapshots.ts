@@ -16,9 +16,6 @@ import { snapshotView } from '../views/snapshots.js';
 import { applyPropsModify } from '../../props/modify.js';
 import type * as api from '../../api/index.js';
 
-/** Started with the routes: there is one per controller, and it only acts on RDs with RunEvery set. */
-let scheduler: AutoSnapshotScheduler | undefined;
-
 /** A validated Snapshot request (core/api/rules.ts checks the names); the path may name the resource. */
 function snapshotRequest(b: api.Snapshot, rdFromPath?: string): SnapshotRequest {
   const rd = rdFromPath ?? b.resource_name;
@@ -29,7 +26,10 @@ function snapshotRequest(b: api.Snapshot, rdFromPath?: string): SnapshotRequest 
 export function registerSnapshotRoutes(r: Router, ctx: ControllerContext): void {
   const { state, runtime, reporter } = ctx;
   const SNAP = { obj: 'SNAPSHOT' as const };
-  if (!scheduler) { scheduler = new AutoSnapshotScheduler(ctx); scheduler.start(); }
+  // One per controller, on its own context, stopped when it stops serving (several controllers may share a process).
+  const auto = new AutoSnapshotScheduler(ctx);
+  auto.start();
+  ctx.onStop?.(() => auto.stop());
 
   r.get('/v1/view/snapshots', route(reporter, SNAP, 200, (req) => {
     const byNode = nameFilter(listParam(req, 'nodes'));

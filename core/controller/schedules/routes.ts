@@ -15,14 +15,12 @@ const SCHEDULE = { obj: 'SCHEDULE' as const };
 const TICK_MS = Number(process.env.LINSTOR_SCHEDULE_TICK_MS ?? 30_000);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
-/** One scheduler per process: a controller that becomes active again replaces the old one. */
-let current: BackupScheduler | undefined;
-
 export function registerScheduleRoutes(r: Router, ctx: ControllerContext): BackupScheduler {
   const { reporter, state } = ctx;
-  current?.stop();
-  const scheduler = current = new BackupScheduler(ctx, { clock: ctx.clock, ship: (t, full) => shipScheduled(ctx, t, full), retain: (t, s) => retainScheduled(ctx, t, s), history: (remote) => scheduleHistory(ctx, remote) });
+  // One per controller, stopped with it (several controllers may share a process).
+  const scheduler = new BackupScheduler(ctx, { clock: ctx.clock, ship: (t, full) => shipScheduled(ctx, t, full), retain: (t, s) => retainScheduled(ctx, t, s), history: (remote) => scheduleHistory(ctx, remote) });
   scheduler.start(TICK_MS);
+  ctx.onStop?.(() => scheduler.stop());
 
   r.get('/v1/schedules', route(reporter, SCHEDULE, 200, () => ({ json: { data: [...state.schedules.values()].sort((a, b) => a.name.localeCompare(b.name)).map(scheduleView) } })));
   r.post('/v1/schedules', route(reporter, { ...SCHEDULE, op: 'CRT', body: 'POST /v1/schedules' }, 201, async (_q, _s, b) => {

@@ -40,6 +40,11 @@ export function registerShippingReceiveRoutes(r: Router, ctx: ControllerContext)
   const { reporter } = ctx;
   r.post('/v1/internal/shipping/receive', route(reporter, BACKUP, 200, async (q) => {
     const b = obj(q.body, 'the body');
+    // The sender names the cluster it means (its remote's --cluster-id): another one refuses before creating anything.
+    const mine = ctx.state.secrets.get('cluster/id');
+    if (opt(b.dst_cluster_id) && b.dst_cluster_id !== mine) {
+      throw new ApiError('FAIL_BACKUP_UNKNOWN_CLUSTER', `This is cluster '${String(mine)}', not '${String(b.dst_cluster_id)}' as the sender's remote says.`, { ...BACKUP, correction: "Fix the sending cluster's remote (its URL or --cluster-id)." });
+    }
     const rdName = checkName('resource', b.dst_rsc_name);
     const snapName = checkName('snapshot', b.snap_name);
     const rename = b.stor_pool_rename ? obj(b.stor_pool_rename, 'stor_pool_rename') as Record<string, string> : {};

@@ -23,10 +23,10 @@ import { markShipped, SHIP_CREATED, shippedBase, shippedTo } from './incremental
 
 const BACKUP = { obj: 'BACKUP' as const, op: 'CRT' as const };
 
-async function remoteCall<T>(url: string, path: string, body: unknown): Promise<T> {
+async function remoteCall<T>(url: string, path: string, body: unknown, method = 'POST'): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    res = await fetch(`${url}${path}`, method === 'GET' ? {} : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   } catch (e) {
     throw new ApiError('FAIL_NOT_CONNECTED', `Cannot reach the remote LINSTOR controller at ${url}: ${(e as Error).message}.`, { ...BACKUP, correction: 'Check the URL of the remote (linstor remote list) and that its controller runs.' });
   }
@@ -40,6 +40,16 @@ async function remoteCall<T>(url: string, path: string, body: unknown): Promise<
   return json as T;
 }
 
+/** The remote controller's `Cluster/LocalID` (LINSTOR's controller property) must be the id the remote was created with. */
+async function checkRemoteCluster(name: string, url: string, expected: string): Promise<void> {
+  const props = await remoteCall<Record<string, unknown> | undefined>(url, '/v1/controller/properties', undefined, 'GET');
+  const actual = props && typeof props === 'object' ? props['Cluster/LocalID'] : undefined;
+  if (actual !== expected) {
+    throw new ApiError('FAIL_BACKUP_UNKNOWN_CLUSTER', `The controller at ${url} is not cluster '${expected}' (remote '${name}'): it answers ${typeof actual === 'string' ? `with cluster id '${actual}'` : 'without a cluster id (Cluster/LocalID)'}. Nothing was shipped.`,
+      { ...BACKUP, correction: `Check the URL, or set the remote's cluster id to the target's Cluster/LocalID (linstor remote modify linstor ${name} --cluster-id ...).` });
+  }
+}
+
 export async function shipBackup(ctx: ControllerContext, remoteName: string, b: api.BackupShip): Promise<ApiCallRc[]> {
   const remote = getRemote(ctx, remoteName);
   if (remote.kind !== 'LINSTOR') throw new ApiError('FAIL_INVLD_REMOTE_NAME', `Remote '${remote.name}' is an S3 remote; backup ship needs a LINSTOR remote.`, { ...BACKUP, correction: 'Use linstor backup create for S3 remotes.' });
@@ -49,6 +59,8 @@ export async function shipBackup(ctx: ControllerContext, remoteName: string, b: 
   const res = b.src_node_name ? diskful.find((r) => nameKey(r.nodeName) === nameKey(b.src_node_name!)) : diskful.find((r) => ctx.runtime.node(nameKey(r.nodeName)).status === 'ONLINE');
   if (!res) throw new ApiError('FAIL_NOT_FOUND_RSC', `No${b.src_node_name ? ` diskful replica of '${rd.name}' on node '${b.src_node_name}'` : ` online node holds a diskful replica of '${rd.name}'`}.`, { ...BACKUP, correction: 'Name a node that holds the resource (--source-node).' });
   const node = res.nodeName;
+  // The remote must be the cluster named at `remote create linstor --cluster-id`, checked before anything is created.
+  if (remote.clusterId) await checkRemoteCluster(remote.name, remote.url, remote.clusterId);
 
   let rc: ApiCallRc[] = [];
   let snapName: string;
@@ -73,7 +85,7 @@ export async function shipBackup(ctx: ControllerContext, remoteName: string, b: 
   let shipped = false;
   try {
     const target = await remoteCall<{ job_id: string; address: string; port: number; token: string; node_name: string; incremental?: boolean }>(remote.url, '/v1/internal/shipping/receive', {
-      src_cluster_id: ctx.state.secrets.get('cluster/id'), src_rsc_name: rd.name, dst_rsc_name: b.dst_rsc_name, dst_node_name: b.dst_node_name, dst_net_if_name: b.dst_net_if_name,
+      src_cluster_id: ctx.state.secrets.get('cluster/id'), ...(remote.clusterId ? { dst_cluster_id: remote.clusterId } : {}), src_rsc_name: rd.name, dst_rsc_name: b.dst_rsc_name, dst_node_name: b.dst_node_name, dst_net_if_name: b.dst_net_if_name,
       dst_stor_pool: b.dst_stor_pool, stor_pool_rename: b.stor_pool_rename, dst_rsc_grp: b.dst_rsc_grp, snap_name: snapName, layer_stack: here.layerStack,
       volumes: volumes.map((v) => ({ vlm_nr: v.volumeNumber, size_kib: v.sizeKib, size_bytes: v.sizeKib * 1024, stor_pool: v.storagePool })),
       ...(base && nameKey(base.name) !== nameKey(snapName) ? { base_snap_name: base.name } : {}),

@@ -11,10 +11,9 @@
  * read back as zeros, so unchanged sparse ranges compare equal and are skipped).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
 import { open, type FileHandle } from 'node:fs/promises';
-import { pipeline as streamPipeline } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { openDecompressed } from './compression.js';
 
 const MAGIC = Buffer.from('LTSBACK1');
 const END = 0xffff_ffff_ffff_ffffn;
@@ -85,6 +84,12 @@ class ByteReader {
     this.buf = this.buf.subarray(n);
     return out;
   }
+  /** The source must end here: trailing bytes, or a decoder that fails at its end, throw. */
+  async expectEnd(): Promise<void> {
+    if (this.buf.length) throw new Error('backup stream has data after its end record');
+    const { done } = await this.it.next();
+    if (!done) throw new Error('backup stream has data after its end record');
+  }
 }
 
 /** Applies one uncompressed stream onto `target` (already `sizeBytes` long). Returns its header. */
@@ -105,6 +110,8 @@ export async function applyStream(source: AsyncIterable<Buffer>, target: FileHan
     const data = await r.read(n);
     await target.write(data, 0, n, Number(off));
   }
+  // zstd checks its frame checksum at the end: only a decoder that finished cleanly counts.
+  await r.expectEnd();
   return header;
 }
 
@@ -120,17 +127,20 @@ export async function fileSha256(file: string, size: number): Promise<string> {
 }
 
 /**
- * Applies gzip'd streams (full first, then incrementals) into a new file `image` of `size` bytes,
- * starting from a copy of `seed` when given (a shipped incremental's base snapshot); true when
- * its SHA-256 is `expectSha256`.
+ * Applies compressed streams (zstd, or gzip from before the switch; full first, then
+ * incrementals) into a new file `image` of `size` bytes, starting from a copy of `seed` when
+ * given (a shipped incremental's base snapshot); true when its SHA-256 is `expectSha256`. A
+ * stream that cannot be decoded throws (the caller removes the image).
  */
 export async function buildImage(image: string, size: number, objects: string[], expectSha256: string, seed?: string): Promise<boolean> {
   const fh = await open(image, 'wx');
   try {
     await fh.truncate(size);
     if (seed) await copySparse(seed, fh, size);
-    // pipeline forwards a read error of the file into the stream applyStream consumes.
-    for (const o of objects) await applyStream(streamPipeline(createReadStream(o), createGunzip(), () => {}), fh, size);
+    for (const o of objects) {
+      const d = await openDecompressed(o).catch((e: Error) => { throw new Error(`${basename(o)}: ${e.message}`); });
+      try { await applyStream(d.stream, fh, size); } catch (e) { throw new Error(`backup stream ${basename(o)} cannot be decoded: ${(e as Error).message}`); } finally { await d.close(); }
+    }
     await fh.sync();
   } finally { await fh.close(); }
   return (await fileSha256(image, size)) === expectSha256;

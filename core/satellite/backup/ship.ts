@@ -1,7 +1,7 @@
 /**
  * Shipping between clusters, satellite to satellite over TCP (no S3 in between): the target
  * satellite opens a listener for one job (`backup-receive`), the source satellite connects once
- * per volume and sends `{"token","volumeNumber"}\n` followed by the same gzip'd block stream as an
+ * per volume and sends `{"token","volumeNumber"}\n` followed by the same zstd'd block stream as an
  * S3 backup (`backup-send`); the target stages it while hashing. Only when the controllers hand
  * over the sender's SHA-256s (`backup-receive-commit`) is each stream checked, applied into an
  * image, the image checked, and the result renamed into place as the snapshot.
@@ -12,16 +12,31 @@ import { rm } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
 import type { Logger } from 'pino';
 import { ApiError } from '../../model/errors.js';
 import type { BackupReceiveCommit, BackupReceiveRequest, BackupSendRequest, BackupUploadResult } from '../../model/satellite-protocol.js';
 import { volumeName, type StorageProvider } from '../providers/provider.js';
 import { Tap } from './tap.js';
+import { COMPRESSION, compressor } from './compression.js';
 import { buildImage, encodeVolume, type EncodeStats } from './extent-stream.js';
+
+/** Listens on any free port, or on the first free one of `ports` (one that is taken is skipped). */
+async function listenIn(server: Server, address: string, ports?: { from: number; to: number }): Promise<void> {
+  const tryPort = (port: number) => new Promise<boolean>((res, rej) => {
+    const onError = (e: NodeJS.ErrnoException) => { if (e.code === 'EADDRINUSE' && ports) res(false); else rej(e); };
+    server.once('error', onError);
+    server.listen(port, address, () => { server.off('error', onError); res(true); });
+  });
+  if (!ports) { await tryPort(0); return; }
+  for (let p = ports.from; p <= ports.to; p++) if (await tryPort(p)) return;
+  throw new ApiError('FAIL_POOL_EXHAUSTED_SNAPSHOT_SHIPPING_TCP_PORT', `No TCP/IP port number could be allocated for snapshot shipping: ports ${ports.from}-${ports.to} on ${address} are all in use.`,
+    { correction: 'Widen SnapshotShipping/TcpPortRange, or wait until running shipments finish.' });
+}
 
 interface Receiver {
   req: BackupReceiveRequest; server: Server; staged: Map<number, { file: string; sha256?: string; done: Promise<void> }>; sockets: Set<Socket>; timer: NodeJS.Timeout;
+  /** The controller link that asked for it: nobody else can commit it. */
+  owner?: object;
 }
 
 const IDLE_MS = Number(process.env.LINSTOR_SHIP_IDLE_MS ?? 30 * 60_000);
@@ -36,7 +51,7 @@ export class Shipping {
     return p as never;
   }
 
-  async receive(req: BackupReceiveRequest): Promise<{ port: number }> {
+  async receive(req: BackupReceiveRequest, owner?: object): Promise<{ port: number }> {
     if (this.receivers.has(req.jobId)) throw new ApiError('FAIL_IN_USE', `Receive job '${req.jobId}' exists already.`, { correction: 'Use a new job.' });
     const staged: Receiver['staged'] = new Map();
     const tag = randomBytes(6).toString('hex');
@@ -46,11 +61,18 @@ export class Shipping {
     }
     const sockets = new Set<Socket>();
     const server = createServer((s) => this.accept(req, staged, s, sockets));
-    await new Promise<void>((res, rej) => { server.once('error', rej); server.listen(0, req.bindAddress, () => res()); });
+    try {
+      await listenIn(server, req.bindAddress, req.ports);
+    } catch (e) {
+      for (const v of staged.values()) await rm(v.file, { force: true });
+      throw e;
+    }
     const timer = setTimeout(() => void this.abort(req.jobId), IDLE_MS);
     timer.unref();
-    this.receivers.set(req.jobId, { req, server, staged, sockets, timer });
-    return { port: (server.address() as { port: number }).port };
+    this.receivers.set(req.jobId, { req, server, staged, sockets, timer, ...(owner ? { owner } : {}) });
+    const port = (server.address() as { port: number }).port;
+    this.log.info({ jobId: req.jobId, resource: req.resource, snapshot: req.snapshot, address: req.bindAddress, port }, 'receiving a shipment');
+    return { port };
   }
 
   private accept(req: BackupReceiveRequest, staged: Receiver['staged'], s: Socket, sockets: Set<Socket>): void {
@@ -108,7 +130,10 @@ export class Shipping {
         plan.push({ p, v, want, slot, image, seed });
       }
       for (const x of plan) {
-        if (!(await buildImage(x.image, x.v.sizeBytes, [x.slot.file], x.want.imageSha256, x.seed))) throw new ApiError('FAIL_UNKNOWN_ERROR', `Shipped volume ${x.v.volumeNumber} does not match the sender's image checksum; nothing was restored.`, { correction: 'Ship again.' });
+        const ok = await buildImage(x.image, x.v.sizeBytes, [x.slot.file], x.want.imageSha256, x.seed).catch((e: Error) => {
+          throw new ApiError('FAIL_UNKNOWN_ERROR', `Shipped volume ${x.v.volumeNumber} cannot be applied: ${e.message}; nothing was restored.`, { correction: 'Ship again.' });
+        });
+        if (!ok) throw new ApiError('FAIL_UNKNOWN_ERROR', `Shipped volume ${x.v.volumeNumber} does not match the sender's image checksum; nothing was restored.`, { correction: 'Ship again.' });
       }
       for (const x of plan) { await x.p.adoptSnapshotFile(x.image, volumeName(r.req.resource, x.v.volumeNumber), r.req.snapshot); images.splice(images.indexOf(x.image), 1); }
       return { volumes: plan.map((x) => x.v.volumeNumber) };
@@ -116,6 +141,16 @@ export class Shipping {
       for (const f of images) await rm(f, { force: true });
       await this.abort(c.jobId);
     }
+  }
+
+  /**
+   * The controller link that opened these receivers is gone: no controller will commit them
+   * (the next one drops their snapshots), so they close now instead of at the idle timeout.
+   */
+  async abortOwnedBy(owner: object): Promise<number> {
+    const mine = [...this.receivers].filter(([, r]) => r.owner === owner).map(([id]) => id);
+    for (const id of mine) { this.log.warn({ jobId: id }, 'receive job aborted: its controller link closed'); await this.abort(id); }
+    return mine.length;
   }
 
   /** Closes a receiver and removes what it staged. */
@@ -131,7 +166,7 @@ export class Shipping {
   }
 
   async send(req: BackupSendRequest, signal: AbortSignal): Promise<BackupUploadResult> {
-    const out: BackupUploadResult = { volumes: [], compression: 'gzip' };
+    const out: BackupUploadResult = { volumes: [], compression: COMPRESSION };
     for (const v of req.volumes) {
       const p = this.capable(v.storagePool);
       const file = await p.snapshotFile(volumeName(req.resource, v.volumeNumber), req.snapshot);
@@ -141,10 +176,13 @@ export class Shipping {
       const sock = connect({ host: req.target.address, port: req.target.port });
       await new Promise<void>((res, rej) => { sock.once('connect', res); sock.once('error', rej); });
       sock.write(`${JSON.stringify({ token: req.target.token, volumeNumber: v.volumeNumber })}\n`);
+      const zstd = compressor();
       try {
-        await pipeline(Readable.from(encodeVolume(file, base, stats, signal)), createGzip({ level: 3 }), tap, sock, { signal });
+        await pipeline(Readable.from(encodeVolume(file, base, stats, signal)), zstd, tap, sock, { signal });
       } catch (e) {
         sock.destroy();
+        zstd.destroy();
+        await zstd.exited;
         throw new ApiError('FAIL_UNKNOWN_ERROR', `Shipping volume ${v.volumeNumber} of '${req.resource}' to ${req.target.address}:${req.target.port} failed: ${(e as Error).message}`, { correction: 'Check that the target node is reachable, then ship again.' });
       }
       out.volumes.push({ volumeNumber: v.volumeNumber, key: '', sha256: tap.hash.digest('hex'), objectBytes: tap.bytes, sizeBytes: stats.sizeBytes!, imageSha256: stats.imageSha256!, changedBytes: stats.changedBytes! });

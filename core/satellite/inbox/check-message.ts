@@ -257,6 +257,8 @@ export function checkDevicePoolRequest(v: unknown, path = 'request'): DevicePool
 
 const S3_KEY = /^[A-Za-z0-9_.^-]{1,1024}$/;
 const SHA256 = /^[0-9a-f]{64}$/;
+/** Backups of ZFS/LVM_THIN (native streams) carry no image checksum: empty. */
+const SHA256_OR_NONE = /^([0-9a-f]{64})?$/;
 
 function checkS3(v: unknown, path: string): void {
   const s = object(v, path);
@@ -299,7 +301,7 @@ export function checkBackupDownload(v: unknown, path = 'request'): void {
     const o = object(x, p);
     vlm(o, p);
     int(o.sizeBytes, `${p}.sizeBytes`, 0, Number.MAX_SAFE_INTEGER);
-    text(o.imageSha256, `${p}.imageSha256`, 64, SHA256);
+    text(o.imageSha256, `${p}.imageSha256`, 64, SHA256_OR_NONE);
     array(o.chain, `${p}.chain`, 10_000).forEach((c, j) => {
       const co = object(c, `${p}.chain[${j}]`);
       text(co.key, `${p}.chain[${j}].key`, 1024, S3_KEY);
@@ -328,6 +330,11 @@ export function checkShipping(type: string, v: unknown, path = 'request'): void 
   if (type === 'backup-receive') {
     text(r.token, `${path}.token`, 128, TOKEN);
     text(r.bindAddress, `${path}.bindAddress`, 45, IPV4);
+    optional(r.ports, (x) => {
+      const p = object(x, `${path}.ports`);
+      const from = int(p.from, `${path}.ports.from`, 1, 65535);
+      int(p.to, `${path}.ports.to`, from, 65535);
+    });
   } else {
     const t = object(r.target, `${path}.target`);
     text(t.address, `${path}.target.address`, 45, IPV4);

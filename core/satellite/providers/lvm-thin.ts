@@ -2,7 +2,8 @@ import { ApiError } from '../../model/errors.js';
 import type { Props, ProviderKind } from '../../model/types.js';
 import { lvmThinSnapshotArgv as snap } from './lvm-thin-snapshots.js';
 import { LvmProvider, type LvRow } from './lvm.js';
-import { optionWords, parseSnapshotVolumeName, requireProp, storDriverProp, type PoolCapacity, type ProviderVolume } from './provider.js';
+import { thinStreamArgv, type NativeStreams } from './native-streams.js';
+import { optionWords, parseSnapshotVolumeName, requireProp, snapshotVolumeName, storDriverProp, type PoolCapacity, type ProviderVolume } from './provider.js';
 
 /**
  * LVM_THIN: thin volumes in the thin pool named by StorDriver/StorPoolName = `vg/thinpool`.
@@ -72,5 +73,16 @@ export class LvmThinProvider extends LvmProvider {
 
   async rollbackSnapshot(volume: string, snapshot: string): Promise<void> {
     for (const argv of snap.rollback(this.volumeGroup, volume, snapshot)) await this.run(argv);
+  }
+
+  /** Backups: LINBIT's `thin_send` / `thin_recv` (LINSTOR's commands). */
+  nativeStreams(): NativeStreams {
+    return {
+      family: 'thin', runner: this.ctx.runner,
+      send: (volume, snapshot, base) => thinStreamArgv.send(this.volumeGroup, volume, snapshot, base),
+      receive: (volume, snapshot, sizeKib, count) => thinStreamArgv.receive(this.volumeGroup, this.thinPool, volume, snapshot, sizeKib, count),
+      exists: async (volume, snapshot) => !!(await this.findLv(volume)) || !!(await this.findLv(snapshotVolumeName(volume, snapshot))),
+      sizeBytes: async (volume) => ((await this.findLv(volume))?.sizeKib ?? 0) * 1024,
+    };
   }
 }

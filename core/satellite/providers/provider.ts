@@ -4,6 +4,7 @@ import type { DesiredStoragePool } from '../../model/satellite-protocol.js';
 import type { Props, ProviderKind } from '../../model/types.js';
 import type { CommandRunner } from '../../exec/index.js';
 import type { LoopInventory } from './loop-devices.js';
+import type { NativeStreams } from './native-streams.js';
 
 /**
  * A provider knows one kind of disk (LINSTOR's StorageProvider): it creates, grows, lists and
@@ -48,6 +49,8 @@ export interface StorageProvider {
   stagingFile?(tag: string): Promise<string>;
   /** Moves a complete staged file into place as snapshot `snapshot` of `volume`. */
   adoptSnapshotFile?(staged: string, volume: string, snapshot: string): Promise<void>;
+  // ---- Backups (ZFS, ZFS_THIN, LVM_THIN): the provider's own send/receive tools. ----
+  nativeStreams?(): NativeStreams;
 }
 
 export interface Support {

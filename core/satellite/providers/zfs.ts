@@ -6,6 +6,7 @@ import {
   optionWords, parseVolumeName, requireProp, roundUp, storDriverProp, type PoolCapacity, type ProviderVolume, type Support,
 } from './provider.js';
 import { parseZfsSnapshots, zfsSnapshotArgv as snap } from './zfs-snapshots.js';
+import { zfsStreamArgv, type NativeStreams } from './native-streams.js';
 
 /** zvol sizes must be a multiple of volblocksize (8K before OpenZFS 2.2, 16K after): 16K fits both. */
 export const ZVOL_GRANULARITY_KIB = 16;
@@ -102,6 +103,19 @@ export class ZfsProvider extends BaseProvider<ZvolRow> {
 
   async rollbackSnapshot(volume: string, snapshot: string): Promise<void> {
     await this.run(snap.rollback(this.dataset, volume, snapshot));
+  }
+
+  /** Backups: `zfs send` / `zfs receive -F` (LINSTOR's commands). */
+  nativeStreams(): NativeStreams {
+    const ds = this.dataset;
+    return {
+      family: 'zfs', runner: this.ctx.runner,
+      send: (volume, snapshot, base) => ({ prepare: [], send: zfsStreamArgv.send(ds, volume, snapshot, base) }),
+      receive: (volume, snapshot, _sizeKib, count) => zfsStreamArgv.receive(ds, volume, snapshot, count),
+      // zfs receive creates the volume itself: an existing one (or snapshot) is never received into.
+      exists: async (volume) => !!(await this.find(volume)),
+      sizeBytes: async (volume) => ((await this.find(volume))?.volsizeKib ?? 0) * 1024,
+    };
   }
 
   protected deviceOf(name: string): string {
