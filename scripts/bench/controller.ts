@@ -20,6 +20,9 @@ export async function benchController(count = 10_000): Promise<Record<string, un
     if (body !== undefined) req.write(JSON.stringify(body));
     req.end();
   });
+  const etagOf = (path: string) => new Promise<string>((resolve, reject) => {
+    http.get(`${ctl.url}${path}`, { agent }, (res) => { res.resume(); res.on('end', () => resolve(String(res.headers.etag ?? ''))); }).on('error', reject);
+  });
   try {
     // Two registered nodes whose satellites are not running: resources are stored and listed
     // (with WARN_NOT_CONNECTED) without any disk work, so this measures the controller alone.
@@ -78,6 +81,21 @@ export async function benchController(count = 10_000): Promise<Record<string, un
     const viewResAfterRscWriteGzip = await afterResourceWrite('/v1/view/resources', 100, { 'accept-encoding': 'gzip' });
     const rdListAfterRdWrite = await afterResourceWrite('/v1/resource-definitions', 100);
     const rdPage = await listLatency('/v1/resource-definitions?limit=50&offset=5000', 200);
+    // A poller's revalidation (the web GUI): If-None-Match with the list's ETag, nothing
+    // changed: a bodiless 304; and right after a write the list shows (the tag must change: 200).
+    const revalidate = async (path: string, n: number, write: boolean) => {
+      const samples: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const etag = await etagOf(path);
+        if (write && (await call('PUT', `/v1/resource-definitions/bench-rd-${String((i * 104729) % count).padStart(5, '0')}`, { override_props: { 'Aux/bench': `r${i}` } })) >= 300) throw new Error('modify');
+        const [status, ms] = await timed(() => call('GET', path, undefined, { 'if-none-match': etag }));
+        if (status !== (write ? 200 : 304)) throw new Error(`revalidate ${path}: ${status}`);
+        samples.push(ms);
+      }
+      return summarize(samples);
+    };
+    const viewResRevalidate304 = await revalidate('/v1/view/resources', 100, false);
+    const viewResRevalidateAfterWrite = await revalidate('/v1/view/resources', 100, true);
     const rssKib = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${ctl.proc.pid}/status`, 'utf8'))?.[1] ?? 0);
 
     const t1 = Date.now();
@@ -102,6 +120,9 @@ export async function benchController(count = 10_000): Promise<Record<string, un
       listResourceDefinitionsAfterDefinitionWriteMs: rdListAfterRdWrite,
       targetViewAfterWriteP99Ms: 50,
       pagedListMs: rdPage,
+      viewResourcesRevalidate304Ms: viewResRevalidate304,
+      viewResourcesRevalidateAfterWriteMs: viewResRevalidateAfterWrite,
+      ratioRevalidate304ToFullP50: round(viewResRevalidate304.p50 / viewRes.p50),
       singleGetMs: single,
       httpFloorMs: floor,
       ratioSingleGetToFloorP50: round(single.p50 / floor.p50),

@@ -18,6 +18,8 @@ export interface Gui {
   page: Page;
   /** Every /v1 request the page made (method and path with query). */
   requests: string[];
+  /** Every /v1 answer the page got: request line, status, and the If-None-Match it sent. */
+  responses: Array<{ request: string; status: number; ifNoneMatch?: string }>;
   /** Errors the page's scripts threw or logged. */
   pageErrors: string[];
   screenshot(name: string): Promise<string>;
@@ -37,11 +39,16 @@ export async function openGui(opts: { ignoreHTTPSErrors?: boolean } = {}): Promi
     page.setDefaultTimeout(20_000);
     const requests: string[] = [];
     const pageErrors: string[] = [];
+    const responses: Gui['responses'] = [];
+    page.on('response', (r) => {
+      const u = new URL(r.url());
+      if (u.pathname.startsWith('/v1/')) responses.push({ request: `${r.request().method()} ${u.pathname}${u.search}`, status: r.status(), ifNoneMatch: r.request().headers()['if-none-match'] });
+    });
     page.on('request', (r) => { const u = new URL(r.url()); if (u.pathname.startsWith('/v1/')) requests.push(`${r.method()} ${u.pathname}${u.search}`); });
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     page.on('console', (m) => { if (m.type() === 'error' && !/status of 4\d\d|status of 50\d/.test(m.text())) pageErrors.push(m.text()); });
     return {
-      browser: browser, context, page, requests, pageErrors,
+      browser: browser, context, page, requests, responses, pageErrors,
       async screenshot(name) {
         const file = join(ARTIFACTS, `${name}.png`);
         await page.screenshot({ path: file, fullPage: true });

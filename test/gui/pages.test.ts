@@ -5,34 +5,28 @@
  * up changes by polling.
  */
 import test from 'ava';
-import { call, startPlacementCluster, waitFor, type PCluster } from '../placement-e2e/cluster.js';
-import { axe, openGui, type Gui } from './browser.js';
+import { call, waitFor, type PCluster } from '../placement-e2e/cluster.js';
+import { axe, type Gui } from './browser.js';
+import { guiWithResource, type GuiFixture } from './fixture.js';
 
+let f: GuiFixture;
 let c: PCluster;
 let gui: Gui;
 let ui: string;
+let rg: string;
+let rd: string;
+let snap: string;
 const id = Math.random().toString(36).slice(2, 7);
-const rg = `pgrg${id}`;
-const rd = `pgrd${id}`;
-const snap = `pgsnap${id}`;
 
 test.before(async () => {
-  c = await startPlacementCluster(1, { firstAddress: 11 });
-  gui = await openGui();
-  ui = `${c.ctl.url}/ui/`;
-  const ok = (r: { status: number; body: unknown }) => { if (r.status >= 300) throw new Error(JSON.stringify(r.body)); };
-  ok(await call(c.ctl, 'POST', '/v1/resource-groups', { name: rg, select_filter: { place_count: 1, storage_pool: c.pool, layer_stack: ['STORAGE'] } }));
-  ok(await call(c.ctl, 'POST', `/v1/resource-groups/${rg}/spawn`, { resource_definition_name: rd, volume_sizes: [4096] }));
-  ok(await call(c.ctl, 'POST', `/v1/resource-definitions/${rd}/snapshots`, { name: snap }));
+  f = await guiWithResource('pg', { firstAddress: 11 });
+  ({ c, gui, ui, rg, rd, snap } = f);
 });
-test.after.always(async () => {
-  await gui?.close();
-  await c?.teardown();
-});
+test.after.always(async () => { await f?.close(); });
 
 const page = () => gui.page;
 
-const PAGES: Array<[string, string, string]> = [
+const pagesToShow = (): Array<[string, string, string]> => [
   ['dashboard', '', '1 of 1 online'],
   ['nodes', '#/nodes', 'ONLINE'],
   ['storage-pools', '#/storage-pools', 'FILE_THIN'],
@@ -42,14 +36,13 @@ const PAGES: Array<[string, string, string]> = [
   ['volumes', '#/volumes', '/dev/loop'],
   ['snapshots', '#/snapshots', 'Successful'],
   ['error-reports', '#/error-reports', 'None.'],
-  ['node-detail', '', 'Properties'],
+  ['node-detail', `#/nodes/${c.nodes[0]!.name}`, 'Properties'],
   ['resource-group-detail', `#/resource-groups/${rg}`, 'STORAGE'],
   ['resource-definition-detail', `#/resource-definitions/${rd}`, snap],
 ];
 
 test.serial('every page shows its data, passes axe-core (WCAG 2 A/AA) and is screenshotted', async (t) => {
-  PAGES[9]![1] = `#/nodes/${c.nodes[0]!.name}`;
-  for (const [name, hash, expect] of PAGES) {
+  for (const [name, hash, expect] of pagesToShow()) {
     await page().goto(`${ui}${hash}`);
     await page().locator('main').getByText(expect).first().waitFor({ timeout: 30_000 });
     const violations = await axe(page());

@@ -62,7 +62,8 @@ export async function startOwnHostSatellite(address: string, nodeName: string, p
   };
 }
 
-export async function startPlacementCluster(count: number, opts: { drbdDryRun?: boolean; env?: Record<string, string>; firstAddress?: number } = {}): Promise<PCluster> {
+/** `subnet`: the third byte of the satellites' loopback addresses (127.0.<subnet>.<firstAddress…>). */
+export async function startPlacementCluster(count: number, opts: { drbdDryRun?: boolean; env?: Record<string, string>; firstAddress?: number; subnet?: number } = {}): Promise<PCluster> {
   const suffix = randomSuffix();
   const pool = 'pool1';
   const ctl = await startController({ env: { ...FAST_LINK_ENV, ...opts.env } });
@@ -75,7 +76,7 @@ export async function startPlacementCluster(count: number, opts: { drbdDryRun?: 
   try {
     for (let i = 1; i <= count; i++) {
       const name = `pl-${suffix}-n${i}`;
-      const address = `127.0.0.${(opts.firstAddress ?? 1) + i - 1}`;
+      const address = `127.0.${opts.subnet ?? 0}.${(opts.firstAddress ?? 1) + i - 1}`;
       const extraArgs = opts.drbdDryRun ? ['--drbd-dry-run'] : [];
       const start = (port: number) => opts.drbdDryRun
         ? startOwnHostSatellite(address, name, port, extraArgs)

@@ -1,12 +1,15 @@
 import type { Response } from 'express';
 import { httpStatusFor, type ApiCallRc } from '../../model/apicallrc.js';
 import { toJson } from '../../model/json.js';
+import { answerConditional, checksumOf, type Checksum, wantsEtag } from './etag.js';
 import { acceptsGzip, GZIP_MIN_BYTES, gzipWhole } from './gzip.js';
 
 /** A JSON body kept in parts, each with its compressed form cached (see SegmentedList). */
 export interface ListBody {
   parts(): Buffer[];
   gzipParts(): Buffer[];
+  /** CRC-32 and length of the plain JSON (the ETag), from cached per-part checksums. */
+  checksum(): Checksum;
 }
 
 export function sendJson(res: Response, status: number, body: unknown): void {
@@ -16,6 +19,7 @@ export function sendJson(res: Response, status: number, body: unknown): void {
 /** Sends JSON text that is already serialised; gzip when the client asks and it pays. */
 export function sendRawJson(res: Response, status: number, text: string | Buffer): void {
   const body = typeof text === 'string' ? Buffer.from(text) : text;
+  if (wantsEtag(res.req, status) && answerConditional(res, checksumOf(body))) return;
   if (body.length >= GZIP_MIN_BYTES && acceptsGzip(res.req)) {
     writeParts(res, status, [gzipWhole(body)], true);
     return;
@@ -24,6 +28,7 @@ export function sendRawJson(res: Response, status: number, text: string | Buffer
 }
 
 export function sendList(res: Response, status: number, list: ListBody): void {
+  if (wantsEtag(res.req, status) && answerConditional(res, list.checksum())) return;
   const plain = list.parts();
   const gzip = acceptsGzip(res.req) && plain.reduce((n, p) => n + p.length, 0) >= GZIP_MIN_BYTES;
   writeParts(res, status, gzip ? list.gzipParts() : plain, gzip);

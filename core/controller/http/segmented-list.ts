@@ -1,3 +1,4 @@
+import { checksumOf, combineChecksums, type Checksum } from './etag.js';
 import { deflatePart, gzipFromParts, type DeflatedPart } from './gzip.js';
 
 /** Items per segment: a change re-joins (and re-compresses) at most this many items. */
@@ -20,6 +21,8 @@ interface Segment {
   /** The segment's items joined with commas; undefined when dirty. */
   bytes?: Buffer;
   gz?: DeflatedPart;
+  /** CRC-32 and length of `bytes` (the list's ETag); undefined when dirty. */
+  sum?: Checksum;
 }
 
 const OPEN = Buffer.from('[');
@@ -28,6 +31,9 @@ const CLOSE = Buffer.from(']');
 const GZ_OPEN = deflatePart(OPEN);
 const GZ_COMMA = deflatePart(COMMA);
 const GZ_CLOSE = deflatePart(CLOSE);
+const SUM_OPEN = checksumOf(OPEN);
+const SUM_COMMA = checksumOf(COMMA);
+const SUM_CLOSE = checksumOf(CLOSE);
 
 /**
  * A JSON array kept as segments of serialised items in the source's order. A changed object
@@ -65,6 +71,7 @@ export class SegmentedList<T> {
       }
       seg.bytes = undefined;
       seg.gz = undefined;
+      seg.sum = undefined;
       return;
     }
     if (obj === undefined) return;
@@ -74,6 +81,7 @@ export class SegmentedList<T> {
     last.items.push(this.source.render(key, obj));
     last.bytes = undefined;
     last.gz = undefined;
+    last.sum = undefined;
     this.where.set(key, last);
   }
 
@@ -119,6 +127,19 @@ export class SegmentedList<T> {
     }
     parts.push(GZ_CLOSE);
     return gzipFromParts(parts);
+  }
+
+  /** CRC-32 and length of the array's JSON; only dirty segments are summed again. */
+  checksum(): Checksum {
+    const sums: Checksum[] = [SUM_OPEN];
+    for (const seg of this.segments) {
+      const b = this.bytesOf(seg);
+      if (!b.length) continue;
+      if (sums.length > 1) sums.push(SUM_COMMA);
+      sums.push(seg.sum ??= seg.gz ?? checksumOf(b));
+    }
+    sums.push(SUM_CLOSE);
+    return combineChecksums(sums);
   }
 
   /** Bytes held (for the cache's size limit). */

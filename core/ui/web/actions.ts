@@ -55,9 +55,9 @@ export async function createNode(): Promise<void> {
   await run(() => api('POST', '/v1/nodes', { name: v.name, type: v.type, net_interfaces: [{ name: 'default', address: v.address, satellite_port: Number(v.port) || 3366 }] }));
 }
 
-export async function deleteNode(node: string): Promise<void> {
-  if (!await confirmAction(`Delete node ${node}?`, `The node ${node} and its storage pools are removed from the cluster.`, 'Delete node', true)) return;
-  await run(() => api('DELETE', `/v1/nodes/${seg(node)}`));
+export async function deleteNode(node: string): Promise<boolean> {
+  if (!await confirmAction(`Delete node ${node}?`, `The node ${node} and its storage pools are removed from the cluster.`, 'Delete node', true)) return false;
+  return run(() => api('DELETE', `/v1/nodes/${seg(node)}`));
 }
 
 export async function evacuateNode(node: string): Promise<void> {
@@ -83,9 +83,9 @@ export async function createStoragePool(node?: string): Promise<void> {
   await run(() => api('POST', `/v1/nodes/${seg(v.node!)}/storage-pools`, { storage_pool_name: v.name, provider_kind: v.kind, props: key ? { [key]: v.backing } : {} }));
 }
 
-export async function deleteStoragePool(node: string, pool: string): Promise<void> {
-  if (!await confirmAction(`Delete storage pool ${pool} on ${node}?`, `The storage pool ${pool} is removed from ${node}.`, 'Delete pool', true)) return;
-  await run(() => api('DELETE', `/v1/nodes/${seg(node)}/storage-pools/${seg(pool)}`));
+export async function deleteStoragePool(node: string, pool: string): Promise<boolean> {
+  if (!await confirmAction(`Delete storage pool ${pool} on ${node}?`, `The storage pool ${pool} is removed from ${node}.`, 'Delete pool', true)) return false;
+  return run(() => api('DELETE', `/v1/nodes/${seg(node)}/storage-pools/${seg(pool)}`));
 }
 
 export async function createResourceGroup(): Promise<void> {
@@ -104,9 +104,9 @@ export async function createResourceGroup(): Promise<void> {
   await run(() => api('POST', '/v1/resource-groups', { name: v.name, select_filter: filter, ...(v.description ? { description: v.description } : {}) }));
 }
 
-export async function deleteResourceGroup(rg: string): Promise<void> {
-  if (!await confirmAction(`Delete resource group ${rg}?`, `The resource group ${rg} is removed. Resource definitions still using it keep it from being deleted.`, 'Delete group', true)) return;
-  await run(() => api('DELETE', `/v1/resource-groups/${seg(rg)}`));
+export async function deleteResourceGroup(rg: string): Promise<boolean> {
+  if (!await confirmAction(`Delete resource group ${rg}?`, `The resource group ${rg} is removed. Resource definitions still using it keep it from being deleted.`, 'Delete group', true)) return false;
+  return run(() => api('DELETE', `/v1/resource-groups/${seg(rg)}`));
 }
 
 export async function spawn(rg: string): Promise<void> {
@@ -132,14 +132,14 @@ export async function resize(rd: string): Promise<void> {
   await run(() => api('PUT', `/v1/resource-definitions/${seg(rd)}/volume-definitions/${seg(v.volume || '0')}`, { size_kib: size }));
 }
 
-export async function deleteResourceDefinition(rd: string): Promise<void> {
-  if (!await confirmAction(`Delete resource ${rd}?`, `${rd} is deleted on every node, with its data.`, 'Delete resource', true)) return;
-  await run(() => api('DELETE', `/v1/resource-definitions/${seg(rd)}`));
+export async function deleteResourceDefinition(rd: string): Promise<boolean> {
+  if (!await confirmAction(`Delete resource ${rd}?`, `${rd} is deleted on every node, with its data.`, 'Delete resource', true)) return false;
+  return run(() => api('DELETE', `/v1/resource-definitions/${seg(rd)}`));
 }
 
-export async function deleteResource(rd: string, node: string): Promise<void> {
-  if (!await confirmAction(`Delete ${rd} on ${node}?`, `The replica of ${rd} on ${node} is deleted, with its data.`, 'Delete replica', true)) return;
-  await run(() => api('DELETE', `/v1/resource-definitions/${seg(rd)}/resources/${seg(node)}`));
+export async function deleteResource(rd: string, node: string): Promise<boolean> {
+  if (!await confirmAction(`Delete ${rd} on ${node}?`, `The replica of ${rd} on ${node} is deleted, with its data.`, 'Delete replica', true)) return false;
+  return run(() => api('DELETE', `/v1/resource-definitions/${seg(rd)}/resources/${seg(node)}`));
 }
 
 export async function snapshot(rd: string): Promise<void> {
@@ -164,27 +164,27 @@ export async function rollback(rd: string, snap: string): Promise<void> {
   await run(() => api('POST', `/v1/resource-definitions/${seg(rd)}/snapshot-rollback/${seg(snap)}`));
 }
 
-export async function deleteSnapshot(rd: string, snap: string): Promise<void> {
-  if (!await confirmAction(`Delete snapshot ${snap} of ${rd}?`, `The snapshot ${snap} is deleted on every node.`, 'Delete snapshot', true)) return;
-  await run(() => api('DELETE', `/v1/resource-definitions/${seg(rd)}/snapshots/${seg(snap)}`));
+export async function deleteSnapshot(rd: string, snap: string): Promise<boolean> {
+  if (!await confirmAction(`Delete snapshot ${snap} of ${rd}?`, `The snapshot ${snap} is deleted on every node.`, 'Delete snapshot', true)) return false;
+  return run(() => api('DELETE', `/v1/resource-definitions/${seg(rd)}/snapshots/${seg(snap)}`));
 }
 
-export async function deleteErrorReport(id: string): Promise<void> {
-  if (!await confirmAction(`Delete error report ${id}?`, 'The report is removed.', 'Delete report', true)) return;
-  await run(() => api('DELETE', `/v1/error-reports/${seg(id)}`));
+export async function deleteErrorReport(id: string): Promise<boolean> {
+  if (!await confirmAction(`Delete error report ${id}?`, 'The report is removed.', 'Delete report', true)) return false;
+  return run(() => api('DELETE', `/v1/error-reports/${seg(id)}`));
 }
 
-/** Sets a property on the object at `path` (PUT with override_props, as `set-property`). */
-export async function setProperty(path: string, what: string): Promise<void> {
+/** Sets a property on the object at `path` (override_props, as `set-property`; POST for the controller). */
+export async function setProperty(path: string, what: string, method: 'PUT' | 'POST' = 'PUT'): Promise<void> {
   const v = await formDialog(`Set a property of ${what}`, [
     { name: 'key', label: 'Key', required: true, hint: 'e.g. Aux/rack' },
     { name: 'value', label: 'Value', required: true },
   ], 'Set property');
   if (!v) return;
-  await run(() => api('PUT', path, { override_props: { [v.key!]: v.value } }));
+  await run(() => api(method, path, { override_props: { [v.key!]: v.value } }));
 }
 
-export async function deleteProperty(path: string, what: string, key: string): Promise<void> {
+export async function deleteProperty(path: string, what: string, key: string, method: 'PUT' | 'POST' = 'PUT'): Promise<void> {
   if (!await confirmAction(`Delete property ${key}?`, `The property ${key} of ${what} is removed (an inherited value applies again).`, 'Delete property', true)) return;
-  await run(() => api('PUT', path, { delete_props: [key] }));
+  await run(() => api(method, path, { delete_props: [key] }));
 }

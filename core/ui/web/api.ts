@@ -42,29 +42,58 @@ function asEntries(body: unknown, status: number): RcEntry[] {
 }
 
 /**
- * One REST call. Resolves with the parsed body of a 2xx answer; rejects with ApiError (the
- * controller's ApiCallRc entries) otherwise, or when a 2xx ApiCallRc list holds an error.
+ * GET answers kept with their ETag. The next GET of the same path sends If-None-Match; on 304
+ * the very same object comes back, so a view sees "nothing new" by identity (`unchanged`)
+ * and skips drawing. A few paths per page, so a small LRU is enough.
+ */
+const validated = new Map<string, { etag: string; body: unknown }>();
+const MAX_VALIDATED = 200;
+
+function remember(path: string, etag: string | null, body: unknown): void {
+  validated.delete(path);
+  if (!etag) return;
+  validated.set(path, { etag, body });
+  if (validated.size > MAX_VALIDATED) validated.delete(validated.keys().next().value!);
+}
+
+/**
+ * One REST call. Resolves with the parsed body of a 2xx answer (for a GET answered 304, the
+ * body it validated); rejects with ApiError (the controller's ApiCallRc entries) otherwise,
+ * or when a 2xx ApiCallRc list holds an error.
  */
 export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { 'X-Requested-With': 'linstor-ui', Accept: 'application/json' };
   const auth = credentials.header();
   if (auth) headers.Authorization = auth;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const known = method === 'GET' ? validated.get(path) : undefined;
+  if (known) headers['If-None-Match'] = known.etag;
   let res: Response;
   try {
+    // no-store: the browser's cache stays out; this module does the revalidation itself.
     res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
   } catch (e) {
     throw new ApiError(0, [{ ret_code: -1, message: 'The controller cannot be reached.', cause: String(e), correction: 'Check that the controller runs and this address is right, then reload.' }]);
   }
+  if (res.status === 304 && known) { remember(path, known.etag, known.body); return known.body as T; }
   const text = await res.text();
   let parsed: unknown;
   try { parsed = text ? JSON.parse(text) : undefined; } catch { parsed = undefined; }
   if (res.status === 401) throw new LoginRequired(401, asEntries(parsed, 401));
-  if (!res.ok) throw new ApiError(res.status, asEntries(parsed, res.status));
+  if (!res.ok) { validated.delete(path); throw new ApiError(res.status, asEntries(parsed, res.status)); }
   if (Array.isArray(parsed) && parsed.length && (parsed as RcEntry[]).every((e) => e && typeof e === 'object' && 'ret_code' in e) && (parsed as RcEntry[]).some(isErrorRc)) {
     throw new ApiError(res.status, parsed as RcEntry[]);
   }
+  if (method === 'GET') remember(path, res.headers.get('ETag'), parsed);
   return parsed as T;
+}
+
+/**
+ * True when a view's inputs are the very values it last drew (what a 304 gives back), so
+ * the poll draws nothing. Views must not modify what `api` returns: it is kept.
+ */
+export function unchanged(last: readonly unknown[] | undefined, next: readonly unknown[]): boolean {
+  return !!last && last.length === next.length && last.every((v, i) => Object.is(v, next[i]));
 }
 
 /** A path segment, escaped. */
@@ -79,13 +108,23 @@ export function listPage<T>(path: string, limit: number, offset: number, extra: 
   return api<T[]>('GET', `${path}?${q}`);
 }
 
-/** Every item of a list, fetched page by page (the dashboard's counts). */
+const joined = new Map<string, { pages: unknown[]; all: unknown[] }>();
+
+/**
+ * Every item of a list, fetched page by page (the dashboard's counts). When every page was
+ * answered 304, the same array as last time (so `unchanged` holds).
+ */
 export async function listAll<T>(path: string, pageSize = 2000, max = 100_000): Promise<T[]> {
-  const out: T[] = [];
+  const pages: T[][] = [];
   for (let offset = 0; offset < max; offset += pageSize) {
     const page = await listPage<T>(path, pageSize, offset);
-    out.push(...page);
+    pages.push(page);
     if (page.length < pageSize) break;
   }
-  return out;
+  const key = `${path} ${pageSize} ${max}`;
+  const last = joined.get(key);
+  if (last && unchanged(last.pages, pages)) return last.all as T[];
+  const all = pages.flat();
+  joined.set(key, { pages, all });
+  return all;
 }

@@ -3,7 +3,7 @@
  * error reports, controller version and role — each from the public REST API.
  */
 import type { ErrorReport, Node as LinstorNode, ResourceWithVolumes, StoragePool } from '../../api/generated/types.js';
-import { api, listAll, listPage } from './api.js';
+import { api, listAll, listPage, unchanged } from './api.js';
 import { type Child, h, swapIfChanged } from './dom.js';
 import { kib, when } from './format.js';
 import { resourceState } from './lists.js';
@@ -31,10 +31,12 @@ function poolBar(p: StoragePool): HTMLElement {
 
 export function dashboard(): { el: HTMLElement; refresh(): Promise<void> } {
   const el = h('div', { class: 'cards' });
+  let drawn: unknown[] | undefined;
   async function refresh(): Promise<void> {
-    const [version, health, nodes, pools, resources, rscCount, errCount] = await Promise.all([
+    const [version, healthText, nodes, pools, resources, rscCount, errCount] = await Promise.all([
       api<{ version: string; rest_api_version: string }>('GET', '/v1/controller/version'),
-      fetch('/health', { cache: 'no-store' }).then((r) => r.json() as Promise<Health>).catch(() => ({} as Health)),
+      // Not an API call (no ETag): compared by its text.
+      fetch('/health', { cache: 'no-store' }).then((r) => r.text()).catch(() => ''),
       listAll<LinstorNode>('/v1/nodes'),
       listAll<StoragePool>('/v1/view/storage-pools'),
       listAll<ResourceWithVolumes>('/v1/view/resources', 2000, STATE_SAMPLE),
@@ -42,6 +44,12 @@ export function dashboard(): { el: HTMLElement; refresh(): Promise<void> } {
       api<{ count: number }>('GET', '/v1/stats/error-reports'),
     ]);
     const recent = errCount.count ? await listPage<ErrorReport>('/v1/error-reports', 5, Math.max(0, errCount.count - 5)) : [];
+    // Every call answered 304 (and /health said the same): nothing to draw.
+    const inputs = [version, healthText, nodes, pools, resources, rscCount, errCount, recent];
+    if (unchanged(drawn, inputs)) return;
+    drawn = inputs;
+    let health: Health = {};
+    try { health = JSON.parse(healthText) as Health; } catch { /* an empty /health: role unknown */ }
     const online = nodes.filter((n) => n.connection_status === 'ONLINE').length;
     const byState = { ok: 0, warn: 0, bad: 0 };
     for (const r of resources) byState[resourceState(r).health]++;
@@ -61,11 +69,12 @@ export function dashboard(): { el: HTMLElement; refresh(): Promise<void> } {
         rscCount.count > resources.length ? h('p', { class: 'muted' }, `States of the first ${resources.length}.`) : null),
       card('Storage pool capacity', shownPools.length ? h('div', {}, shownPools.map(poolBar)) : h('p', { class: 'muted' }, 'No storage pools.')),
       card('Recent error reports',
-        recent.length ? h('ul', {}, recent.reverse().map((e) => h('li', {}, `${when(e.error_time)} ${e.node_name ?? ''}: ${e.exception_message ?? e.exception ?? ''}`))) : h('p', { class: 'muted' }, 'None.'),
+        recent.length ? h('ul', {}, [...recent].reverse().map((e) => h('li', {}, `${when(e.error_time)} ${e.node_name ?? ''}: ${e.exception_message ?? e.exception ?? ''}`))) : h('p', { class: 'muted' }, 'None.'),
         h('p', {}, h('a', { href: '#/error-reports' }, `All ${errCount.count} error reports`))),
       card('Controller',
         h('p', {}, `Version ${version.version} (REST API ${version.rest_api_version})`),
-        h('p', { 'data-testid': 'role' }, `Role: ${health.role ?? 'unknown'}${health.store ? `, store ${health.store}` : ''}`))]);
+        h('p', { 'data-testid': 'role' }, `Role: ${health.role ?? 'unknown'}${health.store ? `, store ${health.store}` : ''}`),
+        h('p', {}, h('a', { href: '#/controller' }, 'Controller properties')))]);
   }
   return { el, refresh };
 }

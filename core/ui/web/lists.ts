@@ -48,6 +48,7 @@ export const storagePools: ListSpec<StoragePool> = {
   fetch: (l, o) => listPage('/v1/view/storage-pools', l, o),
   total: count('storage-pools'),
   name: (p) => `${p.storage_pool_name} on ${p.node_name}`,
+  link: (p) => href('storage-pools', p.node_name ?? '', p.storage_pool_name),
   columns: [
     { label: 'Storage pool', value: (p) => p.storage_pool_name },
     { label: 'Node', value: (p) => p.node_name },
@@ -104,7 +105,7 @@ export const resources: ListSpec<ResourceWithVolumes> = {
   fetch: (l, o) => listPage('/v1/view/resources', l, o),
   total: count('resources'),
   name: (r) => `${r.name} on ${r.node_name}`,
-  link: (r) => href('resource-definitions', r.name ?? ''),
+  link: (r) => href('resources', r.name ?? '', r.node_name ?? ''),
   columns: [
     { label: 'Resource', value: (r) => r.name },
     { label: 'Node', value: (r) => r.node_name },
@@ -117,12 +118,19 @@ export const resources: ListSpec<ResourceWithVolumes> = {
 };
 
 type VolumeRow = Volume & { resource: string; node: string };
+const volumeRows = new WeakMap<ResourceWithVolumes[], VolumeRow[]>();
+/** The volumes of a page of resources; the same array for the same page (a 304 draws nothing). */
+function volumesOf(page: ResourceWithVolumes[]): VolumeRow[] {
+  let rows = volumeRows.get(page);
+  if (!rows) volumeRows.set(page, rows = page.flatMap((r) => (r.volumes ?? []).map((v) => ({ ...v, resource: r.name ?? '', node: r.node_name ?? '' }))));
+  return rows;
+}
 export const volumes: ListSpec<VolumeRow> = {
   title: 'Volumes',
   // No volume list in the REST API: the volumes of a page of resources.
-  fetch: async (l, o) => (await listPage<ResourceWithVolumes>('/v1/view/resources', l, o)).flatMap((r) => (r.volumes ?? []).map((v) => ({ ...v, resource: r.name ?? '', node: r.node_name ?? '' }))),
+  fetch: async (l, o) => volumesOf(await listPage<ResourceWithVolumes>('/v1/view/resources', l, o)),
   name: (v) => `${v.resource}/${v.volume_number} on ${v.node}`,
-  link: (v) => href('resource-definitions', v.resource),
+  link: (v) => href('volumes', v.resource, v.node, String(v.volume_number ?? 0)),
   columns: [
     { label: 'Resource', value: (v) => v.resource },
     { label: 'Node', value: (v) => v.node },
@@ -138,6 +146,7 @@ export const snapshots: ListSpec<Snapshot> = {
   title: 'Snapshots',
   fetch: (l, o) => listPage('/v1/view/snapshots', l, o),
   name: (s) => `${s.name} of ${s.resource_name}`,
+  link: (s) => href('snapshots', s.resource_name ?? '', s.name ?? ''),
   columns: [
     { label: 'Snapshot', value: (s) => s.name },
     { label: 'Resource', value: (s) => s.resource_name },

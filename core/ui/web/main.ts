@@ -6,13 +6,17 @@ import { credentials } from './api.js';
 import { onChanged } from './actions.js';
 import { dashboard } from './dashboard.js';
 import { detail, hasDetail } from './detail.js';
+import './detail-pages.js';
 import { fill, h } from './dom.js';
 import { LISTS } from './lists.js';
 import { loginForm } from './login.js';
-import { clearMessages, onLoginRequired, showError } from './messages.js';
+import { clearMessages, onLoginRequired, restoreCarriedMessages, showError } from './messages.js';
 import { listView } from './table.js';
 
-/** How often the shown page re-reads the API (no ETags or events in the REST API: plain polling). */
+/**
+ * How often the shown page re-reads the API. Each GET revalidates with its ETag (api.ts): when
+ * nothing changed the answers are bodiless 304s and the page draws nothing.
+ */
 const POLL_MS = 5000;
 
 const SECTIONS: Array<[string, string]> = [
@@ -23,10 +27,10 @@ const SECTIONS: Array<[string, string]> = [
 let current: { refresh(): Promise<void> } | undefined;
 let showingLogin = false;
 
-function route(): { section: string; name?: string } {
+function route(): { section: string; names: string[] } {
   const decode = (p: string) => { try { return decodeURIComponent(p); } catch { return p; } };
   const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decode);
-  return { section: parts[0] ?? '', name: parts[1] };
+  return { section: parts[0] ?? '', names: parts.slice(1) };
 }
 
 function drawNav(section: string): void {
@@ -37,16 +41,18 @@ function drawNav(section: string): void {
 
 function show(): void {
   showingLogin = false;
-  const { section, name } = route();
+  const { section, names } = route();
   drawNav(section);
   const main = document.getElementById('main')!;
   const title = SECTIONS.find(([id]) => id === section)?.[1] ?? section;
   let view: { el: HTMLElement; refresh(): Promise<void> };
-  if (name !== undefined && hasDetail(section)) view = detail(section, name);
+  const isDetail = hasDetail(section, names.length) && (names.length > 0 || !(section in LISTS));
+  if (isDetail) view = detail(section, names);
   else if (section in LISTS) view = listView(LISTS[section as keyof typeof LISTS] as Parameters<typeof listView>[0]);
   else view = dashboard();
-  document.title = `${name ?? title} – LINSTOR`;
-  fill(main, name === undefined ? h('h1', {}, title) : null, h('div', { id: 'messages' }), view.el);
+  document.title = `${isDetail ? names.join(' ') || title : title} – LINSTOR`;
+  fill(main, isDetail ? null : h('h1', {}, title), h('div', { id: 'messages' }), view.el);
+  restoreCarriedMessages();
   current = view;
   void refresh();
 }

@@ -40,3 +40,20 @@ export function showError(e: unknown): void {
 }
 
 export function clearMessages(): void { fill(messageArea()); }
+
+let carried: { role: string | null; nodes: Node[] } | undefined;
+
+/** Keeps the answer shown across the next page change (a deleted object's page leaves for its list). */
+export function carryMessagesOver(): void {
+  const area = messageArea();
+  carried = { role: area.getAttribute('role'), nodes: [...area.childNodes] };
+}
+
+/** Puts a carried answer into the new page's message area (main.ts, after drawing a page). */
+export function restoreCarriedMessages(): void {
+  if (!carried) return;
+  const area = messageArea();
+  if (carried.role) area.setAttribute('role', carried.role);
+  fill(area, carried.nodes);
+  carried = undefined;
+}

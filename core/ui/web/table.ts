@@ -5,6 +5,7 @@
  * filter field keeps focus and what the user typed.
  */
 import { type Child, fill, h, uid } from './dom.js';
+import { unchanged } from './api.js';
 import { showError } from './messages.js';
 
 export interface Column<T> {
@@ -13,7 +14,7 @@ export interface Column<T> {
   render?: (row: T) => Child;
 }
 
-export interface Action { label: string; run: () => Promise<void> | void; danger?: boolean }
+export interface Action { label: string; run: () => Promise<unknown> | void; danger?: boolean }
 
 export interface ListSpec<T> {
   title: string;
@@ -42,6 +43,8 @@ export function listView<T>(spec: ListSpec<T>): ListView {
   let sortCol = 0;
   let sortDir: 1 | -1 = 1;
   let filter = '';
+  /** The page and total the table shows (a poll answered 304 gives back the same objects). */
+  let drawn: unknown[] | undefined;
 
   const tbody = h('tbody', {});
   const summary = h('span', { class: 'muted', 'aria-live': 'polite' });
@@ -92,6 +95,8 @@ export function listView<T>(spec: ListSpec<T>): ListView {
     [rows, total] = await Promise.all([spec.fetch(limit, offset), spec.total ? spec.total().catch(() => undefined) : Promise.resolve(undefined)]);
     // The last page emptied (deletes): step back to one that has rows.
     if (!rows.length && offset > 0) { offset = Math.max(0, offset - limit); rows = await spec.fetch(limit, offset); }
+    if (unchanged(drawn, [rows, total])) return;
+    drawn = [rows, total];
     draw();
   }
 
