@@ -25,8 +25,9 @@ test.serial('`linstor backup abort` stops a running upload: nothing listed, its 
   t.is((await call(c.ctl, 'POST', '/v1/remotes/s3', { remote_name: 'slow', endpoint: proxy.url, bucket: BUCKET, region: 'us-east-1', access_key: S3_ACCESS, secret_key: S3_SECRET, use_path_style: true })).status, 201);
   const rd = `ba-${randomSuffix()}`;
   const n1 = c.nodes[0]!.name;
-  const dev = (await deploy(c, rd, 32 * 1024, [n1]))[n1]!;
-  writeAt(dev, 0, randomBytes(16 * MiB));
+  // More data than the uploader buffers (two 8 MiB parts in flight): zstd is still running when the proxy stalls.
+  const dev = (await deploy(c, rd, 64 * 1024, [n1]))[n1]!;
+  writeAt(dev, 0, randomBytes(48 * MiB));
   proxy.stallAfter(4 * MiB);
   t.is((await call(c.ctl, 'POST', '/v1/remotes/slow/backups', { rsc_name: rd })).status, 201);
   await waitFor('upload under way', () => proxy.forwarded > 2 * MiB, 30_000);

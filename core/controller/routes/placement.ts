@@ -13,7 +13,7 @@ import { route } from '../http/handler.js';
 import { getResourceGroup } from '../lookup.js';
 import { autoplaceInTx, effectiveFilter } from '../placement/autoplace.js';
 import { startAutomatisms } from '../placement/automatisms.js';
-import { moveAway, nodeLost, restoreNode, type EvacuateTargets, type RestoreOptions } from '../placement/node-lifecycle.js';
+import { moveAway, nodeLost, restoreNode } from '../placement/node-lifecycle.js';
 import { groupSizeInfo, maxVolumeSizes, sizeInfo } from '../placement/size-info.js';
 import { placementSnapshot } from '../placement/snapshot.js';
 import { autoplaceResource, spawnResources } from '../placement/spawn.js';
@@ -117,9 +117,9 @@ export function registerPlacementRoutes(r: Router, ctx: ControllerContext): void
   // Node lifecycle.
   const node = (req: { params: Record<string, unknown> }) => String(req.params.node);
   // The bodies (target nodes, delete flags) are validated like every body; what they ask is not implemented (README, Known gaps).
-  r.put('/v1/nodes/:node/evacuate', route(reporter, { obj: 'NODE', op: 'MOD', body: 'PUT /v1/nodes/{node}/evacuate', bodyOptional: true }, 200, async (req) => ({ rc: await moveAway(ctx, node(req), 'EVACUATE', (req.body ?? {}) as EvacuateTargets) })));
+  r.put('/v1/nodes/:node/evacuate', route(reporter, { obj: 'NODE', op: 'MOD', body: 'PUT /v1/nodes/{node}/evacuate', bodyOptional: true }, 200, async (req, _res, body) => ({ rc: await moveAway(ctx, node(req), 'EVACUATE', body ?? {}) })));
   r.put('/v1/nodes/:node/evict', route(reporter, { obj: 'NODE', op: 'MOD' }, 200, async (req) => ({ rc: await moveAway(ctx, node(req), 'EVICTED') })));
-  r.put('/v1/nodes/:node/restore', route(reporter, { obj: 'NODE', op: 'MOD', body: 'PUT /v1/nodes/{node}/restore', bodyOptional: true }, 200, async (req) => ({ rc: await restoreNode(ctx, node(req), (req.body ?? {}) as RestoreOptions) })));
+  r.put('/v1/nodes/:node/restore', route(reporter, { obj: 'NODE', op: 'MOD', body: 'PUT /v1/nodes/{node}/restore', bodyOptional: true }, 200, async (req, _res, body) => ({ rc: await restoreNode(ctx, node(req), body ?? {}) })));
   r.delete('/v1/nodes/:node/lost', route(reporter, { obj: 'NODE', op: 'DEL' }, 200, async (req) => ({ rc: await nodeLost(ctx, node(req)) })));
   void sizeInfo;
 }
