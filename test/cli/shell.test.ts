@@ -11,15 +11,17 @@ import { startController, type TestController } from '../helpers/controller.js';
 import { CLI } from './helpers.js';
 
 let ctl: TestController;
-/** HOME for the shell: its history file goes there, not into the real home. */
-const home = mkdtempSync(join(tmpdir(), 'lshome-'));
+/** HOMEs for the shells: their history files go there, not into the real home. */
+const homes = mkdtempSync(join(tmpdir(), 'lshome-'));
 test.before(async () => { ctl = await startController(); });
-test.after.always(async () => { await ctl?.stop(); rmSync(home, { recursive: true, force: true }); });
+test.after.always(async () => { await ctl?.stop(); rmSync(homes, { recursive: true, force: true }); });
 
 const strip = (s: string): string => s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').replace(/\r/g, '');
 
 /** Spawns the shell and returns helpers to type a line and wait for the next prompt. */
 function shell(args: string[]) {
+  // One HOME per shell: tests run concurrently and each shell writes its history at exit.
+  const home = mkdtempSync(join(homes, 'h-'));
   const p = pty.spawn(process.execPath, [CLI, ...args], {
     name: 'xterm', cols: 160, rows: 50,
     env: { ...process.env, LINSTOR_CLIENT_CONF: '/nonexistent', LS_CONTROLLERS: '', LANG: 'C.UTF-8', LC_ALL: '', NO_COLOR: '', HOME: home } as Record<string, string>,
@@ -46,7 +48,7 @@ function shell(args: string[]) {
     const text = strip(out).slice(before);
     return text.slice(0, text.lastIndexOf('LINSTOR ==> '));
   };
-  return { p, type, exited, output: () => strip(out), waitPrompt };
+  return { p, type, exited, output: () => strip(out), waitPrompt, home };
 }
 
 test('the interactive shell takes abbreviated commands, shows help, survives errors and exits', async (t) => {
@@ -81,7 +83,7 @@ test('the interactive shell takes abbreviated commands, shows help, survives err
 
   s.p.write('exit\r');
   t.is(await s.exited, 0);
-  t.regex(readFileSync(join(home, '.config/linstor/client.history'), 'utf8'), /^rd c shellrsc$/m, 'history kept like linstor-client');
+  t.regex(readFileSync(join(s.home, '.config/linstor/client.history'), 'utf8'), /^rd c shellrsc$/m, 'history kept like linstor-client');
 });
 
 test('`quit` also leaves the shell, and Ctrl-D does too', async (t) => {
