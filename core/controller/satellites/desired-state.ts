@@ -5,6 +5,7 @@ import { nameKey } from '../../model/names.js';
 import type { LayerKind, Node, Resource, ResourceConnectionRow, ResourceDefinition, ResourceGroup } from '../../model/types.js';
 import { FLAG_LOCAL_DRBD_PROXY } from '../../model/drbd-proxy-options.js';
 import { sharedSpaceOf } from '../../model/shared-space.js';
+import { volumeSharedSpace } from '../state/shared-resources.js';
 import { isDisklessResource } from '../../model/resource-flags.js';
 import { propChain } from '../../props/chain.js';
 import { mergeProps, propValue } from '../../props/resolver.js';
@@ -205,8 +206,7 @@ function sharedElsewhere(state: ClusterState, r: Resource, rd: ResourceDefinitio
     if (nameKey(other.nodeName) === nameKey(r.nodeName) || other.flags.includes('DELETE')) continue;
     const vd = rd.volumeDefinitions.find((v) => v.volumeNumber === vlmNr);
     if (!vd) continue;
-    const op = state.storagePools.get(`${nameKey(other.nodeName)}/${nameKey(volumeStoragePool(state, other, rd, vd))}`);
-    if (op && sharedSpaceOf(op) === space) return true;
+    if (volumeSharedSpace(state, other, rd, vd) === space) return true;
   }
   return false;
 }

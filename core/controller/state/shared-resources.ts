@@ -1,15 +1,20 @@
 import { nameKey } from '../../model/names.js';
 import { sharedSpaceOf } from '../../model/shared-space.js';
-import type { Resource, ResourceDefinition } from '../../model/types.js';
+import type { Resource, ResourceDefinition, VolumeDefinition } from '../../model/types.js';
 import type { ClusterState } from './cluster-state.js';
 import { volumeStoragePool } from './volume-pool.js';
 
-/** The shared spaces (one volume all their nodes see) the volumes of `r` live in. */
+/** The shared space (one volume all its nodes see) volume `vd` of `r` lives in, if any. */
+export function volumeSharedSpace(state: ClusterState, r: Resource, rd: ResourceDefinition, vd: VolumeDefinition): string | undefined {
+  const sp = state.storagePools.get(`${nameKey(r.nodeName)}/${nameKey(volumeStoragePool(state, r, rd, vd))}`);
+  return sp ? sharedSpaceOf(sp) : undefined;
+}
+
+/** The shared spaces the volumes of `r` live in. */
 export function sharedSpacesOfResource(state: ClusterState, r: Resource, rd: ResourceDefinition): Set<string> {
   const out = new Set<string>();
   for (const vd of rd.volumeDefinitions) {
-    const sp = state.storagePools.get(`${nameKey(r.nodeName)}/${nameKey(volumeStoragePool(state, r, rd, vd))}`);
-    const space = sp ? sharedSpaceOf(sp) : undefined;
+    const space = volumeSharedSpace(state, r, rd, vd);
     if (space) out.add(space);
   }
   return out;
